@@ -1,0 +1,58 @@
+# RTW — the two commands: `make up` runs the whole system, `make test` runs the tests.
+# Everything else here is a helper for those two.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+PACKAGES := shared deploy/devstack $(wildcard services/*/pyproject.toml)
+EDITABLE := $(foreach p,$(PACKAGES),-e $(patsubst %/pyproject.toml,%,$(p)))
+PYTHON  ?= $(shell command -v python3.11 || command -v python3)
+
+.PHONY: help up down status mail test lint lock clean
+
+help:  ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+
+up: $(STAMP)  ## start the whole system (idempotent), print URLs and demo logins
+	@$(BIN)/rtw-stack up
+
+down:  ## stop everything `make up` started (data is kept in .data/)
+	@if [ -x $(BIN)/rtw-stack ]; then $(BIN)/rtw-stack down; else echo "nothing to stop (no $(VENV))"; fi
+
+status: $(STAMP)  ## say what runs
+	@$(BIN)/rtw-stack status
+
+mail: $(STAMP)  ## list what the development SMTP sink received
+	@$(BIN)/rtw-stack mail
+
+test: $(STAMP)  ## run the whole suite against the real servers (reuses a running stack)
+	@$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)  ## ruff on everything
+	@$(BIN)/ruff check .
+
+# The virtual environment, rebuilt when the pins or a package's metadata change.
+$(STAMP): requirements.lock $(PACKAGES:%=%) $(wildcard shared/pyproject.toml deploy/devstack/pyproject.toml)
+	@if [ -z "$(PYTHON)" ] || ! $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then \
+	  echo "Python 3.11+ is required (set PYTHON=/path/to/python3.11, or install python3.11)"; exit 1; fi
+	@echo "[venv    ] installing pinned dependencies into $(VENV)…"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --upgrade pip
+	@$(BIN)/python -m pip install -q -r requirements.lock
+	@$(BIN)/python -m pip install -q --no-deps $(EDITABLE) 2>&1 | grep -v -E "^\s*$$|editable|!!|\*\*\*|Please be careful|name as your package|with strategy" || true
+	@touch $@
+	@echo "[venv    ] ready"
+
+lock:  ## re-pin requirements.lock from requirements.in (fresh environment)
+	@rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	@.lock-venv/bin/pip install -q --upgrade pip && .lock-venv/bin/pip install -q -r requirements.in
+	@{ echo "# Pinned from requirements.in by \`make lock\` (Python 3.11). Do not edit by hand."; \
+	   .lock-venv/bin/pip freeze --exclude-editable; } > requirements.lock
+	@rm -rf .lock-venv && echo "requirements.lock updated"
+
+clean:  ## stop the stack and delete its data (downloads in ~/.cache/rtw and ~/.m2 are kept)
+	@$(MAKE) -s down
+	@rm -rf .data

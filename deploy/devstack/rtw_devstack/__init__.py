@@ -1,0 +1,1 @@
+"""RTW's local infrastructure, run as plain processes: see `rtw-stack --help` and the README."""

@@ -1,0 +1,184 @@
+"""A private PostgreSQL cluster for the stack: `initdb` once, `pg_ctl` to start and stop, one
+database per service.
+
+PostgreSQL refuses to run as root. When we are root, the server runs as an unprivileged user
+(`postgres`, which Debian's package creates, or $RTW_PG_OS_USER) through `runuser`; the cluster
+then lives where that user can reach it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pwd
+import shutil
+from pathlib import Path
+
+import psycopg
+
+from . import procs, tools, ui
+from .config import StackSettings
+from .errors import MissingPrerequisiteError, StackError
+
+NAME = "postgres"
+
+
+class Postgres:
+    name = NAME
+
+    def __init__(self, settings: StackSettings):
+        self.settings = settings
+
+    # -- where ---------------------------------------------------------------------------
+    @property
+    def os_user(self) -> str | None:
+        """The user the server runs as when we are root (None: run as ourselves)."""
+        if os.geteuid() != 0:
+            return None
+        user = os.environ.get("RTW_PG_OS_USER", "postgres")
+        try:
+            pwd.getpwnam(user)
+        except KeyError:
+            raise MissingPrerequisiteError(
+                f"PostgreSQL cannot run as root and user '{user}' does not exist: create it "
+                f"(`useradd --system --create-home {user}`) or set RTW_PG_OS_USER"
+            ) from None
+        return user
+
+    @property
+    def root(self) -> Path:
+        """The cluster's folder: in the data folder, unless the server's user cannot reach it
+        (a checkout under /root, say); then a folder in /var/tmp named after the data folder."""
+        marker = self.settings.data_dir / "postgres.location"
+        if marker.exists():
+            return Path(marker.read_text().strip())
+        preferred = self.settings.data_dir / "postgres"
+        if self.os_user is None or self._reachable_by_os_user(self.settings.data_dir):
+            return preferred
+        digest = hashlib.sha256(str(self.settings.data_dir).encode()).hexdigest()[:10]
+        return Path("/var/tmp") / f"rtw-postgres-{digest}"
+
+    @property
+    def cluster_dir(self) -> Path:
+        return self.root / "cluster"
+
+    @property
+    def server_log(self) -> Path:
+        return self.root / "server.log"
+
+    def _reachable_by_os_user(self, folder: Path) -> bool:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = self._as_server_user(["test", "-x", str(folder)])
+        return procs.subprocess.run(probe, capture_output=True).returncode == 0
+
+    def _as_server_user(self, argv: list[str]) -> list[str]:
+        user = self.os_user
+        return argv if user is None else ["runuser", "-u", user, "--", *argv]
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def is_ready(self) -> bool:
+        try:
+            with psycopg.connect(self.settings.pg_dsn(), connect_timeout=2) as conn:
+                conn.execute("SELECT 1")
+            return True
+        except psycopg.Error:
+            return False
+
+    def start(self) -> None:
+        bin_dir = tools.postgres_bin_dir()
+        if not (self.cluster_dir / "PG_VERSION").exists():
+            with ui.step(NAME, f"initdb a private cluster in {self.cluster_dir}"):
+                self._initdb(bin_dir)
+        with ui.step(NAME, f"starting on {self.settings.host}:{self.settings.pg_port}"):
+            procs.run(
+                self._as_server_user([
+                    str(bin_dir / "pg_ctl"), "-D", str(self.cluster_dir), "-l", str(self.server_log),
+                    "-o", f"-p {self.settings.pg_port} -c listen_addresses={self.settings.host}",
+                    "-w", "-t", "60", "start",
+                ]),
+                what=f"pg_ctl start (log: {self.server_log})",
+            )
+            self._link_log()
+
+    def provision(self) -> None:
+        """Create the service databases that are missing (idempotent; runs on every `up`)."""
+        created = self.ensure_databases()
+        if created:
+            ui.say(NAME, f"databases created: {', '.join(created)}")
+
+    def stop(self) -> None:
+        if not (self.cluster_dir / "postmaster.pid").exists():
+            return
+        bin_dir = tools.postgres_bin_dir()
+        procs.run(
+            self._as_server_user([str(bin_dir / "pg_ctl"), "-D", str(self.cluster_dir),
+                                  "-m", "fast", "-w", "-t", "60", "stop"]),
+            what="pg_ctl stop",
+        )
+
+    def describe(self) -> str:
+        return f"postgresql://{self.settings.pg_user}:***@{self.settings.host}:{self.settings.pg_port}"
+
+    # -- steps ---------------------------------------------------------------------------
+    def _initdb(self, bin_dir: Path) -> None:
+        root = self.root
+        if root.exists() and not (root / "cluster" / "PG_VERSION").exists():
+            shutil.rmtree(root)  # a half-made cluster from an interrupted run
+        root.mkdir(parents=True, exist_ok=True)
+        password_file = root / "pwfile"
+        password_file.write_text(self.settings.pg_password + "\n")
+        self._give_to_server_user(root)
+        procs.run(
+            self._as_server_user([
+                str(bin_dir / "initdb"), "-D", str(self.cluster_dir), "-U", self.settings.pg_user,
+                f"--pwfile={password_file}", "--auth-local=trust", "--auth-host=scram-sha-256",
+                "-E", "UTF8", "--no-locale",
+            ]),
+            what="initdb",
+        )
+        password_file.unlink()
+        with open(self.cluster_dir / "postgresql.conf", "a") as conf:
+            conf.write(
+                "\n# rtw-stack: loopback TCP only, no socket folder to share with other clusters\n"
+                "unix_socket_directories = ''\n"
+                "max_connections = 300\n"
+                "shared_buffers = 256MB\n"
+                "log_min_messages = warning\n"
+            )
+        (self.settings.data_dir / "postgres.location").write_text(str(root))
+
+    def _give_to_server_user(self, folder: Path) -> None:
+        user = self.os_user
+        if user is not None:
+            shutil.chown(folder, user=user)
+            for path in folder.rglob("*"):
+                shutil.chown(path, user=user)
+
+    def _link_log(self) -> None:
+        self.settings.log_dir.mkdir(parents=True, exist_ok=True)
+        link = procs.log_file(self.settings, NAME)
+        if not link.is_symlink():
+            link.unlink(missing_ok=True)
+            link.symlink_to(self.server_log)
+
+    def ensure_databases(self, names: tuple[str, ...] | None = None) -> list[str]:
+        """Create each service database that does not exist yet; return those created."""
+        wanted = names or self.settings.service_databases
+        created = []
+        with psycopg.connect(self.settings.pg_dsn(), autocommit=True) as conn:
+            existing = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
+            for name in wanted:
+                if name not in existing:
+                    conn.execute(f'CREATE DATABASE "{name}"')
+                    created.append(name)
+        return created
+
+
+def database_exists(settings: StackSettings, name: str) -> bool:
+    with psycopg.connect(settings.pg_dsn(), connect_timeout=5) as conn:
+        row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+    return row is not None
+
+
+def check_reachable(settings: StackSettings) -> None:
+    if not Postgres(settings).is_ready():
+        raise StackError(f"PostgreSQL does not answer on {settings.host}:{settings.pg_port}")

@@ -1,0 +1,109 @@
+"""pytest fixtures for the real servers (registered through the `pytest11` entry point).
+
+By default the session reuses a stack that `make up` already runs and starts whatever is
+missing as plain processes, stopping at the end only what it started. Tests never disturb the
+stack's data: each gets its own scratch database and its own topics.
+
+With RTW_INFRA=containers (a machine with Docker) the same fixtures start PostgreSQL, Kafka and
+Keycloak with testcontainers instead (see containers.py)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from . import stack
+from .config import StackSettings
+from .mail import ReceivedMail, received
+
+
+@dataclass(frozen=True)
+class Infra:
+    """Where the real servers of this test session are."""
+
+    pg_host: str
+    pg_port: int
+    pg_user: str
+    pg_password: str
+    kafka_bootstrap: str
+    keycloak_url: str
+    keycloak_realm: str
+    smtp_host: str
+    smtp_port: int
+    maildir: Path
+    service_databases: tuple[str, ...] = field(default=("intake", "workplan", "employer", "notify"))
+
+    @property
+    def keycloak_issuer(self) -> str:
+        return f"{self.keycloak_url}/realms/{self.keycloak_realm}"
+
+    def pg_dsn(self, database: str = "postgres") -> str:
+        return f"postgresql://{self.pg_user}:{self.pg_password}@{self.pg_host}:{self.pg_port}/{database}"
+
+    def received_mail(self) -> list[ReceivedMail]:
+        return received(self.maildir)
+
+
+def infra_from_settings(settings: StackSettings) -> Infra:
+    return Infra(
+        pg_host=settings.host, pg_port=settings.pg_port, pg_user=settings.pg_user,
+        pg_password=settings.pg_password, kafka_bootstrap=settings.kafka_bootstrap,
+        keycloak_url=settings.keycloak_url, keycloak_realm=settings.keycloak_realm,
+        smtp_host=settings.host, smtp_port=settings.smtp_port, maildir=settings.maildir,
+        service_databases=settings.service_databases,
+    )
+
+
+@pytest.fixture(scope="session")
+def rtw_infra() -> Iterator[Infra]:
+    """The real PostgreSQL, Kafka, Keycloak and SMTP sink for this test session."""
+    if os.environ.get("RTW_INFRA", "processes") == "containers":
+        from .containers import containers_infra
+
+        with containers_infra() as infra:
+            yield infra
+        return
+    settings = StackSettings()
+    outcomes = stack.ensure(settings)
+    yield infra_from_settings(settings)
+    started = [o.name for o in outcomes if o.started]
+    if started and os.environ.get("RTW_KEEP_STACK") != "1":
+        stack.stop(settings, started)
+
+
+@pytest.fixture
+def scratch_database(rtw_infra: Infra) -> Iterator[str]:
+    """A new empty database for one test (its DSN), dropped afterwards."""
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(rtw_infra.pg_dsn(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield rtw_infra.pg_dsn(name)
+    with psycopg.connect(rtw_infra.pg_dsn(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def fresh_topic(rtw_infra: Infra) -> Iterator[Callable[..., str]]:
+    """Creates topics private to one test (`fresh_topic(partitions=3)` → name); deletes them."""
+    from kafka import KafkaAdminClient
+    from kafka.admin import NewTopic
+
+    admin = KafkaAdminClient(bootstrap_servers=rtw_infra.kafka_bootstrap, client_id="rtw-tests")
+    created: list[str] = []
+
+    def make(partitions: int = 1, prefix: str = "test") -> str:
+        name = f"{prefix}.{uuid.uuid4().hex[:12]}"
+        admin.create_topics([NewTopic(name=name, num_partitions=partitions, replication_factor=1)])
+        created.append(name)
+        return name
+
+    yield make
+    if created:
+        admin.delete_topics(created)
+    admin.close()

@@ -1,0 +1,1 @@
+"""The RTW common library: used the same way by every service (see CONTRIBUTING.md)."""

@@ -1,0 +1,1 @@
+"""Kafka plumbing: the topic catalogue and client factories with the project's settings."""

@@ -1,0 +1,25 @@
+"""Cross-service tests. The real-server fixtures (`rtw_infra`, `scratch_database`,
+`fresh_topic`) come from the rtw_devstack pytest plugin."""
+
+from __future__ import annotations
+
+import pytest
+from keycloak import KeycloakOpenID
+
+DEMO_USERS = {
+    # username: (realm role, org_id)
+    "tara": ("therapist", "clinic-north"),
+    "theo": ("therapist", "clinic-south"),
+    "erin": ("employer", "acme"),
+    "evan": ("employer", "globex"),
+    "ivy": ("insurer", "northwind"),
+    "ian": ("insurer", "contoso"),
+    "ada": ("admin", "platform"),
+}
+
+
+@pytest.fixture(scope="session")
+def cli_client(rtw_infra) -> KeycloakOpenID:
+    """The public `rtw-cli` client (password grant, development realm only)."""
+    return KeycloakOpenID(server_url=rtw_infra.keycloak_url, realm_name=rtw_infra.keycloak_realm,
+                          client_id="rtw-cli")

@@ -1,0 +1,50 @@
+"""docker-compose.yml describes the same topology as `make up` (it cannot run here: no Docker)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from rtw_shared.messaging.topics import topic_partitions
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_names_the_infrastructure_services():
+    services = compose()["services"]
+    assert {"postgres", "kafka", "keycloak", "smtp"} <= set(services)
+    assert services["postgres"]["image"].startswith("postgres:")
+    assert services["kafka"]["image"].startswith("apache/kafka:4.")
+    assert services["keycloak"]["image"].startswith("quay.io/keycloak/keycloak:26")
+
+
+def test_compose_uses_the_local_default_ports():
+    services = compose()["services"]
+    published = {name: [p.split(":")[-2] for p in svc.get("ports", [])] for name, svc in services.items()}
+    assert "55432" in published["postgres"]
+    assert "59092" in published["kafka"]
+    assert {"58080", "59000"} <= set(published["keycloak"])
+    assert "51025" in published["smtp"]
+
+
+def test_compose_keycloak_imports_the_same_realm_file():
+    volumes = compose()["services"]["keycloak"]["volumes"]
+    assert any(v.startswith("./deploy/keycloak/realm-rtw.json:/opt/keycloak/data/import/") for v in volumes)
+    assert "--import-realm" in compose()["services"]["keycloak"]["command"]
+
+
+def test_compose_creates_every_catalogue_topic_with_its_partitions():
+    script = " ".join(compose()["services"]["kafka-topics"]["command"])
+    for name, partitions in topic_partitions().items():
+        assert f"{name}:{partitions}" in script
+
+
+def test_compose_creates_every_service_database():
+    sql = (ROOT / "deploy" / "postgres" / "create-databases.sql").read_text()
+    for name in ("intake", "workplan", "employer", "notify"):
+        assert f"CREATE DATABASE {name};" in sql
