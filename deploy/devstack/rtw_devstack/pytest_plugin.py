@@ -9,6 +9,7 @@ Keycloak with testcontainers instead (see containers.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -61,20 +62,28 @@ def infra_from_settings(settings: StackSettings) -> Infra:
 
 
 @pytest.fixture(scope="session")
-def rtw_infra() -> Iterator[Infra]:
+def rtw_infra(pytestconfig: pytest.Config) -> Iterator[Infra]:
     """The real PostgreSQL, Kafka, Keycloak and SMTP sink for this test session."""
     if os.environ.get("RTW_INFRA", "processes") == "containers":
         from .containers import containers_infra
 
-        with containers_infra() as infra:
+        with _progress_shown(pytestconfig), containers_infra() as infra:
             yield infra
         return
     settings = StackSettings()
-    outcomes = stack.ensure(settings)
+    with _progress_shown(pytestconfig):
+        outcomes = stack.ensure(settings)
     yield infra_from_settings(settings)
     started = [o.name for o in outcomes if o.started]
     if started and os.environ.get("RTW_KEEP_STACK") != "1":
-        stack.stop(settings, started)
+        with _progress_shown(pytestconfig):
+            stack.stop(settings, started)
+
+
+def _progress_shown(pytestconfig: pytest.Config):
+    """Let the stack's progress lines through pytest's capture: starting it takes a while."""
+    capture = pytestconfig.pluginmanager.getplugin("capturemanager")
+    return capture.global_and_fixture_disabled() if capture else contextlib.nullcontext()
 
 
 @pytest.fixture
