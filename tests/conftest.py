@@ -6,17 +6,6 @@ from __future__ import annotations
 import pytest
 from keycloak import KeycloakOpenID
 
-DEMO_USERS = {
-    # username: (realm role, org_id)
-    "tara": ("therapist", "clinic-north"),
-    "theo": ("therapist", "clinic-south"),
-    "erin": ("employer", "acme"),
-    "evan": ("employer", "globex"),
-    "ivy": ("insurer", "northwind"),
-    "ian": ("insurer", "contoso"),
-    "ada": ("admin", "platform"),
-}
-
 
 @pytest.fixture(scope="session")
 def cli_client(rtw_infra) -> KeycloakOpenID:

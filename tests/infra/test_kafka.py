@@ -6,7 +6,7 @@ import uuid
 
 from kafka import KafkaAdminClient
 
-from rtw_shared.messaging.kafka import ensure_topics, make_consumer, make_producer
+from rtw_shared.messaging.clients import ensure_topics, make_consumer, make_producer
 from rtw_shared.messaging.topics import topic_partitions
 
 

@@ -6,7 +6,7 @@ import jwt
 import pytest
 from keycloak import KeycloakAuthenticationError, KeycloakOpenID, KeycloakPostError
 
-from tests.conftest import DEMO_USERS
+from rtw_shared.testing import DEMO_USERS
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from pathlib import Path
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
-from rtw_shared.messaging.kafka import ensure_topics
+from rtw_shared.messaging.clients import ensure_topics
 from rtw_shared.messaging.topics import topic_partitions
 
 from . import procs, tools, ui

@@ -116,3 +116,41 @@ def fresh_topic(rtw_infra: Infra) -> Iterator[Callable[..., str]]:
     if created:
         admin.delete_topics(created)
     admin.close()
+
+
+@pytest.fixture(scope="session")
+def tokens(rtw_infra: Infra):
+    """Real access tokens for the demo users and clients (`tokens.headers("tara")`)."""
+    from rtw_shared.testing import Tokens
+
+    return Tokens(rtw_infra.keycloak_url, rtw_infra.keycloak_realm)
+
+
+@pytest.fixture(scope="session")
+def topic_prefix(rtw_infra: Infra) -> str:
+    """A private copy of every catalogue topic for this test session (`<prefix>intake.case.v1`),
+    so tests never see a running stack's events, nor it theirs."""
+    from rtw_shared.messaging.clients import ensure_topics
+    from rtw_shared.messaging.topics import topic_partitions
+
+    prefix = f"t{uuid.uuid4().hex[:8]}."
+    ensure_topics(rtw_infra.kafka_bootstrap, {prefix + name: n for name, n in topic_partitions().items()})
+    return prefix
+
+
+@pytest.fixture
+def migrated_database(rtw_infra: Infra):
+    """Factory: `migrated_database(migrations_dir, prefix)` → SQLAlchemy URL of a new database at
+    head; every database made is dropped after the test."""
+    from rtw_shared.testing import create_migrated_database, drop_database
+
+    made: list[str] = []
+
+    def make(migrations_dir, prefix: str = "test") -> str:
+        name, url = create_migrated_database(rtw_infra.pg_dsn(), migrations_dir, prefix=prefix)
+        made.append(name)
+        return url
+
+    yield make
+    for name in made:
+        drop_database(rtw_infra.pg_dsn(), name)

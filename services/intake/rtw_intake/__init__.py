@@ -1,0 +1,1 @@
+"""RTW intake: owns the case, the root every other service copies from."""

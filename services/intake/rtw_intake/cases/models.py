@@ -1,0 +1,37 @@
+"""The case: the root aggregate every other service copies from."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import DateTime, Integer, Sequence, String, func
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base
+
+# Human reference numbers (RTW-2026-000123) come from this sequence.
+reference_sequence = Sequence("case_reference_seq", metadata=Base.metadata)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    status: Mapped[str] = mapped_column(String(32))
+    clinic_org_id: Mapped[str] = mapped_column(String(64), index=True)
+    employer_org_id: Mapped[str] = mapped_column(String(64), index=True)
+    insurer_org_id: Mapped[str] = mapped_column(String(64), index=True)
+    therapist_id: Mapped[str] = mapped_column(String(64))
+    therapist_username: Mapped[str] = mapped_column(String(255))
+    worker: Mapped[dict] = mapped_column(JSONB)
+    claim: Mapped[dict] = mapped_column(JSONB)
+    employment: Mapped[dict] = mapped_column(JSONB)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                 onupdate=func.now())
+
+    __mapper_args__ = {"version_id_col": version}

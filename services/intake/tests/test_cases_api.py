@@ -1,0 +1,112 @@
+"""Intake's case API on the real database and real tokens."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+CASE = {
+    "worker": {"given_name": "Maria", "family_name": "Lopez", "date_of_birth": "1984-03-02"},
+    "claim": {"claim_number": "WC-2026-0042", "insurer_org_id": "northwind", "injury_date": "2026-10-14",
+              "mechanism": "lifting a box from the floor", "body_parts": ["lumbar_spine"],
+              "diagnosis_codes": ["S39.012A"]},
+    "employment": {"employer_org_id": "acme", "job_title": "Warehouse associate", "onet_soc_code": "53-7065.00",
+                   "dot_strength_level": "medium", "hours_per_day": 8, "days_per_week": 5,
+                   "essential_functions": [{"name": "Stock shelves", "demands": [
+                       {"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 20},
+                       {"demand": "stand", "frequency": "constant", "duration_min": 120}]}]},
+}
+
+
+def create(client, tokens, user="tara"):
+    response = client.post("/v1/cases", json=CASE, headers=tokens.headers(user))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def outbox_types(settings) -> list[str]:
+    engine = create_engine(settings.database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT event_type FROM outbox ORDER BY id")).scalars().all()
+    engine.dispose()
+    return rows
+
+
+def test_therapist_creates_a_case_and_its_events_wait_in_the_outbox(client, tokens, intake_settings):
+    case = create(client, tokens)
+    assert case["status"] == "referred"
+    assert case["clinic_org_id"] == "clinic-north"
+    assert case["reference"].startswith("RTW-20")
+    assert outbox_types(intake_settings) == ["rtw.case.created.v1", "rtw.case.shared_with_employer.v1"]
+
+
+@pytest.mark.parametrize(("user", "visible", "absent"), [
+    ("tara", {"worker", "claim", "employment"}, set()),
+    ("erin", {"worker", "employment"}, {"claim"}),
+    ("ivy", {"worker", "claim"}, {"employment"}),
+])
+def test_each_role_reads_its_own_view(client, tokens, user, visible, absent):
+    case = create(client, tokens)
+    response = client.get(f"/v1/cases/{case['id']}", headers=tokens.headers(user))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert visible <= set(body)
+    assert not absent & set(body)
+    if user == "erin":
+        assert set(body["worker"]) == {"given_name", "family_name"}
+        assert "diagnosis_codes" not in response.text and "date_of_birth" not in response.text
+
+
+@pytest.mark.parametrize("user", ["theo", "evan", "ian"])
+def test_other_organisations_get_404(client, tokens, user):
+    case = create(client, tokens)
+    response = client.get(f"/v1/cases/{case['id']}", headers=tokens.headers(user))
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_only_therapists_create_cases(client, tokens, intake_settings):
+    response = client.post("/v1/cases", json=CASE, headers=tokens.headers("ivy"))
+    assert response.status_code == 403
+    assert outbox_types(intake_settings) == []
+
+
+def test_no_token_is_401_and_a_forged_token_is_401(client, tokens):
+    assert client.get("/v1/cases").status_code == 401
+    token = tokens.user("tara")
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    assert client.get("/v1/cases", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+
+
+def test_bad_input_is_422_naming_the_field_and_writes_nothing(client, tokens, intake_settings):
+    bad = {**CASE, "employment": {**CASE["employment"], "hours_per_day": 25}}
+    response = client.post("/v1/cases", json=bad, headers=tokens.headers("tara"))
+    assert response.status_code == 422
+    assert "employment.hours_per_day" in response.json()["detail"]
+    broken = client.post("/v1/cases", content=b"{not json", headers={**tokens.headers("tara"),
+                                                                      "content-type": "application/json"})
+    assert broken.status_code == 422
+    assert outbox_types(intake_settings) == []
+
+
+def test_status_starts_empty_for_the_insurer(client, tokens):
+    case = create(client, tokens)
+    response = client.get(f"/v1/cases/{case['id']}/status", headers=tokens.headers("ivy"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["plan"]["status"] is None and body["accommodation"]["status"] is None
+    assert client.get(f"/v1/cases/{case['id']}/status", headers=tokens.headers("erin")).status_code == 403
+
+
+def test_list_is_filtered_to_the_callers_organisation_and_paginated(client, tokens):
+    for _ in range(3):
+        create(client, tokens)
+    first = client.get("/v1/cases?limit=2", headers=tokens.headers("tara")).json()
+    assert len(first["items"]) == 2 and first["next_cursor"]
+    second = client.get(f"/v1/cases?limit=2&cursor={first['next_cursor']}", headers=tokens.headers("tara")).json()
+    ids = {c["id"] for c in first["items"]} | {c["id"] for c in second["items"]}
+    assert len(ids) == 3
+    assert client.get("/v1/cases", headers=tokens.headers("theo")).json()["items"] == []
+    assert client.get(f"/v1/cases/{uuid.uuid4()}", headers=tokens.headers("tara")).status_code == 404

@@ -1,0 +1,154 @@
+"""Keycloak access tokens, validated locally on every request (Keycloak is never called per
+request): RS256 only, exact issuer, audience `rtw-api`, expiry with a small leeway, `typ`
+Bearer. Signing keys are fetched once with python-keycloak and cached; an unknown `kid` triggers
+a rate-limited refetch, and the stale set is kept when Keycloak is down."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Annotated
+
+import jwt
+import structlog
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from keycloak import KeycloakOpenID
+from keycloak.exceptions import KeycloakError
+
+from .errors import ForbiddenError, UnauthorizedError
+from .settings import ServiceSettings
+
+log = structlog.get_logger("rtw.auth")
+ROLES = frozenset({"therapist", "employer", "insurer", "admin"})
+LEEWAY_SECONDS = 30
+REFETCH_INTERVAL_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    username: str
+    roles: frozenset[str]
+    org_id: str
+    email: str | None = None
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+    @property
+    def role(self) -> str:
+        """The caller's RTW role (demo users hold exactly one)."""
+        return sorted(self.roles)[0] if self.roles else ""
+
+
+class JwksCache:
+    """Signing keys by `kid`, fetched through python-keycloak."""
+
+    def __init__(self, openid: KeycloakOpenID):
+        self._openid = openid
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at = 0.0
+        self._lock = threading.Lock()
+
+    def key(self, kid: str) -> jwt.PyJWK | None:
+        if kid not in self._keys:
+            self.refresh()
+        return self._keys.get(kid)
+
+    def refresh(self, *, force: bool = False) -> bool:
+        """Refetch unless we did so very recently; keep the old keys if Keycloak is down."""
+        with self._lock:
+            if not force and time.monotonic() - self._fetched_at < REFETCH_INTERVAL_SECONDS and self._keys:
+                return True
+            try:
+                jwks = self._openid.certs()
+            except (KeycloakError, OSError) as error:
+                log.warning("could not fetch signing keys; keeping the cached set", error=str(error))
+                return bool(self._keys)
+            finally:
+                self._fetched_at = time.monotonic()
+            self._keys = {k["kid"]: jwt.PyJWK(k) for k in jwks.get("keys", [])
+                          if k.get("use", "sig") == "sig" and k.get("alg", "RS256") == "RS256"}
+            return bool(self._keys)
+
+    @property
+    def loaded(self) -> bool:
+        return bool(self._keys)
+
+
+class TokenValidator:
+    def __init__(self, settings: ServiceSettings):
+        self.issuer = settings.keycloak_issuer
+        self.audience = settings.token_audience
+        self.jwks = JwksCache(KeycloakOpenID(server_url=settings.keycloak_url,
+                                             realm_name=settings.keycloak_realm, client_id="rtw-api"))
+
+    def validate(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as error:
+            raise UnauthorizedError(f"malformed token: {error}", headers=_challenge()) from error
+        if header.get("alg") != "RS256":
+            raise UnauthorizedError("token must be signed with RS256", headers=_challenge())
+        key = self.jwks.key(header.get("kid", ""))
+        if key is None:
+            raise UnauthorizedError("token signed by an unknown key", headers=_challenge())
+        try:
+            claims = jwt.decode(token, key.key, algorithms=["RS256"], audience=self.audience,
+                                issuer=self.issuer, leeway=LEEWAY_SECONDS,
+                                options={"require": ["exp", "iat", "iss", "aud", "sub"]})
+        except jwt.PyJWTError as error:
+            raise UnauthorizedError(f"invalid token: {error}", headers=_challenge()) from error
+        if claims.get("typ") != "Bearer":
+            raise UnauthorizedError("not an access token (typ must be Bearer)", headers=_challenge())
+        return principal_from_claims(claims)
+
+
+def principal_from_claims(claims: dict) -> Principal:
+    org_id = claims.get("org_id")
+    if not org_id:
+        raise ForbiddenError("your account has no organisation (org_id); ask an administrator")
+    roles = frozenset(claims.get("realm_access", {}).get("roles", [])) & ROLES
+    return Principal(subject=claims["sub"], username=claims.get("preferred_username", claims["sub"]),
+                     roles=roles, org_id=org_id, email=claims.get("email"))
+
+
+def _challenge() -> dict[str, str]:
+    return {"WWW-Authenticate": 'Bearer realm="rtw"'}
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def current_principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    """The authenticated caller (401 without a valid bearer token)."""
+    validator: TokenValidator | None = request.app.state.token_validator
+    if validator is None:  # auth switched off for the overhead benchmark only
+        return Principal("bench", "bench", ROLES, request.headers.get("x-bench-org", "bench"))
+    if credentials is None:
+        raise UnauthorizedError("a bearer token is required", headers=_challenge())
+    principal = validator.validate(credentials.credentials)
+    structlog.contextvars.bind_contextvars(user=principal.username, org_id=principal.org_id)
+    return principal
+
+
+def require_role(*roles: str):
+    """A dependency admitting only callers holding one of `roles` (403 otherwise)."""
+
+    def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if not principal.has_role(*roles):
+            raise ForbiddenError(f"this action needs the role {' or '.join(roles)}")
+        return principal
+
+    return dependency
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+Therapist = Annotated[Principal, Depends(require_role("therapist"))]
+Employer = Annotated[Principal, Depends(require_role("employer"))]
+Insurer = Annotated[Principal, Depends(require_role("insurer"))]
+Admin = Annotated[Principal, Depends(require_role("admin"))]

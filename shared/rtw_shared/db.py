@@ -1,0 +1,36 @@
+"""Engine, sessions and the declarative base. Engines are made by the app factory or the worker
+at start-up, never at import time."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData, create_engine
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, sessionmaker
+
+# Constraint names Alembic can rely on (and that read well in error messages).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_base() -> type[DeclarativeBase]:
+    """A declarative base with its own MetaData: one per service, so two services' tables never
+    share a registry (tests import all four services in one process)."""
+
+    class Base(DeclarativeBase):
+        metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    return Base
+
+
+def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker:
+    # expire_on_commit=False: a service returns the objects it just committed to the router.
+    return sessionmaker(engine, expire_on_commit=False, autoflush=True)

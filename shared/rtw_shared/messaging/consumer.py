@@ -1,0 +1,142 @@
+"""The idempotent consumer: applies each event once, whatever Kafka delivers.
+
+For every record: decode the CloudEvent, then in ONE transaction insert `(consumer, event_id)`
+into the inbox and apply the handler's effect (a duplicate inserts nothing and is skipped).
+Offsets are committed to Kafka only after those transactions committed, so a crash anywhere
+means redelivery, never loss, and redelivery is absorbed by the inbox.
+
+A record that keeps failing is retried a bounded number of times, then sent to the topic's
+dead-letter twin with the error in its headers, and the partition keeps flowing. A record that
+can never be decoded goes there at once. Database outages are not the event's fault: those are
+retried until the database is back, and nothing is dead-lettered for them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import structlog
+from kafka import KafkaConsumer, KafkaProducer
+from kafka.consumer.fetcher import ConsumerRecord
+from kafka.structs import OffsetAndMetadata, TopicPartition
+from prometheus_client import Counter
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import OperationalError
+
+from rtw_shared import context
+from rtw_shared.events.base import Envelope, PoisonEventError, decode_record
+from rtw_shared.uow import UnitOfWork
+
+from .tables import inbox
+from .topics import DEAD_LETTER_SUFFIX
+
+log = structlog.get_logger("rtw.consumer")
+
+Handler = Callable[[UnitOfWork, Envelope], None]
+
+APPLIED = Counter("rtw_events_applied_total", "Events applied", ["consumer", "type"])
+DUPLICATES = Counter("rtw_events_duplicate_total", "Redelivered events skipped by the inbox", ["consumer"])
+DEAD_LETTERED = Counter("rtw_events_dead_lettered_total", "Events sent to a dead-letter topic", ["consumer"])
+
+
+class EventConsumer:
+    def __init__(self, *, name: str, consumer: KafkaConsumer, dead_letter_producer: KafkaProducer,
+                 uow_factory: Callable[[], UnitOfWork], handlers: dict[str, Handler],
+                 max_attempts: int = 3, retry_backoff: float = 0.2):
+        self.name = name
+        self.consumer = consumer
+        self.dead_letters = dead_letter_producer
+        self.uow_factory = uow_factory
+        self.handlers = handlers
+        self.max_attempts = max_attempts
+        self.retry_backoff = retry_backoff
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        """Consume until stopped; the current batch is finished and committed before leaving."""
+        try:
+            while not self.stopping.is_set():
+                batches = self.consumer.poll(timeout_ms=500, max_records=100)
+                for partition, records in batches.items():
+                    for record in records:
+                        self.process(record)
+                    self._commit(partition, records[-1].offset + 1)
+        finally:
+            self.consumer.close(autocommit=False)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def process(self, record: ConsumerRecord) -> None:
+        """Apply one record (or dead-letter it). Returns once its effect is committed."""
+        try:
+            envelope = decode_record(record.headers, record.value)
+        except PoisonEventError as error:
+            self._dead_letter(record, str(error), attempts=1)
+            return
+        handler = self.handlers.get(envelope.type)
+        if handler is None:
+            return  # an event this service does not care about
+        context.bind_correlation_id(envelope.correlation_id)
+        try:
+            self._apply_with_retries(record, envelope, handler)
+        finally:
+            context.clear()
+
+    def _apply_with_retries(self, record: ConsumerRecord, envelope: Envelope, handler: Handler) -> None:
+        failures = 0
+        while not self.stopping.is_set():
+            try:
+                self._apply(envelope, handler)
+                return
+            except OperationalError as error:
+                # The database is away: not the event's fault, so it does not count against it.
+                log.warning("database unavailable; retrying", event_id=str(envelope.id), error=str(error))
+                self.stopping.wait(1.0)
+                continue
+            except Exception as error:
+                failures += 1
+                reason = f"{type(error).__name__}: {error}"
+            log.warning("event failed", event_id=str(envelope.id), type=envelope.type,
+                        attempt=failures, error=reason)
+            if failures >= self.max_attempts:
+                self._dead_letter(record, reason, attempts=failures)
+                return
+            self.stopping.wait(self.retry_backoff * failures)
+        raise ConsumerStoppingError("stopped before the event was applied; it will be redelivered")
+
+    def _apply(self, envelope: Envelope, handler: Handler) -> None:
+        with self.uow_factory() as uow:
+            claimed = uow.session.execute(
+                pg_insert(inbox).values(consumer=self.name, event_id=envelope.id, event_type=envelope.type)
+                .on_conflict_do_nothing().returning(inbox.c.event_id)
+            ).first()
+            if claimed is None:
+                DUPLICATES.labels(self.name).inc()
+                log.info("duplicate event skipped", event_id=str(envelope.id), type=envelope.type)
+                return
+            handler(uow, envelope)
+            uow.commit()
+        APPLIED.labels(self.name, envelope.type).inc()
+
+    def _dead_letter(self, record: ConsumerRecord, error: str, *, attempts: int) -> None:
+        """Send the record, untouched, to the dead-letter topic with why it failed."""
+        headers = [
+            *(record.headers or []),
+            ("rtw_dlq_error", error[:4000].encode()),
+            ("rtw_dlq_consumer", self.name.encode()),
+            ("rtw_dlq_attempts", str(attempts).encode()),
+            ("rtw_dlq_source", f"{record.topic}/{record.partition}/{record.offset}".encode()),
+        ]
+        topic = record.topic + DEAD_LETTER_SUFFIX
+        self.dead_letters.send(topic, key=record.key, value=record.value, headers=headers).get(timeout=30)
+        DEAD_LETTERED.labels(self.name).inc()
+        log.error("event dead-lettered", topic=topic, source=f"{record.topic}/{record.partition}/{record.offset}",
+                  error=error, attempts=attempts)
+
+    def _commit(self, partition: TopicPartition, next_offset: int) -> None:
+        self.consumer.commit({partition: OffsetAndMetadata(next_offset, "", -1)})
+
+
+class ConsumerStoppingError(RuntimeError):
+    """Raised out of `run` when asked to stop while an event could not be applied yet."""

@@ -1,0 +1,139 @@
+"""The outbox relay: publishes committed outbox rows to Kafka, in order, each once.
+
+Several relays may run at once. Each claims a batch with `FOR UPDATE SKIP LOCKED`, so no row is
+taken twice; a row whose key (case) has an older row still pending elsewhere is left for later,
+so one case's events keep their order even across relays. Rows are marked published only after
+the broker acknowledged them (idempotent producer, acks=all). A crash between the two leaves
+the row pending: it is sent again, and consumers drop the duplicate by event id. A row that
+keeps failing is marked dead after `max_attempts` instead of blocking the relay forever.
+
+It is woken by LISTEN/NOTIFY when a transaction commits events, and polls as a fallback."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import psycopg
+import structlog
+from kafka import KafkaProducer
+from kafka.errors import KafkaError
+from prometheus_client import Counter
+from sqlalchemy import bindparam, text
+from sqlalchemy.engine import Engine
+
+from .tables import OUTBOX_CHANNEL
+
+log = structlog.get_logger("rtw.relay")
+
+PUBLISHED = Counter("rtw_outbox_published_total", "Outbox rows published to Kafka", ["topic"])
+FAILED = Counter("rtw_outbox_publish_failures_total", "Failed attempts to publish an outbox row")
+DEAD = Counter("rtw_outbox_dead_total", "Outbox rows given up on after repeated failures")
+
+CLAIM = text("""
+    SELECT id, topic, key, headers, payload, attempts FROM outbox
+    WHERE published_at IS NULL AND NOT dead
+    ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED
+""")
+# Keys that have an older pending row we did not claim (another relay holds it).
+BLOCKED_KEYS = text("""
+    SELECT DISTINCT key FROM outbox
+    WHERE published_at IS NULL AND NOT dead AND id < :max_id AND NOT (id = ANY(:claimed))
+      AND key = ANY(:keys)
+""")
+MARK_PUBLISHED = text("UPDATE outbox SET published_at = now(), attempts = attempts + 1 "
+                      "WHERE id = ANY(:ids)")
+MARK_FAILED = text("UPDATE outbox SET attempts = attempts + 1, last_error = :error, "
+                   "dead = (attempts + 1 >= :max_attempts) WHERE id = :id RETURNING dead")
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    topic: str
+    key: str
+    headers: list
+    payload: str
+    attempts: int
+
+
+class OutboxRelay:
+    def __init__(self, engine: Engine, producer: KafkaProducer, *, batch_size: int = 200,
+                 max_attempts: int = 10, poll_seconds: float = 1.0, send_timeout: float = 15.0):
+        self.engine = engine
+        self.producer = producer
+        self.batch_size = batch_size
+        self.max_attempts = max_attempts
+        self.poll_seconds = poll_seconds
+        self.send_timeout = send_timeout
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        """Publish until stopped: drain what is pending, then sleep until NOTIFY or the poll."""
+        with self._listener() as listener:
+            while not self.stopping.is_set():
+                while self.publish_batch() and not self.stopping.is_set():
+                    pass
+                for _ in listener.notifies(timeout=self.poll_seconds, stop_after=1):
+                    pass
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def _listener(self) -> psycopg.Connection:
+        url = self.engine.url.set(drivername="postgresql")
+        conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
+        conn.execute(f"LISTEN {OUTBOX_CHANNEL}")
+        return conn
+
+    def publish_batch(self) -> int:
+        """Publish one claimed batch; return how many rows it published."""
+        with self.engine.begin() as conn:
+            rows = [Row(*r) for r in conn.execute(CLAIM, {"limit": self.batch_size})]
+            if not rows:
+                return 0
+            rows = self._keep_key_order(conn, rows)
+            published, failures = self._send(rows)
+            if published:
+                conn.execute(MARK_PUBLISHED, {"ids": [r.id for r in published]})
+            for row, error in failures:
+                self._record_failure(conn, row, error)
+        for row in published:
+            PUBLISHED.labels(row.topic).inc()
+        return len(published)
+
+    def _keep_key_order(self, conn, rows: list[Row]) -> list[Row]:
+        claimed = [r.id for r in rows]
+        blocked = {k for (k,) in conn.execute(
+            BLOCKED_KEYS.bindparams(bindparam("keys"), bindparam("claimed")),
+            {"max_id": max(claimed), "claimed": claimed, "keys": list({r.key for r in rows})},
+        )}
+        return [r for r in rows if r.key not in blocked]
+
+    def _send(self, rows: list[Row]) -> tuple[list[Row], list[tuple[Row, str]]]:
+        """Send every row, then wait for the broker's acknowledgements. What the broker
+        acknowledged is published, even beside a failure: sending it again would duplicate it.
+        (Per-partition order holds because the idempotent producer retries in order.)"""
+        futures = [(row, self._produce(row)) for row in rows]
+        self.producer.flush(timeout=self.send_timeout)
+        published, failures = [], []
+        for row, future in futures:
+            try:
+                future.get(timeout=self.send_timeout)
+                published.append(row)
+            except KafkaError as error:
+                failures.append((row, f"{type(error).__name__}: {error}"))
+        return published, failures
+
+    def _produce(self, row: Row):
+        headers = [(k, v.encode()) for k, v in row.headers]
+        return self.producer.send(row.topic, key=row.key.encode(), value=row.payload.encode(),
+                                  headers=headers)
+
+    def _record_failure(self, conn, row: Row, error: str) -> None:
+        FAILED.inc()
+        dead = conn.execute(MARK_FAILED, {"id": row.id, "error": error[:2000],
+                                          "max_attempts": self.max_attempts}).scalar()
+        if dead:
+            DEAD.inc()
+        log.warning("outbox row not published", outbox_id=row.id, topic=row.topic, error=error, dead=dead)

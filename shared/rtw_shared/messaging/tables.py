@@ -1,0 +1,62 @@
+"""The outbox and inbox tables, the same in every service's database (each service's first
+migration creates them with `create_messaging_tables`)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+metadata = MetaData()
+
+# Events waiting to leave (and, once published, a record of what left and when).
+outbox = Table(
+    "outbox", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),  # publication order
+    Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
+    Column("topic", String(200), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("event_type", String(200), nullable=False),
+    Column("headers", JSONB, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("published_at", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("last_error", Text),
+    Column("dead", Boolean, nullable=False, server_default=text("false")),
+    Index("ix_outbox_pending", "id", postgresql_where=text("published_at IS NULL AND NOT dead")),
+)
+
+# Events this service has applied, per consumer: the idempotency record.
+inbox = Table(
+    "inbox", metadata,
+    Column("consumer", String(100), primary_key=True),
+    Column("event_id", UUID(as_uuid=True), primary_key=True),
+    Column("event_type", String(200), nullable=False),
+    Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+OUTBOX_CHANNEL = "rtw_outbox"
+
+
+def create_messaging_tables(op) -> None:
+    """For a service's first Alembic migration: create outbox and inbox."""
+    bind = op.get_bind()
+    metadata.create_all(bind, tables=[outbox, inbox])
+
+
+def drop_messaging_tables(op) -> None:
+    bind = op.get_bind()
+    metadata.drop_all(bind, tables=[inbox, outbox])

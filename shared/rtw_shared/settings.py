@@ -1,0 +1,42 @@
+"""Settings every RTW process shares. Each service subclasses `ServiceSettings` with its own
+env prefix (`RTW_INTAKE_`, …) and defaults that match the local stack, so a process started
+with no environment at all talks to `make up`'s servers."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RTW_", extra="ignore", frozen=True)
+
+    service_name: str = "rtw"
+    database_url: str = "postgresql+psycopg://rtw:rtw@127.0.0.1:55432/postgres"
+    db_pool_size: int = 10
+
+    kafka_bootstrap: str = "127.0.0.1:59092"
+    # Prepended to every topic name: lets a test run its own copy of the system beside a
+    # running stack without either seeing the other's events.
+    topic_prefix: str = ""
+
+    # Where to fetch signing keys (may be an internal address) …
+    keycloak_url: str = "http://127.0.0.1:58080"
+    keycloak_realm: str = "rtw"
+    # … and the exact `iss` tokens must carry (the public address people sign in at).
+    keycloak_issuer: str = "http://127.0.0.1:58080/realms/rtw"
+    token_audience: str = "rtw-api"  # noqa: S105 — an audience name, not a secret
+    # Set false only by the benchmark that measures what token validation costs.
+    auth_enabled: bool = True
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 51025
+    mail_from: str = "rtw-noreply@rtw.example"
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    # Consumer: how often a failing event is retried before it goes to the dead-letter topic.
+    consumer_max_attempts: int = 3
+    # Relay: how often an outbox row may fail to publish before it is marked dead.
+    relay_max_attempts: int = 10
+    relay_poll_seconds: float = 1.0

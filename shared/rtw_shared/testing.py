@@ -1,0 +1,68 @@
+"""Helpers for tests against the real servers (the fixtures live in rtw_devstack's plugin)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+from keycloak import KeycloakOpenID
+
+from .migrations import upgrade
+
+DEMO_PASSWORD = "demo"  # noqa: S105 — the published password of the development realm's demo users
+TOKEN_REUSE_SECONDS = 200
+# The development realm's users: username -> (realm role, org_id). product.md, "Demo realm".
+DEMO_USERS = {
+    "tara": ("therapist", "clinic-north"),
+    "theo": ("therapist", "clinic-south"),
+    "erin": ("employer", "acme"),
+    "evan": ("employer", "globex"),
+    "ivy": ("insurer", "northwind"),
+    "ian": ("insurer", "contoso"),
+    "ada": ("admin", "platform"),
+}  # access tokens live 300 s in the demo realm
+
+
+class Tokens:
+    """Real access tokens from Keycloak, reused while fresh (asking costs ~50 ms each)."""
+
+    def __init__(self, keycloak_url: str, realm: str):
+        self._url, self._realm = keycloak_url, realm
+        self._cache: dict[str, tuple[float, str]] = {}
+
+    def user(self, username: str, password: str = DEMO_PASSWORD) -> str:
+        return self._cached(f"user:{username}", lambda: KeycloakOpenID(
+            server_url=self._url, realm_name=self._realm, client_id="rtw-cli").token(username, password))
+
+    def client(self, client_id: str, secret: str) -> str:
+        return self._cached(f"client:{client_id}", lambda: KeycloakOpenID(
+            server_url=self._url, realm_name=self._realm, client_id=client_id, client_secret_key=secret,
+        ).token(grant_type="client_credentials"))
+
+    def headers(self, username: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.user(username)}"}
+
+    def _cached(self, key: str, fetch) -> str:
+        hit = self._cache.get(key)
+        if hit and time.monotonic() - hit[0] < TOKEN_REUSE_SECONDS:
+            return hit[1]
+        token = fetch()["access_token"]
+        self._cache[key] = (time.monotonic(), token)
+        return token
+
+
+def create_migrated_database(admin_dsn: str, migrations_dir: Path, *, prefix: str) -> tuple[str, str]:
+    """A new database migrated to head: (name, SQLAlchemy URL)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = admin_dsn.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
+    upgrade(migrations_dir, url)
+    return name, url
+
+
+def drop_database(admin_dsn: str, name: str) -> None:
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,58 @@
+"""The Unit of Work: one database transaction, and the only place one commits.
+
+A service function changes state through `uow.session` and announces what happened with
+`uow.emit(event)`; `uow.commit()` writes those events to the outbox in the same transaction and
+wakes the relay with NOTIFY (delivered by PostgreSQL only if the transaction commits). Nothing
+talks to Kafka inside a request."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from .context import current_correlation_id
+from .events.base import Envelope, EventPayload, encode_record
+from .messaging.tables import OUTBOX_CHANNEL, outbox
+
+
+class UnitOfWork:
+    def __init__(self, session_factory: sessionmaker, *, source: str, topic_prefix: str = ""):
+        self._session_factory = session_factory
+        self.source = source
+        self.topic_prefix = topic_prefix
+        self.session: Session
+        self._pending: list[Envelope] = []
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._session_factory()
+        self._pending = []
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        # Whatever was not committed explicitly is rolled back: no half-written records.
+        self.session.rollback()
+        self.session.close()
+
+    def emit(self, payload: EventPayload) -> Envelope:
+        """Record that something happened; it is written to the outbox at commit."""
+        envelope = Envelope(source=self.source, correlation_id=current_correlation_id(), data=payload)
+        self._pending.append(envelope)
+        return envelope
+
+    def commit(self) -> None:
+        if self._pending:
+            self.session.execute(insert(outbox), [self._outbox_row(e) for e in self._pending])
+            self.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": OUTBOX_CHANNEL})
+        self.session.commit()
+        self._pending = []
+
+    def _outbox_row(self, envelope: Envelope) -> dict:
+        key, value, headers = encode_record(envelope)
+        return {
+            "event_id": envelope.id,
+            "topic": envelope.topic(self.topic_prefix),
+            "key": key.decode(),
+            "event_type": envelope.type,
+            "headers": [[k, v.decode()] for k, v in headers],
+            "payload": value.decode(),
+        }

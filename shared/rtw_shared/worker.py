@@ -1,0 +1,103 @@
+"""The worker process every service runs beside its API: the outbox relay, the event consumer,
+and any loops of the service's own (notify's email sender), each on a thread. SIGTERM/SIGINT
+stop them gracefully: the current event or batch is finished and committed first."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import structlog
+from sqlalchemy.engine import Engine
+
+from .db import make_engine, make_session_factory
+from .logging import configure_logging
+from .messaging.clients import make_consumer, make_producer
+from .messaging.consumer import EventConsumer, Handler
+from .messaging.relay import OutboxRelay
+from .settings import ServiceSettings
+from .uow import UnitOfWork
+
+log = structlog.get_logger("rtw.worker")
+
+
+class Loop:
+    """Something the worker runs on a thread until asked to stop."""
+
+    def run(self) -> None: ...
+    def stop(self) -> None: ...
+
+
+@dataclass
+class WorkerSpec:
+    """What a service's worker consumes and runs."""
+
+    settings: ServiceSettings
+    consumer_name: str
+    topics: list[str]
+    handlers: dict[str, Handler]
+    extra_loops: list[Callable[[Engine, ServiceSettings], Loop]] = field(default_factory=list)
+
+
+def build_loops(spec: WorkerSpec, engine: Engine, parts: set[str]) -> list[Loop]:
+    s = spec.settings
+    loops: list[Loop] = []
+    if "relay" in parts:
+        producer = make_producer(s.kafka_bootstrap, client_id=f"{s.service_name}-relay")
+        loops.append(OutboxRelay(engine, producer, max_attempts=s.relay_max_attempts,
+                                 poll_seconds=s.relay_poll_seconds))
+    if "consumer" in parts and spec.topics:
+        session_factory = make_session_factory(engine)
+        loops.append(EventConsumer(
+            name=spec.consumer_name,
+            consumer=make_consumer(s.kafka_bootstrap, *[s.topic_prefix + t for t in spec.topics],
+                                   group_id=s.topic_prefix + spec.consumer_name,
+                                   client_id=f"{s.service_name}-consumer"),
+            dead_letter_producer=make_producer(s.kafka_bootstrap, client_id=f"{s.service_name}-dlq"),
+            uow_factory=lambda: UnitOfWork(session_factory, source=s.service_name, topic_prefix=s.topic_prefix),
+            handlers=spec.handlers,
+            max_attempts=s.consumer_max_attempts,
+        ))
+    if "loops" in parts:
+        loops += [make(engine, s) for make in spec.extra_loops]
+    return loops
+
+
+def run_worker(spec: WorkerSpec, argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=f"{spec.settings.service_name} worker")
+    parser.add_argument("--only", default="relay,consumer,loops",
+                        help="comma-separated parts to run: relay, consumer, loops")
+    parts = set(parser.parse_args(argv).only.split(","))
+    configure_logging(spec.settings.service_name, level=spec.settings.log_level, json=spec.settings.log_json)
+    engine = make_engine(spec.settings.database_url, pool_size=4)
+    loops = build_loops(spec, engine, parts)
+    threads = [threading.Thread(target=_guarded(loop), name=type(loop).__name__, daemon=True) for loop in loops]
+    stopping = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopping.set())
+    for thread in threads:
+        thread.start()
+    log.info("worker started", parts=sorted(parts), loops=[t.name for t in threads])
+    while not stopping.wait(0.5):
+        if not all(t.is_alive() for t in threads):
+            log.error("a worker loop died; exiting so the supervisor restarts us")
+            break
+    for loop in loops:
+        loop.stop()
+    for thread in threads:
+        thread.join(timeout=30)
+    engine.dispose()
+    log.info("worker stopped")
+
+
+def _guarded(loop: Loop) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            loop.run()
+        except Exception:
+            log.exception("worker loop crashed", loop=type(loop).__name__)
+
+    return run
