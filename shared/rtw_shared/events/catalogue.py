@@ -91,6 +91,7 @@ class PlanPublishedV1(EventPayload):
 
     plan_id: uuid.UUID
     version: int
+    employer_org_id: str
     published_at: datetime
     restrictions: list[Restriction]
     schedule: list[ScheduleWeek]
