@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -66,3 +68,29 @@ def create_migrated_database(admin_dsn: str, migrations_dir: Path, *, prefix: st
 def drop_database(admin_dsn: str, name: str) -> None:
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def wait_for(predicate: Callable[[], object], timeout: float = 30.0, interval: float = 0.1) -> bool:
+    """Poll until `predicate()` is truthy or `timeout` passes; return whether it became true."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return bool(predicate())
+
+
+class Running:
+    """Runs a loop (relay, consumer, sender) on a thread for the length of a `with` block."""
+
+    def __init__(self, loop):
+        self.loop = loop
+        self.thread = threading.Thread(target=loop.run, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self.loop
+
+    def __exit__(self, *exc):
+        self.loop.stop()
+        self.thread.join(timeout=30)

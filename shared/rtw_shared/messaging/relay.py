@@ -12,6 +12,7 @@ It is woken by LISTEN/NOTIFY when a transaction commits events, and polls as a f
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
 import psycopg
@@ -74,11 +75,17 @@ class OutboxRelay:
             while not self.stopping.is_set():
                 while self.publish_batch() and not self.stopping.is_set():
                     pass
-                for _ in listener.notifies(timeout=self.poll_seconds, stop_after=1):
-                    pass
+                self._wait_for_notify(listener)
 
     def stop(self) -> None:
         self.stopping.set()
+
+    def _wait_for_notify(self, listener: psycopg.Connection) -> None:
+        """Return on NOTIFY, after the poll interval, or soon after stop() — whichever first."""
+        deadline = time.monotonic() + self.poll_seconds
+        while not self.stopping.is_set() and (remaining := deadline - time.monotonic()) > 0:
+            if any(True for _ in listener.notifies(timeout=min(remaining, 0.5), stop_after=1)):
+                return
 
     def _listener(self) -> psycopg.Connection:
         url = self.engine.url.set(drivername="postgresql")
@@ -114,9 +121,13 @@ class OutboxRelay:
         """Send every row, then wait for the broker's acknowledgements. What the broker
         acknowledged is published, even beside a failure: sending it again would duplicate it.
         (Per-partition order holds because the idempotent producer retries in order.)"""
-        futures = [(row, self._produce(row)) for row in rows]
+        published, failures, futures = [], [], []
+        for row in rows:
+            try:
+                futures.append((row, self._produce(row)))
+            except KafkaError as error:  # e.g. no metadata for the topic within max_block_ms
+                failures.append((row, f"{type(error).__name__}: {error}"))
         self.producer.flush(timeout=self.send_timeout)
-        published, failures = [], []
         for row, future in futures:
             try:
                 future.get(timeout=self.send_timeout)

@@ -1,0 +1,125 @@
+"""The idempotent consumer on real PostgreSQL and Kafka: duplicates absorbed, poison dead-lettered."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from rtw_shared.events import CaseStatusChangedV1, Envelope, encode_record
+from rtw_shared.messaging.clients import make_consumer, make_producer
+from rtw_shared.messaging.consumer import EventConsumer
+from rtw_shared.testing import Running, wait_for
+
+
+@pytest.fixture
+def record_effect(effects_table):
+    """The handler under test: writes one effect row, or fails on a 'poison' event."""
+
+    def handle(uow, envelope) -> None:
+        if envelope.data.reason == "poison":
+            raise ValueError("this event breaks the handler")
+        uow.session.execute(insert(effects_table).values(event_id=envelope.id, note=envelope.data.to_status))
+
+    return handle
+
+
+@pytest.fixture
+def effect_notes(engine, effects_table):
+    def notes() -> list[str]:
+        with engine.connect() as conn:
+            return list(conn.execute(select(effects_table.c.note).order_by(effects_table.c.id)).scalars())
+
+    return notes
+
+
+def make_event_consumer(rtw_infra, prefix, uow_factory, handler, max_attempts=3):
+    return EventConsumer(
+        name="test-consumer",
+        consumer=make_consumer(rtw_infra.kafka_bootstrap, prefix + "intake.case.v1",
+                               group_id=f"test-{uuid.uuid4().hex}"),
+        dead_letter_producer=make_producer(rtw_infra.kafka_bootstrap),
+        uow_factory=uow_factory, handlers={CaseStatusChangedV1.TYPE: handler},
+        max_attempts=max_attempts, retry_backoff=0.05,
+    )
+
+
+def send(rtw_infra, topic, *records) -> None:
+    producer = make_producer(rtw_infra.kafka_bootstrap)
+    for key, value, headers in records:
+        producer.send(topic, key=key, value=value, headers=headers)
+    producer.flush(timeout=30)
+    producer.close()
+
+
+def event(case_id, to_status, reason=None):
+    return Envelope(source="test", data=CaseStatusChangedV1(case_id=case_id, from_status="x",
+                                                            to_status=to_status, reason=reason))
+
+
+def inbox_count(engine) -> int:
+    from rtw_shared.messaging.tables import inbox
+
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(inbox)).scalar()
+
+
+def test_the_same_event_delivered_twice_is_applied_once(rtw_infra, engine, uow_factory, prefix, record_effect,
+                                                       effect_notes):
+    twice = encode_record(event(uuid.uuid4(), "once"))
+    after = encode_record(event(uuid.uuid4(), "after"))
+    send(rtw_infra, prefix + "intake.case.v1", twice, twice, after)
+    consumer = make_event_consumer(rtw_infra, prefix, uow_factory, record_effect)
+    with Running(consumer):
+        assert wait_for(lambda: "after" in effect_notes())
+    assert sorted(effect_notes()) == ["after", "once"]
+    assert inbox_count(engine) == 2
+
+
+def test_a_poison_event_is_dead_lettered_with_its_error_and_the_partition_keeps_flowing(
+        rtw_infra, engine, uow_factory, prefix, record_effect, effect_notes):
+    case_id = uuid.uuid4()  # one key: all three land on one partition, in order
+    calls = []
+
+    def counting(uow, envelope):
+        calls.append(envelope.data.to_status)
+        record_effect(uow, envelope)
+
+    send(rtw_infra, prefix + "intake.case.v1", encode_record(event(case_id, "before")),
+         encode_record(event(case_id, "bad", reason="poison")), encode_record(event(case_id, "after")))
+    consumer = make_event_consumer(rtw_infra, prefix, uow_factory, handler=counting, max_attempts=3)
+    with Running(consumer):
+        assert wait_for(lambda: "after" in effect_notes())
+    assert effect_notes() == ["before", "after"]
+    assert calls.count("bad") == 3
+    dead = read_dead_letters(rtw_infra, prefix)
+    assert len(dead) == 1
+    headers = dict(dead[0].headers)
+    assert headers["rtw_dlq_attempts"] == b"3"
+    assert b"this event breaks the handler" in headers["rtw_dlq_error"]
+    assert headers["ce_type"] == b"rtw.case.status_changed.v1"  # the original, untouched
+
+
+def test_an_undecodable_record_goes_straight_to_the_dead_letter_topic(rtw_infra, uow_factory, prefix, record_effect,
+                                                                     effect_notes):
+    good = encode_record(event(uuid.uuid4(), "good"))
+    send(rtw_infra, prefix + "intake.case.v1", (b"k", b"garbage", [("ce_specversion", b"0.3")]), good)
+    consumer = make_event_consumer(rtw_infra, prefix, uow_factory, record_effect)
+    with Running(consumer):
+        assert wait_for(lambda: effect_notes() == ["good"])
+    dead = read_dead_letters(rtw_infra, prefix)
+    assert [r.value for r in dead] == [b"garbage"]
+    assert dict(dead[0].headers)["rtw_dlq_attempts"] == b"1"
+
+
+def read_dead_letters(rtw_infra, prefix) -> list:
+    reader = make_consumer(rtw_infra.kafka_bootstrap, prefix + "intake.case.v1.dlq",
+                           group_id=f"dlq-{uuid.uuid4().hex}")
+    records: list = []
+    try:
+        wait_for(lambda: records.extend(r for b in reader.poll(timeout_ms=500).values() for r in b) or records,
+                 timeout=15)
+    finally:
+        reader.close()
+    return records
