@@ -72,7 +72,8 @@ def rtw_infra(pytestconfig: pytest.Config) -> Iterator[Infra]:
         return
     settings = StackSettings()
     with _progress_shown(pytestconfig):
-        outcomes = stack.ensure(settings)
+        # Tests run their own copies of the services; only the infrastructure is shared.
+        outcomes = stack.ensure(settings, list(stack.INFRASTRUCTURE))
     yield infra_from_settings(settings)
     started = [o.name for o in outcomes if o.started]
     if started and os.environ.get("RTW_KEEP_STACK") != "1":

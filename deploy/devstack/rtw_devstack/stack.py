@@ -15,6 +15,9 @@ from .kafka import Kafka
 from .keycloak import Keycloak
 from .mail import SmtpSink
 from .postgres import Postgres
+from .services import SERVICE_DEFS, ServiceComponent
+
+INFRASTRUCTURE = ("postgres", "kafka", "keycloak", "smtp")
 
 
 class Component(Protocol):
@@ -35,23 +38,36 @@ class Outcome:
 
 
 def components(settings: StackSettings) -> dict[str, Component]:
-    """Every component, in start order."""
-    return {c.name: c for c in (Postgres(settings), Kafka(settings), Keycloak(settings),
-                                SmtpSink(settings))}
+    """Every component, in start order: the infrastructure, then the four services."""
+    infrastructure = (Postgres(settings), Kafka(settings), Keycloak(settings), SmtpSink(settings))
+    services = tuple(ServiceComponent(settings, defn) for defn in SERVICE_DEFS)
+    return {c.name: c for c in (*infrastructure, *services)}
 
 
 def ensure(settings: StackSettings, names: list[str] | None = None) -> list[Outcome]:
     """Start each named component that is not running yet and wait until it is ready.
 
     PostgreSQL goes first and alone (it is quick, and later steps may need it); the slower JVM
-    servers start side by side, which on two cores saves several seconds."""
+    servers start side by side, which on two cores saves several seconds; the services start
+    last, side by side, once everything they talk to is ready."""
     chosen = [c for n, c in components(settings).items() if names is None or n in names]
-    first, rest = [c for c in chosen if c.name == "postgres"], [c for c in chosen if c.name != "postgres"]
-    outcomes = [_ensure_one(c) for c in first]
-    with ThreadPoolExecutor(max_workers=max(len(rest), 1)) as pool:
-        futures = [pool.submit(_ensure_one, c) for c in rest]
-        errors = []
-        for future in futures:
+    phases = [
+        [c for c in chosen if c.name == "postgres"],
+        [c for c in chosen if c.name in INFRASTRUCTURE and c.name != "postgres"],
+        [c for c in chosen if c.name not in INFRASTRUCTURE],
+    ]
+    outcomes: list[Outcome] = []
+    for phase in phases:
+        outcomes += _ensure_side_by_side(phase)
+    return outcomes
+
+
+def _ensure_side_by_side(chosen: list[Component]) -> list[Outcome]:
+    if not chosen:
+        return []
+    outcomes, errors = [], []
+    with ThreadPoolExecutor(max_workers=len(chosen)) as pool:
+        for future in [pool.submit(_ensure_one, c) for c in chosen]:
             try:
                 outcomes.append(future.result())
             except StackError as error:

@@ -1,0 +1,110 @@
+"""The four RTW services as processes: each migrates its database, then runs its API (uvicorn)
+and its worker (outbox relay + consumer). `make up` runs them beside the infrastructure; the
+end-to-end tests launch private copies with the same argv builders."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import httpx
+
+from . import procs, ui
+from .config import StackSettings
+
+
+@dataclass(frozen=True)
+class ServiceDef:
+    name: str
+    port: int
+
+    @property
+    def package(self) -> str:
+        return f"rtw_{self.name}"
+
+    @property
+    def env_prefix(self) -> str:
+        return f"RTW_{self.name.upper()}_"
+
+
+SERVICE_DEFS = (ServiceDef("intake", 8101), ServiceDef("workplan", 8102), ServiceDef("employer", 8103),
+                ServiceDef("notify", 8104))
+
+
+def service_env(defn: ServiceDef, *, database_url: str, kafka_bootstrap: str, keycloak_url: str,
+                keycloak_issuer: str, smtp_host: str, smtp_port: int, topic_prefix: str = "") -> dict[str, str]:
+    """The environment a service's processes read their settings from."""
+    values = {
+        "DATABASE_URL": database_url, "KAFKA_BOOTSTRAP": kafka_bootstrap, "KEYCLOAK_URL": keycloak_url,
+        "KEYCLOAK_ISSUER": keycloak_issuer, "SMTP_HOST": smtp_host, "SMTP_PORT": str(smtp_port),
+        "TOPIC_PREFIX": topic_prefix,
+    }
+    return {defn.env_prefix + key: value for key, value in values.items()}
+
+
+def migrate_argv(defn: ServiceDef) -> list[str]:
+    return [sys.executable, "-m", f"{defn.package}.migrate"]
+
+
+def api_argv(defn: ServiceDef, port: int, host: str = "127.0.0.1") -> list[str]:
+    return [sys.executable, "-m", "uvicorn", f"{defn.package}.app:create_app", "--factory", "--host", host,
+            "--port", str(port), "--no-access-log", "--timeout-graceful-shutdown", "10"]
+
+
+def worker_argv(defn: ServiceDef) -> list[str]:
+    return [sys.executable, "-m", f"{defn.package}.worker"]
+
+
+def api_ready(host: str, port: int) -> bool:
+    try:
+        return httpx.get(f"http://{host}:{port}/readyz", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+class ServiceComponent:
+    """One service for `make up`: migrate, then API and worker in the background."""
+
+    def __init__(self, settings: StackSettings, defn: ServiceDef):
+        self.settings = settings
+        self.defn = defn
+        self.name = defn.name
+
+    @property
+    def env(self) -> dict[str, str]:
+        s = self.settings
+        return service_env(self.defn, database_url=s.pg_dsn(self.defn.name).replace("postgresql://",
+                                                                                   "postgresql+psycopg://"),
+                           kafka_bootstrap=s.kafka_bootstrap, keycloak_url=s.keycloak_url,
+                           keycloak_issuer=s.keycloak_issuer, smtp_host=s.host, smtp_port=s.smtp_port)
+
+    def is_ready(self) -> bool:
+        worker_alive = procs.running_pid(self.settings, f"{self.name}-worker") is not None
+        return worker_alive and api_ready(self.settings.host, self.defn.port)
+
+    def start(self) -> None:
+        with ui.step(self.name, "migrating its database"):
+            procs.run(migrate_argv(self.defn), what=f"{self.name} migrations", env=self.env)
+        with ui.step(self.name, f"starting API on :{self.defn.port} and worker"):
+            for part, argv in (("api", api_argv(self.defn, self.defn.port, self.settings.host)),
+                               ("worker", worker_argv(self.defn))):
+                procs.terminate(self.settings, f"{self.name}-{part}")  # a half-started leftover
+                procs.spawn(self.settings, f"{self.name}-{part}", argv, env=self.env)
+            if not procs.wait_until(self._started_and_ready, 60, interval=0.3):
+                raise procs.fail_with_log(self.settings, f"{self.name}-api", f"{self.name} did not become ready")
+
+    def _started_and_ready(self) -> bool:
+        for part in ("api", "worker"):
+            if procs.running_pid(self.settings, f"{self.name}-{part}") is None:
+                raise procs.fail_with_log(self.settings, f"{self.name}-{part}", f"{self.name} {part} exited")
+        return api_ready(self.settings.host, self.defn.port)
+
+    def provision(self) -> None:
+        """Nothing: migrations run at start."""
+
+    def stop(self) -> None:
+        for part in ("worker", "api"):
+            procs.terminate(self.settings, f"{self.name}-{part}", grace_seconds=20)
+
+    def describe(self) -> str:
+        return f"http://{self.settings.host}:{self.defn.port}  (docs: /docs)"

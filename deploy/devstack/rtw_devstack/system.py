@@ -1,0 +1,91 @@
+"""A private copy of the whole RTW system for end-to-end tests and benchmarks: the four services'
+APIs and workers as real processes, on scratch databases and a private topic prefix, beside
+(and invisible to) whatever `make up` runs. Processes can be killed and restarted at will."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+
+from .procs import wait_until
+from .services import SERVICE_DEFS, ServiceDef, api_argv, api_ready, service_env, worker_argv
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningService:
+    defn: ServiceDef
+    port: int
+    env: dict[str, str]
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+class System:
+    def __init__(self, infra, topic_prefix: str, log_dir: Path, make_database):
+        """`infra`: the pytest plugin's Infra; `make_database(migrations_dir, prefix)` → URL."""
+        self.infra = infra
+        self.topic_prefix = topic_prefix
+        self.log_dir = log_dir
+        self.services: dict[str, RunningService] = {}
+        for defn in SERVICE_DEFS:
+            migrations = Path(import_module(defn.package).__file__).parent / "migrations"
+            env = service_env(defn, database_url=make_database(migrations, defn.name),
+                              kafka_bootstrap=infra.kafka_bootstrap, keycloak_url=infra.keycloak_url,
+                              keycloak_issuer=infra.keycloak_issuer, smtp_host=infra.smtp_host,
+                              smtp_port=infra.smtp_port, topic_prefix=topic_prefix)
+            env[defn.env_prefix + "LOG_LEVEL"] = "INFO"
+            self.services[defn.name] = RunningService(defn, free_port(), env)
+
+    def url(self, service: str) -> str:
+        return self.services[service].url
+
+    def start(self) -> None:
+        for name in self.services:
+            self.start_part(name, "api")
+            self.start_part(name, "worker")
+        for service in self.services.values():
+            if not wait_until(lambda s=service: api_ready("127.0.0.1", s.port), 60, interval=0.2):
+                raise RuntimeError(f"{service.defn.name} API did not become ready; see {self.log_dir}")
+
+    def start_part(self, name: str, part: str) -> None:
+        service = self.services[name]
+        argv = api_argv(service.defn, service.port) if part == "api" else worker_argv(service.defn)
+        log = open(self.log_dir / f"{name}-{part}.log", "ab")  # noqa: SIM115 — the child owns it
+        service.processes[part] = subprocess.Popen(argv, env={**os.environ, **service.env}, stdout=log,
+                                                   stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+
+    def kill(self, name: str, part: str) -> None:
+        """SIGKILL: no chance to finish, commit or say goodbye."""
+        process = self.services[name].processes[part]
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def restart(self, name: str, part: str) -> None:
+        self.kill(name, part)
+        self.start_part(name, part)
+
+    def stop(self) -> None:
+        for service in self.services.values():
+            for process in service.processes.values():
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGTERM)
+            for process in service.processes.values():
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)

@@ -1,0 +1,8 @@
+from alembic import context
+
+from rtw_notify import models  # noqa: F401 — registers every table on the metadata
+from rtw_notify.db import Base
+from rtw_notify.settings import NotifySettings
+from rtw_shared.migrations import run_env
+
+run_env(context, Base.metadata, NotifySettings().database_url)

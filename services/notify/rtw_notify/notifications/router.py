@@ -1,0 +1,32 @@
+"""HTTP endpoints for the inbox: thin — parse, call the service (which applies the policy), shape the view."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from rtw_shared.auth import CurrentPrincipal
+from rtw_shared.web import UowDep
+
+from . import service
+from .schemas import NotificationList, NotificationRead
+
+router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
+
+
+@router.get("", response_model=NotificationList)
+def list_notifications(principal: CurrentPrincipal, uow: UowDep, unread: bool = False,
+                       cursor: Annotated[str | None, Query(max_length=200)] = None,
+                       limit: Annotated[int, Query(ge=1, le=200)] = 50):
+    """The caller's inbox: addressed to them, or to their organisation in their role; newest first."""
+    rows, next_cursor = service.list_inbox(uow=uow, principal=principal, unread=unread, cursor=cursor, limit=limit)
+    return NotificationList(items=[NotificationRead.model_validate(n) for n in rows], next_cursor=next_cursor)
+
+
+@router.post("/{notification_id}/read", response_model=NotificationRead)
+def mark_notification_read(notification_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep):
+    """Mark one of the caller's notifications read; anyone else's is 404."""
+    notification = service.mark_read(uow=uow, principal=principal, notification_id=notification_id)
+    return NotificationRead.model_validate(notification)

@@ -1,0 +1,53 @@
+"""Inbox use cases. Each takes a Unit of Work and commits it at most once."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from datetime import UTC, datetime
+
+from rtw_shared.auth import Principal
+from rtw_shared.errors import NotFoundError, UnprocessableError
+from rtw_shared.uow import UnitOfWork
+
+from .. import policy
+from . import repository
+from .models import Notification
+
+
+def list_inbox(*, uow: UnitOfWork, principal: Principal, unread: bool, cursor: str | None,
+               limit: int) -> tuple[list[Notification], str | None]:
+    """One page of the caller's notifications, newest first, and the cursor of the next page."""
+    rows = repository.list_inbox(uow.session, addressed_to=policy.inbox_filter(principal), unread=unread,
+                                 after=decode_cursor(cursor), limit=limit + 1)
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], encode_cursor(last.created_at, last.id)
+
+
+def mark_read(*, uow: UnitOfWork, principal: Principal, notification_id: uuid.UUID) -> Notification:
+    """Mark one of the caller's notifications read (the first read time is kept); 404 if not theirs."""
+    notification = repository.get(uow.session, notification_id, for_update=True)
+    if notification is None or not policy.is_recipient(principal, notification):
+        raise NotFoundError(f"notification {notification_id} not found")
+    if notification.read_at is None:
+        notification.read_at = datetime.now(UTC)
+    uow.session.flush()  # updated_at, before the object leaves the transaction
+    uow.session.refresh(notification)
+    uow.commit()
+    return notification
+
+
+def encode_cursor(created_at: datetime, notification_id: uuid.UUID) -> str:
+    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{notification_id}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    if not cursor:
+        return None
+    try:
+        stamp, notification_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return datetime.fromisoformat(stamp), uuid.UUID(notification_id)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise UnprocessableError("cursor: not a cursor this API returned") from error
