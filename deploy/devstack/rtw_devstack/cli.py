@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> None:
         p.set_defaults(func=func)
         if name != "status":
             p.add_argument("--only", type=lambda v: v.split(","), default=None,
-                           help="comma-separated components (postgres,kafka,keycloak,smtp,intake,workplan,employer,notify)")
+                           help="comma-separated components: postgres, kafka, keycloak, smtp, "
+                                "intake, workplan, employer, notify")
     p = sub.add_parser("mail", help="list what the SMTP sink received")
     p.add_argument("--json", action="store_true")
     p.add_argument("--last", type=int, default=20)

@@ -41,7 +41,8 @@ def build() -> dict:
                                     ref_template="#/components/schemas/{model}")
     messages = {
         _message_name(event_type): {
-            "name": event_type, "title": model.__name__, "summary": (model.__doc__ or event_type).strip().split("\n")[0],
+            "name": event_type, "title": model.__name__,
+            "summary": (model.__doc__ or event_type).strip().split("\n")[0],
             "contentType": "application/json",
             "headers": {"$ref": "#/components/schemas/CloudEventHeaders"},
             "payload": {"$ref": f"#/components/schemas/{model.__name__}"},
