@@ -1,0 +1,1 @@
+"""RTW employer: owns accommodation requests and the employer's decisions on them."""

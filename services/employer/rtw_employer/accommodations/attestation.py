@@ -1,0 +1,32 @@
+"""The attestation: a hash of exactly the request content a decision was made on, so a person
+can later show which version they confirmed (recompute it from the request and compare)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from .models import AccommodationRequest
+
+# What was decided on: the request's identity and everything it asks. Never the answer itself.
+ATTESTED_FIELDS = ("id", "case_id", "plan_id", "plan_version", "restrictions", "schedule", "accommodations",
+                   "due_date")
+
+
+def attested_content(request: AccommodationRequest) -> dict:
+    return {
+        "id": str(request.id), "case_id": str(request.case_id), "plan_id": str(request.plan_id),
+        "plan_version": request.plan_version, "restrictions": request.restrictions,
+        "schedule": request.schedule, "accommodations": request.accommodations,
+        "due_date": request.due_date.isoformat(),
+    }
+
+
+def canonical_json(content: dict) -> str:
+    """One spelling per content: sorted keys, no whitespace."""
+    return json.dumps(content, sort_keys=True, separators=(",", ":"))
+
+
+def attest(request: AccommodationRequest) -> str:
+    """sha256 hex of the canonical JSON of the attested content."""
+    return hashlib.sha256(canonical_json(attested_content(request)).encode()).hexdigest()

@@ -1,0 +1,44 @@
+"""The accommodation request: what a published plan asks of the employer, and its answer."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base
+
+
+class AccommodationRequest(Base):
+    __tablename__ = "accommodation_requests"
+    # One request per published plan version: a redelivered `plan.published` creates nothing new.
+    __table_args__ = (
+        UniqueConstraint("plan_id", "plan_version", name="uq_accommodation_requests_plan_version"),
+        Index("ix_accommodation_requests_updated", "updated_at", "id"),  # the list's keyset order
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    employer_org_id: Mapped[str] = mapped_column(String(64), index=True)
+    plan_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    plan_version: Mapped[int] = mapped_column(Integer)
+    restrictions: Mapped[list] = mapped_column(JSONB)
+    schedule: Mapped[list] = mapped_column(JSONB)
+    accommodations: Mapped[list] = mapped_column(JSONB)
+    due_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(32))
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_by_username: Mapped[str | None] = mapped_column(String(255))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(Text)
+    counter: Mapped[dict | None] = mapped_column(JSONB)
+    attestation_sha256: Mapped[str | None] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                 onupdate=func.now())
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,133 @@
+"""API schemas for accommodation requests: the employer's decision, and one read model per
+reader. A field a reader must not see does not exist in its model (product.md, "Who may see
+what"); none of them has anything clinical, because employer never receives it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from ..cases.models import CaseCopy
+from .models import AccommodationRequest
+
+Status = Literal["requested", "confirmed", "declined", "countered", "expired", "withdrawn"]
+Decision = Literal["confirmed", "declined", "countered"]
+# Job Accommodation Network categories (product.md, "Accommodation request").
+Category = Literal["schedule_modification", "modified_duties", "ergonomic_equipment", "job_restructuring",
+                   "assistive_technology", "remote_work", "rest_breaks", "reassignment", "other"]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class AccommodationIn(_Input):
+    category: Category
+    description: str = Field(min_length=1, max_length=1000)
+
+
+class ScheduleWeekIn(_Input):
+    week: int = Field(ge=1, le=104)
+    hours_per_day: float = Field(ge=0, le=24)
+    days_per_week: int = Field(ge=0, le=7)
+    duties: Literal["modified", "full"]
+
+
+class CounterProposal(_Input):
+    """What the employer offers instead; it goes back to the therapist."""
+
+    description: str = Field(min_length=1, max_length=2000)
+    accommodations: list[AccommodationIn] = Field(default_factory=list, max_length=20)
+    schedule: list[ScheduleWeekIn] = Field(default_factory=list, max_length=104)
+
+
+class DecisionIn(_Input):
+    decision: Decision
+    note: str | None = Field(default=None, max_length=2000)
+    # validate_default: the rule below must also run when `counter` is left out.
+    counter: CounterProposal | None = Field(default=None, validate_default=True)
+
+    @field_validator("counter")
+    @classmethod
+    def _counter_goes_with_countered(cls, counter: CounterProposal | None, info: ValidationInfo):
+        decision = info.data.get("decision")
+        if decision == "countered" and counter is None:
+            raise ValueError("required when decision is countered: say what you offer instead")
+        if decision in ("confirmed", "declined") and counter is not None:
+            raise ValueError(f"only a countered decision carries a counter-proposal, not {decision}")
+        return counter
+
+
+class RestrictionView(BaseModel):
+    demand: str
+    frequency: str | None = None
+    load_kg: float | None = None
+    duration_min: float | None = None
+
+
+class ScheduleWeekView(BaseModel):
+    week: int
+    hours_per_day: float
+    days_per_week: int
+    duties: str
+
+
+class AccommodationItemView(BaseModel):
+    category: str
+    description: str
+
+
+class AccommodationView(BaseModel):
+    """The employer's (and the case's therapist's) view: what to accommodate, and the answer."""
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    case_reference: str | None
+    worker_name: str | None
+    job_title: str | None
+    employer_org_id: str
+    plan_id: uuid.UUID
+    plan_version: int
+    restrictions: list[RestrictionView]
+    accommodations: list[AccommodationItemView]
+    schedule: list[ScheduleWeekView]
+    due_date: date
+    status: Status
+    decided_by: str | None
+    decided_by_username: str | None
+    decided_at: datetime | None
+    note: str | None
+    counter: CounterProposal | None
+    attestation_sha256: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, request: AccommodationRequest, case: CaseCopy | None) -> AccommodationView:
+        fields = {name: getattr(request, name) for name in cls.model_fields if hasattr(request, name)}
+        return cls(**fields, case_reference=case and case.reference, worker_name=case and case.worker_name,
+                   job_title=case and case.job_title)
+
+
+class AccommodationStatusView(BaseModel):
+    """The insurer's view: where the request stands, nothing of what it asks."""
+
+    id: uuid.UUID
+    case_id: uuid.UUID
+    status: Status
+    due_date: date
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, request: AccommodationRequest, case: CaseCopy | None) -> AccommodationStatusView:
+        return cls(id=request.id, case_id=request.case_id, status=request.status, due_date=request.due_date,
+                   updated_at=request.updated_at)
+
+
+class AccommodationList(BaseModel):
+    items: list[AccommodationView | AccommodationStatusView]
+    next_cursor: str | None = None

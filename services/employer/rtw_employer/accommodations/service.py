@@ -1,0 +1,86 @@
+"""Accommodation use cases. Each takes a Unit of Work and commits it at most once."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from datetime import UTC, datetime
+
+from rtw_shared.auth import Principal
+from rtw_shared.errors import ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError
+from rtw_shared.events import AccommodationDecidedV1
+from rtw_shared.uow import UnitOfWork
+
+from .. import policy
+from ..cases.models import CaseCopy
+from . import repository
+from .attestation import attest
+from .handlers import REQUESTED
+from .models import AccommodationRequest
+from .schemas import DecisionIn
+
+Visible = tuple[AccommodationRequest, CaseCopy | None]
+
+
+def get_visible_request(*, uow: UnitOfWork, principal: Principal, request_id: uuid.UUID,
+                        for_update: bool = False) -> Visible:
+    """The request and its case copy if the caller may see them; 404 otherwise (existence not revealed)."""
+    request = repository.get(uow.session, request_id, for_update=for_update)
+    case = repository.case_copy(uow.session, request.case_id) if request else None
+    if request is None or not policy.can_see(principal, request, case):
+        raise NotFoundError(f"accommodation request {request_id} not found")
+    return request, case
+
+
+def list_visible_requests(*, uow: UnitOfWork, principal: Principal, status: str | None, cursor: str | None,
+                          limit: int) -> tuple[list[Visible], str | None]:
+    """One page of the requests the caller may see, and the cursor of the next page."""
+    column = policy.tenant_column(principal)
+    if column is None:
+        return [], None
+    rows = repository.list_for_tenant(uow.session, tenant_column=column, org_id=principal.org_id, status=status,
+                                      after=decode_cursor(cursor), limit=limit + 1)
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1][0]
+    return rows[:limit], encode_cursor(last.updated_at, last.id)
+
+
+def decide(*, uow: UnitOfWork, principal: Principal, request_id: uuid.UUID, data: DecisionIn,
+           if_match: int | None = None) -> Visible:
+    """Record the employer's answer with an attestation of what it answered, and announce it."""
+    request, case = get_visible_request(uow=uow, principal=principal, request_id=request_id, for_update=True)
+    if not policy.can_decide(principal, request):
+        raise NotFoundError(f"accommodation request {request_id} not found")
+    if if_match is not None and if_match != request.version:
+        raise PreconditionFailedError(f"accommodation request changed (version {request.version}); reload it")
+    if request.status != REQUESTED:
+        raise ConflictError(f"accommodation request is already {request.status}; only a requested one can be "
+                            "decided")
+    request.status, request.note = data.decision, data.note
+    request.counter = data.counter.model_dump(mode="json") if data.counter else None
+    request.decided_by, request.decided_by_username = principal.subject, principal.username
+    request.decided_at = datetime.now(UTC)
+    request.attestation_sha256 = attest(request)
+    uow.session.flush()  # version and updated_at, before the response describes the request
+    uow.emit(AccommodationDecidedV1(
+        case_id=request.case_id, accommodation_id=request.id, employer_org_id=request.employer_org_id,
+        decision=data.decision, decided_by=principal.subject, decided_at=request.decided_at,
+        attestation_sha256=request.attestation_sha256,
+    ))
+    uow.commit()
+    return request, case
+
+
+def encode_cursor(updated_at: datetime, request_id: uuid.UUID) -> str:
+    return base64.urlsafe_b64encode(f"{updated_at.isoformat()}|{request_id}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    if not cursor:
+        return None
+    try:
+        stamp, request_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return datetime.fromisoformat(stamp), uuid.UUID(request_id)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise UnprocessableError("cursor: not a cursor this API returned") from error

@@ -1,0 +1,8 @@
+from alembic import context
+
+from rtw_employer import models  # noqa: F401 — registers every table on the metadata
+from rtw_employer.db import Base
+from rtw_employer.settings import EmployerSettings
+from rtw_shared.migrations import run_env
+
+run_env(context, Base.metadata, EmployerSettings().database_url)

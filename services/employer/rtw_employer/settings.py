@@ -1,0 +1,10 @@
+from pydantic_settings import SettingsConfigDict
+
+from rtw_shared.settings import ServiceSettings
+
+
+class EmployerSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="RTW_EMPLOYER_", extra="ignore", frozen=True)
+
+    service_name: str = "employer"
+    database_url: str = "postgresql+psycopg://rtw:rtw@127.0.0.1:55432/employer"
