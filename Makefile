@@ -11,7 +11,7 @@ PACKAGES := shared deploy/devstack $(wildcard services/*/pyproject.toml)
 EDITABLE := $(foreach p,$(PACKAGES),-e $(patsubst %/pyproject.toml,%,$(p)))
 PYTHON  ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: help up down status mail test lint lock clean
+.PHONY: help up down status mail test lint bench lock clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -30,6 +30,9 @@ mail: $(STAMP)  ## list what the development SMTP sink received
 
 test: $(STAMP)  ## run the whole suite against the real servers (reuses a running stack)
 	@$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)  ## measure decision -> insurer status latency beside raw Kafka (prints figures)
+	@$(BIN)/python bench/latency.py $(BENCH_ARGS)
 
 lint: $(STAMP)  ## ruff on everything
 	@$(BIN)/ruff check .

@@ -48,3 +48,14 @@ def test_compose_creates_every_service_database():
     sql = (ROOT / "deploy" / "postgres" / "create-databases.sql").read_text()
     for name in ("intake", "workplan", "employer", "notify"):
         assert f"CREATE DATABASE {name};" in sql
+
+
+def test_compose_runs_each_service_api_worker_and_migrations_from_the_dockerfile():
+    services = compose()["services"]
+    for name, port in (("intake", 8101), ("workplan", 8102), ("employer", 8103), ("notify", 8104)):
+        assert services[f"{name}-migrate"]["build"]["args"]["SERVICE"] == name
+        assert services[f"{name}-migrate"]["command"] == [f"rtw-{name}-migrate"]
+        assert services[f"{name}-worker"]["command"] == [f"rtw-{name}-worker"]
+        assert services[name]["ports"] == [f"127.0.0.1:{port}:8000"]
+        assert services[name]["environment"][f"RTW_{name.upper()}_DATABASE_URL"].endswith(f"/{name}")
+    assert (ROOT / services["intake-migrate"]["build"]["dockerfile"]).exists()

@@ -1,0 +1,93 @@
+"""The walking-skeleton journey, step by step over HTTP with real tokens (used by the end-to-end
+tests and the latency benchmark)."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+from rtw_shared.testing import wait_for
+
+CASE = {
+    "worker": {"given_name": "Maria", "family_name": "Lopez", "date_of_birth": "1984-03-02"},
+    "claim": {"claim_number": "WC-2026-0042", "insurer_org_id": "northwind", "injury_date": "2026-10-14",
+              "mechanism": "lifting a box from the floor", "body_parts": ["lumbar_spine"],
+              "diagnosis_codes": ["S39.012A"]},
+    "employment": {"employer_org_id": "acme", "job_title": "Warehouse associate", "onet_soc_code": "53-7065.00",
+                   "dot_strength_level": "medium", "hours_per_day": 8, "days_per_week": 5,
+                   "essential_functions": [{"name": "Stock shelves", "demands": [
+                       {"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 20},
+                       {"demand": "stand", "frequency": "constant", "duration_min": 120}]}]},
+}
+
+PLAN = {
+    "goals": [{"demand": "lift_floor_waist", "baseline": 5, "target": 20, "unit": "kg",
+               "description": "Lift a 20 kg tote from floor to waist, occasionally"}],
+    "phases": [{"name": "Conditioning", "start_week": 1, "end_week": 2, "sessions_per_week": 3,
+                "minutes_per_session": 90, "activities": [{"kind": "work_simulation",
+                                                            "demand": "lift_floor_waist", "load_kg": 7.5,
+                                                            "reps": 10, "sets": 3}]}],
+    "schedule": [{"week": 1, "hours_per_day": 4, "days_per_week": 5, "duties": "modified"},
+                 {"week": 2, "hours_per_day": 6, "days_per_week": 5, "duties": "modified"},
+                 {"week": 3, "hours_per_day": 8, "days_per_week": 5, "duties": "full"}],
+    "restrictions": [{"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 10}],
+    "accommodations": [{"category": "modified_duties", "description": "No floor-level lifting over 10 kg"},
+                       {"category": "rest_breaks", "description": "10-minute break every hour"}],
+}
+
+
+class Journey:
+    def __init__(self, system, tokens, timeout: float = 30.0):
+        self.system, self.tokens, self.timeout = system, tokens, timeout
+        self.http = httpx.Client(timeout=10)
+
+    def call(self, method: str, service: str, path: str, user: str, **kwargs) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.tokens.user(user)}"}
+        return self.http.request(method, self.system.url(service) + path, headers=headers, **kwargs)
+
+    def ok(self, method, service, path, user, expected=200, **kwargs) -> dict:
+        response = self.call(method, service, path, user, **kwargs)
+        assert response.status_code == expected, f"{method} {path} as {user}: {response.status_code} {response.text}"
+        return response.json()
+
+    def eventually(self, fetch, what: str, timeout: float | None = None):
+        """Poll `fetch` until it returns something truthy; fail naming `what` otherwise."""
+        found = []
+        assert wait_for(lambda: found.append(fetch()) or found[-1], timeout or self.timeout, 0.05), \
+            f"timed out waiting for {what}"
+        return found[-1]
+
+    def create_case(self) -> dict:
+        return self.ok("POST", "intake", "/v1/cases", "tara", expected=201, json=CASE)
+
+    def draft_plan(self, case_id: str) -> dict:
+        items = self.eventually(lambda: self.ok("GET", "workplan", f"/v1/plans?case_id={case_id}", "tara")["items"],
+                                "the draft plan")
+        assert len(items) == 1 and items[0]["status"] == "draft"
+        return items[0]
+
+    def publish_plan(self, plan_id: str) -> dict:
+        self.ok("PUT", "workplan", f"/v1/plans/{plan_id}", "tara", json=PLAN)
+        return self.ok("POST", "workplan", f"/v1/plans/{plan_id}/publish", "tara")
+
+    def pending_request(self, case_id: str) -> dict:
+        def find():
+            items = self.ok("GET", "employer", "/v1/accommodations?status=requested", "erin")["items"]
+            return [i for i in items if i["case_id"] == case_id]
+
+        found = self.eventually(find, "the accommodation request")
+        assert len(found) == 1
+        return found[0]
+
+    def confirm(self, accommodation_id: str) -> tuple[dict, float]:
+        decided = self.ok("POST", "employer", f"/v1/accommodations/{accommodation_id}/decision", "erin",
+                          json={"decision": "confirmed", "note": "Team lead briefed; pallet jack available"})
+        return decided, time.perf_counter()
+
+    def status_when(self, case_id: str, user: str, accommodation_status: str) -> dict:
+        def status_if_reached():
+            status = self.ok("GET", "intake", f"/v1/cases/{case_id}/status", user)
+            return status if status["accommodation"]["status"] == accommodation_status else None
+
+        return self.eventually(status_if_reached, f"status showing the accommodation {accommodation_status}")
