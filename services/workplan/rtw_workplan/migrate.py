@@ -1,0 +1,18 @@
+"""`rtw-workplan-migrate`: bring workplan's database to the newest schema (run before the API)."""
+
+from pathlib import Path
+
+from rtw_shared.migrations import upgrade
+
+from .settings import WorkplanSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def main() -> None:
+    """Upgrade the configured database to head."""
+    upgrade(MIGRATIONS, WorkplanSettings().database_url)
+
+
+if __name__ == "__main__":
+    main()

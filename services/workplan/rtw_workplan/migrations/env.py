@@ -1,0 +1,8 @@
+from alembic import context
+
+from rtw_shared.migrations import run_env
+from rtw_workplan import models  # noqa: F401 — registers every table on the metadata
+from rtw_workplan.db import Base
+from rtw_workplan.settings import WorkplanSettings
+
+run_env(context, Base.metadata, WorkplanSettings().database_url)

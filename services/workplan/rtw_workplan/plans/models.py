@@ -1,0 +1,55 @@
+"""The plan: one row per version of a case's plan. A published version is immutable; a revision
+is a new version (a new row), so what an employer or insurer was sent never changes under them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base
+
+STATUSES = ("draft", "published", "completed", "cancelled")
+EMPTY_CONTENT = {"goals": [], "phases": [], "schedule": [], "restrictions": [], "accommodations": []}
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+    __table_args__ = (
+        UniqueConstraint("case_id", "version", name="uq_plans_case_id_version"),
+        CheckConstraint(f"status IN {STATUSES}", name="status"),
+        CheckConstraint("version >= 1", name="version"),
+        Index("ix_plans_created", "created_at", "id"),  # the list's keyset order
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("cases.case_id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    clinic_org_id: Mapped[str] = mapped_column(String(64), index=True)
+    insurer_org_id: Mapped[str] = mapped_column(String(64), index=True)
+    employer_org_id: Mapped[str] = mapped_column(String(64))
+    therapist_id: Mapped[str] = mapped_column(String(64))
+    # goals, phases, schedule, restrictions, accommodations: always replaced whole (PUT), never patched.
+    content: Mapped[dict] = mapped_column(JSONB)
+    # Fixed at publication, so the figures the insurer was sent stay the figures shown.
+    projected_rtw_date: Mapped[date | None] = mapped_column(Date)
+    projected_cost: Mapped[float | None] = mapped_column(Numeric(12, 2))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                 onupdate=func.now())
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,70 @@
+"""HTTP endpoints for plans: thin — parse, authorize via policy, call the service, shape the view."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from rtw_shared.auth import CurrentPrincipal, Principal, Therapist
+from rtw_shared.errors import ForbiddenError
+from rtw_shared.web import UowDep
+
+from .. import policy
+from . import service
+from .models import Plan
+from .projections import FeeSchedule
+from .schemas import PlanContent, PlanList, PlanTherapistView, PlanView, document
+
+router = APIRouter(prefix="/v1/plans", tags=["plans"])
+
+
+def _reader_view(principal: Principal):
+    view = policy.view_model(principal)
+    if view is None:
+        raise ForbiddenError("your role does not read plans")
+    return view
+
+
+def _etag(response: Response, plan: Plan) -> None:
+    # Changes whenever the plan does: its version, its status, its last edit.
+    response.headers["ETag"] = f'"{plan.version}-{plan.status}-{int(plan.updated_at.timestamp() * 1e6)}"'
+
+
+@router.get("", response_model=PlanList)
+def list_plans(principal: CurrentPrincipal, uow: UowDep, case_id: uuid.UUID | None = None,
+               cursor: Annotated[str | None, Query(max_length=200)] = None,
+               limit: Annotated[int, Query(ge=1, le=200)] = 50):
+    """The plans the caller may see (`?case_id=` for one case's versions), in the caller's role's view."""
+    view = _reader_view(principal)
+    plans, next_cursor = service.list_visible_plans(uow=uow, principal=principal, case_id=case_id, cursor=cursor,
+                                                    limit=limit)
+    return PlanList(items=[view.model_validate(document(p)) for p in plans], next_cursor=next_cursor)
+
+
+@router.get("/{plan_id}", response_model=PlanView)
+def get_plan(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, response: Response):
+    """One plan, in the caller's role's view."""
+    view = _reader_view(principal)
+    plan = service.get_visible_plan(uow=uow, principal=principal, plan_id=plan_id)
+    _etag(response, plan)
+    return view.model_validate(document(plan))
+
+
+@router.put("/{plan_id}", response_model=PlanTherapistView)
+def replace_plan(plan_id: uuid.UUID, body: PlanContent, principal: Therapist, uow: UowDep, response: Response):
+    """Replace a draft's content (goals, phases, schedule, restrictions, accommodations)."""
+    plan = service.replace_draft(uow=uow, principal=principal, plan_id=plan_id, content=body)
+    _etag(response, plan)
+    return PlanTherapistView.model_validate(document(plan))
+
+
+@router.post("/{plan_id}/publish", response_model=PlanTherapistView)
+def publish_plan(plan_id: uuid.UUID, principal: Therapist, uow: UowDep, request: Request, response: Response):
+    """Publish a draft: projections are fixed and the employer and insurer are told."""
+    settings = request.app.state.settings
+    fees = FeeSchedule(evaluation=settings.fee_evaluation, session=settings.fee_session)
+    plan = service.publish_plan(uow=uow, principal=principal, plan_id=plan_id, fees=fees)
+    _etag(response, plan)
+    return PlanTherapistView.model_validate(document(plan))

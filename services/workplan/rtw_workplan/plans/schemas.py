@@ -1,0 +1,174 @@
+"""API schemas for plans: what a therapist sends (every number bounded, every vocabulary closed),
+and one read model per role — a field a role must not see does not exist in its model
+(product.md, "Who may see what": the insurer follows schedule, restrictions and projections,
+not goals, phases or the accommodation requests themselves)."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+# The one demand scale shared by jobs, capacities and restrictions (same as intake's).
+Demand = Literal[
+    "lift_floor_waist", "lift_waist_shoulder", "lift_overhead", "carry", "push", "pull", "sit", "stand",
+    "walk", "climb_stairs", "climb_ladder", "stoop", "crouch", "kneel", "crawl", "reach_overhead",
+    "reach_forward", "grip", "fine_manipulation", "gross_manipulation", "keyboarding", "drive",
+]
+Frequency = Literal["never", "occasional", "frequent", "constant"]
+ActivityKind = Literal["work_simulation", "conditioning", "skill_training", "education"]
+Duties = Literal["modified", "full"]
+# Job Accommodation Network categories.
+AccommodationCategory = Literal[
+    "schedule_modification", "modified_duties", "ergonomic_equipment", "job_restructuring",
+    "assistive_technology", "remote_work", "rest_breaks", "reassignment", "other",
+]
+MAX_WEEKS = 104  # two years: far beyond any graded return, short of nonsense
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class GasRowIn(_Input):
+    """Goal Attainment Scaling: what each level from -2 to +2 looks like for this goal."""
+
+    minus_2: str = Field(min_length=1, max_length=500)
+    minus_1: str = Field(min_length=1, max_length=500)
+    zero: str = Field(min_length=1, max_length=500)
+    plus_1: str = Field(min_length=1, max_length=500)
+    plus_2: str = Field(min_length=1, max_length=500)
+
+
+class GoalIn(_Input):
+    demand: Demand
+    essential_function: str | None = Field(default=None, max_length=200)
+    baseline: float = Field(ge=0, le=10_000)
+    target: float = Field(ge=0, le=10_000)
+    unit: str = Field(min_length=1, max_length=20)
+    description: str | None = Field(default=None, max_length=1000)
+    gas: GasRowIn | None = None
+    weight: float = Field(default=1.0, ge=0, le=100)
+
+
+class ActivityIn(_Input):
+    kind: ActivityKind
+    demand: Demand | None = None
+    load_kg: float | None = Field(default=None, ge=0, le=1000)
+    reps: int | None = Field(default=None, ge=0, le=1000)
+    sets: int | None = Field(default=None, ge=0, le=100)
+    duration_min: float | None = Field(default=None, ge=0, le=1440)
+
+
+class PhaseIn(_Input):
+    name: str = Field(min_length=1, max_length=200)
+    start_week: int = Field(ge=1, le=MAX_WEEKS)
+    end_week: int = Field(ge=1, le=MAX_WEEKS)
+    sessions_per_week: int = Field(ge=0, le=21)
+    minutes_per_session: int = Field(ge=0, le=480)
+    activities: list[ActivityIn] = Field(default_factory=list, max_length=50)
+
+    @field_validator("end_week")
+    @classmethod
+    def _not_before_start(cls, end_week: int, info: ValidationInfo) -> int:
+        start_week = info.data.get("start_week")
+        if start_week is not None and end_week < start_week:
+            raise ValueError(f"end_week ({end_week}) must not be before start_week ({start_week})")
+        return end_week
+
+
+class ScheduleWeekIn(_Input):
+    week: int = Field(ge=1, le=MAX_WEEKS)
+    hours_per_day: float = Field(ge=0, le=24)
+    days_per_week: int = Field(ge=0, le=7)
+    duties: Duties
+
+
+class RestrictionIn(_Input):
+    demand: Demand
+    frequency: Frequency
+    load_kg: float | None = Field(default=None, ge=0, le=1000)
+    duration_min: float | None = Field(default=None, ge=0, le=1440)
+
+
+class AccommodationIn(_Input):
+    category: AccommodationCategory
+    description: str = Field(min_length=1, max_length=1000)
+
+
+class PlanContent(_Input):
+    """PUT /v1/plans/{id}: the whole content of a draft, replacing what was there."""
+
+    goals: list[GoalIn] = Field(default_factory=list, max_length=50)
+    phases: list[PhaseIn] = Field(default_factory=list, max_length=20)
+    schedule: list[ScheduleWeekIn] = Field(default_factory=list, max_length=MAX_WEEKS)
+    restrictions: list[RestrictionIn] = Field(default_factory=list, max_length=50)
+    accommodations: list[AccommodationIn] = Field(default_factory=list, max_length=20)
+
+    @field_validator("schedule")
+    @classmethod
+    def _weeks_ascending(cls, schedule: list[ScheduleWeekIn]) -> list[ScheduleWeekIn]:
+        weeks = [w.week for w in schedule]
+        if any(later <= earlier for earlier, later in itertools.pairwise(weeks)):
+            raise ValueError(f"weeks must be unique and in ascending order (got {weeks})")
+        return schedule
+
+
+class Projections(BaseModel):
+    """Computed at publication (null for a draft): never typed in."""
+
+    projected_rtw_date: date | None = None
+    projected_cost: float | None = None
+
+
+class _Read(BaseModel):
+    id: uuid.UUID
+    case_id: uuid.UUID
+    version: int
+    status: str
+    schedule: list[ScheduleWeekIn]
+    restrictions: list[RestrictionIn]
+    projections: Projections
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None = None
+
+
+class PlanTherapistView(_Read):
+    """Everything: the therapist's own clinic's plan."""
+
+    clinic_org_id: str
+    employer_org_id: str
+    insurer_org_id: str
+    therapist_id: str
+    goals: list[GoalIn]
+    phases: list[PhaseIn]
+    accommodations: list[AccommodationIn]
+
+
+class PlanInsurerView(_Read):
+    """Where the return stands and what it will cost: no goals, phases or accommodation detail."""
+
+
+PlanView = PlanTherapistView | PlanInsurerView
+
+
+class PlanList(BaseModel):
+    items: list[PlanView]
+    next_cursor: str | None = None
+
+
+def document(plan) -> dict:
+    """A plan row flattened for the read models: content fields at the top, projections grouped."""
+    return {
+        **plan.content,
+        "id": plan.id, "case_id": plan.case_id, "version": plan.version, "status": plan.status,
+        "clinic_org_id": plan.clinic_org_id, "employer_org_id": plan.employer_org_id,
+        "insurer_org_id": plan.insurer_org_id, "therapist_id": plan.therapist_id,
+        "projections": Projections(projected_rtw_date=plan.projected_rtw_date,
+                                   projected_cost=plan.projected_cost),
+        "created_at": plan.created_at, "updated_at": plan.updated_at, "published_at": plan.published_at,
+    }
