@@ -49,6 +49,6 @@ def test_case_travels_from_therapist_to_employer_insurer_and_notifications(journ
     assert journey.ok("GET", "notify", "/v1/notifications", "evan")["items"] == [] or all(
         n["case_id"] != case["id"] for n in journey.ok("GET", "notify", "/v1/notifications", "evan")["items"])
 
-    mail = journey.eventually(lambda: [m for m in rtw_infra.received_mail() if case["reference"] in m.subject + m.body],
+    mail = journey.eventually(lambda: [m for m in rtw_infra.received_mail() if case["id"] in m.body],
                               "the therapist's email")
     assert len(mail) == 1 and mail[0].recipients == ["tara@clinic-north.example"]

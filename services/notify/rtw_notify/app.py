@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from rtw_shared.web import create_service_app
 
+from . import models  # noqa: F401 — every table on the metadata, so relationships and foreign keys resolve
 from .notifications.router import router as notifications_router
 from .settings import NotifySettings
 

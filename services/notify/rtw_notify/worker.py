@@ -2,6 +2,7 @@
 
 from rtw_shared.worker import WorkerSpec, run_worker
 
+from . import models  # noqa: F401 — every table on the metadata, so foreign keys resolve
 from .emails.sender import EmailSender
 from .handlers import HANDLERS, TOPICS
 from .settings import NotifySettings

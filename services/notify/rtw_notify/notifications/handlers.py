@@ -41,7 +41,8 @@ def on_accommodation_decided(uow: UnitOfWork, envelope: Envelope) -> None:
         uow.session.add(OutgoingEmail(
             idempotency_key=f"{envelope.id}:email:therapist", notification_id=notification.id,
             case_id=event.case_id, trigger_event_type=envelope.type, recipient=case.therapist_email,
-            subject=title, body=body,
+            # The case id lets the reader (and a script) find the case; it reveals nothing about the worker.
+            subject=title, body=f"{body}\n\nCase id: {event.case_id}\n",
         ))
 
 
