@@ -38,8 +38,8 @@ PLAN = {
 
 
 class Journey:
-    def __init__(self, system, tokens, timeout: float = 30.0):
-        self.system, self.tokens, self.timeout = system, tokens, timeout
+    def __init__(self, system, tokens, timeout: float = 30.0, poll_interval: float = 0.05):
+        self.system, self.tokens, self.timeout, self.poll_interval = system, tokens, timeout, poll_interval
         self.http = httpx.Client(timeout=10)
 
     def call(self, method: str, service: str, path: str, user: str, **kwargs) -> httpx.Response:
@@ -54,7 +54,7 @@ class Journey:
     def eventually(self, fetch, what: str, timeout: float | None = None):
         """Poll `fetch` until it returns something truthy; fail naming `what` otherwise."""
         found = []
-        assert wait_for(lambda: found.append(fetch()) or found[-1], timeout or self.timeout, 0.05), \
+        assert wait_for(lambda: found.append(fetch()) or found[-1], timeout or self.timeout, self.poll_interval), \
             f"timed out waiting for {what}"
         return found[-1]
 
