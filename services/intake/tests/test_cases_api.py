@@ -7,17 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-CASE = {
-    "worker": {"given_name": "Maria", "family_name": "Lopez", "date_of_birth": "1984-03-02"},
-    "claim": {"claim_number": "WC-2026-0042", "insurer_org_id": "northwind", "injury_date": "2026-10-14",
-              "mechanism": "lifting a box from the floor", "body_parts": ["lumbar_spine"],
-              "diagnosis_codes": ["S39.012A"]},
-    "employment": {"employer_org_id": "acme", "job_title": "Warehouse associate", "onet_soc_code": "53-7065.00",
-                   "dot_strength_level": "medium", "hours_per_day": 8, "days_per_week": 5,
-                   "essential_functions": [{"name": "Stock shelves", "demands": [
-                       {"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 20},
-                       {"demand": "stand", "frequency": "constant", "duration_min": 120}]}]},
-}
+from rtw_devstack.journey import CASE
 
 
 def create(client, tokens, user="tara"):
