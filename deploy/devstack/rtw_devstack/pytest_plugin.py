@@ -155,3 +155,21 @@ def migrated_database(rtw_infra: Infra):
     yield make
     for name in made:
         drop_database(rtw_infra.pg_dsn(), name)
+
+
+@pytest.fixture
+def service_settings(rtw_infra: Infra, migrated_database, topic_prefix):
+    """Factory: `service_settings(IntakeSettings, migrations_dir)` → the service's settings on a
+    new migrated database, wired to this session's servers and private topics."""
+
+    def make(settings_class, migrations_dir, **overrides):
+        name = settings_class.model_fields["service_name"].default
+        wiring = dict(
+            database_url=migrated_database(migrations_dir, name), topic_prefix=topic_prefix,
+            kafka_bootstrap=rtw_infra.kafka_bootstrap, keycloak_url=rtw_infra.keycloak_url,
+            keycloak_issuer=rtw_infra.keycloak_issuer, smtp_host=rtw_infra.smtp_host,
+            smtp_port=rtw_infra.smtp_port, log_json=False,
+        )
+        return settings_class(**{**wiring, **overrides})
+
+    return make

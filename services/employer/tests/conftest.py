@@ -20,10 +20,8 @@ ACCOMMODATIONS = [{"category": "modified_duties", "description": "No floor-level
 
 
 @pytest.fixture
-def employer_settings(rtw_infra, migrated_database, topic_prefix) -> EmployerSettings:
-    return EmployerSettings(database_url=migrated_database(MIGRATIONS, "employer"), topic_prefix=topic_prefix,
-                            kafka_bootstrap=rtw_infra.kafka_bootstrap, keycloak_url=rtw_infra.keycloak_url,
-                            keycloak_issuer=rtw_infra.keycloak_issuer, log_json=False)
+def employer_settings(service_settings) -> EmployerSettings:
+    return service_settings(EmployerSettings, MIGRATIONS)
 
 
 @pytest.fixture

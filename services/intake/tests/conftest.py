@@ -10,10 +10,8 @@ MIGRATIONS = Path(__file__).resolve().parents[1] / "rtw_intake" / "migrations"
 
 
 @pytest.fixture
-def intake_settings(rtw_infra, migrated_database, topic_prefix) -> IntakeSettings:
-    return IntakeSettings(database_url=migrated_database(MIGRATIONS, "intake"), topic_prefix=topic_prefix,
-                          kafka_bootstrap=rtw_infra.kafka_bootstrap, keycloak_url=rtw_infra.keycloak_url,
-                          keycloak_issuer=rtw_infra.keycloak_issuer, log_json=False)
+def intake_settings(service_settings) -> IntakeSettings:
+    return service_settings(IntakeSettings, MIGRATIONS)
 
 
 @pytest.fixture

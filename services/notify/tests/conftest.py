@@ -19,11 +19,8 @@ MIGRATIONS = Path(__file__).resolve().parents[1] / "rtw_notify" / "migrations"
 
 
 @pytest.fixture
-def notify_settings(rtw_infra, migrated_database, topic_prefix) -> NotifySettings:
-    return NotifySettings(database_url=migrated_database(MIGRATIONS, "notify"), topic_prefix=topic_prefix,
-                          kafka_bootstrap=rtw_infra.kafka_bootstrap, keycloak_url=rtw_infra.keycloak_url,
-                          keycloak_issuer=rtw_infra.keycloak_issuer, smtp_host=rtw_infra.smtp_host,
-                          smtp_port=rtw_infra.smtp_port, log_json=False)
+def notify_settings(service_settings) -> NotifySettings:
+    return service_settings(NotifySettings, MIGRATIONS)
 
 
 @pytest.fixture

@@ -17,10 +17,8 @@ MIGRATIONS = Path(__file__).resolve().parents[1] / "rtw_workplan" / "migrations"
 
 
 @pytest.fixture
-def workplan_settings(rtw_infra, migrated_database, topic_prefix) -> WorkplanSettings:
-    return WorkplanSettings(database_url=migrated_database(MIGRATIONS, "workplan"), topic_prefix=topic_prefix,
-                            kafka_bootstrap=rtw_infra.kafka_bootstrap, keycloak_url=rtw_infra.keycloak_url,
-                            keycloak_issuer=rtw_infra.keycloak_issuer, log_json=False)
+def workplan_settings(service_settings) -> WorkplanSettings:
+    return service_settings(WorkplanSettings, MIGRATIONS)
 
 
 @pytest.fixture

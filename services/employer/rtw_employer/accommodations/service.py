@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from datetime import UTC, datetime
 
 from rtw_shared.auth import Principal
-from rtw_shared.errors import ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError
+from rtw_shared.errors import ConflictError, NotFoundError, PreconditionFailedError
 from rtw_shared.events import AccommodationDecidedV1
+from rtw_shared.pagination import decode_cursor, encode_cursor
 from rtw_shared.uow import UnitOfWork
 
 from .. import policy
@@ -70,17 +70,3 @@ def decide(*, uow: UnitOfWork, principal: Principal, request_id: uuid.UUID, data
     ))
     uow.commit()
     return request, case
-
-
-def encode_cursor(updated_at: datetime, request_id: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(f"{updated_at.isoformat()}|{request_id}".encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    if not cursor:
-        return None
-    try:
-        stamp, request_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(stamp), uuid.UUID(request_id)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise UnprocessableError("cursor: not a cursor this API returned") from error

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from datetime import UTC, datetime
 
 from rtw_shared.auth import Principal
-from rtw_shared.errors import NotFoundError, UnprocessableError
+from rtw_shared.errors import NotFoundError
 from rtw_shared.events import CaseCreatedV1, CaseSharedWithEmployerV1
+from rtw_shared.pagination import decode_cursor, encode_cursor
 from rtw_shared.uow import UnitOfWork
 
 from .. import policy
@@ -91,17 +91,3 @@ def case_status(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID) ->
 
 def _num(value) -> float | None:
     return None if value is None else float(value)
-
-
-def encode_cursor(updated_at: datetime, case_id: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(f"{updated_at.isoformat()}|{case_id}".encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    if not cursor:
-        return None
-    try:
-        stamp, case_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(stamp), uuid.UUID(case_id)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise UnprocessableError("cursor: not a cursor this API returned") from error

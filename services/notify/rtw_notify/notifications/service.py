@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from datetime import UTC, datetime
 
 from rtw_shared.auth import Principal
-from rtw_shared.errors import NotFoundError, UnprocessableError
+from rtw_shared.errors import NotFoundError
+from rtw_shared.pagination import decode_cursor, encode_cursor
 from rtw_shared.uow import UnitOfWork
 
 from .. import policy
@@ -37,17 +37,3 @@ def mark_read(*, uow: UnitOfWork, principal: Principal, notification_id: uuid.UU
     uow.session.refresh(notification)
     uow.commit()
     return notification
-
-
-def encode_cursor(created_at: datetime, notification_id: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{notification_id}".encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    if not cursor:
-        return None
-    try:
-        stamp, notification_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(stamp), uuid.UUID(notification_id)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise UnprocessableError("cursor: not a cursor this API returned") from error

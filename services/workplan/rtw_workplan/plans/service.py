@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from datetime import UTC, datetime
 
 from rtw_shared.auth import Principal
 from rtw_shared.errors import ConflictError, NotFoundError, UnprocessableError
 from rtw_shared.events import PlanPublishedV1
+from rtw_shared.pagination import decode_cursor, encode_cursor
 from rtw_shared.uow import UnitOfWork
 
 from .. import policy
@@ -80,19 +80,3 @@ def _editable_draft(uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, *
     if plan.status != "draft":
         raise ConflictError(f"plan {plan_id} version {plan.version} is {plan.status}; only a draft can be {action}")
     return plan
-
-
-def encode_cursor(created_at: datetime, plan_id: uuid.UUID) -> str:
-    """An opaque cursor for the page after the plan (created_at, id)."""
-    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{plan_id}".encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    """The (created_at, id) a cursor points after; 422 for anything this API did not hand out."""
-    if not cursor:
-        return None
-    try:
-        stamp, plan_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(stamp), uuid.UUID(plan_id)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise UnprocessableError("cursor: not a cursor this API returned") from error
