@@ -132,6 +132,7 @@ def current_principal(
     if credentials is None:
         raise UnauthorizedError("a bearer token is required", headers=_challenge())
     principal = validator.validate(credentials.credentials)
+    request.state.principal = principal  # for middleware that records who called (intake's audit log)
     structlog.contextvars.bind_contextvars(user=principal.username, org_id=principal.org_id)
     return principal
 

@@ -7,10 +7,38 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger("rtw.errors")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error answers (extension members may follow)."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+
+
+_PROBLEM_STATUSES = {
+    400: "The request could not be read (e.g. a body that is not JSON text)",
+    401: "No token, or a token that is not valid",
+    403: "Your role may not do this",
+    404: "Not found, or outside your organisation",
+    409: "Not allowed in the resource's current state",
+    412: "If-Match names an older version",
+    422: "Invalid input; `errors` names each offending field",
+}
+# Documented on every operation: any of them may answer, and clients should expect problem+json.
+PROBLEM_RESPONSES = {
+    status: {"model": Problem, "description": text,
+             "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    for status, text in _PROBLEM_STATUSES.items()
+}
 
 
 class ProblemError(Exception):
@@ -80,14 +108,29 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, error: StarletteHTTPException):
+        headers = dict(getattr(error, "headers", None) or {})
+        if error.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(request))
         return problem(error.status_code, _title(error.status_code), str(error.detail),
-                       instance=request.url.path, headers=getattr(error, "headers", None))
+                       instance=request.url.path, headers=headers or None)
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, error: Exception):
         log.exception("unhandled error", path=request.url.path)
         return problem(500, "Internal server error", "Something went wrong on our side; it has been logged.",
                        instance=request.url.path)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE and getattr(route, "methods", None):
+            methods |= set(route.methods)
+    return sorted(methods)
 
 
 def _title(status: int) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from . import context
 from .auth import TokenValidator
 from .db import make_engine, make_session_factory
-from .errors import install_error_handlers
+from .errors import PROBLEM_RESPONSES, install_error_handlers
 from .logging import configure_logging
 from .settings import ServiceSettings
 from .uow import UnitOfWork
@@ -48,7 +48,8 @@ def create_service_app(settings: ServiceSettings, *, title: str, routers: list[A
         yield
         engine.dispose()
 
-    app = FastAPI(title=title, version=version, description=description, lifespan=lifespan)
+    app = FastAPI(title=title, version=version, description=description, lifespan=lifespan,
+                  responses=PROBLEM_RESPONSES)
     install_error_handlers(app)
     app.middleware("http")(_observe)
     app.include_router(_operations_router())

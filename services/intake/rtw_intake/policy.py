@@ -13,8 +13,8 @@ from .cases.schemas import CaseEmployerView, CaseInsurerView, CaseTherapistView
 # Which of a case's organisations a role is matched against.
 TENANT_FIELD = {"therapist": "clinic_org_id", "employer": "employer_org_id", "insurer": "insurer_org_id"}
 VIEW_FOR_ROLE = {"therapist": CaseTherapistView, "employer": CaseEmployerView, "insurer": CaseInsurerView}
-READERS = frozenset(VIEW_FOR_ROLE)
 STATUS_READERS = frozenset({"therapist", "insurer"})
+TIMELINE_READERS = frozenset({"therapist", "insurer"})
 
 
 def tenant_field(principal: Principal) -> str | None:
@@ -27,7 +27,12 @@ def tenant_field(principal: Principal) -> str | None:
 
 def can_see(principal: Principal, case: Case) -> bool:
     field = tenant_field(principal)
-    return field is not None and getattr(case, field) == principal.org_id
+    if field is None or getattr(case, field) != principal.org_id:
+        return False
+    # Without the worker's consent the insurer's organisation is not entitled to the case at all.
+    if field == "insurer_org_id":
+        return bool((case.consents or {}).get("share_status_with_insurer", True))
+    return True
 
 
 def view_model(principal: Principal):
@@ -35,3 +40,11 @@ def view_model(principal: Principal):
         if role in VIEW_FOR_ROLE:
             return VIEW_FOR_ROLE[role]
     return None
+
+
+def may_read_status(principal: Principal) -> bool:
+    return principal.has_role(*STATUS_READERS)
+
+
+def may_read_timeline(principal: Principal) -> bool:
+    return principal.has_role(*TIMELINE_READERS)

@@ -9,7 +9,8 @@ from rtw_intake.cases.models import Case
 from rtw_intake.cases.schemas import CaseEmployerView, CaseInsurerView, CaseTherapistView
 from rtw_shared.auth import Principal
 
-CASE = Case(clinic_org_id="clinic-north", employer_org_id="acme", insurer_org_id="northwind")
+CASE = Case(clinic_org_id="clinic-north", employer_org_id="acme", insurer_org_id="northwind",
+            consents={"share_restrictions_with_employer": True, "share_status_with_insurer": True})
 
 
 def principal(role: str, org: str) -> Principal:
@@ -25,6 +26,13 @@ def principal(role: str, org: str) -> Principal:
 ])
 def test_a_case_is_visible_only_to_its_own_organisations_in_the_matching_role(role, org, sees):
     assert policy.can_see(principal(role, org), CASE) is sees
+
+
+def test_without_the_workers_consent_the_insurer_does_not_see_the_case():
+    private = Case(clinic_org_id="clinic-north", employer_org_id="acme", insurer_org_id="northwind",
+                   consents={"share_status_with_insurer": False})
+    assert not policy.can_see(principal("insurer", "northwind"), private)
+    assert policy.can_see(principal("therapist", "clinic-north"), private)
 
 
 @pytest.mark.parametrize(("role", "view"), [

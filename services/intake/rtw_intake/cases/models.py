@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base
+from . import status_machine
 
 # Human reference numbers (RTW-2026-000123) come from this sequence.
 reference_sequence = Sequence("case_reference_seq", metadata=Base.metadata)
@@ -21,6 +22,8 @@ class Case(Base):
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     reference: Mapped[str] = mapped_column(String(32), unique=True)
     status: Mapped[str] = mapped_column(String(32))
+    # Where an on-hold case resumes to (null unless on hold).
+    status_before_hold: Mapped[str | None] = mapped_column(String(32))
     clinic_org_id: Mapped[str] = mapped_column(String(64), index=True)
     employer_org_id: Mapped[str] = mapped_column(String(64), index=True)
     insurer_org_id: Mapped[str] = mapped_column(String(64), index=True)
@@ -29,9 +32,27 @@ class Case(Base):
     worker: Mapped[dict] = mapped_column(JSONB)
     claim: Mapped[dict] = mapped_column(JSONB)
     employment: Mapped[dict] = mapped_column(JSONB)
+    referral: Mapped[dict | None] = mapped_column(JSONB)
+    consents: Mapped[dict] = mapped_column(JSONB)
+    restrictions: Mapped[list] = mapped_column(JSONB)
+    # Computed from the force demands at intake; shown beside the stated level, never hidden.
+    dot_strength_level_computed: Mapped[str | None] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
                                                  onupdate=func.now())
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def state(self) -> status_machine.CaseState:
+        return status_machine.CaseState(self.status, self.status_before_hold)
+
+    @property
+    def dot_strength_mismatch(self) -> bool:
+        stated = self.employment.get("dot_strength_level")
+        return bool(stated and self.dot_strength_level_computed and stated != self.dot_strength_level_computed)
+
+    @property
+    def allowed_moves(self) -> list[str]:
+        return status_machine.allowed_moves(self.state)

@@ -12,8 +12,9 @@ from ..status.models import CaseStatusProjection
 from .models import Case, reference_sequence
 
 
-def get(session: Session, case_id: uuid.UUID) -> Case | None:
-    return session.get(Case, case_id)
+def get(session: Session, case_id: uuid.UUID, *, for_update: bool = False) -> Case | None:
+    """The case by id; `for_update` locks its row until the transaction ends (writes)."""
+    return session.get(Case, case_id, with_for_update=for_update or None)
 
 
 def next_reference(session: Session, year: int) -> str:
@@ -26,6 +27,8 @@ def list_for_tenant(session: Session, *, tenant_field: str, org_id: str, status:
                     limit: int) -> list[Case]:
     """Cases of one organisation, newest change first, keyset-paginated."""
     query = select(Case).where(getattr(Case, tenant_field) == org_id)
+    if tenant_field == "insurer_org_id":  # the worker's consent gates the insurer (as in policy.can_see)
+        query = query.where(Case.consents["share_status_with_insurer"].as_boolean().is_not(False))
     if status:
         query = query.where(Case.status == status)
     if updated_since:

@@ -4,39 +4,63 @@ must not see does not exist in its model (product.md, "Who may see what")."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from typing import Literal
+from datetime import UTC, date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
-Demand = Literal[
-    "lift_floor_waist", "lift_waist_shoulder", "lift_overhead", "carry", "push", "pull", "sit", "stand",
-    "walk", "climb_stairs", "climb_ladder", "stoop", "crouch", "kneel", "crawl", "reach_overhead",
-    "reach_forward", "grip", "fine_manipulation", "gross_manipulation", "keyboarding", "drive",
-]
-Frequency = Literal["never", "occasional", "frequent", "constant"]
-StrengthLevel = Literal["sedentary", "light", "medium", "heavy", "very_heavy"]
-OrgId = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")
+from rtw_shared.schemas import InputModel
+from rtw_shared.types import IsoDate
+
+from .vocabulary import BodyPart, CaseStatus, Demand, Frequency, Icd10Code, OnetSocCode, OrgId, StrengthLevel
+
+OLDEST_WORKER_YEARS, YOUNGEST_WORKER_YEARS = 100, 14
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def not_in_future(value: date | None) -> date | None:
+    """A field validator: dates of things that happened cannot lie ahead."""
+    if value is not None and value > today():
+        raise ValueError("cannot be in the future")
+    return value
+
+
+class _Input(InputModel):
+    """Request bodies: strict, closed, no NUL characters (see rtw_shared.schemas)."""
+
+
+class ContactIn(_Input):
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 ()-]{5,32}$")
 
 
 class WorkerIn(_Input):
     given_name: str = Field(min_length=1, max_length=100)
     family_name: str = Field(min_length=1, max_length=100)
-    date_of_birth: date
-    preferred_language: str | None = Field(default=None, max_length=35)
+    date_of_birth: IsoDate
+    contact: ContactIn | None = None
+    preferred_language: str | None = Field(default=None, max_length=35, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def plausible_age(cls, value: date) -> date:
+        age = (today() - value).days / 365.25
+        if not YOUNGEST_WORKER_YEARS <= age <= OLDEST_WORKER_YEARS:
+            raise ValueError(f"a worker is {YOUNGEST_WORKER_YEARS} to {OLDEST_WORKER_YEARS} years old")
+        return value
 
 
 class ClaimIn(_Input):
     claim_number: str = Field(min_length=1, max_length=64)
-    insurer_org_id: str = OrgId
-    injury_date: date
+    insurer_org_id: OrgId
+    injury_date: IsoDate
     mechanism: str | None = Field(default=None, max_length=1000)
-    body_parts: list[str] = Field(default_factory=list, max_length=20)
-    diagnosis_codes: list[str] = Field(default_factory=list, max_length=20)
+    body_parts: list[BodyPart] = Field(default_factory=list, max_length=20)
+    diagnosis_codes: list[Icd10Code] = Field(default_factory=list, max_length=20)
+
+    _injury_not_in_future = field_validator("injury_date")(not_in_future)
 
 
 class DemandIn(_Input):
@@ -52,23 +76,91 @@ class EssentialFunctionIn(_Input):
 
 
 class EmploymentIn(_Input):
-    employer_org_id: str = OrgId
+    employer_org_id: OrgId
     job_title: str = Field(min_length=1, max_length=200)
-    onet_soc_code: str | None = Field(default=None, pattern=r"^\d{2}-\d{4}\.\d{2}$")
+    onet_soc_code: OnetSocCode | None = None
     dot_strength_level: StrengthLevel | None = None
     hours_per_day: float = Field(ge=0, le=24)
     days_per_week: int = Field(ge=0, le=7)
     essential_functions: list[EssentialFunctionIn] = Field(default_factory=list, max_length=50)
 
 
+class ReferralIn(_Input):
+    source: str = Field(min_length=1, max_length=200)
+    date: IsoDate
+
+    _referral_not_in_future = field_validator("date")(not_in_future)
+
+
+class ConsentsIn(_Input):
+    share_restrictions_with_employer: bool = True
+    share_status_with_insurer: bool = True
+
+
+class RestrictionIn(_Input):
+    demand: Demand
+    frequency: Frequency
+    load_kg: float | None = Field(default=None, ge=0, le=1000)
+    duration_min: float | None = Field(default=None, ge=0, le=1440)
+    start: IsoDate
+    review_date: IsoDate | None = None
+    end: IsoDate | None = None
+
+    @model_validator(mode="after")
+    def dates_in_order(self) -> RestrictionIn:
+        if self.review_date and self.review_date < self.start:
+            raise ValueError("review_date cannot be before start")
+        if self.end and self.end < self.start:
+            raise ValueError("end cannot be before start")
+        return self
+
+
 class CaseCreate(_Input):
     worker: WorkerIn
     claim: ClaimIn
     employment: EmploymentIn
+    referral: ReferralIn | None = None
+    consents: ConsentsIn = Field(default_factory=ConsentsIn)
+    restrictions: list[RestrictionIn] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def injury_after_birth(self) -> CaseCreate:
+        if self.claim.injury_date < self.worker.date_of_birth:
+            raise ValueError("claim.injury_date cannot be before worker.date_of_birth")
+        return self
+
+
+class RestrictionsReplace(_Input):
+    restrictions: list[RestrictionIn] = Field(max_length=50)
+
+
+class TransitionIn(_Input):
+    to: CaseStatus
+    reason: str | None = Field(default=None, min_length=1, max_length=1000)
 
 
 class _Read(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+
+class RestrictionView(BaseModel):
+    demand: str
+    frequency: str
+    load_kg: float | None = None
+    duration_min: float | None = None
+    start: date
+    review_date: date | None = None
+    end: date | None = None
+
+
+class AssessmentSummary(BaseModel):
+    """What an insurer may know of assessments: summary numbers only."""
+
+    count: int = 0
+    latest_date: date | None = None
+    latest_pain_nrs: int | None = None
+    latest_grip_kg_left: float | None = None
+    latest_grip_kg_right: float | None = None
 
 
 class CaseTherapistView(_Read):
@@ -76,7 +168,8 @@ class CaseTherapistView(_Read):
 
     id: uuid.UUID
     reference: str
-    status: str
+    status: CaseStatus
+    status_before_hold: str | None = None
     clinic_org_id: str
     employer_org_id: str
     insurer_org_id: str
@@ -84,6 +177,12 @@ class CaseTherapistView(_Read):
     worker: WorkerIn
     claim: ClaimIn
     employment: EmploymentIn
+    referral: ReferralIn | None = None
+    consents: ConsentsIn
+    restrictions: list[RestrictionView]
+    dot_strength_level_computed: StrengthLevel | None = None
+    dot_strength_mismatch: bool
+    allowed_moves: list[str]
     version: int
     created_at: datetime
     updated_at: datetime
@@ -102,13 +201,15 @@ class JobView(BaseModel):
 
 
 class CaseEmployerView(_Read):
-    """Worker name and job only: no diagnosis, mechanism, body parts, date of birth, claim."""
+    """Worker name, job and (with consent) restrictions: no diagnosis, mechanism, body parts,
+    date of birth, claim or assessments."""
 
     id: uuid.UUID
     reference: str
-    status: str
+    status: CaseStatus
     worker: WorkerNameView
     employment: JobView
+    restrictions: list[RestrictionView]
     created_at: datetime
     updated_at: datetime
 
@@ -131,10 +232,12 @@ class ClaimInsurerView(BaseModel):
 class CaseInsurerView(_Read):
     id: uuid.UUID
     reference: str
-    status: str
+    status: CaseStatus
     worker: WorkerInsurerView
     claim: ClaimInsurerView
     employer_org_id: str
+    restrictions: list[RestrictionView]
+    assessments: AssessmentSummary
     created_at: datetime
     updated_at: datetime
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rtw_shared.events import AccommodationDecidedV1, AccommodationRequestedV1, Envelope, PlanPublishedV1
 from rtw_shared.uow import UnitOfWork
 
+from ..timeline import service as timeline
 from .models import CaseStatusProjection
 
 
@@ -25,18 +26,24 @@ def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
     row.plan_id, row.plan_status, row.plan_version = event.plan_id, "published", event.version
     row.projected_rtw_date = event.projected_rtw_date
     row.projected_cost = event.projected_cost
+    timeline.record(uow.session, case_id=event.case_id, kind="plan.published", actor=envelope.source,
+                    summary=f"Plan version {event.version} published", data={"plan_id": str(event.plan_id)})
 
 
 def on_accommodation_requested(uow: UnitOfWork, envelope: Envelope) -> None:
     event: AccommodationRequestedV1 = envelope.data
     row = _projection(uow, event.case_id)
     row.accommodation_id, row.accommodation_status = event.accommodation_id, "requested"
+    timeline.record(uow.session, case_id=event.case_id, kind="accommodation.requested", actor=envelope.source,
+                    summary=f"Accommodations requested from the employer, due {event.due_date.isoformat()}")
 
 
 def on_accommodation_decided(uow: UnitOfWork, envelope: Envelope) -> None:
     event: AccommodationDecidedV1 = envelope.data
     row = _projection(uow, event.case_id)
     row.accommodation_id, row.accommodation_status = event.accommodation_id, event.decision
+    timeline.record(uow.session, case_id=event.case_id, kind="accommodation.decided", actor=envelope.source,
+                    summary=f"Employer {event.decision} the accommodations")
 
 
 HANDLERS = {

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+
+class TimelineEntryView(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    at: datetime
+    kind: str
+    summary: str
+    actor: str | None = None
+    data: dict
+
+
+class Timeline(BaseModel):
+    items: list[TimelineEntryView]
+    next_cursor: str | None = None

@@ -1,0 +1,77 @@
+"""The case status machine, pure: examples and properties (hypothesis)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rtw_intake.cases.status_machine import (
+    ALL_STATUSES,
+    FINAL,
+    FLOW,
+    ON_HOLD,
+    WITHDRAWN,
+    CaseState,
+    IllegalTransitionError,
+    allowed_moves,
+    transition,
+)
+
+
+def walk(moves: list[str]) -> CaseState:
+    state = CaseState("referred")
+    for move in moves:
+        state = transition(state, move)
+    return state
+
+
+def test_the_happy_path_goes_one_step_at_a_time_to_closed():
+    assert walk(list(FLOW[1:])).status == "closed"
+
+
+@pytest.mark.parametrize(("start", "to", "why"), [
+    ("referred", "plan_active", "can move to assessing"),
+    ("assessing", "referred", "can move to plan_active"),
+    ("closed", "referred", "cannot move any more"),
+    ("withdrawn", "on_hold", "cannot move any more"),
+    ("assessing", "assessing", "already assessing"),
+])
+def test_illegal_moves_are_refused_with_the_reason(start, to, why):
+    with pytest.raises(IllegalTransitionError, match=why):
+        transition(CaseState(start), to)
+
+
+def test_on_hold_resumes_only_where_it_was_or_is_withdrawn():
+    held = walk(["assessing", ON_HOLD])
+    assert held == CaseState(ON_HOLD, status_before_hold="assessing")
+    with pytest.raises(IllegalTransitionError, match="resume to assessing"):
+        transition(held, "plan_active")
+    assert transition(held, "assessing") == CaseState("assessing")
+    assert transition(held, WITHDRAWN) == CaseState(WITHDRAWN)
+
+
+def test_allowed_moves_lists_exactly_what_transition_accepts():
+    assert allowed_moves(CaseState("assessing")) == sorted([ON_HOLD, "plan_active", WITHDRAWN])
+    assert allowed_moves(CaseState("closed")) == []
+
+
+@given(st.lists(st.sampled_from([*sorted(ALL_STATUSES), "bogus"]), max_size=40))
+def test_no_sequence_of_moves_reaches_an_illegal_state(attempts):
+    state, history = CaseState("referred"), []
+    for to in attempts:
+        try:
+            new = transition(state, to)
+        except IllegalTransitionError:
+            continue
+        assert new.status in ALL_STATUSES
+        assert (new.status == ON_HOLD) == (new.status_before_hold is not None)
+        assert new.status_before_hold is None or new.status_before_hold not in FINAL | {ON_HOLD}
+        assert state.status not in FINAL, "a final state never moves"
+        if state.status in FLOW and new.status in FLOW:
+            assert FLOW.index(new.status) == FLOW.index(state.status) + 1, "the flow moves one step forward"
+        if state.status == ON_HOLD and new.status != WITHDRAWN:
+            assert new.status == state.status_before_hold
+        history.append(new.status)
+        state = new
+    assert all(history.count(s) <= 1 for s in FINAL)
