@@ -1,10 +1,17 @@
 """Cross-service tests. The real-server fixtures (`rtw_infra`, `scratch_database`,
-`fresh_topic`) come from the rtw_devstack pytest plugin."""
+`fresh_topic`, `tokens`) come from the rtw_devstack pytest plugin."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from keycloak import KeycloakOpenID
+
+from rtw_devstack.system import System
+from rtw_shared.messaging.clients import ensure_topics
+from rtw_shared.messaging.topics import topic_partitions
+from rtw_shared.testing import create_migrated_database, drop_database
 
 
 @pytest.fixture(scope="session")
@@ -12,3 +19,25 @@ def cli_client(rtw_infra) -> KeycloakOpenID:
     """The public `rtw-cli` client (password grant, development realm only)."""
     return KeycloakOpenID(server_url=rtw_infra.keycloak_url, realm_name=rtw_infra.keycloak_realm,
                           client_id="rtw-cli")
+
+
+@pytest.fixture(scope="module")
+def system(rtw_infra, tmp_path_factory):
+
+
+    prefix = f"e{uuid.uuid4().hex[:8]}."
+    ensure_topics(rtw_infra.kafka_bootstrap, {prefix + n: p for n, p in topic_partitions().items()})
+    made: list[str] = []
+
+    def make_database(migrations_dir, name: str) -> str:
+        db_name, url = create_migrated_database(rtw_infra.pg_dsn(), migrations_dir, prefix=f"e2e_{name}")
+        made.append(db_name)
+        return url
+
+    log_dir = tmp_path_factory.mktemp("system-logs")
+    running = System(rtw_infra, prefix, log_dir, make_database)
+    running.start()
+    yield running
+    running.stop()
+    for name in made:
+        drop_database(rtw_infra.pg_dsn(), name)

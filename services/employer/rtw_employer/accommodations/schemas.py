@@ -8,7 +8,9 @@ import uuid
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+
+from rtw_shared.schemas import InputModel
 
 from ..cases.models import CaseCopy
 from .models import AccommodationRequest
@@ -20,8 +22,8 @@ Category = Literal["schedule_modification", "modified_duties", "ergonomic_equipm
                    "assistive_technology", "remote_work", "rest_breaks", "reassignment", "other"]
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class _Input(InputModel):
+    """Request bodies: strict, closed, no NUL characters (see rtw_shared.schemas)."""
 
 
 class AccommodationIn(_Input):

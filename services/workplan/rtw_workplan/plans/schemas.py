@@ -10,7 +10,9 @@ import uuid
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+
+from rtw_shared.schemas import InputModel
 
 # The one demand scale shared by jobs, capacities and restrictions (same as intake's).
 Demand = Literal[
@@ -29,8 +31,8 @@ AccommodationCategory = Literal[
 MAX_WEEKS = 104  # two years: far beyond any graded return, short of nonsense
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class _Input(InputModel):
+    """Request bodies: strict, closed, no NUL characters (see rtw_shared.schemas)."""
 
 
 class GasRowIn(_Input):
