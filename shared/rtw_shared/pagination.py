@@ -24,3 +24,11 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
         return datetime.fromisoformat(stamp), uuid.UUID(row_id)
     except (ValueError, UnicodeDecodeError) as error:
         raise UnprocessableError("cursor: not a cursor this API returned", field="cursor") from error
+
+
+def page(rows: list, limit: int, key) -> tuple[list, str | None]:
+    """Cut `rows` (fetched with `limit + 1`) to one page; the cursor points after its last row.
+    `key(row)` gives the row's (stamp, id) as the query orders them."""
+    if len(rows) <= limit:
+        return rows, None
+    return rows[:limit], encode_cursor(*key(rows[limit - 1]))

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from rtw_shared.auth import Principal
 from rtw_shared.errors import ConflictError, NotFoundError, PreconditionFailedError
 from rtw_shared.events import AccommodationDecidedV1
-from rtw_shared.pagination import decode_cursor, encode_cursor
+from rtw_shared.pagination import decode_cursor, page
 from rtw_shared.uow import UnitOfWork
 
 from .. import policy
@@ -40,10 +40,7 @@ def list_visible_requests(*, uow: UnitOfWork, principal: Principal, status: str 
         return [], None
     rows = repository.list_for_tenant(uow.session, tenant_column=column, org_id=principal.org_id, status=status,
                                       after=decode_cursor(cursor), limit=limit + 1)
-    if len(rows) <= limit:
-        return rows, None
-    last = rows[limit - 1][0]
-    return rows[:limit], encode_cursor(last.updated_at, last.id)
+    return page(rows, limit, key=lambda row: (row[0].updated_at, row[0].id))
 
 
 def decide(*, uow: UnitOfWork, principal: Principal, request_id: uuid.UUID, data: DecisionIn,

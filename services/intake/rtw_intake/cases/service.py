@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from rtw_shared.auth import Principal
 from rtw_shared.errors import ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError
 from rtw_shared.events import CaseCreatedV1, CaseSharedWithEmployerV1, CaseStatusChangedV1
-from rtw_shared.pagination import decode_cursor, encode_cursor
+from rtw_shared.pagination import decode_cursor, page
 from rtw_shared.uow import UnitOfWork
 
 from .. import policy
@@ -129,10 +129,7 @@ def list_visible_cases(*, uow: UnitOfWork, principal: Principal, status: str | N
         return [], None
     cases = repository.list_for_tenant(uow.session, tenant_field=field, org_id=principal.org_id, status=status,
                                        updated_since=updated_since, after=decode_cursor(cursor), limit=limit + 1)
-    if len(cases) <= limit:
-        return cases, None
-    last = cases[limit - 1]
-    return cases[:limit], encode_cursor(last.updated_at, last.id)
+    return page(cases, limit, key=lambda case: (case.updated_at, case.id))
 
 
 def case_status(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID) -> CaseStatusView:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from rtw_shared.auth import Principal
 from rtw_shared.errors import NotFoundError
-from rtw_shared.pagination import decode_cursor, encode_cursor
+from rtw_shared.pagination import decode_cursor, page
 from rtw_shared.uow import UnitOfWork
 
 from .. import policy
@@ -20,10 +20,7 @@ def list_inbox(*, uow: UnitOfWork, principal: Principal, unread: bool, cursor: s
     """One page of the caller's notifications, newest first, and the cursor of the next page."""
     rows = repository.list_inbox(uow.session, addressed_to=policy.inbox_filter(principal), unread=unread,
                                  after=decode_cursor(cursor), limit=limit + 1)
-    if len(rows) <= limit:
-        return rows, None
-    last = rows[limit - 1]
-    return rows[:limit], encode_cursor(last.created_at, last.id)
+    return page(rows, limit, key=lambda row: (row.created_at, row.id))
 
 
 def mark_read(*, uow: UnitOfWork, principal: Principal, notification_id: uuid.UUID) -> Notification:

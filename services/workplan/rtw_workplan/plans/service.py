@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from rtw_shared.auth import Principal
 from rtw_shared.errors import ConflictError, NotFoundError, UnprocessableError
 from rtw_shared.events import PlanPublishedV1
-from rtw_shared.pagination import decode_cursor, encode_cursor
+from rtw_shared.pagination import decode_cursor, page
 from rtw_shared.uow import UnitOfWork
 
 from .. import policy
@@ -34,10 +34,7 @@ def list_visible_plans(*, uow: UnitOfWork, principal: Principal, case_id: uuid.U
         return [], None
     plans = repository.list_for_tenant(uow.session, tenant_field=field, org_id=principal.org_id, case_id=case_id,
                                        after=decode_cursor(cursor), limit=limit + 1)
-    if len(plans) <= limit:
-        return plans, None
-    last = plans[limit - 1]
-    return plans[:limit], encode_cursor(last.created_at, last.id)
+    return page(plans, limit, key=lambda plan: (plan.created_at, plan.id))
 
 
 def replace_draft(*, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, content: PlanContent) -> Plan:
