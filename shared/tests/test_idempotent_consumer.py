@@ -34,11 +34,11 @@ def effect_notes(engine, effects_table):
     return notes
 
 
-def make_event_consumer(rtw_infra, prefix, uow_factory, handler, max_attempts=3):
+def make_event_consumer(rtw_infra, prefix, uow_factory, handler, max_attempts=3, group_id=None):
     return EventConsumer(
         name="test-consumer",
         consumer=make_consumer(rtw_infra.kafka_bootstrap, prefix + "intake.case.v1",
-                               group_id=f"test-{uuid.uuid4().hex}"),
+                               group_id=group_id or f"test-{uuid.uuid4().hex}"),
         dead_letter_producer=make_producer(rtw_infra.kafka_bootstrap),
         uow_factory=uow_factory, handlers={CaseStatusChangedV1.TYPE: handler},
         max_attempts=max_attempts, retry_backoff=0.05,
@@ -123,3 +123,31 @@ def read_dead_letters(rtw_infra, prefix) -> list:
     finally:
         reader.close()
     return records
+
+
+def test_a_dead_letter_replayed_after_the_fix_is_applied_exactly_once(
+        rtw_infra, engine, uow_factory, prefix, record_effect, effect_notes):
+    from rtw_shared.messaging.replay import replay
+
+    healthy = {"ok": False}
+
+    def flaky(uow, envelope):
+        if not healthy["ok"]:
+            raise RuntimeError("bug not fixed yet")
+        record_effect(uow, envelope)
+
+    group = f"test-{uuid.uuid4().hex}"  # one service's group throughout, as in production
+    send(rtw_infra, prefix + "intake.case.v1", encode_record(event(uuid.uuid4(), "late")))
+    with Running(make_event_consumer(rtw_infra, prefix, uow_factory, flaky, max_attempts=2, group_id=group)):
+        assert wait_for(lambda: len(read_dead_letters(rtw_infra, prefix)) == 1, timeout=20)
+    assert effect_notes() == []
+    healthy["ok"] = True  # the fix is deployed
+    dead_letter_topic = prefix + "intake.case.v1.dlq"
+    assert replay(rtw_infra.kafka_bootstrap, dead_letter_topic, idle_ms=1500) == 1
+    assert replay(rtw_infra.kafka_bootstrap, dead_letter_topic, idle_ms=1500) == 0  # this group already did
+    # Someone replays it again by mistake: the inbox absorbs the second copy.
+    assert replay(rtw_infra.kafka_bootstrap, dead_letter_topic, idle_ms=1500, group_id=f"again-{group}") == 1
+    with Running(make_event_consumer(rtw_infra, prefix, uow_factory, flaky, group_id=group)):
+        assert wait_for(lambda: effect_notes() == ["late"])
+        wait_for(lambda: False, timeout=2)  # time for the second copy to arrive and be skipped
+    assert effect_notes() == ["late"]
