@@ -3,15 +3,35 @@ upgrade a database from code (the `migrate` entrypoint, tests)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import MetaData, engine_from_config, pool
+from sqlalchemy import MetaData, engine_from_config, pool, text
+
+# The role services run as: rows yes, schema no (see ServiceSettings.database_url).
+APP_ROLE = os.environ.get("RTW_DB_APP_ROLE", "rtw_app")
 
 
-def run_env(context, target_metadata: MetaData, default_url: str) -> None:
-    """What a service's env.py does: migrate online against the configured URL."""
+def grant_application_role(connection, *, append_only_tables: tuple[str, ...] = ()) -> None:
+    """Let the application role read and write every table and sequence, and only append to the
+    append-only ones. Runs after every migration, so new tables are covered; a database without
+    the role (a bare PostgreSQL) is left as it is."""
+    if connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}).first() is None:
+        return
+    role = connection.dialect.identifier_preparer.quote(APP_ROLE)
+    connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
+    connection.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"))
+    connection.execute(text(f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}"))
+    for table in append_only_tables:
+        if connection.execute(text("SELECT to_regclass(:t)"), {"t": table}).scalar() is not None:  # not downgraded away
+            connection.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}"))
+
+
+def run_env(context, target_metadata: MetaData, default_url: str, *, append_only_tables: tuple[str, ...] = ()) -> None:
+    """What a service's env.py does: migrate online against the configured URL (as the owner),
+    then grant the application role what it needs."""
     config = context.config
     url = config.get_main_option("sqlalchemy.url") or default_url
     if context.is_offline_mode():
@@ -24,6 +44,7 @@ def run_env(context, target_metadata: MetaData, default_url: str) -> None:
         context.configure(connection=connection, target_metadata=target_metadata)
         with context.begin_transaction():
             context.run_migrations()
+            grant_application_role(connection, append_only_tables=append_only_tables)
 
 
 def alembic_config(migrations_dir: Path, url: str) -> Config:

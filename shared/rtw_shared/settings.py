@@ -11,7 +11,11 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RTW_", extra="ignore", frozen=True)
 
     service_name: str = "rtw"
-    database_url: str = "postgresql+psycopg://rtw:rtw@127.0.0.1:55432/postgres"
+    # The service runs as an application role that may read and write rows but owns nothing
+    # (it cannot alter tables, disable triggers or rewrite the audit log); migrations run as the
+    # owner. Without a migration URL, migrations use `database_url`.
+    database_url: str = "postgresql+psycopg://rtw_app:rtw_app@127.0.0.1:55432/postgres"
+    migration_database_url: str | None = None
     db_pool_size: int = 10
 
     kafka_bootstrap: str = "127.0.0.1:59092"

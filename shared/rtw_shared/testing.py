@@ -55,8 +55,17 @@ class Tokens:
         return token
 
 
+APP_USER = APP_PASSWORD = "rtw_app"  # noqa: S105 — the development stack's application role
+
+
+def app_url(owner_url: str) -> str:
+    """The same database's URL as the application role (what a service runs as)."""
+    scheme, rest = owner_url.split("://", 1)
+    return f"{scheme}://{APP_USER}:{APP_PASSWORD}@{rest.split('@', 1)[1]}"
+
+
 def create_migrated_database(admin_dsn: str, migrations_dir: Path, *, prefix: str) -> tuple[str, str]:
-    """A new database migrated to head: (name, SQLAlchemy URL)."""
+    """A new database migrated to head: (name, the owner's SQLAlchemy URL)."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')

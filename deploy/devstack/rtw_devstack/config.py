@@ -23,6 +23,9 @@ class StackSettings(BaseSettings):
     pg_port: int = 55432
     pg_user: str = "rtw"
     pg_password: str = "rtw"
+    # The role the services run as (rows, not schema); migrations run as pg_user.
+    pg_app_user: str = "rtw_app"
+    pg_app_password: str = "rtw_app"
     kafka_port: int = 59092
     kafka_controller_port: int = 59093
     keycloak_port: int = 58080
@@ -67,3 +70,8 @@ class StackSettings(BaseSettings):
         return (
             f"postgresql://{self.pg_user}:{self.pg_password}@{self.host}:{self.pg_port}/{database}"
         )
+
+    def sqlalchemy_url(self, database: str, *, as_app: bool) -> str:
+        """A service database's URL for SQLAlchemy, as the application role or as the owner."""
+        user, password = (self.pg_app_user, self.pg_app_password) if as_app else (self.pg_user, self.pg_password)
+        return f"postgresql+psycopg://{user}:{password}@{self.host}:{self.pg_port}/{database}"

@@ -17,6 +17,7 @@ from pathlib import Path
 import psycopg
 
 from .config import REPO_ROOT
+from .postgres import ensure_app_role
 from .procs import port_open, wait_until
 
 POSTGRES_IMAGE = "postgres:16-alpine"
@@ -76,6 +77,7 @@ def _postgres(stack: ExitStack, databases: tuple[str, ...]) -> tuple[str, int]:
     with psycopg.connect(dsn, autocommit=True) as conn:
         for name in databases:
             conn.execute(f'CREATE DATABASE "{name}"')
+    ensure_app_role(dsn, "rtw_app", "rtw_app")
     return host, port
 
 

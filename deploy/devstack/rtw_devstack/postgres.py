@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 from . import procs, tools, ui
 from .config import StackSettings
@@ -100,7 +101,9 @@ class Postgres:
             self._link_log()
 
     def provision(self) -> None:
-        """Create the service databases that are missing (idempotent; runs on every `up`)."""
+        """Create the application role and the service databases that are missing (idempotent;
+        runs on every `up`)."""
+        ensure_app_role(self.settings.pg_dsn(), self.settings.pg_app_user, self.settings.pg_app_password)
         created = self.ensure_databases()
         if created:
             ui.say(NAME, f"databases created: {', '.join(created)}")
@@ -171,6 +174,15 @@ class Postgres:
                     conn.execute(f'CREATE DATABASE "{name}"')
                     created.append(name)
         return created
+
+
+def ensure_app_role(admin_dsn: str, user: str, password: str) -> None:
+    """The login role the services run as: not a superuser, owns nothing (grants come from the
+    migrations), so it cannot alter tables, disable triggers or rewrite the audit log."""
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (user,)).fetchone() is None:
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB NOCREATEROLE").format(
+                sql.Identifier(user), sql.Literal(password)))
 
 
 def database_exists(settings: StackSettings, name: str) -> bool:

@@ -162,10 +162,13 @@ def service_settings(rtw_infra: Infra, migrated_database, topic_prefix):
     """Factory: `service_settings(IntakeSettings, migrations_dir)` → the service's settings on a
     new migrated database, wired to this session's servers and private topics."""
 
+    from rtw_shared.testing import app_url
+
     def make(settings_class, migrations_dir, **overrides):
         name = settings_class.model_fields["service_name"].default
+        owner_url = migrated_database(migrations_dir, name)
         wiring = dict(
-            database_url=migrated_database(migrations_dir, name), topic_prefix=topic_prefix,
+            database_url=app_url(owner_url), migration_database_url=owner_url, topic_prefix=topic_prefix,
             kafka_bootstrap=rtw_infra.kafka_bootstrap, keycloak_url=rtw_infra.keycloak_url,
             keycloak_issuer=rtw_infra.keycloak_issuer, smtp_host=rtw_infra.smtp_host,
             smtp_port=rtw_infra.smtp_port, log_json=False,

@@ -31,11 +31,13 @@ SERVICE_DEFS = (ServiceDef("intake", 8101), ServiceDef("workplan", 8102), Servic
                 ServiceDef("notify", 8104))
 
 
-def service_env(defn: ServiceDef, *, database_url: str, kafka_bootstrap: str, keycloak_url: str,
-                keycloak_issuer: str, smtp_host: str, smtp_port: int, topic_prefix: str = "") -> dict[str, str]:
+def service_env(defn: ServiceDef, *, database_url: str, migration_database_url: str, kafka_bootstrap: str,
+                keycloak_url: str, keycloak_issuer: str, smtp_host: str, smtp_port: int,
+                topic_prefix: str = "") -> dict[str, str]:
     """The environment a service's processes read their settings from."""
     values = {
-        "DATABASE_URL": database_url, "KAFKA_BOOTSTRAP": kafka_bootstrap, "KEYCLOAK_URL": keycloak_url,
+        "DATABASE_URL": database_url, "MIGRATION_DATABASE_URL": migration_database_url,
+        "KAFKA_BOOTSTRAP": kafka_bootstrap, "KEYCLOAK_URL": keycloak_url,
         "KEYCLOAK_ISSUER": keycloak_issuer, "SMTP_HOST": smtp_host, "SMTP_PORT": str(smtp_port),
         "TOPIC_PREFIX": topic_prefix,
     }
@@ -73,8 +75,8 @@ class ServiceComponent:
     @property
     def env(self) -> dict[str, str]:
         s = self.settings
-        return service_env(self.defn, database_url=s.pg_dsn(self.defn.name).replace("postgresql://",
-                                                                                   "postgresql+psycopg://"),
+        return service_env(self.defn, database_url=s.sqlalchemy_url(self.defn.name, as_app=True),
+                           migration_database_url=s.sqlalchemy_url(self.defn.name, as_app=False),
                            kafka_bootstrap=s.kafka_bootstrap, keycloak_url=s.keycloak_url,
                            keycloak_issuer=s.keycloak_issuer, smtp_host=s.host, smtp_port=s.smtp_port)
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 
+from rtw_shared.testing import app_url
+
 from .procs import wait_until
 from .services import SERVICE_DEFS, ServiceDef, api_argv, api_ready, service_env, worker_argv
 
@@ -43,7 +45,8 @@ class System:
         self.services: dict[str, RunningService] = {}
         for defn in SERVICE_DEFS:
             migrations = Path(import_module(defn.package).__file__).parent / "migrations"
-            env = service_env(defn, database_url=make_database(migrations, defn.name),
+            owner_url = make_database(migrations, defn.name)
+            env = service_env(defn, database_url=app_url(owner_url), migration_database_url=owner_url,
                               kafka_bootstrap=infra.kafka_bootstrap, keycloak_url=infra.keycloak_url,
                               keycloak_issuer=infra.keycloak_issuer, smtp_host=infra.smtp_host,
                               smtp_port=infra.smtp_port, topic_prefix=topic_prefix)

@@ -7,4 +7,5 @@ class EmployerSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="RTW_EMPLOYER_", extra="ignore", frozen=True)
 
     service_name: str = "employer"
-    database_url: str = "postgresql+psycopg://rtw:rtw@127.0.0.1:55432/employer"
+    database_url: str = "postgresql+psycopg://rtw_app:rtw_app@127.0.0.1:55432/employer"
+    migration_database_url: str | None = "postgresql+psycopg://rtw:rtw@127.0.0.1:55432/employer"

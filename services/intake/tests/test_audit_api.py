@@ -19,7 +19,7 @@ WHO_WHAT = ("username", "role", "org_id", "action", "method", "outcome", "status
 
 @pytest.fixture
 def db(intake_settings):
-    engine = create_engine(intake_settings.database_url)
+    engine = create_engine(intake_settings.migration_database_url)  # the owner (one test hides the table)
     yield engine
     engine.dispose()
 

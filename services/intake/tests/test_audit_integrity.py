@@ -20,7 +20,7 @@ VERIFY_COMMAND = Path(sys.executable).with_name("rtw-intake-audit-verify")
 
 @pytest.fixture
 def db(intake_settings):
-    engine = create_engine(intake_settings.database_url)
+    engine = create_engine(intake_settings.migration_database_url)  # the owner: it can tamper
     yield engine
     engine.dispose()
 
@@ -113,3 +113,21 @@ def test_the_command_says_clearly_when_it_cannot_read_the_database(intake_settin
     result = subprocess.run([str(VERIFY_COMMAND)], env=env, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 2
     assert result.stderr.startswith("could not read the audit log at ") and "***" in result.stderr
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_log SET outcome = 'allowed'",
+    "DELETE FROM audit_log",
+    "TRUNCATE audit_log",
+    "ALTER TABLE audit_log DISABLE TRIGGER USER",
+    "SET session_replication_role = replica",
+])
+def test_the_services_own_role_cannot_change_or_unprotect_the_log(client, tokens, intake_settings, statement):
+    """The service runs as the application role: appending is all it may do to the audit log."""
+    some_requests(client, tokens, reads=1)
+    engine = create_engine(intake_settings.database_url)
+    try:
+        with pytest.raises(DBAPIError, match=r"permission denied|must be owner"), engine.begin() as conn:
+            conn.execute(text(statement))
+    finally:
+        engine.dispose()

@@ -19,15 +19,15 @@ def _audit_drift(conn) -> list:
 
 
 def test_the_migrated_audit_log_is_what_the_model_describes(intake_settings):
-    engine = create_engine(intake_settings.database_url)
+    engine = create_engine(intake_settings.migration_database_url)
     with engine.connect() as conn:
         assert _audit_drift(conn) == []
     engine.dispose()
 
 
 def test_downgrade_removes_the_audit_log_and_upgrade_restores_it(intake_settings):
-    config = alembic_config(MIGRATIONS, intake_settings.database_url)
-    engine = create_engine(intake_settings.database_url)
+    config = alembic_config(MIGRATIONS, intake_settings.migration_database_url)
+    engine = create_engine(intake_settings.migration_database_url)
     try:
         command.downgrade(config, "0001")
         assert "audit_log" not in inspect(engine).get_table_names()

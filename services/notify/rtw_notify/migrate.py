@@ -10,7 +10,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def main() -> None:
-    upgrade(MIGRATIONS, NotifySettings().database_url)
+    settings = NotifySettings()
+    upgrade(MIGRATIONS, settings.migration_database_url or settings.database_url)
 
 
 if __name__ == "__main__":

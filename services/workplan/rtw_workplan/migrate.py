@@ -11,7 +11,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def main() -> None:
     """Upgrade the configured database to head."""
-    upgrade(MIGRATIONS, WorkplanSettings().database_url)
+    settings = WorkplanSettings()
+    upgrade(MIGRATIONS, settings.migration_database_url or settings.database_url)
 
 
 if __name__ == "__main__":

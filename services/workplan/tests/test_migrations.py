@@ -21,7 +21,7 @@ def _tables(url: str) -> set[str]:
 
 
 def test_the_migrated_schema_is_what_the_models_describe(workplan_settings):
-    engine = create_engine(workplan_settings.database_url)
+    engine = create_engine(workplan_settings.migration_database_url)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
@@ -33,8 +33,8 @@ def test_the_migrated_schema_is_what_the_models_describe(workplan_settings):
 def test_downgrade_removes_everything_and_upgrade_restores_it(workplan_settings):
     from rtw_workplan.migrate import MIGRATIONS
 
-    config = alembic_config(MIGRATIONS, workplan_settings.database_url)
+    config = alembic_config(MIGRATIONS, workplan_settings.migration_database_url)
     command.downgrade(config, "base")
-    assert _tables(workplan_settings.database_url) == {"alembic_version"}
+    assert _tables(workplan_settings.migration_database_url) == {"alembic_version"}
     command.upgrade(config, "head")
-    assert _tables(workplan_settings.database_url) == {"alembic_version", "cases", "plans", "outbox", "inbox"}
+    assert _tables(workplan_settings.migration_database_url) == {"alembic_version", "cases", "plans", "outbox", "inbox"}

@@ -5,4 +5,5 @@ from rtw_employer.db import Base
 from rtw_employer.settings import EmployerSettings
 from rtw_shared.migrations import run_env
 
-run_env(context, Base.metadata, EmployerSettings().database_url)
+settings = EmployerSettings()
+run_env(context, Base.metadata, settings.migration_database_url or settings.database_url)

@@ -5,4 +5,7 @@ from rtw_intake.db import Base
 from rtw_intake.settings import IntakeSettings
 from rtw_shared.migrations import run_env
 
-run_env(context, Base.metadata, IntakeSettings().database_url)
+settings = IntakeSettings()
+# The audit log is append-only for the service: not even its own role may change a row.
+run_env(context, Base.metadata, settings.migration_database_url or settings.database_url,
+        append_only_tables=("audit_log",))

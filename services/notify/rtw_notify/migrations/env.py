@@ -5,4 +5,5 @@ from rtw_notify.db import Base
 from rtw_notify.settings import NotifySettings
 from rtw_shared.migrations import run_env
 
-run_env(context, Base.metadata, NotifySettings().database_url)
+settings = NotifySettings()
+run_env(context, Base.metadata, settings.migration_database_url or settings.database_url)

@@ -5,4 +5,5 @@ from rtw_workplan import models  # noqa: F401 — registers every table on the m
 from rtw_workplan.db import Base
 from rtw_workplan.settings import WorkplanSettings
 
-run_env(context, Base.metadata, WorkplanSettings().database_url)
+settings = WorkplanSettings()
+run_env(context, Base.metadata, settings.migration_database_url or settings.database_url)
