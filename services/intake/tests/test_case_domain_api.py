@@ -177,3 +177,16 @@ def test_bad_case_input_is_422_naming_the_field_and_writes_nothing(client, token
     assert response.status_code == 422, response.text
     assert field in response.text
     assert rows(intake_settings, "SELECT count(*) FROM cases") == [(0,)]
+
+
+def test_the_insurer_summary_counts_every_assessment_and_shows_the_latest_by_date(client, tokens):
+    cases = [create(client, tokens) for _ in range(2)]
+    for day, pain in (("2026-11-20", 6), ("2026-11-10", 8), ("2026-11-25", 3)):
+        response = client.post(f"/v1/cases/{cases[0]['id']}/assessments", json={"date": day, "pain_nrs": pain},
+                               headers=tokens.headers("tara"))
+        assert response.status_code == 201
+    listed = {c["id"]: c["assessments"] for c in client.get("/v1/cases", headers=tokens.headers("ivy")).json()["items"]}
+    assert (listed[cases[0]["id"]]["count"], listed[cases[0]["id"]]["latest_date"]) == (3, "2026-11-25")
+    assert listed[cases[0]["id"]]["latest_pain_nrs"] == 3
+    assert listed[cases[1]["id"]] == {"count": 0, "latest_date": None, "latest_pain_nrs": None,
+                                      "latest_grip_kg_left": None, "latest_grip_kg_right": None}

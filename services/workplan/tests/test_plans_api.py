@@ -11,23 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from rtw_devstack.journey import PLAN
 from rtw_workplan.app import create_app
 from rtw_workplan.settings import WorkplanSettings
 
 # product.md's PUT example: 2 weeks x 3 sessions, a 3-week graduated schedule.
-BODY = {
-    "goals": [{"demand": "lift_floor_waist", "baseline": 5, "target": 20, "unit": "kg",
-               "description": "Lift a 20 kg tote from floor to waist, occasionally"}],
-    "phases": [{"name": "Conditioning", "start_week": 1, "end_week": 2, "sessions_per_week": 3,
-                "minutes_per_session": 90, "activities": [{"kind": "work_simulation",
-                "demand": "lift_floor_waist", "load_kg": 7.5, "reps": 10, "sets": 3}]}],
-    "schedule": [{"week": 1, "hours_per_day": 4, "days_per_week": 5, "duties": "modified"},
-                 {"week": 2, "hours_per_day": 6, "days_per_week": 5, "duties": "modified"},
-                 {"week": 3, "hours_per_day": 8, "days_per_week": 5, "duties": "full"}],
-    "restrictions": [{"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 10}],
-    "accommodations": [{"category": "modified_duties", "description": "No floor-level lifting over 10 kg"},
-                       {"category": "rest_breaks", "description": "10-minute break every hour"}],
-}
+BODY = PLAN
 
 
 def query(settings, sql: str, **params) -> list:

@@ -11,15 +11,13 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from rtw_shared.schemas import InputModel
+from rtw_shared.vocabulary import AccommodationCategory, Duties
 
 from ..cases.models import CaseCopy
 from .models import AccommodationRequest
 
 Status = Literal["requested", "confirmed", "declined", "countered", "expired", "withdrawn"]
 Decision = Literal["confirmed", "declined", "countered"]
-# Job Accommodation Network categories (product.md, "Accommodation request").
-Category = Literal["schedule_modification", "modified_duties", "ergonomic_equipment", "job_restructuring",
-                   "assistive_technology", "remote_work", "rest_breaks", "reassignment", "other"]
 
 
 class _Input(InputModel):
@@ -27,7 +25,7 @@ class _Input(InputModel):
 
 
 class AccommodationIn(_Input):
-    category: Category
+    category: AccommodationCategory
     description: str = Field(min_length=1, max_length=1000)
 
 
@@ -35,7 +33,7 @@ class ScheduleWeekIn(_Input):
     week: int = Field(ge=1, le=104)
     hours_per_day: float = Field(ge=0, le=24)
     days_per_week: int = Field(ge=0, le=7)
-    duties: Literal["modified", "full"]
+    duties: Duties
 
 
 class CounterProposal(_Input):

@@ -45,7 +45,7 @@ def list_cases(principal: CurrentPrincipal, uow: UowDep,
         raise ForbiddenError("your role does not read cases")
     cases, next_cursor = service.list_visible_cases(uow=uow, principal=principal, status=status_filter,
                                                     updated_since=updated_since, cursor=cursor, limit=limit)
-    return CaseList(items=[views.render(uow.session, principal, c) for c in cases], next_cursor=next_cursor)
+    return CaseList(items=views.render_many(uow.session, principal, cases), next_cursor=next_cursor)
 
 
 @router.get("/{case_id}", response_model=CaseView)

@@ -3,8 +3,10 @@ decide what is shared (restrictions with the employer)."""
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from rtw_shared.auth import Principal
 
@@ -16,13 +18,25 @@ from .schemas import AssessmentSummary, CaseEmployerView, CaseInsurerView, CaseT
 
 def render(session: Session, principal: Principal, case: Case):
     """The role's read model of `case` (the caller may see it: checked before)."""
+    return render_many(session, principal, [case])[0]
+
+
+def render_many(session: Session, principal: Principal, cases: list[Case]) -> list:
+    """The role's read models of `cases`, with one query for all their assessment summaries."""
     view = policy.view_model(principal)
     if view is CaseTherapistView:
-        return CaseTherapistView.model_validate(case)
+        return [CaseTherapistView.model_validate(case) for case in cases]
     if view is CaseEmployerView:
-        shared = case.consents.get("share_restrictions_with_employer", False)
-        return CaseEmployerView.model_validate({**_fields(case), "restrictions": case.restrictions if shared else []})
-    return CaseInsurerView.model_validate({**_fields(case), "assessments": assessment_summary(session, case)})
+        return [CaseEmployerView.model_validate({**_fields(case), "restrictions": _shared_restrictions(case)})
+                for case in cases]
+    summaries = assessment_summaries(session, [case.id for case in cases])
+    return [CaseInsurerView.model_validate({**_fields(case),
+                                            "assessments": summaries.get(case.id, AssessmentSummary())})
+            for case in cases]
+
+
+def _shared_restrictions(case: Case) -> list:
+    return case.restrictions if case.consents.get("share_restrictions_with_employer", False) else []
 
 
 def _fields(case: Case) -> dict:
@@ -31,15 +45,22 @@ def _fields(case: Case) -> dict:
         "created_at", "updated_at")}
 
 
-def assessment_summary(session: Session, case: Case) -> AssessmentSummary:
-    count = session.scalar(select(func.count()).select_from(Assessment).where(Assessment.case_id == case.id))
-    latest = session.scalars(select(Assessment).where(Assessment.case_id == case.id)
-                             .order_by(Assessment.assessed_on.desc(), Assessment.created_at.desc()).limit(1)).first()
-    if latest is None:
-        return AssessmentSummary()
-    return AssessmentSummary(count=count, latest_date=latest.assessed_on, latest_pain_nrs=latest.pain_nrs,
-                             latest_grip_kg_left=_num(latest.grip_kg_left),
-                             latest_grip_kg_right=_num(latest.grip_kg_right))
+def assessment_summaries(session: Session, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, AssessmentSummary]:
+    """Count and latest numbers of each case's assessments (cases without any are absent)."""
+    if not case_ids:
+        return {}
+    newest_first = (Assessment.assessed_on.desc(), Assessment.created_at.desc())
+    ranked = select(
+        Assessment,
+        func.count().over(partition_by=Assessment.case_id).label("count"),
+        func.row_number().over(partition_by=Assessment.case_id, order_by=newest_first).label("rank"),
+    ).where(Assessment.case_id.in_(case_ids)).subquery()
+    latest = aliased(Assessment, ranked)
+    rows = session.execute(select(latest, ranked.c.count).where(ranked.c.rank == 1)).all()
+    return {a.case_id: AssessmentSummary(count=count, latest_date=a.assessed_on, latest_pain_nrs=a.pain_nrs,
+                                         latest_grip_kg_left=_num(a.grip_kg_left),
+                                         latest_grip_kg_right=_num(a.grip_kg_right))
+            for a, count in rows}
 
 
 def _num(value) -> float | None:

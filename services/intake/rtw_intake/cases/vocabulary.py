@@ -1,5 +1,5 @@
-"""The controlled vocabularies of a case (product.md, "Domain"). One scale of physical demands
-serves jobs, capacities and restrictions, so they can be compared mechanically."""
+"""The controlled vocabularies of a case (product.md, "Domain"). The demand scale and its
+frequencies are shared with the other services (rtw_shared.vocabulary)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,20 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-Demand = Literal[
-    "lift_floor_waist", "lift_waist_shoulder", "lift_overhead", "carry", "push", "pull", "sit", "stand",
-    "walk", "climb_stairs", "climb_ladder", "stoop", "crouch", "kneel", "crawl", "reach_overhead",
-    "reach_forward", "grip", "fine_manipulation", "gross_manipulation", "keyboarding", "drive",
+from rtw_shared.vocabulary import Demand, Frequency
+
+__all__ = [
+           "FORCE_DEMANDS",
+           "BodyPart",
+           "CaseStatus",
+           "Demand",
+           "Frequency",
+           "Icd10Code",
+           "OnetSocCode",
+           "OrgId",
+           "StrengthLevel",
 ]
-Frequency = Literal["never", "occasional", "frequent", "constant"]
+
 StrengthLevel = Literal["sedentary", "light", "medium", "heavy", "very_heavy"]
 CaseStatus = Literal["referred", "assessing", "plan_active", "modified_duty", "full_duty", "closed",
                      "on_hold", "withdrawn"]

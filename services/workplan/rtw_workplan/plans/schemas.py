@@ -13,21 +13,9 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from rtw_shared.schemas import InputModel
+from rtw_shared.vocabulary import AccommodationCategory, Demand, Duties, Frequency
 
-# The one demand scale shared by jobs, capacities and restrictions (same as intake's).
-Demand = Literal[
-    "lift_floor_waist", "lift_waist_shoulder", "lift_overhead", "carry", "push", "pull", "sit", "stand",
-    "walk", "climb_stairs", "climb_ladder", "stoop", "crouch", "kneel", "crawl", "reach_overhead",
-    "reach_forward", "grip", "fine_manipulation", "gross_manipulation", "keyboarding", "drive",
-]
-Frequency = Literal["never", "occasional", "frequent", "constant"]
 ActivityKind = Literal["work_simulation", "conditioning", "skill_training", "education"]
-Duties = Literal["modified", "full"]
-# Job Accommodation Network categories.
-AccommodationCategory = Literal[
-    "schedule_modification", "modified_duties", "ergonomic_equipment", "job_restructuring",
-    "assistive_technology", "remote_work", "rest_breaks", "reassignment", "other",
-]
 MAX_WEEKS = 104  # two years: far beyond any graded return, short of nonsense
 
 
