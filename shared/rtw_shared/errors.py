@@ -31,6 +31,7 @@ _PROBLEM_STATUSES = {
     404: "Not found, or outside your organisation",
     409: "Not allowed in the resource's current state",
     412: "If-Match names an older version",
+    413: "The request body is larger than the service accepts",
     422: "Invalid input; `errors` names each offending field",
 }
 # Documented on every operation: any of them may answer, and clients should expect problem+json.
@@ -72,6 +73,10 @@ class ConflictError(ProblemError):
 
 class PreconditionFailedError(ProblemError):
     status, title = 412, "Precondition failed"
+
+
+class PayloadTooLargeError(ProblemError):
+    status, title = 413, "Content too large"
 
 
 class UnprocessableError(ProblemError):

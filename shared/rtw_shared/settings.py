@@ -29,8 +29,9 @@ class ServiceSettings(BaseSettings):
     # … and the exact `iss` tokens must carry (the public address people sign in at).
     keycloak_issuer: str = "http://127.0.0.1:58080/realms/rtw"
     token_audience: str = "rtw-api"  # noqa: S105 — an audience name, not a secret
-    # Set false only by the benchmark that measures what token validation costs.
-    auth_enabled: bool = True
+
+    # Request bodies above this many bytes are refused with 413 before they are read.
+    max_body_bytes: int = 1_048_576
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 51025

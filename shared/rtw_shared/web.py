@@ -1,31 +1,39 @@
-"""The app factory every service uses: errors as problem+json, correlation ids, JSON access
-logs, Prometheus metrics, `/healthz` and `/readyz`, the database and token validator on
-`app.state`, and a `UowDep` dependency for endpoints."""
+"""The app factory every service uses: the gate (correlation id, authentication before the body,
+body limits, security headers), the audit log of every authenticated API request, errors as
+problem+json, JSON access logs, Prometheus metrics, `/healthz` and `/readyz`, the audit endpoints,
+and the database and token validator on `app.state`."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import asynccontextmanager
-from typing import Annotated
 
 import structlog
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from sqlalchemy import text
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import context
+from .audit.api import router as audit_router
+from .audit.middleware import AuditMiddleware
+from .audit.writer import AuditWriter
 from .auth import TokenValidator
 from .db import make_engine, make_session_factory
+from .dependencies import UowDep, get_uow
 from .errors import PROBLEM_RESPONSES, install_error_handlers
+from .gate import Gate
 from .logging import configure_logging
 from .settings import ServiceSettings
-from .uow import UnitOfWork
 
-CORRELATION_HEADER = "X-Correlation-ID"
+__all__ = ["UowDep", "create_service_app", "get_uow"]
+
 REQUESTS = Counter("rtw_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram("rtw_http_request_seconds", "HTTP request latency", ["method", "route"])
+QUIET_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
+AUDIT_POOL_SIZE = 2  # one writer thread; a spare for the pool's ping
 log = structlog.get_logger("rtw.http")
 
 
@@ -37,44 +45,65 @@ def create_service_app(settings: ServiceSettings, *, title: str, routers: list[A
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+        audit_engine = make_engine(settings.database_url, pool_size=AUDIT_POOL_SIZE)
         app.state.settings = settings
         app.state.engine = engine
         app.state.session_factory = make_session_factory(engine)
-        app.state.token_validator = TokenValidator(settings) if settings.auth_enabled else None
-        if app.state.token_validator:
-            app.state.token_validator.jwks.refresh(force=True)
+        app.state.audit_writer = AuditWriter(audit_engine)
+        app.state.token_validator = TokenValidator(settings)
+        app.state.token_validator.jwks.refresh(force=True)
         if on_startup:
             on_startup(app)
         yield
+        app.state.audit_writer.close()
+        audit_engine.dispose()
         engine.dispose()
 
     app = FastAPI(title=title, version=version, description=description, lifespan=lifespan,
                   responses=PROBLEM_RESPONSES)
     install_error_handlers(app)
-    app.middleware("http")(_observe)
+    # Added innermost first: Observe(Gate(Audit(app))).
+    app.add_middleware(AuditMiddleware)
+    app.add_middleware(Gate, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(Observe)
     app.include_router(_operations_router())
-    for router in routers:
+    for router in [*routers, audit_router]:
         app.include_router(router)
     return app
 
 
-async def _observe(request: Request, call_next):
-    """Correlation id in and out, one access log line, request metrics."""
-    correlation_id = context.bind_correlation_id(request.headers.get(CORRELATION_HEADER))
-    started = time.perf_counter()
-    try:
-        response = await call_next(request)
-    finally:
-        elapsed = time.perf_counter() - started
-    route = getattr(request.scope.get("route"), "path", "unmatched")
-    REQUESTS.labels(request.method, route, response.status_code).inc()
-    LATENCY.labels(request.method, route).observe(elapsed)
-    response.headers[CORRELATION_HEADER] = correlation_id
-    if route not in ("/healthz", "/readyz", "/metrics"):
-        log.info("request", method=request.method, path=request.url.path, status=response.status_code,
-                 ms=round(elapsed * 1000, 1))
-    context.clear()
-    return response
+class Observe:
+    """One access log line and the request metrics per request (plain ASGI)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 500
+
+        async def send_observed(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_observed)
+        finally:
+            self._observe(scope, status, time.perf_counter() - started)
+            context.clear()
+
+    @staticmethod
+    def _observe(scope: Scope, status: int, elapsed: float) -> None:
+        route = getattr(scope.get("route"), "path", "unmatched")
+        REQUESTS.labels(scope["method"], route, status).inc()
+        LATENCY.labels(scope["method"], route).observe(elapsed)
+        if route not in QUIET_ROUTES:
+            log.info("request", method=scope["method"], path=scope["path"], status=status,
+                     ms=round(elapsed * 1000, 1))
 
 
 def _operations_router() -> APIRouter:
@@ -108,15 +137,5 @@ def _database_ok(request: Request) -> bool:
 
 
 def _keys_ok(request: Request) -> bool:
-    validator = request.app.state.token_validator
-    return validator is None or validator.jwks.loaded or validator.jwks.refresh()
-
-
-def get_uow(request: Request) -> Iterator[UnitOfWork]:
-    settings: ServiceSettings = request.app.state.settings
-    with UnitOfWork(request.app.state.session_factory, source=settings.service_name,
-                    topic_prefix=settings.topic_prefix) as uow:
-        yield uow
-
-
-UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+    jwks = request.app.state.token_validator.jwks
+    return jwks.loaded or jwks.refresh()

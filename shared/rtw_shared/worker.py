@@ -16,8 +16,9 @@ from sqlalchemy.engine import Engine
 from .db import make_engine, make_session_factory
 from .logging import configure_logging
 from .messaging.clients import make_consumer, make_producer
-from .messaging.consumer import EventConsumer, Handler
+from .messaging.consumer import EventConsumer
 from .messaging.relay import OutboxRelay
+from .messaging.wiring import Handlers
 from .settings import ServiceSettings
 from .uow import UnitOfWork
 
@@ -37,9 +38,12 @@ class WorkerSpec:
 
     settings: ServiceSettings
     consumer_name: str
-    topics: list[str]
-    handlers: dict[str, Handler]
+    handlers: Handlers  # the topics consumed follow from the handlers' event classes
     extra_loops: list[Callable[[Engine, ServiceSettings], Loop]] = field(default_factory=list)
+
+    @property
+    def topics(self) -> list[str]:
+        return self.handlers.topics
 
 
 def build_loops(spec: WorkerSpec, engine: Engine, parts: set[str]) -> list[Loop]:

@@ -14,9 +14,10 @@ from rtw_shared.messaging import topics
 from .base import EventPayload
 
 __all__ = [
-    "AccommodationDecidedV1", "AccommodationRequestedV1", "CaseCreatedV1",
-    "CaseSharedWithEmployerV1", "CaseStatusChangedV1", "NotificationDeliveredV1",
-    "PlanPublishedV1", "RequestedAccommodation", "Restriction", "ScheduleWeek",
+    "AccommodationDecidedV1", "AccommodationRequestedV1", "AccommodationWithdrawnV1", "CaseConsentChangedV1",
+    "CaseCreatedV1", "CaseEvent", "CaseSharedWithEmployerV1", "CaseSnapshot", "CaseStatusChangedV1",
+    "Consents", "NotificationDeliveredV1", "PlanCancelledV1", "PlanPublishedV1", "RequestedAccommodation",
+    "Restriction", "ScheduleWeek",
 ]
 
 
@@ -43,8 +44,38 @@ class RequestedAccommodation(_Part):
     description: str
 
 
+class Consents(_Part):
+    """What the worker agreed to share (docs/domain/consent.md). Both default to granted, as at intake."""
+
+    share_restrictions_with_employer: bool = True
+    share_status_with_insurer: bool = True
+
+
+class CaseSnapshot(_Part):
+    """Who is involved in a case and what the worker consented to, as of intake's `version` of it.
+    Every intake event carries one, so any of them can create or refresh another service's copy,
+    and a copy keeps whichever snapshot has the highest version (rtw_shared.case_copy)."""
+
+    version: int
+    reference: str
+    status: str
+    clinic_org_id: str
+    employer_org_id: str
+    insurer_org_id: str
+    therapist_id: str
+    therapist_email: str | None = None
+    consents: Consents = Consents()
+
+
+class CaseEvent(EventPayload):
+    """An intake event: it carries the case snapshot after the change (optional for compatibility
+    with events written before the snapshot existed)."""
+
+    case: CaseSnapshot | None = None
+
+
 # --- intake.case.v1 ------------------------------------------------------------------------
-class CaseCreatedV1(EventPayload):
+class CaseCreatedV1(CaseEvent):
     """A therapist opened a case. Carries who is involved (organisations, the assigned
     therapist and how to reach them), not who the worker is."""
 
@@ -60,7 +91,7 @@ class CaseCreatedV1(EventPayload):
     therapist_email: str | None = None
 
 
-class CaseSharedWithEmployerV1(EventPayload):
+class CaseSharedWithEmployerV1(CaseEvent):
     """What the employer may know of a case (the worker consented): name and job, no more.
     Kept apart from `case.created` so identity travels only to the one consumer entitled to it."""
 
@@ -72,13 +103,26 @@ class CaseSharedWithEmployerV1(EventPayload):
     job_title: str
 
 
-class CaseStatusChangedV1(EventPayload):
+class CaseStatusChangedV1(CaseEvent):
+    """The case moved in its status machine (withdrawn and closed end the work of every service)."""
+
     TYPE: ClassVar[str] = "rtw.case.status_changed.v1"
     TOPIC: ClassVar[topics.Topic] = topics.CASE
 
     from_status: str
     to_status: str
     reason: str | None = None
+
+
+class CaseConsentChangedV1(CaseEvent):
+    """The worker granted or withdrew a consent. Ids and flags only; the snapshot has the new consents."""
+
+    TYPE: ClassVar[str] = "rtw.case.consent_changed.v1"
+    TOPIC: ClassVar[topics.Topic] = topics.CASE
+
+    consent: Literal["share_restrictions_with_employer", "share_status_with_insurer"]
+    granted: bool
+    changed_by: str
 
 
 # --- workplan.plan.v1 ----------------------------------------------------------------------
@@ -98,6 +142,17 @@ class PlanPublishedV1(EventPayload):
     accommodations: list[RequestedAccommodation]
     projected_rtw_date: date | None = None
     projected_cost: float | None = None
+
+
+class PlanCancelledV1(EventPayload):
+    """A plan ended without being completed (the case was withdrawn or closed, or the therapist cancelled it)."""
+
+    TYPE: ClassVar[str] = "rtw.plan.cancelled.v1"
+    TOPIC: ClassVar[topics.Topic] = topics.PLAN
+
+    plan_id: uuid.UUID
+    version: int
+    reason: str
 
 
 # --- employer.accommodation.v1 -------------------------------------------------------------
@@ -123,6 +178,17 @@ class AccommodationDecidedV1(EventPayload):
     decided_at: datetime
     # sha256 of exactly the request version the employer decided on (the attestation).
     attestation_sha256: str
+
+
+class AccommodationWithdrawnV1(EventPayload):
+    """An open request was withdrawn: its case was withdrawn or closed, so the employer can no longer decide it."""
+
+    TYPE: ClassVar[str] = "rtw.accommodation.withdrawn.v1"
+    TOPIC: ClassVar[topics.Topic] = topics.ACCOMMODATION
+
+    accommodation_id: uuid.UUID
+    employer_org_id: str
+    reason: str
 
 
 # --- notify.delivery.v1 --------------------------------------------------------------------

@@ -13,7 +13,7 @@ retried until the database is back, and nothing is dead-lettered for them."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import structlog
 from kafka import KafkaConsumer, KafkaProducer
@@ -25,23 +25,25 @@ from sqlalchemy.exc import OperationalError
 
 from rtw_shared import context
 from rtw_shared.events.base import Envelope, PoisonEventError, decode_record
+from rtw_shared.events.catalogue import CaseEvent
 from rtw_shared.uow import UnitOfWork
 
+from . import parking
 from .tables import inbox
 from .topics import DEAD_LETTER_SUFFIX
+from .wiring import Handler
 
 log = structlog.get_logger("rtw.consumer")
-
-Handler = Callable[[UnitOfWork, Envelope], None]
 
 APPLIED = Counter("rtw_events_applied_total", "Events applied", ["consumer", "type"])
 DUPLICATES = Counter("rtw_events_duplicate_total", "Redelivered events skipped by the inbox", ["consumer"])
 DEAD_LETTERED = Counter("rtw_events_dead_lettered_total", "Events sent to a dead-letter topic", ["consumer"])
+PARKED = Counter("rtw_events_parked_total", "Events parked until their case arrives", ["consumer"])
 
 
 class EventConsumer:
     def __init__(self, *, name: str, consumer: KafkaConsumer, dead_letter_producer: KafkaProducer,
-                 uow_factory: Callable[[], UnitOfWork], handlers: dict[str, Handler],
+                 uow_factory: Callable[[], UnitOfWork], handlers: Mapping[str, Handler],
                  max_attempts: int = 3, retry_backoff: float = 0.2):
         self.name = name
         self.consumer = consumer
@@ -106,18 +108,48 @@ class EventConsumer:
         raise ConsumerStoppingError("stopped before the event was applied; it will be redelivered")
 
     def _apply(self, envelope: Envelope, handler: Handler) -> None:
-        with self.uow_factory() as uow:
-            claimed = uow.session.execute(
-                pg_insert(inbox).values(consumer=self.name, event_id=envelope.id, event_type=envelope.type)
-                .on_conflict_do_nothing().returning(inbox.c.event_id)
-            ).first()
-            if claimed is None:
-                DUPLICATES.labels(self.name).inc()
-                log.info("duplicate event skipped", event_id=str(envelope.id), type=envelope.type)
-                return
-            handler(uow, envelope)
-            uow.commit()
+        try:
+            with self.uow_factory() as uow:
+                if not self._claim(uow, envelope):
+                    return
+                handler(uow, envelope)
+                if isinstance(envelope.data, CaseEvent):
+                    self._release_parked(uow, envelope.data.case_id)
+                uow.commit()
+        except parking.CaseNotKnownYet:
+            self._park(envelope)
+            return
         APPLIED.labels(self.name, envelope.type).inc()
+
+    def _claim(self, uow: UnitOfWork, envelope: Envelope) -> bool:
+        """Insert the inbox row; False (and counted) when this event was applied before."""
+        claimed = uow.session.execute(
+            pg_insert(inbox).values(consumer=self.name, event_id=envelope.id, event_type=envelope.type)
+            .on_conflict_do_nothing().returning(inbox.c.event_id)
+        ).first()
+        if claimed is None:
+            DUPLICATES.labels(self.name).inc()
+            log.info("duplicate event skipped", event_id=str(envelope.id), type=envelope.type)
+        return claimed is not None
+
+    def _park(self, envelope: Envelope) -> None:
+        """The handler's transaction was rolled back; record the event as taken and keep it for later."""
+        with self.uow_factory() as uow:
+            if self._claim(uow, envelope):
+                parking.park(uow.session, self.name, envelope)
+                uow.commit()
+                PARKED.labels(self.name).inc()
+                log.info("event parked until its case arrives", event_id=str(envelope.id), type=envelope.type)
+
+    def _release_parked(self, uow: UnitOfWork, case_id) -> None:
+        """Apply, in this transaction, the events that were waiting for this case."""
+        for parked in parking.take(uow.session, self.name, case_id):
+            try:
+                self.handlers[parked.type](uow, parked)
+            except parking.CaseNotKnownYet:  # still missing something: keep waiting
+                parking.park(uow.session, self.name, parked)
+            else:
+                APPLIED.labels(self.name, parked.type).inc()
 
     def _dead_letter(self, record: ConsumerRecord, error: str, *, attempts: int) -> None:
         """Send the record, untouched, to the dead-letter topic with why it failed."""

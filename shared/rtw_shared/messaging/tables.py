@@ -48,6 +48,19 @@ inbox = Table(
     Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
+# Events that arrived before their case (rtw_shared.messaging.parking).
+parked_events = Table(
+    "parked_events", metadata,
+    Column("consumer", String(100), primary_key=True),
+    Column("event_id", UUID(as_uuid=True), primary_key=True),
+    Column("case_id", UUID(as_uuid=True), nullable=False),
+    Column("event_type", String(200), nullable=False),
+    Column("headers", JSONB, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("parked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_parked_events_case", "consumer", "case_id"),
+)
+
 OUTBOX_CHANNEL = "rtw_outbox"
 
 
@@ -55,6 +68,11 @@ def create_messaging_tables(op) -> None:
     """For a service's first Alembic migration: create outbox and inbox."""
     bind = op.get_bind()
     metadata.create_all(bind, tables=[outbox, inbox])
+
+
+def create_parking_table(op) -> None:
+    """For a service's migration: the table of events waiting for their case."""
+    metadata.create_all(op.get_bind(), tables=[parked_events])
 
 
 def drop_messaging_tables(op) -> None:

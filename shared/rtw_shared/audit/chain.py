@@ -17,6 +17,8 @@ GENESIS_HASH = "0" * 64
 # What a row's hash covers: everything but the hashes themselves.
 CONTENT_FIELDS = ("id", "at", "subject", "username", "role", "org_id", "action", "method", "path",
                   "resource_type", "resource_id", "outcome", "status_code")
+# Added later: hashed when present, so rows written before they existed keep their hashes.
+OPTIONAL_FIELDS = ("case_ids", "correlation_id")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Break:
 def content_of(row: Mapping[str, Any]) -> dict[str, Any]:
     """The hashed part of a row, with the timestamp as ISO 8601 in UTC."""
     content = {name: row[name] for name in CONTENT_FIELDS}
+    content.update({name: row[name] for name in OPTIONAL_FIELDS if row.get(name) is not None})
     content["at"] = _utc_iso(content["at"])
     return content
 

@@ -1,0 +1,44 @@
+"""What the audit row of the request in progress should say beyond what the middleware sees:
+the cases the request touched. The middleware opens a record per request; the shared access
+decision (rtw_shared.access) and creates note case ids into it. A plain ContextVar holding a
+mutable record: FastAPI runs sync endpoints in a copied context, which still shares the record."""
+
+from __future__ import annotations
+
+import uuid
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+MAX_CASES_PER_ROW = 500  # a list page is at most 200; anything beyond is cut, and the cut is counted
+
+
+@dataclass
+class AuditNote:
+    case_ids: list[str] = field(default_factory=list)
+    dropped: int = 0
+
+    def add(self, case_id: uuid.UUID | str) -> None:
+        value = str(case_id)
+        if value in self.case_ids:
+            return
+        if len(self.case_ids) >= MAX_CASES_PER_ROW:
+            self.dropped += 1
+            return
+        self.case_ids.append(value)
+
+
+_note: ContextVar[AuditNote | None] = ContextVar("audit_note", default=None)
+
+
+def open_note() -> AuditNote:
+    """Start the record of the request in progress (the audit middleware does this)."""
+    note = AuditNote()
+    _note.set(note)
+    return note
+
+
+def note_case(case_id: uuid.UUID | str) -> None:
+    """Record that the request in progress read or wrote case `case_id` (no-op outside a request)."""
+    note = _note.get()
+    if note is not None:
+        note.add(case_id)

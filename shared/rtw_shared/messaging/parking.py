@@ -1,0 +1,46 @@
+"""Events that arrive before the case they refer to.
+
+Kafka keeps one case's events in order on one topic, not across topics: `accommodation.decided`
+can reach a service before intake's `case.created` does. A handler that needs the case copy and
+does not find it raises `CaseNotKnownYet` (before writing anything); the consumer then records
+the event as applied for the inbox and parks it here, in the same transaction. When an intake
+event for that case is applied, the consumer takes the parked events of the case and applies
+them right after it, in the same transaction. Nothing is retried or dead-lettered for ordering."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete, insert
+from sqlalchemy.orm import Session
+
+from rtw_shared.events.base import Envelope, decode_record, encode_record
+
+from .tables import parked_events
+
+
+class CaseNotKnownYet(LookupError):  # noqa: N818 — a signal to park, not a failure
+    """Raised by a handler whose event refers to a case this service has not heard of yet."""
+
+    def __init__(self, case_id: uuid.UUID):
+        super().__init__(f"case {case_id} is not known here yet; the event waits for it")
+        self.case_id = case_id
+
+
+def park(session: Session, consumer: str, envelope: Envelope) -> None:
+    """Keep `envelope` until its case arrives."""
+    _, value, headers = encode_record(envelope)
+    session.execute(insert(parked_events).values(
+        consumer=consumer, event_id=envelope.id, case_id=envelope.data.case_id, event_type=envelope.type,
+        headers=[[k, v.decode()] for k, v in headers], payload=value.decode(),
+    ))
+
+
+def take(session: Session, consumer: str, case_id: uuid.UUID) -> list[Envelope]:
+    """Remove and return the events parked for `case_id`, oldest first."""
+    rows = session.execute(
+        delete(parked_events).where(parked_events.c.consumer == consumer, parked_events.c.case_id == case_id)
+        .returning(parked_events.c.headers, parked_events.c.payload, parked_events.c.parked_at)
+    ).all()
+    rows.sort(key=lambda row: row.parked_at)
+    return [decode_record([(k, v.encode()) for k, v in row.headers], row.payload.encode()) for row in rows]
