@@ -31,8 +31,9 @@ mail: $(STAMP)  ## list what the development SMTP sink received
 test: $(STAMP)  ## run the whole suite against the real servers (reuses a running stack)
 	@$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)  ## measure decision -> insurer status latency beside raw Kafka (prints figures)
+bench: $(STAMP)  ## measure latency beside raw Kafka, and the audit append's cost (prints figures)
 	@$(BIN)/python bench/latency.py $(BENCH_ARGS)
+	@$(BIN)/python bench/audit_cost.py
 
 lint: $(STAMP)  ## ruff on everything
 	@$(BIN)/ruff check .

@@ -58,6 +58,12 @@ def event(case_id, to_status, reason=None):
                                                             to_status=to_status, reason=reason))
 
 
+def duplicates_skipped() -> float:
+    from rtw_shared.messaging.consumer import DUPLICATES
+
+    return DUPLICATES.labels("test-consumer")._value.get()
+
+
 def inbox_count(engine) -> int:
     from rtw_shared.messaging.tables import inbox
 
@@ -71,9 +77,13 @@ def test_the_same_event_delivered_twice_is_applied_once(rtw_infra, engine, uow_f
     after = encode_record(event(uuid.uuid4(), "after"))
     send(rtw_infra, prefix + "intake.case.v1", twice, twice, after)
     consumer = make_event_consumer(rtw_infra, prefix, uow_factory, record_effect)
+    skipped_before = duplicates_skipped()
+    # The two events sit on different partitions: wait for both effects AND the skipped copy, not just
+    # the later one, or the test could stop the consumer before the duplicate was even delivered.
     with Running(consumer):
-        assert wait_for(lambda: "after" in effect_notes())
+        assert wait_for(lambda: sorted(effect_notes()) == ["after", "once"] and duplicates_skipped() > skipped_before)
     assert sorted(effect_notes()) == ["after", "once"]
+    assert duplicates_skipped() == skipped_before + 1
     assert inbox_count(engine) == 2
 
 
@@ -151,3 +161,47 @@ def test_a_dead_letter_replayed_after_the_fix_is_applied_exactly_once(
         assert wait_for(lambda: effect_notes() == ["late"])
         wait_for(lambda: False, timeout=2)  # time for the second copy to arrive and be skipped
     assert effect_notes() == ["late"]
+
+
+def test_an_event_that_overtakes_its_case_is_parked_and_applied_once_the_case_arrives(
+        rtw_infra, engine, uow_factory, prefix, effects_table, effect_notes):
+    from rtw_shared.events import AccommodationDecidedV1, CaseCreatedV1
+    from rtw_shared.messaging.consumer import DEAD_LETTERED, PARKED
+    from rtw_shared.messaging.parking import CaseNotKnownYet
+
+    known_cases: set[uuid.UUID] = set()  # stands in for a service's case copies
+
+    def on_created(uow, envelope):
+        known_cases.add(envelope.data.case_id)
+        uow.session.execute(insert(effects_table).values(event_id=envelope.id, note="case"))
+
+    def on_decided(uow, envelope):
+        if envelope.data.case_id not in known_cases:
+            raise CaseNotKnownYet(envelope.data.case_id)
+        uow.session.execute(insert(effects_table).values(event_id=envelope.id, note="decided"))
+
+    case_id = uuid.uuid4()
+    decided = Envelope(source="employer", data=AccommodationDecidedV1(
+        case_id=case_id, accommodation_id=uuid.uuid4(), employer_org_id="acme", decision="confirmed",
+        decided_by="erin", decided_at="2026-11-27T10:00:00Z", attestation_sha256="a" * 64))
+    created = Envelope(source="intake", data=CaseCreatedV1(
+        case_id=case_id, reference="RTW-2026-000001", status="referred", clinic_org_id="clinic-north",
+        employer_org_id="acme", insurer_org_id="northwind", therapist_id="t-1"))
+    # Both on one partition, the decision first and delivered twice: the worst order there is.
+    send(rtw_infra, prefix + "intake.case.v1", *(encode_record(e) for e in (decided, decided, created)))
+    parked_before, dead_before = PARKED.labels("test-consumer")._value.get(), \
+        DEAD_LETTERED.labels("test-consumer")._value.get()
+    consumer = EventConsumer(
+        name="test-consumer", consumer=make_consumer(rtw_infra.kafka_bootstrap, prefix + "intake.case.v1",
+                                                     group_id=f"test-{uuid.uuid4().hex}"),
+        dead_letter_producer=make_producer(rtw_infra.kafka_bootstrap), uow_factory=uow_factory,
+        handlers={CaseCreatedV1.TYPE: on_created, AccommodationDecidedV1.TYPE: on_decided}, retry_backoff=0.05)
+    with Running(consumer):
+        assert wait_for(lambda: effect_notes() == ["case", "decided"])
+    assert PARKED.labels("test-consumer")._value.get() == parked_before + 1
+    assert DEAD_LETTERED.labels("test-consumer")._value.get() == dead_before
+    assert inbox_count(engine) == 2
+    from rtw_shared.messaging.tables import parked_events
+
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(parked_events)).scalar() == 0

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from rtw_shared.messaging.topics import topic_partitions
+from rtw_shared.services import SERVICE_DEFS, SERVICE_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,13 +47,13 @@ def test_compose_creates_every_catalogue_topic_with_its_partitions():
 
 def test_compose_creates_every_service_database():
     sql = (ROOT / "deploy" / "postgres" / "create-databases.sql").read_text()
-    for name in ("intake", "workplan", "employer", "notify"):
+    for name in SERVICE_NAMES:
         assert f"CREATE DATABASE {name};" in sql
 
 
 def test_compose_runs_each_service_api_worker_and_migrations_from_the_dockerfile():
     services = compose()["services"]
-    for name, port in (("intake", 8101), ("workplan", 8102), ("employer", 8103), ("notify", 8104)):
+    for name, port in ((defn.name, defn.port) for defn in SERVICE_DEFS):
         assert services[f"{name}-migrate"]["build"]["args"]["SERVICE"] == name
         assert services[f"{name}-migrate"]["command"] == [f"rtw-{name}-migrate"]
         assert services[f"{name}-worker"]["command"] == [f"rtw-{name}-worker"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-SERVICES = ("intake", "workplan", "employer", "notify")
+from rtw_shared.services import SERVICE_NAMES
+
+SERVICES = SERVICE_NAMES
 
 
 @pytest.mark.parametrize("database", SERVICES)

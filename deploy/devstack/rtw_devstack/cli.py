@@ -8,6 +8,8 @@ import json
 import sys
 from dataclasses import asdict
 
+from rtw_shared.services import SERVICE_NAMES
+
 from . import mail, stack
 from .config import StackSettings
 from .errors import StackError
@@ -73,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
         if name != "status":
             p.add_argument("--only", type=lambda v: v.split(","), default=None,
                            help="comma-separated components: postgres, kafka, keycloak, smtp, "
-                                "intake, workplan, employer, notify")
+                                + ", ".join(SERVICE_NAMES))
     p = sub.add_parser("mail", help="list what the SMTP sink received")
     p.add_argument("--json", action="store_true")
     p.add_argument("--last", type=int, default=20)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rtw_shared.services import SERVICE_NAMES
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -36,7 +38,7 @@ class StackSettings(BaseSettings):
     kafka_version: str = "4.4.0"
     keycloak_version: str = "26.4.7"
 
-    service_databases: tuple[str, ...] = ("intake", "workplan", "employer", "notify")
+    service_databases: tuple[str, ...] = SERVICE_NAMES
 
     @cached_property
     def run_dir(self) -> Path:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import psycopg
 
+from rtw_shared.services import SERVICE_NAMES
+
 from .config import REPO_ROOT
 from .postgres import ensure_app_role
 from .procs import port_open, wait_until
@@ -97,7 +99,7 @@ def containers_infra() -> Iterator:
 
     from .pytest_plugin import Infra
 
-    databases = ("intake", "workplan", "employer", "notify")
+    databases = SERVICE_NAMES
     with ExitStack() as stack:
         pg_host, pg_port = _postgres(stack, databases)
         bootstrap = _kafka(stack)

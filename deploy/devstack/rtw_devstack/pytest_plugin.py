@@ -19,6 +19,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from rtw_shared.services import SERVICE_NAMES
+
 from . import stack
 from .config import StackSettings
 from .mail import ReceivedMail, received
@@ -38,7 +40,7 @@ class Infra:
     smtp_host: str
     smtp_port: int
     maildir: Path
-    service_databases: tuple[str, ...] = field(default=("intake", "workplan", "employer", "notify"))
+    service_databases: tuple[str, ...] = field(default=SERVICE_NAMES)
 
     @property
     def keycloak_issuer(self) -> str:

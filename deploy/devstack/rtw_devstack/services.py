@@ -5,30 +5,15 @@ end-to-end tests launch private copies with the same argv builders."""
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 
 import httpx
+
+from rtw_shared.services import SERVICE_DEFS, ServiceDef
 
 from . import procs, ui
 from .config import StackSettings
 
-
-@dataclass(frozen=True)
-class ServiceDef:
-    name: str
-    port: int
-
-    @property
-    def package(self) -> str:
-        return f"rtw_{self.name}"
-
-    @property
-    def env_prefix(self) -> str:
-        return f"RTW_{self.name.upper()}_"
-
-
-SERVICE_DEFS = (ServiceDef("intake", 8101), ServiceDef("workplan", 8102), ServiceDef("employer", 8103),
-                ServiceDef("notify", 8104))
+__all__ = ["SERVICE_DEFS", "ServiceDef", "api_argv", "migrate_argv", "service_env", "worker_argv"]
 
 
 def service_env(defn: ServiceDef, *, database_url: str, migration_database_url: str, kafka_bootstrap: str,

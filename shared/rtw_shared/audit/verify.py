@@ -16,15 +16,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from ..services import SERVICE_DEFS
 from .api import ChainReport, verify_chain
-
-SERVICES = ("intake", "workplan", "employer", "notify")
 
 
 def default_urls() -> list[str]:
     """Each service's database as its settings would find it."""
-    return [os.environ.get(f"RTW_{name.upper()}_DATABASE_URL",
-                           f"postgresql+psycopg://rtw_app:rtw_app@127.0.0.1:55432/{name}") for name in SERVICES]
+    local = "postgresql+psycopg://rtw_app:rtw_app@127.0.0.1:55432/"
+    return [os.environ.get(f"{defn.env_prefix}DATABASE_URL", local + defn.name) for defn in SERVICE_DEFS]
 
 
 def describe(report: ChainReport) -> str:

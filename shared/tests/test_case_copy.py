@@ -1,0 +1,64 @@
+"""One upsert for every service's case copy, on real PostgreSQL: the newest snapshot wins."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import String, create_engine, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from rtw_shared.case_copy import CaseCopyMixin, apply_case_event, upsert_case_copy
+from rtw_shared.db import new_base
+from rtw_shared.events import CaseConsentChangedV1, CaseCreatedV1, CaseSnapshot, Consents
+
+Base = new_base()
+
+
+class Copy(CaseCopyMixin, Base):
+    __tablename__ = "case_copies"
+
+    therapist_email: Mapped[str | None] = mapped_column(String(320))
+
+
+@pytest.fixture
+def session(scratch_database):
+    engine = create_engine(scratch_database.replace("postgresql://", "postgresql+psycopg://"))
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def snapshot(version: int, *, status: str = "referred", insurer: bool = True) -> CaseSnapshot:
+    return CaseSnapshot(version=version, reference="RTW-2026-000001", status=status, clinic_org_id="clinic-north",
+                        employer_org_id="acme", insurer_org_id="northwind", therapist_id="t-1",
+                        therapist_email=f"v{version}@clinic.example",
+                        consents=Consents(share_status_with_insurer=insurer))
+
+
+def test_a_newer_snapshot_replaces_an_older_one_and_an_older_one_changes_nothing(session):
+    case_id = uuid.uuid4()
+    assert upsert_case_copy(session, Copy, case_id, snapshot(2, status="assessing", insurer=False),
+                            therapist_email="v2@clinic.example")
+    assert not upsert_case_copy(session, Copy, case_id, snapshot(1), therapist_email="v1@clinic.example")
+    assert not upsert_case_copy(session, Copy, case_id, snapshot(2), therapist_email="again@clinic.example")
+    copy = session.scalars(select(Copy)).one()
+    assert (copy.case_version, copy.status, copy.share_status_with_insurer, copy.therapist_email) == \
+        (2, "assessing", False, "v2@clinic.example")
+    assert upsert_case_copy(session, Copy, case_id, snapshot(3, status="plan_active"))
+    session.expire_all()
+    assert (copy.case_version, copy.status, copy.share_status_with_insurer) == (3, "plan_active", True)
+
+
+def test_events_apply_their_own_snapshot_and_an_old_created_event_describes_version_one(session):
+    case_id = uuid.uuid4()
+    legacy = CaseCreatedV1(case_id=case_id, reference="RTW-2026-000009", status="referred",
+                           clinic_org_id="clinic-north", employer_org_id="acme", insurer_org_id="northwind",
+                           therapist_id="t-1")
+    withdrawn = CaseConsentChangedV1(case_id=case_id, consent="share_status_with_insurer", granted=False,
+                                     changed_by="tara", case=snapshot(2, insurer=False))
+    assert apply_case_event(session, Copy, withdrawn)
+    assert not apply_case_event(session, Copy, legacy)  # version 1 arrives late: ignored
+    copy = session.scalars(select(Copy)).one()
+    assert (copy.case_version, copy.share_status_with_insurer) == (2, False)

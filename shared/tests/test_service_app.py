@@ -1,0 +1,138 @@
+"""What every service gets from `create_service_app`, on a real PostgreSQL and Keycloak: the gate
+(authentication before the body, body cap, duplicate keys, safe correlation ids, no-store) and the
+audit row of every authenticated request, batched and chained."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from fastapi import APIRouter
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, select
+
+from rtw_shared import audit_context
+from rtw_shared.audit.api import verify_chain
+from rtw_shared.audit.tables import audit_log
+from rtw_shared.audit.tables import metadata as audit_metadata
+from rtw_shared.auth import CurrentPrincipal
+from rtw_shared.gate import UNAUTHENTICATED
+from rtw_shared.schemas import InputModel
+from rtw_shared.settings import ServiceSettings
+from rtw_shared.web import create_service_app
+
+LIMIT = 2048
+
+
+class Note(InputModel):
+    text: str
+
+
+def routes() -> APIRouter:
+    router = APIRouter()
+
+    @router.post("/v1/notes")
+    def add_note(body: Note, principal: CurrentPrincipal) -> dict:
+        return {"text": body.text, "by": principal.username}
+
+    @router.get("/v1/things/{thing_id}")
+    def get_thing(thing_id: uuid.UUID, principal: CurrentPrincipal) -> dict:
+        audit_context.note_case(thing_id)
+        return {"id": str(thing_id)}
+
+    return router
+
+
+@pytest.fixture
+def database(scratch_database):
+    engine = create_engine(scratch_database.replace("postgresql://", "postgresql+psycopg://"))
+    audit_metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def client(database, rtw_infra):
+    settings = ServiceSettings(service_name="gate-test", database_url=database.url.render_as_string(False),
+                               keycloak_url=rtw_infra.keycloak_url, keycloak_issuer=rtw_infra.keycloak_issuer,
+                               max_body_bytes=LIMIT, log_json=False)
+    with TestClient(create_service_app(settings, title="gate test", routers=[routes()])) as test_client:
+        yield test_client
+
+
+def audit_rows(database) -> list[dict]:
+    with database.connect() as conn:
+        return [dict(r) for r in conn.execute(select(audit_log).order_by(audit_log.c.id)).mappings()]
+
+
+def test_without_a_token_nothing_is_read_nothing_is_audited_and_the_refusal_is_counted(client, database):
+    before = UNAUTHENTICATED.labels("missing")._value.get()
+    answer = client.post("/v1/notes", content=b"{not json", headers={"content-type": "application/json"})
+    assert answer.status_code == 401 and answer.headers["content-type"] == "application/problem+json"
+    assert answer.headers["www-authenticate"].startswith("Bearer")
+    assert client.get(f"/v1/things/{uuid.uuid4()}", headers={"Authorization": "Bearer not-a-jwt"}).status_code == 401
+    assert UNAUTHENTICATED.labels("missing")._value.get() == before + 1
+    assert audit_rows(database) == []
+
+
+def test_a_body_over_the_cap_is_413_before_it_is_read_and_when_streamed(client, tokens):
+    big = b'{"text": "' + b"x" * LIMIT + b'"}'
+    declared = client.post("/v1/notes", content=big, headers={**tokens.headers("tara"),
+                                                              "content-type": "application/json"})
+    assert declared.status_code == 413 and str(LIMIT) in declared.json()["detail"]
+    streamed = client.post("/v1/notes", content=iter([big[:1000], big[1000:]]),
+                           headers={**tokens.headers("tara"), "content-type": "application/json"})
+    assert streamed.status_code == 413
+
+
+def test_duplicate_json_keys_are_refused_not_resolved(client, tokens):
+    answer = client.post("/v1/notes", content=b'{"text": "a", "text": "b"}',
+                         headers={**tokens.headers("tara"), "content-type": "application/json"})
+    assert answer.status_code == 422 and "duplicate key(s) in a JSON object: text" in answer.json()["detail"]
+    fine = client.post("/v1/notes", json={"text": "a"}, headers=tokens.headers("tara"))
+    assert fine.status_code == 200 and fine.json() == {"text": "a", "by": "tara"}
+
+
+@pytest.mark.parametrize(("offered", "kept"), [("abc-123.x:y_z", True), ("x" * 65, False),
+                                                ("<script>", False), ("a b", False)])
+def test_only_a_short_plain_correlation_id_is_kept(client, tokens, offered, kept):
+    answer = client.get(f"/v1/things/{uuid.uuid4()}", headers={**tokens.headers("ivy"), "X-Correlation-ID": offered})
+    echoed = answer.headers["x-correlation-id"]
+    assert (echoed == offered) is kept and len(echoed) <= 64
+
+
+def test_every_answer_says_no_store_and_nosniff(client, tokens):
+    for answer in (client.get(f"/v1/things/{uuid.uuid4()}", headers=tokens.headers("ivy")),
+                   client.get("/v1/things/x"), client.get("/healthz")):
+        assert answer.headers["cache-control"] == "no-store"
+        assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+def test_every_authenticated_request_leaves_one_chained_row_with_its_cases(client, tokens, database):
+    thing = uuid.uuid4()
+    assert client.get(f"/v1/things/{thing}", headers=tokens.headers("ivy")).status_code == 200
+    assert client.get("/v1/things/not-a-uuid", headers=tokens.headers("erin")).status_code == 422
+    rows = audit_rows(database)
+    assert [(r["username"], r["role"], r["org_id"], r["action"], r["outcome"], r["status_code"], r["case_ids"])
+            for r in rows] == [("ivy", "insurer", "northwind", "get_thing", "allowed", 200, [str(thing)]),
+                               ("erin", "employer", "acme", "get_thing", "rejected", 422, None)]
+    assert rows[0]["resource_type"] == "thing" and rows[0]["resource_id"] == str(thing)
+    with database.connect() as conn:
+        assert verify_chain(conn).intact
+
+
+def test_concurrent_requests_share_batches_and_the_chain_stays_linear(client, tokens, database):
+    headers = tokens.headers("ivy")
+
+    def call(_: int) -> int:
+        return client.get(f"/v1/things/{uuid.uuid4()}", headers=headers).status_code
+
+    with ThreadPoolExecutor(16) as pool:
+        assert set(pool.map(call, range(96))) == {200}
+    rows = audit_rows(database)
+    assert len(rows) == 96
+    assert all(later["prev_hash"] == earlier["hash"] for earlier, later in itertools.pairwise(rows))
+    with database.connect() as conn:
+        assert verify_chain(conn).intact
