@@ -15,6 +15,8 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sqlalchemy import ColumnElement, and_, false, true
+
 from . import audit_context
 from .auth import Principal
 from .errors import NotFoundError
@@ -81,6 +83,17 @@ def may_see(principal: Principal, case, part: Part) -> bool:
         return False
     consent = CONSENT_NEEDED.get((role, part))
     return consent is None or bool(getattr(case, consent))
+
+
+def sql_condition(principal: Principal, columns, part: Part = Part.CASE) -> ColumnElement[bool]:
+    """`may_see` as a SQL condition on `columns` (a model or a table's `.c` with CaseParties' columns),
+    for list queries that must page over visible rows only. Keep using `visible` on each row read."""
+    role = reading_role(principal)
+    if role is None or part not in PARTS_OF_ROLE[role]:
+        return false()
+    consent = CONSENT_NEEDED.get((role, part))
+    return and_(getattr(columns, TENANT_OF_ROLE[role]) == principal.org_id,
+                getattr(columns, consent).is_(True) if consent else true())
 
 
 def visible(principal: Principal, case, part: Part = Part.CASE) -> bool:

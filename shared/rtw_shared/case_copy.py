@@ -60,7 +60,7 @@ def copy_values(case_id: uuid.UUID, snapshot: CaseSnapshot) -> dict:
     }
 
 
-def upsert_case_copy(session: Session, model: type, case_id: uuid.UUID, snapshot: CaseSnapshot,
+def upsert_case_copy(session: Session, model: type[CaseCopyMixin], case_id: uuid.UUID, snapshot: CaseSnapshot,
                      **extra) -> bool:
     """Insert the copy or overwrite it with a newer snapshot; True when this snapshot was applied.
 
@@ -75,7 +75,7 @@ def upsert_case_copy(session: Session, model: type, case_id: uuid.UUID, snapshot
     return session.execute(statement).first() is not None
 
 
-def apply_case_event(session: Session, model: type, event: CaseEvent, **extra) -> bool:
+def apply_case_event(session: Session, model: type[CaseCopyMixin], event: CaseEvent, **extra) -> bool:
     """`upsert_case_copy` with the event's own snapshot; False when it carries none or is older."""
     snapshot = snapshot_of(event)
     if snapshot is None:

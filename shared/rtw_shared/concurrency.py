@@ -27,6 +27,7 @@ def etag(version: int) -> str:
 
 
 def set_etag(response: Response, version: int) -> None:
+    """Answer the resource's version as its ETag."""
     response.headers["ETag"] = etag(version)
 
 

@@ -3,6 +3,8 @@ clear `detail`. Malformed input is 422 naming the offending field, never a 500."
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -35,7 +37,7 @@ _PROBLEM_STATUSES = {
     422: "Invalid input; `errors` names each offending field",
 }
 # Documented on every operation: any of them may answer, and clients should expect problem+json.
-PROBLEM_RESPONSES = {
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": text,
              "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
     for status, text in _PROBLEM_STATUSES.items()

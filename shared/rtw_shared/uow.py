@@ -7,6 +7,9 @@ talks to Kafka inside a request."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -38,6 +41,17 @@ class UnitOfWork:
         envelope = Envelope(source=self.source, correlation_id=current_correlation_id(), data=payload)
         self._pending.append(envelope)
         return envelope
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Undo, on an error inside the block, both its writes and the events it emitted."""
+        emitted = len(self._pending)
+        try:
+            with self.session.begin_nested():
+                yield
+        except BaseException:
+            del self._pending[emitted:]
+            raise
 
     def commit(self) -> None:
         if self._pending:

@@ -9,6 +9,7 @@ import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import structlog
 from sqlalchemy.engine import Engine
@@ -25,7 +26,7 @@ from .uow import UnitOfWork
 log = structlog.get_logger("rtw.worker")
 
 
-class Loop:
+class Loop(Protocol):
     """Something the worker runs on a thread until asked to stop."""
 
     def run(self) -> None: ...

@@ -8,9 +8,12 @@ import pytest
 from sqlalchemy import String, create_engine, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from rtw_shared.access import Part, may_see, sql_condition
+from rtw_shared.auth import Principal
 from rtw_shared.case_copy import CaseCopyMixin, apply_case_event, upsert_case_copy
 from rtw_shared.db import new_base
 from rtw_shared.events import CaseConsentChangedV1, CaseCreatedV1, CaseSnapshot, Consents
+from rtw_shared.testing import DEMO_USERS
 
 Base = new_base()
 
@@ -62,3 +65,23 @@ def test_events_apply_their_own_snapshot_and_an_old_created_event_describes_vers
     assert not apply_case_event(session, Copy, legacy)  # version 1 arrives late: ignored
     copy = session.scalars(select(Copy)).one()
     assert (copy.case_version, copy.share_status_with_insurer) == (2, False)
+
+
+@pytest.mark.parametrize("part", list(Part))
+def test_the_sql_condition_selects_exactly_the_copies_may_see_allows(session, part):
+    copies = []
+    for clinic, employer, insurer in (("clinic-north", "acme", "northwind"), ("clinic-south", "globex", "contoso")):
+        for employer_consent in (True, False):
+            for insurer_consent in (True, False):
+                case_id = uuid.uuid4()
+                upsert_case_copy(session, Copy, case_id, CaseSnapshot(
+                    version=1, reference="RTW-2026-000002", status="referred", clinic_org_id=clinic,
+                    employer_org_id=employer, insurer_org_id=insurer, therapist_id="t",
+                    consents=Consents(share_restrictions_with_employer=employer_consent,
+                                      share_status_with_insurer=insurer_consent)))
+                copies.append(case_id)
+    for user, (role, org) in DEMO_USERS.items():
+        principal = Principal(subject=user, username=user, roles=frozenset({role}), org_id=org)
+        selected = set(session.scalars(select(Copy.case_id).where(sql_condition(principal, Copy, part))))
+        expected = {c.case_id for c in session.scalars(select(Copy)) if may_see(principal, c, part)}
+        assert selected == expected, (user, part)

@@ -205,3 +205,42 @@ def test_an_event_that_overtakes_its_case_is_parked_and_applied_once_the_case_ar
 
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(parked_events)).scalar() == 0
+
+
+def test_a_parked_event_whose_handler_fails_stays_parked_and_does_not_hold_back_its_case(
+        rtw_infra, engine, uow_factory, prefix, effects_table, effect_notes):
+    from rtw_shared.events import CaseCreatedV1
+    from rtw_shared.messaging.parking import CaseNotKnownYet
+    from rtw_shared.messaging.tables import parked_events
+
+    known_cases: set[uuid.UUID] = set()
+
+    def on_created(uow, envelope):
+        known_cases.add(envelope.data.case_id)
+        uow.session.execute(insert(effects_table).values(event_id=envelope.id, note="case"))
+
+    def on_status(uow, envelope):
+        if envelope.data.case_id not in known_cases:
+            raise CaseNotKnownYet(envelope.data.case_id)
+        uow.session.execute(insert(effects_table).values(event_id=envelope.id, note="half-written"))
+        raise RuntimeError("a bug in the parked event's handler")
+
+    case_id = uuid.uuid4()
+    created = Envelope(source="intake", data=CaseCreatedV1(
+        case_id=case_id, reference="RTW-2026-000003", status="referred", clinic_org_id="clinic-north",
+        employer_org_id="acme", insurer_org_id="northwind", therapist_id="t-1"))
+    send(rtw_infra, prefix + "intake.case.v1", encode_record(event(case_id, "early")), encode_record(created))
+    consumer = EventConsumer(
+        name="test-consumer", consumer=make_consumer(rtw_infra.kafka_bootstrap, prefix + "intake.case.v1",
+                                                     group_id=f"test-{uuid.uuid4().hex}"),
+        dead_letter_producer=make_producer(rtw_infra.kafka_bootstrap), uow_factory=uow_factory,
+        handlers={CaseCreatedV1.TYPE: on_created, CaseStatusChangedV1.TYPE: on_status}, retry_backoff=0.05)
+
+    def parked_errors() -> list:
+        with engine.connect() as conn:
+            return list(conn.execute(select(parked_events.c.last_error)).scalars())
+
+    with Running(consumer):
+        assert wait_for(lambda: parked_errors() == ["RuntimeError: a bug in the parked event's handler"])
+    assert effect_notes() == ["case"]  # the case applied; the failed handler's own write undone
+    assert inbox_count(engine) == 2

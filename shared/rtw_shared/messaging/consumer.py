@@ -39,6 +39,8 @@ APPLIED = Counter("rtw_events_applied_total", "Events applied", ["consumer", "ty
 DUPLICATES = Counter("rtw_events_duplicate_total", "Redelivered events skipped by the inbox", ["consumer"])
 DEAD_LETTERED = Counter("rtw_events_dead_lettered_total", "Events sent to a dead-letter topic", ["consumer"])
 PARKED = Counter("rtw_events_parked_total", "Events parked until their case arrives", ["consumer"])
+PARKED_FAILURES = Counter("rtw_parked_event_failures_total", "Parked events whose handler failed once released",
+                          ["consumer"])
 
 
 class EventConsumer:
@@ -145,9 +147,17 @@ class EventConsumer:
         """Apply, in this transaction, the events that were waiting for this case."""
         for parked in parking.take(uow.session, self.name, case_id):
             try:
-                self.handlers[parked.type](uow, parked)
+                with uow.savepoint():
+                    self.handlers[parked.type](uow, parked)
             except parking.CaseNotKnownYet:  # still missing something: keep waiting
                 parking.park(uow.session, self.name, parked)
+            except Exception as error:
+                # Its own bug must not hold back the event that released it: it stays parked, with why,
+                # for an operator to see (the inbox already holds its id, so a dead letter could not be replayed).
+                PARKED_FAILURES.labels(self.name).inc()
+                log.error("parked event failed when released; it stays parked", event_id=str(parked.id),
+                          type=parked.type, error=f"{type(error).__name__}: {error}")
+                parking.park(uow.session, self.name, parked, error=f"{type(error).__name__}: {error}")
             else:
                 APPLIED.labels(self.name, parked.type).inc()
 

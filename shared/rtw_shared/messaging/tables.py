@@ -58,6 +58,7 @@ parked_events = Table(
     Column("headers", JSONB, nullable=False),
     Column("payload", Text, nullable=False),
     Column("parked_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("last_error", Text),
     Index("ix_parked_events_case", "consumer", "case_id"),
 )
 

@@ -31,7 +31,7 @@ class ForceDemand:
 
 
 def _covers(threshold: float | str, load_lb: float) -> bool:
-    if threshold == NEGLIGIBLE:
+    if isinstance(threshold, str):  # NEGLIGIBLE
         return load_lb < 1
     return load_lb <= threshold
 
