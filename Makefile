@@ -11,7 +11,7 @@ PACKAGES := shared deploy/devstack $(wildcard services/*/pyproject.toml)
 EDITABLE := $(foreach p,$(PACKAGES),-e $(patsubst %/pyproject.toml,%,$(p)))
 PYTHON  ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: help up down status mail test lint bench lock clean
+.PHONY: help up down status mail test lint format bench lock clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -35,8 +35,15 @@ bench: $(STAMP)  ## measure latency beside raw Kafka, and the audit append's cos
 	@$(BIN)/python bench/latency.py $(BENCH_ARGS)
 	@$(BIN)/python bench/audit_cost.py
 
-lint: $(STAMP)  ## ruff on everything
+lint: $(STAMP)  ## ruff rules and formatter, mypy, import contracts (all must pass)
 	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+	@$(BIN)/mypy
+	@$(BIN)/lint-imports
+
+format: $(STAMP)  ## apply the formatter (ruff format) and ruff's safe fixes
+	@$(BIN)/ruff format .
+	@$(BIN)/ruff check --fix .
 
 # The virtual environment, rebuilt when the pins or a package's metadata change.
 $(STAMP): requirements.lock $(PACKAGES:%=%) $(wildcard shared/pyproject.toml deploy/devstack/pyproject.toml)

@@ -1,57 +1,63 @@
 """Who may do what to which accommodation request — employer's one place for authorization.
 
-Role decides the action (403 when wrong); organisation decides the object: a request outside
-the caller's organisation is reported as not found (404), so its existence is not revealed.
-The employer is matched against the request itself; therapist and insurer against the case
-copy, so without one (intake's events not here yet) they match nothing."""
+Role decides the action (403 when wrong): therapists, employers and insurers read requests, each
+in their own read model; only the employer decides. Which requests, and which parts of them, a
+caller's organisation may see is the shared decision (rtw_shared.access, docs/domain/access.md),
+asked of the request's case copy. Before intake's events have reached employer there is no copy:
+the request then stands for its case as far as it knows — addressed to its employer, clinic and
+insurer unknown, consents unknown and so not shared — and only that employer sees it, without the
+worker's name or restrictions."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import InstrumentedAttribute
-
+from rtw_shared import access
+from rtw_shared.access import CaseParties, Part
 from rtw_shared.auth import Principal
 
 from .accommodations.models import AccommodationRequest
 from .accommodations.schemas import AccommodationStatusView, AccommodationView
 from .cases.models import CaseCopy
 
-# Which organisation column a role is matched against.
-TENANT_COLUMN: dict[str, InstrumentedAttribute] = {
-    "employer": AccommodationRequest.employer_org_id,
-    "therapist": CaseCopy.clinic_org_id,
-    "insurer": CaseCopy.insurer_org_id,
-}
 # The therapist reads what the employer reads (read only); the insurer, where it stands.
 VIEW_FOR_ROLE = {"employer": AccommodationView, "therapist": AccommodationView, "insurer": AccommodationStatusView}
-DECIDERS = frozenset({"employer"})
+DECIDERS = ("employer",)
 
 
 def reading_role(principal: Principal) -> str | None:
-    """The role the caller reads requests as (None: the role reads none)."""
-    for role in sorted(principal.roles):
-        if role in VIEW_FOR_ROLE:
-            return role
-    return None
-
-
-def tenant_column(principal: Principal) -> InstrumentedAttribute | None:
-    role = reading_role(principal)
-    return TENANT_COLUMN[role] if role else None
+    """The role the caller reads requests as (None: the role reads none, e.g. admin)."""
+    role = access.reading_role(principal)
+    return role if role in VIEW_FOR_ROLE else None
 
 
 def view_model(principal: Principal) -> type[AccommodationView] | type[AccommodationStatusView] | None:
+    """The read model of the caller's role (None: the role reads no requests)."""
     role = reading_role(principal)
     return VIEW_FOR_ROLE[role] if role else None
 
 
+def parties_of(request: AccommodationRequest, case: CaseCopy | None) -> CaseCopy | CaseParties:
+    """What access decides on: the case copy, or what the request itself says of its case."""
+    if case is not None:
+        return case
+    return CaseParties(case_id=request.case_id, clinic_org_id=None, employer_org_id=request.employer_org_id,
+                       insurer_org_id=None)
+
+
 def can_see(principal: Principal, request: AccommodationRequest, case: CaseCopy | None) -> bool:
-    column = tenant_column(principal)
-    if column is None:
-        return False
-    owner = request if column.class_ is AccommodationRequest else case
-    return owner is not None and getattr(owner, column.key) == principal.org_id
+    """Whether the caller may see the request at all (noted for the audit row when it may)."""
+    return access.visible(principal, parties_of(request, case), Part.ACCOMMODATION)
+
+
+def shows(principal: Principal, request: AccommodationRequest, case: CaseCopy | None, part: Part) -> bool:
+    """Whether the caller's view of a request it may see shows `part` (Part.IDENTITY, Part.RESTRICTIONS)."""
+    return access.may_see(principal, parties_of(request, case), part)
+
+
+def shared_with_employer(request: AccommodationRequest, case: CaseCopy | None) -> bool:
+    """Whether the worker shares restrictions (and who they are) with the employer; not known = no."""
+    return bool(getattr(parties_of(request, case), access.CONSENT_NEEDED["employer", Part.RESTRICTIONS]))
 
 
 def can_decide(principal: Principal, request: AccommodationRequest) -> bool:
-    """Only the request's own employer decides; the caller's role was checked at the door."""
+    """Only the employer the request is addressed to decides; the caller's role was checked at the door."""
     return principal.has_role(*DECIDERS) and request.employer_org_id == principal.org_id

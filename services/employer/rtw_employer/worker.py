@@ -1,15 +1,18 @@
 """Employer's worker: `rtw-employer-worker` (outbox relay + case-copy and plan consumer)."""
 
+from rtw_shared.messaging.wiring import Handlers
 from rtw_shared.worker import WorkerSpec, run_worker
 
 from . import models  # noqa: F401 — every table on the metadata, so foreign keys resolve
-from .handlers import HANDLERS, TOPICS
+from .accommodations import handlers as accommodation_handlers
+from .cases import handlers as case_handlers
 from .settings import EmployerSettings
 
 
 def spec(settings: EmployerSettings | None = None) -> WorkerSpec:
-    return WorkerSpec(settings=settings or EmployerSettings(), consumer_name="employer", topics=TOPICS,
-                      handlers=HANDLERS)
+    """What the worker consumes (the topics follow from the handlers' event classes) and runs."""
+    return WorkerSpec(settings=settings or EmployerSettings(), consumer_name="employer",
+                      handlers=Handlers(case_handlers, accommodation_handlers))
 
 
 def main() -> None:

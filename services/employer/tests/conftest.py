@@ -1,5 +1,6 @@
 import json
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -8,15 +9,26 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from rtw_employer.app import create_app
-from rtw_employer.handlers import HANDLERS
 from rtw_employer.settings import EmployerSettings
+from rtw_employer.worker import spec
 from rtw_shared.db import make_engine, make_session_factory
-from rtw_shared.events import CaseCreatedV1, CaseSharedWithEmployerV1, Envelope, EventPayload, PlanPublishedV1
+from rtw_shared.events import (
+    CaseConsentChangedV1,
+    CaseCreatedV1,
+    CaseSharedWithEmployerV1,
+    CaseSnapshot,
+    CaseStatusChangedV1,
+    Consents,
+    Envelope,
+    EventPayload,
+    PlanPublishedV1,
+)
 from rtw_shared.uow import UnitOfWork
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "rtw_employer" / "migrations"
 ACCOMMODATIONS = [{"category": "modified_duties", "description": "No floor-level lifting over 10 kg"},
                   {"category": "rest_breaks", "description": "10-minute break every hour"}]
+RESTRICTIONS_CONSENT, INSURER_CONSENT = "share_restrictions_with_employer", "share_status_with_insurer"
 
 
 @pytest.fixture
@@ -39,14 +51,15 @@ def engine(employer_settings):
 
 @pytest.fixture
 def deliver(engine, employer_settings):
-    """Apply events as the worker's consumer would: the handler, then one commit per event."""
+    """Apply events as the worker's consumer would: the worker's handler, then one commit per event."""
     session_factory = make_session_factory(engine)
+    handlers = spec(employer_settings).handlers
 
     def apply(*payloads: EventPayload) -> None:
         for payload in payloads:
             with UnitOfWork(session_factory, source="employer",
                             topic_prefix=employer_settings.topic_prefix) as uow:
-                HANDLERS[payload.TYPE](uow, Envelope(source="test", data=payload))
+                handlers[payload.TYPE](uow, Envelope(source="test", data=payload))
                 uow.commit()
 
     return apply
@@ -64,21 +77,58 @@ def outbox(engine):
     return read
 
 
+@dataclass
+class CaseStory:
+    """Intake's events for one case, as intake sends them: each carries the case's snapshot after its
+    change, the version counting up (acme employs, clinic-north treats, northwind insures)."""
+
+    case_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    employer: str = "acme"
+    clinic: str = "clinic-north"
+    insurer: str = "northwind"
+    version: int = 1
+    status: str = "referred"
+    consents: dict = field(default_factory=lambda: {RESTRICTIONS_CONSENT: True, INSURER_CONSENT: True})
+
+    def snapshot(self) -> CaseSnapshot:
+        return CaseSnapshot(version=self.version, reference="RTW-2026-000042", status=self.status,
+                            clinic_org_id=self.clinic, employer_org_id=self.employer, insurer_org_id=self.insurer,
+                            therapist_id="therapist-1", consents=Consents(**self.consents))
+
+    def created(self) -> CaseCreatedV1:
+        return CaseCreatedV1(case_id=self.case_id, reference="RTW-2026-000042", status="referred",
+                             clinic_org_id=self.clinic, employer_org_id=self.employer, insurer_org_id=self.insurer,
+                             therapist_id="therapist-1", case=self.snapshot())
+
+    def shared(self) -> CaseSharedWithEmployerV1:
+        """Sent with `case.created` (same version) when the worker shares, and again on a re-grant."""
+        return CaseSharedWithEmployerV1(case_id=self.case_id, employer_org_id=self.employer,
+                                        worker_name="Maria Lopez", job_title="Warehouse associate",
+                                        case=self.snapshot())
+
+    def opened(self) -> list[EventPayload]:
+        """What `POST /v1/cases` announces."""
+        return [self.created(), self.shared()] if self.consents[RESTRICTIONS_CONSENT] else [self.created()]
+
+    def consent(self, name: str, granted: bool) -> list[EventPayload]:
+        """What `PUT /v1/cases/{id}/consents` announces for one changed consent."""
+        self.version += 1
+        self.consents = {**self.consents, name: granted}
+        changed = CaseConsentChangedV1(case_id=self.case_id, consent=name, granted=granted, changed_by="tara",
+                                       case=self.snapshot())
+        return [changed, self.shared()] if name == RESTRICTIONS_CONSENT and granted else [changed]
+
+    def moved(self, to_status: str) -> CaseStatusChangedV1:
+        from_status, self.status = self.status, to_status
+        self.version += 1
+        return CaseStatusChangedV1(case_id=self.case_id, from_status=from_status, to_status=to_status,
+                                   reason="worker changed employer", case=self.snapshot())
+
+
 @pytest.fixture
-def case_events():
-    """Factory: intake's two events for a new case (acme employs, clinic-north treats, northwind insures)."""
-
-    def make(case_id: uuid.UUID | None = None, *, employer: str = "acme", clinic: str = "clinic-north",
-             insurer: str = "northwind") -> tuple[CaseCreatedV1, CaseSharedWithEmployerV1]:
-        case_id = case_id or uuid.uuid4()
-        return (
-            CaseCreatedV1(case_id=case_id, reference="RTW-2026-000042", status="referred", clinic_org_id=clinic,
-                          employer_org_id=employer, insurer_org_id=insurer, therapist_id="therapist-1"),
-            CaseSharedWithEmployerV1(case_id=case_id, employer_org_id=employer, worker_name="Maria Lopez",
-                                     job_title="Warehouse associate"),
-        )
-
-    return make
+def case_story():
+    """Factory: a new CaseStory (`case_story(employer="globex")`)."""
+    return CaseStory
 
 
 @pytest.fixture
@@ -100,14 +150,24 @@ def plan_published():
 
 
 @pytest.fixture
-def open_request(deliver, case_events, plan_published, engine):
-    """Factory: a case and a published plan delivered; returns the new request's id (str)."""
+def request_of(engine):
+    """The id (str) of a case's one accommodation request."""
 
-    def make(**case_orgs) -> str:
-        created, shared = case_events(**case_orgs)
-        deliver(created, shared, plan_published(created.case_id, employer=created.employer_org_id))
+    def find(case_id: uuid.UUID) -> str:
         with engine.connect() as conn:
             return str(conn.execute(text("SELECT id FROM accommodation_requests WHERE case_id = :c"),
-                                    {"c": created.case_id}).scalar_one())
+                                    {"c": case_id}).scalar_one())
+
+    return find
+
+
+@pytest.fixture
+def open_request(deliver, case_story, plan_published, request_of):
+    """Factory: a case opened and a plan published for it; returns (the new request's id, the story)."""
+
+    def make(**case) -> tuple[str, CaseStory]:
+        story = case_story(**case)
+        deliver(*story.opened(), plan_published(story.case_id, employer=story.employer))
+        return request_of(story.case_id), story
 
     return make

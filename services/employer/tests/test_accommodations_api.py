@@ -28,7 +28,7 @@ def decide(client, tokens, request_id, body, user="erin", **headers):
 
 
 def test_the_employer_lists_and_opens_its_request_without_anything_clinical(client, tokens, open_request):
-    request_id = open_request()
+    request_id, _ = open_request()
     listed = client.get("/v1/accommodations", headers=tokens.headers("erin"))
     assert listed.status_code == 200, listed.text
     assert [item["id"] for item in listed.json()["items"]] == [request_id]
@@ -41,12 +41,13 @@ def test_the_employer_lists_and_opens_its_request_without_anything_clinical(clie
     assert (body["status"], body["decided_at"], body["attestation_sha256"]) == ("requested", None, None)
     assert [a["category"] for a in body["accommodations"]] == ["modified_duties", "rest_breaks"]
     assert body["restrictions"][0]["load_kg"] == 10 and len(body["schedule"]) == 2 and body["due_date"]
+    assert body["restrictions_shared"] is True and body["withdrawn_reason"] is None
     assert response.headers["ETag"] == '"1"'
     assert not keys(body) & CLINICAL and not keys(listed.json()) & CLINICAL
 
 
 def test_the_cases_therapist_reads_the_employer_view(client, tokens, open_request):
-    request_id = open_request()
+    request_id, _ = open_request()
     response = client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("tara"))
     assert response.status_code == 200
     assert response.json()["worker_name"] == "Maria Lopez"
@@ -54,7 +55,7 @@ def test_the_cases_therapist_reads_the_employer_view(client, tokens, open_reques
 
 
 def test_the_insurer_sees_where_it_stands_and_nothing_else(client, tokens, open_request):
-    request_id = open_request()
+    request_id, _ = open_request()
     response = client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("ivy"))
     assert response.status_code == 200
     assert set(response.json()) == STATUS_ONLY
@@ -65,7 +66,7 @@ def test_the_insurer_sees_where_it_stands_and_nothing_else(client, tokens, open_
 
 @pytest.mark.parametrize("user", ["evan", "theo", "ian"])
 def test_other_organisations_get_404_and_an_empty_list(client, tokens, open_request, user):
-    request_id = open_request()
+    request_id, _ = open_request()
     response = client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers(user))
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
@@ -73,18 +74,24 @@ def test_other_organisations_get_404_and_an_empty_list(client, tokens, open_requ
                                                                                    "next_cursor": None}
 
 
-def test_without_the_case_copy_only_the_employer_can_be_matched(client, tokens, deliver, case_events,
-                                                               plan_published):
-    created, _ = case_events()
-    deliver(plan_published(created.case_id))  # intake's events have not arrived yet
+def test_without_the_case_copy_only_the_employer_sees_the_request_and_nothing_about_the_worker(
+        client, tokens, deliver, case_story, plan_published):
+    story = case_story()
+    deliver(plan_published(story.case_id))  # intake's events have not arrived yet
     [item] = client.get("/v1/accommodations", headers=tokens.headers("erin")).json()["items"]
-    assert item["worker_name"] is None and item["case_reference"] is None
-    for user in ("tara", "ivy"):
+    assert (item["worker_name"], item["job_title"], item["case_reference"]) == (None, None, None)
+    assert (item["restrictions"], item["schedule"], item["restrictions_shared"]) == ([], [], False)
+    assert [a["category"] for a in item["accommodations"]] == ["modified_duties", "rest_breaks"]
+    for user in ("tara", "ivy", "evan"):
         assert client.get(f"/v1/accommodations/{item['id']}", headers=tokens.headers(user)).status_code == 404
+    deliver(*story.opened())  # the copy arrives: the consents are known now
+    shown = client.get(f"/v1/accommodations/{item['id']}", headers=tokens.headers("erin")).json()
+    assert (shown["worker_name"], shown["restrictions_shared"], len(shown["schedule"])) == ("Maria Lopez", True, 2)
+    assert client.get(f"/v1/accommodations/{item['id']}", headers=tokens.headers("tara")).status_code == 200
 
 
 def test_admin_is_403_and_no_token_is_401(client, tokens, open_request):
-    request_id = open_request()
+    request_id, _ = open_request()
     assert client.get("/v1/accommodations", headers=tokens.headers("ada")).status_code == 403
     assert client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("ada")).status_code == 403
     assert client.get(f"/v1/accommodations/{request_id}").status_code == 401
@@ -92,7 +99,7 @@ def test_admin_is_403_and_no_token_is_401(client, tokens, open_request):
 
 
 def test_the_employer_confirms_with_an_attestation_of_what_it_confirmed(client, tokens, open_request, outbox):
-    request_id = open_request()
+    request_id, _ = open_request()
     before = client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("erin")).json()
     response = decide(client, tokens, request_id, {"decision": "confirmed", "note": "Pallet jack available"})
     assert response.status_code == 200, response.text
@@ -110,7 +117,7 @@ def test_the_employer_confirms_with_an_attestation_of_what_it_confirmed(client, 
 
 
 def test_a_request_is_decided_once(client, tokens, open_request, outbox):
-    request_id = open_request()
+    request_id, _ = open_request()
     assert decide(client, tokens, request_id, {"decision": "declined"}).status_code == 200
     again = decide(client, tokens, request_id, {"decision": "confirmed"})
     assert again.status_code == 409
@@ -120,7 +127,7 @@ def test_a_request_is_decided_once(client, tokens, open_request, outbox):
 
 
 def test_countered_needs_a_counter_proposal_and_changes_nothing_without_one(client, tokens, open_request, outbox):
-    request_id = open_request()
+    request_id, _ = open_request()
     response = decide(client, tokens, request_id, {"decision": "countered", "note": "Can't do that"})
     assert response.status_code == 422
     assert response.json()["detail"].startswith("counter:")
@@ -136,7 +143,7 @@ def test_countered_needs_a_counter_proposal_and_changes_nothing_without_one(clie
 
 
 def test_only_the_employer_decides(client, tokens, open_request):
-    request_id = open_request()
+    request_id, _ = open_request()
     assert decide(client, tokens, request_id, {"decision": "confirmed"}, user="tara").status_code == 403
     assert decide(client, tokens, request_id, {"decision": "confirmed"}, user="ivy").status_code == 403
     assert decide(client, tokens, request_id, {"decision": "confirmed"}, user="evan").status_code == 404
@@ -151,23 +158,46 @@ def test_only_the_employer_decides(client, tokens, open_request):
     ({"decision": "confirmed", "counter": {"description": "more"}}, "counter"),
 ])
 def test_a_bad_decision_is_422_naming_the_field(client, tokens, open_request, body, field):
-    request_id = open_request()
+    request_id, _ = open_request()
     response = decide(client, tokens, request_id, body)
     assert response.status_code == 422
     assert response.json()["detail"].startswith(f"{field}:")
 
 
-def test_a_stale_if_match_is_412(client, tokens, open_request):
-    request_id = open_request()
+def test_a_stale_or_malformed_if_match_is_refused(client, tokens, open_request):
+    request_id, _ = open_request()
     stale = decide(client, tokens, request_id, {"decision": "confirmed"}, **{"If-Match": '"7"'})
     assert stale.status_code == 412
+    assert stale.headers["content-type"] == "application/problem+json" and stale.headers["ETag"] == '"1"'
+    malformed = decide(client, tokens, request_id, {"decision": "confirmed"}, **{"If-Match": "yesterday"})
+    assert malformed.status_code == 422 and malformed.json()["detail"].startswith("If-Match:")
     fresh = decide(client, tokens, request_id, {"decision": "confirmed"}, **{"If-Match": '"1"'})
     assert fresh.status_code == 200
     assert fresh.headers["ETag"] == '"2"'
 
 
+def test_the_lost_update_two_sessions_read_one_version_the_second_decision_gets_412(client, tokens, open_request,
+                                                                                      outbox):
+    request_id, _ = open_request()
+    first_read = client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("erin"))
+    second_read = client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("erin"))
+    assert first_read.headers["ETag"] == second_read.headers["ETag"] == '"1"'
+    confirmed = decide(client, tokens, request_id, {"decision": "confirmed", "note": "Pallet jack available"},
+                       **{"If-Match": first_read.headers["ETag"]})
+    assert confirmed.status_code == 200 and confirmed.headers["ETag"] == '"2"'
+    lost = decide(client, tokens, request_id, {"decision": "declined", "note": "No light duties here"},
+                  **{"If-Match": second_read.headers["ETag"]})
+    assert lost.status_code == 412
+    assert "version 2" in lost.json()["detail"] and lost.headers["ETag"] == '"2"'
+    blind = decide(client, tokens, request_id, {"decision": "declined"})
+    assert blind.status_code == 409 and "already confirmed" in blind.json()["detail"]
+    now = client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("erin")).json()
+    assert (now["status"], now["note"], now["version"]) == ("confirmed", "Pallet jack available", 2)
+    assert [t for t, _ in outbox()].count("rtw.accommodation.decided.v1") == 1
+
+
 def test_the_list_filters_by_status_and_paginates(client, tokens, open_request):
-    ids = [open_request() for _ in range(3)]
+    ids = [open_request()[0] for _ in range(3)]
     decide(client, tokens, ids[0], {"decision": "confirmed"})
     headers = tokens.headers("erin")
     first = client.get("/v1/accommodations?limit=2", headers=headers).json()

@@ -1,50 +1,76 @@
 """Who may do what to which case — intake's one place for authorization.
 
-Role decides the action (403 when wrong); organisation decides the object: a case outside the
-caller's organisation is reported as not found (404), so its existence is not revealed."""
+Role decides the action (403 when wrong). Which case, and which part of it, the caller's
+organisation may see is the shared decision's (rtw_shared.access): a case the caller may not see
+is reported as not found (404), so its existence is not revealed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from rtw_shared import access
+from rtw_shared.access import Part
 from rtw_shared.auth import Principal
+from rtw_shared.errors import ForbiddenError
 
 from .cases.models import Case
 from .cases.schemas import CaseEmployerView, CaseInsurerView, CaseTherapistView
 
-# Which of a case's organisations a role is matched against.
-TENANT_FIELD = {"therapist": "clinic_org_id", "employer": "employer_org_id", "insurer": "insurer_org_id"}
 VIEW_FOR_ROLE = {"therapist": CaseTherapistView, "employer": CaseEmployerView, "insurer": CaseInsurerView}
-STATUS_READERS = frozenset({"therapist", "insurer"})
+# The timeline says what happened (holds and their reasons, assessments taken, consents changed):
+# the people following the claim read it, the employer does not.
 TIMELINE_READERS = frozenset({"therapist", "insurer"})
 
 
-def tenant_field(principal: Principal) -> str | None:
-    """The case column holding the caller's organisation (None: the role reads no cases)."""
-    for role in sorted(principal.roles):
-        if role in TENANT_FIELD:
-            return TENANT_FIELD[role]
-    return None
+@dataclass(frozen=True)
+class ListScope:
+    """What a list query must filter on so that its rows are the cases the caller may see."""
 
-
-def can_see(principal: Principal, case: Case) -> bool:
-    field = tenant_field(principal)
-    if field is None or getattr(case, field) != principal.org_id:
-        return False
-    # Without the worker's consent the insurer's organisation is not entitled to the case at all.
-    if field == "insurer_org_id":
-        return bool((case.consents or {}).get("share_status_with_insurer", True))
-    return True
+    tenant_field: str  # the case column holding the caller's organisation
+    org_id: str
+    consent_field: str | None  # a consent column that must be true, if the caller's role needs one
 
 
 def view_model(principal: Principal):
-    for role in sorted(principal.roles):
-        if role in VIEW_FOR_ROLE:
-            return VIEW_FOR_ROLE[role]
-    return None
+    """The read model of a case for the caller's role (None: the role reads no cases)."""
+    role = access.reading_role(principal)
+    return VIEW_FOR_ROLE.get(role) if role else None
 
 
-def may_read_status(principal: Principal) -> bool:
-    return principal.has_role(*STATUS_READERS)
+def require_case_reader(principal: Principal) -> None:
+    """403 unless the caller's role reads cases at all."""
+    if view_model(principal) is None:
+        raise ForbiddenError("your role does not read cases")
 
 
-def may_read_timeline(principal: Principal) -> bool:
-    return principal.has_role(*TIMELINE_READERS)
+def require_part_reader(principal: Principal, part: Part, *, what: str) -> None:
+    """403 unless the caller's role may see `part` of some case (access.PARTS_OF_ROLE)."""
+    if not any(part in access.PARTS_OF_ROLE.get(role, ()) for role in principal.roles):
+        raise ForbiddenError(f"your role does not read {what}")
+
+
+def require_timeline_reader(principal: Principal) -> None:
+    """403 unless the caller's role reads case timelines."""
+    if not principal.has_role(*TIMELINE_READERS):
+        raise ForbiddenError("only therapists and insurers read a case's timeline")
+
+
+def require_case(principal: Principal, case: Case | None, part: Part = Part.CASE, *, what: str) -> Case:
+    """`case` if the caller may see `part` of it (and noted for the audit row); 404 naming `what` otherwise."""
+    access.require(principal, case, part, what=what)
+    return case
+
+
+def list_scope(principal: Principal) -> ListScope | None:
+    """The SQL filter of the caller's case list (None: the role sees no cases). It mirrors
+    access.may_see for Part.CASE, so that pages are full; each row still goes through it."""
+    role = access.reading_role(principal)
+    if role is None:
+        return None
+    return ListScope(tenant_field=access.TENANT_OF_ROLE[role], org_id=principal.org_id,
+                     consent_field=access.CONSENT_NEEDED.get((role, Part.CASE)))
+
+
+def shown_in_list(principal: Principal, cases: list[Case]) -> list[Case]:
+    """The cases of a page the caller may see, each noted for the audit row."""
+    return [case for case in cases if access.visible(principal, case, Part.CASE)]

@@ -1,15 +1,17 @@
 """Intake's worker: `rtw-intake-worker` (outbox relay + status projection consumer)."""
 
+from rtw_shared.messaging.wiring import Handlers
 from rtw_shared.worker import WorkerSpec, run_worker
 
 from . import models  # noqa: F401 — every table on the metadata, so foreign keys resolve
-from .handlers import HANDLERS, TOPICS
 from .settings import IntakeSettings
+from .status import handlers as status_handlers
 
 
 def spec(settings: IntakeSettings | None = None) -> WorkerSpec:
-    return WorkerSpec(settings=settings or IntakeSettings(), consumer_name="intake", topics=TOPICS,
-                      handlers=HANDLERS)
+    """What intake's worker consumes (workplan's and employer's events) and runs."""
+    return WorkerSpec(settings=settings or IntakeSettings(), consumer_name="intake",
+                      handlers=Handlers(status_handlers))
 
 
 def main() -> None:

@@ -1,89 +1,104 @@
-"""The audit log on the real database and real tokens: what is recorded, and who may read it."""
+"""The shared audit log (rtw_shared.audit, installed by create_service_app) in intake, on the real
+database and real tokens: what each request records — who, what, which cases, outcome — and who
+may read it."""
 
 from __future__ import annotations
 
 import uuid
 
 import pytest
+from fastapi import APIRouter
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from starlette.applications import Starlette
-from starlette.routing import Route
+from sqlalchemy import text
 
 from rtw_devstack.journey import CASE
-from rtw_intake.audit import recorder
-from rtw_intake.audit.recorder import AuditRecorder
+from rtw_shared.audit import middleware
+from rtw_shared.auth import CurrentPrincipal
+from rtw_shared.gate import UNAUTHENTICATED
+from rtw_shared.web import create_service_app
 
-WHO_WHAT = ("username", "role", "org_id", "action", "method", "outcome", "status_code")
-
-
-@pytest.fixture
-def db(intake_settings):
-    engine = create_engine(intake_settings.migration_database_url)  # the owner (one test hides the table)
-    yield engine
-    engine.dispose()
-
-
-def audit_rows(db) -> list[dict]:
-    with db.connect() as conn:
-        return [dict(r) for r in conn.execute(text("SELECT * FROM audit_log ORDER BY id")).mappings()]
+WHO_WHAT = ("username", "role", "org_id", "action", "method", "outcome", "status_code", "case_ids")
 
 
 def summary(row: dict) -> tuple:
     return tuple(row[name] for name in WHO_WHAT)
 
 
-def create(client, tokens, user="tara") -> dict:
-    response = client.post("/v1/cases", json=CASE, headers=tokens.headers(user))
+def create(client, tokens, user="tara", **changes) -> dict:
+    response = client.post("/v1/cases", json={**CASE, **changes}, headers=tokens.headers(user))
     assert response.status_code == 201, response.text
     return response.json()
 
 
-def test_every_case_request_is_recorded_with_who_what_and_outcome(client, tokens, db):
+def test_every_case_request_is_recorded_with_who_what_which_case_and_outcome(client, tokens, audit_rows):
     case = create(client, tokens)
-    assert client.get(f"/v1/cases/{case['id']}", headers=tokens.headers("tara")).status_code == 200
+    tara = {**tokens.headers("tara"), "X-Correlation-ID": "req-42"}
+    assert client.get(f"/v1/cases/{case['id']}", headers=tara).status_code == 200
     assert client.get(f"/v1/cases/{case['id']}", headers=tokens.headers("theo")).status_code == 404
-    assert client.get(f"/v1/cases/{case['id']}").status_code == 401
     assert client.post("/v1/cases", json=CASE, headers=tokens.headers("erin")).status_code == 403
     assert client.post("/v1/cases", json={"worker": {}}, headers=tokens.headers("tara")).status_code == 422
     assert client.get("/v1/cases/not-a-case", headers=tokens.headers("ivy")).status_code == 422
     assert client.get(f"/v1/cases/{case['id']}/status", headers=tokens.headers("ivy")).status_code == 200
 
-    rows = audit_rows(db)
+    rows = audit_rows()
     assert [summary(r) for r in rows] == [
-        ("tara", "therapist", "clinic-north", "create_case", "POST", "allowed", 201),
-        ("tara", "therapist", "clinic-north", "get_case", "GET", "allowed", 200),
-        ("theo", "therapist", "clinic-south", "get_case", "GET", "not_found", 404),
-        (None, None, None, "get_case", "GET", "denied", 401),
-        ("erin", "employer", "acme", "create_case", "POST", "denied", 403),
-        ("tara", "therapist", "clinic-north", "create_case", "POST", "rejected", 422),
-        ("ivy", "insurer", "northwind", "get_case", "GET", "rejected", 422),
-        ("ivy", "insurer", "northwind", "get_case_status", "GET", "allowed", 200),
+        ("tara", "therapist", "clinic-north", "create_case", "POST", "allowed", 201, [case["id"]]),
+        ("tara", "therapist", "clinic-north", "get_case", "GET", "allowed", 200, [case["id"]]),
+        ("theo", "therapist", "clinic-south", "get_case", "GET", "not_found", 404, None),
+        ("erin", "employer", "acme", "create_case", "POST", "denied", 403, None),
+        ("tara", "therapist", "clinic-north", "create_case", "POST", "rejected", 422, None),
+        ("ivy", "insurer", "northwind", "get_case", "GET", "rejected", 422, None),
+        ("ivy", "insurer", "northwind", "get_case_status", "GET", "allowed", 200, [case["id"]]),
     ]
-    assert [r["resource_id"] for r in rows] == [case["id"]] * 4 + [None, None, "not-a-case", case["id"]]
-    assert rows[0]["subject"] == case["therapist_id"] and rows[3]["subject"] is None
+    # A refused read still names the case it asked for, in the resource: who probed what is kept.
+    assert [(r["resource_type"], r["resource_id"]) for r in rows] == [
+        ("cases", None), ("case", case["id"]), ("case", case["id"]), ("cases", None), ("cases", None),
+        ("case", "not-a-case"), ("case", case["id"])]
+    assert rows[0]["subject"] == case["therapist_id"]
     assert rows[2]["subject"] not in (None, case["therapist_id"])
-    assert {r["resource_type"] for r in rows} == {"case"}
-    assert rows[1]["path"] == f"/v1/cases/{case['id']}"
+    assert (rows[1]["path"], rows[1]["correlation_id"]) == (f"/v1/cases/{case['id']}", "req-42")
 
 
-def test_only_case_paths_are_recorded(client, tokens, db):
-    assert client.get("/healthz").status_code == 200
-    assert client.get("/v1/audit", headers=tokens.headers("ada")).status_code == 200
-    assert client.get("/v1/casesx").status_code == 404
-    assert audit_rows(db) == []
+def test_a_list_read_records_exactly_the_cases_it_returned(client, tokens, audit_rows):
+    shown = [create(client, tokens) for _ in range(3)]
+    private = create(client, tokens, consents={"share_restrictions_with_employer": True,
+                                               "share_status_with_insurer": False})
+    theirs = create(client, tokens, "theo")  # also northwind's
+    first = client.get("/v1/cases?limit=2", headers=tokens.headers("tara")).json()
+    insurer = client.get("/v1/cases", headers=tokens.headers("ivy")).json()
+    nothing = client.get("/v1/cases", headers=tokens.headers("ian")).json()
+    tara_row, ivy_row, ian_row = audit_rows()[-3:]
+    assert tara_row["case_ids"] == [item["id"] for item in first["items"]] and len(first["items"]) == 2
+    assert sorted(ivy_row["case_ids"]) == sorted(item["id"] for item in insurer["items"])
+    assert sorted(ivy_row["case_ids"]) == sorted([c["id"] for c in shown] + [theirs["id"]])
+    assert private["id"] not in ivy_row["case_ids"]
+    assert (nothing["items"], ian_row["case_ids"], ian_row["outcome"]) == ([], None, "allowed")
+
+
+def test_an_unauthenticated_request_leaves_no_row_and_is_counted(client, tokens, audit_rows):
+    case = create(client, tokens)
+    before = UNAUTHENTICATED.labels("missing")._value.get()
+    assert client.get(f"/v1/cases/{case['id']}").status_code == 401
+    assert client.post("/v1/cases", json=CASE).status_code == 401
+    assert client.get("/v1/audit").status_code == 401
+    forged = tokens.user("tara")[:-4] + "AAAA"
+    assert client.get("/v1/cases", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+    assert UNAUTHENTICATED.labels("missing")._value.get() == before + 3
+    assert [r["action"] for r in audit_rows()] == ["create_case"]
 
 
 def test_admin_reads_everything_newest_first_and_by_case(client, tokens):
     mine, other = create(client, tokens), create(client, tokens, "theo")
     client.get(f"/v1/cases/{mine['id']}", headers=tokens.headers("theo"))
-    client.get(f"/v1/cases/{mine['id']}")
+    client.get(f"/v1/cases/{mine['id']}")  # no token: not in the log
+    client.get("/v1/cases", headers=tokens.headers("ivy"))
     body = client.get("/v1/audit", headers=tokens.headers("ada")).json()
-    assert [i["username"] for i in body["items"]] == [None, "theo", "theo", "tara"]
-    assert [i["id"] for i in body["items"]] == sorted((i["id"] for i in body["items"]), reverse=True)
+    assert [(i["username"], i["action"]) for i in body["items"]] == [
+        ("ivy", "list_cases"), ("theo", "get_case"), ("theo", "create_case"), ("tara", "create_case")]
     assert body["next_cursor"] is None
     by_case = client.get(f"/v1/audit?case_id={other['id']}", headers=tokens.headers("ada")).json()["items"]
-    assert [(i["username"], i["action"], i["resource_id"]) for i in by_case] == [("theo", "create_case", other["id"])]
+    assert [(i["username"], i["action"]) for i in by_case] == [("ivy", "list_cases"), ("theo", "create_case")]
+    assert sorted(by_case[0]["case_ids"]) == sorted([other["id"], mine["id"]])
 
 
 def test_pages_follow_the_cursor_without_gaps_or_repeats(client, tokens):
@@ -97,6 +112,7 @@ def test_pages_follow_the_cursor_without_gaps_or_repeats(client, tokens):
         cursor = page["next_cursor"]
         if cursor is None:
             break
+    # The pages' own reads are logged too, above the first page: they never shift what follows.
     assert len(seen) == 5 and seen == sorted(seen, reverse=True)
     bad = client.get("/v1/audit?cursor=bm9wZQ", headers=tokens.headers("ada"))
     assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
@@ -122,12 +138,11 @@ def test_employers_and_insurers_may_not_read_the_audit_log(client, tokens, user)
         assert response.headers["content-type"] == "application/problem+json"
 
 
-def test_without_a_token_the_audit_log_is_401_and_only_admins_verify(client, tokens):
-    assert client.get("/v1/audit").status_code == 401
+def test_only_admins_verify_and_the_refusal_is_itself_logged(client, tokens):
     assert client.get("/v1/audit/verify").status_code == 401
     assert client.get("/v1/audit/verify", headers=tokens.headers("tara")).status_code == 403
     assert client.get("/v1/audit/verify", headers=tokens.headers("ada")).json() == {
-        "intact": True, "rows": 0, "first_broken_id": None, "reason": None}
+        "intact": True, "rows": 1, "first_broken_id": None, "reason": None}
 
 
 class CapturedLog:
@@ -138,10 +153,10 @@ class CapturedLog:
         self.errors.append((event, fields))
 
 
-def test_a_failed_audit_write_keeps_the_response_and_is_logged(client, tokens, db, monkeypatch):
+def test_a_failed_audit_write_keeps_the_response_and_is_logged(client, tokens, db, audit_rows, monkeypatch):
     captured = CapturedLog()
-    monkeypatch.setattr(recorder, "log", captured)
-    with db.begin() as conn:  # the table disappears from under the recorder
+    monkeypatch.setattr(middleware, "log", captured)
+    with db.begin() as conn:  # the table disappears from under the writer
         conn.execute(text("ALTER TABLE audit_log RENAME TO audit_log_hidden"))
     try:
         case = create(client, tokens)
@@ -152,24 +167,26 @@ def test_a_failed_audit_write_keeps_the_response_and_is_logged(client, tokens, d
     assert [(event, fields["path"], fields["status"]) for event, fields in captured.errors] == [
         ("audit write failed: this request is NOT in the audit log", "/v1/cases", 201),
         ("audit write failed: this request is NOT in the audit log", f"/v1/cases/{case['id']}", 200)]
-    assert audit_rows(db) == []
+    assert audit_rows() == []
 
 
-def test_an_unhandled_error_is_recorded_as_error(intake_settings, db):
-    def boom(request):
+def test_an_unhandled_error_is_recorded_as_error(intake_settings, tokens, audit_rows):
+    router = APIRouter()
+
+    @router.get("/v1/cases/{case_id}/boom")
+    def boom(case_id: uuid.UUID, principal: CurrentPrincipal):
         raise RuntimeError("boom")
 
-    app = Starlette(routes=[Route("/v1/cases/{case_id}/boom", boom, name="boom")])
-    app.add_middleware(AuditRecorder, database_url=intake_settings.database_url)
     case_id = uuid.uuid4()
+    app = create_service_app(intake_settings, title="boom", routers=[router])
     with TestClient(app, raise_server_exceptions=False) as test_client:
-        assert test_client.get(f"/v1/cases/{case_id}/boom").status_code == 500
-    [row] = audit_rows(db)
-    assert summary(row) == (None, None, None, "boom", "GET", "error", 500)
+        assert test_client.get(f"/v1/cases/{case_id}/boom", headers=tokens.headers("tara")).status_code == 500
+    [row] = audit_rows()
+    assert summary(row) == ("tara", "therapist", "clinic-north", "boom", "GET", "error", 500, None)
     assert row["resource_id"] == str(case_id)
 
 
-def test_a_path_postgres_cannot_store_is_still_recorded(client, tokens, db):
+def test_a_path_postgres_cannot_store_is_still_recorded(client, tokens, audit_rows):
     assert client.get("/v1/cases/%00", headers=tokens.headers("tara")).status_code == 422
-    [row] = audit_rows(db)
+    [row] = audit_rows()
     assert (row["path"], row["resource_id"], row["outcome"]) == ("/v1/cases/\ufffd", "\ufffd", "rejected")

@@ -15,6 +15,8 @@ CALLERS = ("tara", "theo", "erin", "evan", "ivy", "ian", "ada", None)
 RESTRICTIONS = {"restrictions": [{"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 10,
                                   "start": "2026-11-01"}]}
 ASSESSMENT = {"date": "2026-11-20", "pain_nrs": 4, "grip_trials_kg": {"left": [30, 31, 32], "right": [28, 29, 30]}}
+CONSENTS = {"share_status_with_insurer": {"granted": False, "evidence": "signed form WD-12"}}
+THERAPISTS_ONLY = {"tara": 200, "theo": 404, "erin": 403, "evan": 403, "ivy": 403, "ian": 403, "ada": 403, None: 401}
 
 # endpoint: (method, path, body, {caller: expected status}); every caller must be listed.
 MATRIX = {
@@ -42,6 +44,8 @@ MATRIX = {
     "list assessments": ("GET", "/v1/cases/{id}/assessments", None,
                          {"tara": 200, "theo": 404, "erin": 403, "evan": 403, "ivy": 403, "ian": 403, "ada": 403,
                           None: 401}),
+    "read consents": ("GET", "/v1/cases/{id}/consents", None, THERAPISTS_ONLY),
+    "change consents": ("PUT", "/v1/cases/{id}/consents", CONSENTS, THERAPISTS_ONLY),
     "audit log": ("GET", "/v1/audit?case_id={id}", None,
                   {"tara": 200, "theo": 200, "erin": 403, "evan": 403, "ivy": 403, "ian": 403, "ada": 200, None: 401}),
     "audit verify": ("GET", "/v1/audit/verify", None,
@@ -53,8 +57,10 @@ MATRIX = {
 FORBIDDEN_KEYS = {
     "employer": {"claim", "diagnosis_codes", "body_parts", "mechanism", "date_of_birth", "assessments", "referral",
                  "pain_nrs", "copm", "capacities", "grip_trials_kg", "insurer_org_id"},
-    "insurer": {"copm", "capacities", "grip_trials_kg", "referral", "contact", "essential_functions"},
+    "insurer": {"copm", "capacities", "grip_trials_kg", "referral", "contact", "essential_functions", "evidence"},
 }
+# The endpoints whose answer is about the case under test: an allowed call notes it in its audit row.
+ABOUT_THE_CASE = set(MATRIX) - {"audit log", "audit verify"}
 ROLE = {"tara": "therapist", "theo": "therapist", "erin": "employer", "evan": "employer", "ivy": "insurer",
         "ian": "insurer", "ada": "admin"}
 CELLS = [(endpoint, caller) for endpoint in MATRIX for caller in CALLERS]
@@ -81,13 +87,30 @@ def case_id(client, tokens) -> str:
 
 
 @pytest.mark.parametrize(("endpoint", "caller"), CELLS, ids=[f"{e}-{c or 'anonymous'}" for e, c in CELLS])
-def test_authorization_cell(client, tokens, case_id, intake_settings, endpoint, caller):
+def test_authorization_cell(client, tokens, case_id, audit_rows, endpoint, caller):
     method, path, body, expected = MATRIX[endpoint]
     headers = tokens.headers(caller) if caller else {}
+    rows_before = len(audit_rows())
     response = client.request(method, path.format(id=case_id), json=body, headers=headers)
     assert response.status_code == expected[caller], f"{endpoint} as {caller}: {response.text}"
+    noted = response.json()["id"] if endpoint == "create case" and response.status_code == 201 else case_id
+    assert_audited(audit_rows()[rows_before:], endpoint, caller, response.status_code, noted)
     if response.status_code >= 400:
         assert response.headers["content-type"] == "application/problem+json"
         return
     forbidden = FORBIDDEN_KEYS.get(ROLE.get(caller, ""), set()) & keys_in(response.json())
     assert not forbidden, f"{endpoint} shows {ROLE[caller]} {sorted(forbidden)}"
+
+
+def assert_audited(new_rows: list[dict], endpoint: str, caller: str | None, status: int, case_id: str) -> None:
+    """One audit row per authenticated request, naming the case when the caller was let through to it
+    (the new case, for a create); none for a request without a token."""
+    if caller is None:
+        assert new_rows == []
+        return
+    [row] = new_rows
+    assert (row["username"], row["status_code"]) == (caller, status)
+    noted = status < 400 and endpoint in ABOUT_THE_CASE
+    if endpoint == "list cases":
+        noted = status == 200 and caller in ("tara", "erin", "ivy")
+    assert row["case_ids"] == ([case_id] if noted else None), f"{endpoint} as {caller}: {row['case_ids']}"

@@ -6,9 +6,11 @@ from __future__ import annotations
 import copy
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from rtw_devstack.journey import CASE
+from rtw_intake.app import create_app
 
 
 def create(client, tokens, **changes):
@@ -69,6 +71,34 @@ def test_a_stale_if_match_is_412(client, tokens):
     assert "version" in stale.json()["detail"]
 
 
+def test_the_lost_update_two_sessions_read_one_version_the_second_write_is_refused(client, tokens, intake_settings):
+    """Two therapists' sessions (here on two API processes over one database) read the same version;
+    the first replaces the restrictions, the second — still holding the old ETag — gets 412."""
+    case = create(client, tokens)
+    first_edit = {"restrictions": [{"demand": "stand", "frequency": "frequent", "duration_min": 30,
+                                    "start": "2026-11-02"}]}
+    second_edit = {"restrictions": [{"demand": "kneel", "frequency": "never", "start": "2026-11-02"}]}
+    with TestClient(create_app(intake_settings)) as other_process:
+        etags = [session.get(f"/v1/cases/{case['id']}", headers=tokens.headers("tara")).headers["ETag"]
+                 for session in (client, other_process)]
+        assert etags[0] == etags[1] == f'"{case["version"]}"'
+        won = client.put(f"/v1/cases/{case['id']}/restrictions", json=first_edit,
+                         headers={**tokens.headers("tara"), "If-Match": etags[0]})
+        lost = other_process.put(f"/v1/cases/{case['id']}/restrictions", json=second_edit,
+                                 headers={**tokens.headers("tara"), "If-Match": etags[1]})
+    assert won.status_code == 200 and won.headers["ETag"] == f'"{case["version"] + 1}"'
+    assert lost.status_code == 412 and lost.headers["ETag"] == won.headers["ETag"]
+    assert "reload it and try again" in lost.json()["detail"]
+    now = client.get(f"/v1/cases/{case['id']}", headers=tokens.headers("tara")).json()
+    assert [r["demand"] for r in now["restrictions"]] == ["stand"] and now["version"] == case["version"] + 1
+
+
+def test_a_malformed_if_match_is_422(client, tokens):
+    case = create(client, tokens)
+    response = move(client, tokens, case, "assessing", if_match="yesterday")
+    assert response.status_code == 422 and "If-Match" in response.json()["detail"]
+
+
 def test_hold_and_withdrawal_need_a_reason_and_hold_resumes_where_it_was(client, tokens):
     case = create(client, tokens)
     assert move(client, tokens, case, "on_hold").status_code == 422
@@ -95,7 +125,9 @@ def test_restrictions_reach_the_employer_only_with_the_workers_consent(client, t
     seen = client.get(f"/v1/cases/{shared['id']}", headers=tokens.headers("erin")).json()
     hidden = client.get(f"/v1/cases/{private['id']}", headers=tokens.headers("erin")).json()
     assert [r["load_kg"] for r in seen["restrictions"]] == [10]
-    assert hidden["restrictions"] == []
+    assert (seen["worker"]["family_name"], seen["restrictions_shared"]) == ("Lopez", True)
+    assert (hidden["restrictions"], hidden["worker"], hidden["employment"], hidden["restrictions_shared"]) == \
+        ([], None, None, False)
 
 
 def test_without_consent_the_insurer_cannot_see_the_case_at_all(client, tokens):
@@ -103,6 +135,7 @@ def test_without_consent_the_insurer_cannot_see_the_case_at_all(client, tokens):
                                             "share_status_with_insurer": False})
     assert client.get(f"/v1/cases/{case['id']}", headers=tokens.headers("ivy")).status_code == 404
     assert client.get(f"/v1/cases/{case['id']}/status", headers=tokens.headers("ivy")).status_code == 404
+    assert client.get(f"/v1/cases/{case['id']}/timeline", headers=tokens.headers("ivy")).status_code == 404
     listed = client.get("/v1/cases", headers=tokens.headers("ivy")).json()["items"]
     assert case["id"] not in {c["id"] for c in listed}
 
@@ -190,3 +223,17 @@ def test_the_insurer_summary_counts_every_assessment_and_shows_the_latest_by_dat
     assert listed[cases[0]["id"]]["latest_pain_nrs"] == 3
     assert listed[cases[1]["id"]] == {"count": 0, "latest_date": None, "latest_pain_nrs": None,
                                       "latest_grip_kg_left": None, "latest_grip_kg_right": None}
+
+
+def test_a_new_assessment_is_a_change_the_insurer_sees_in_updated_since(client, tokens, db):
+    case = create(client, tokens)
+    with db.connect() as conn:
+        since = conn.execute(text("SELECT clock_timestamp()")).scalar().isoformat()
+    poll = {"updated_since": since}
+    assert client.get("/v1/cases", params=poll, headers=tokens.headers("ivy")).json()["items"] == []
+    response = client.post(f"/v1/cases/{case['id']}/assessments", json={"date": "2026-11-20", "pain_nrs": 5},
+                           headers=tokens.headers("tara"))
+    assert response.status_code == 201
+    [item] = client.get("/v1/cases", params=poll, headers=tokens.headers("ivy")).json()["items"]
+    assert (item["id"], item["assessments"]["count"]) == (case["id"], 1)
+    assert client.get(f"/v1/cases/{case['id']}", headers=tokens.headers("tara")).json()["version"] == case["version"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -24,12 +25,48 @@ def outbox_types(settings) -> list[str]:
     return rows
 
 
+def outbox_payloads(settings) -> list[dict]:
+    engine = create_engine(settings.database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT payload FROM outbox ORDER BY id")).scalars().all()
+    engine.dispose()
+    return [json.loads(row) for row in rows]
+
+
 def test_therapist_creates_a_case_and_its_events_wait_in_the_outbox(client, tokens, intake_settings):
     case = create(client, tokens)
     assert case["status"] == "referred"
     assert case["clinic_org_id"] == "clinic-north"
     assert case["reference"].startswith("RTW-20")
+    assert case["consents"] == {"share_restrictions_with_employer": True, "share_status_with_insurer": True}
     assert outbox_types(intake_settings) == ["rtw.case.created.v1", "rtw.case.shared_with_employer.v1"]
+
+
+def test_every_event_carries_the_case_snapshot_after_its_change(client, tokens, intake_settings):
+    case = create(client, tokens)
+    moved = client.post(f"/v1/cases/{case['id']}/transitions", json={"to": "assessing"},
+                        headers=tokens.headers("tara"))
+    assert moved.status_code == 200
+    created, shared, status_changed = outbox_payloads(intake_settings)
+    snapshot = {"version": 1, "reference": case["reference"], "status": "referred", "clinic_org_id": "clinic-north",
+                "employer_org_id": "acme", "insurer_org_id": "northwind", "therapist_id": case["therapist_id"],
+                "therapist_email": created["therapist_email"],
+                "consents": {"share_restrictions_with_employer": True, "share_status_with_insurer": True}}
+    assert created["therapist_email"]  # the demo realm's users have one; every later snapshot repeats it
+    assert created["case"] == shared["case"] == snapshot
+    assert status_changed["case"] == {**snapshot, "version": 2, "status": "assessing"}
+    assert (shared["worker_name"], shared["job_title"]) == ("Maria Lopez", "Warehouse associate")
+
+
+def test_without_the_employer_consent_no_identity_is_sent(client, tokens, intake_settings):
+    body = {**CASE, "consents": {"share_restrictions_with_employer": False}}
+    response = client.post("/v1/cases", json=body, headers=tokens.headers("tara"))
+    assert response.status_code == 201, response.text
+    assert response.json()["consents"] == {"share_restrictions_with_employer": False, "share_status_with_insurer": True}
+    [created] = outbox_payloads(intake_settings)
+    assert created["case"]["consents"] == {"share_restrictions_with_employer": False,
+                                           "share_status_with_insurer": True}
+    assert "Lopez" not in json.dumps(created)
 
 
 @pytest.mark.parametrize(("user", "visible", "absent"), [

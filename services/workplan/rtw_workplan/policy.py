@@ -1,46 +1,74 @@
 """Who may do what to which plan — workplan's one place for authorization.
 
-Role decides the action (403 when wrong); organisation decides the object: a plan outside the
-caller's organisation is reported as not found (404), so its existence is not revealed.
-Therapists of the plan's clinic read and edit it; the plan's insurer reads its own view;
-employers and admins read no plans (employers get what they need as accommodation requests)."""
+Role decides the action (403 when wrong): therapists read and edit plans, insurers read their own
+view, employers and admins read no plans (employers get what they need as accommodation requests).
+Whether the caller may see a particular plan is the shared decision on its case
+(rtw_shared.access, Part.PROGRESS): a therapist of the case's clinic; the case's insurer only while
+the worker shares their status with it. A plan the caller may not see is not found (404), so its
+existence is not revealed."""
 
 from __future__ import annotations
 
-from rtw_shared.auth import Principal
+import uuid
+from dataclasses import dataclass
 
+from rtw_shared import access
+from rtw_shared.access import Part
+from rtw_shared.auth import Principal
+from rtw_shared.errors import NotFoundError
+
+from .cases.models import CaseCopy
 from .plans.models import Plan
 from .plans.schemas import PlanInsurerView, PlanTherapistView
 
-# Which of a plan's organisations a role is matched against.
-TENANT_FIELD = {"therapist": "clinic_org_id", "insurer": "insurer_org_id"}
-VIEW_FOR_ROLE = {"therapist": PlanTherapistView, "insurer": PlanInsurerView}
+# A plan is the case's progress: the plan itself, its schedule and its projections.
+PLAN_PART = Part.PROGRESS
+PlanReadModel = type[PlanTherapistView] | type[PlanInsurerView]
+VIEW_FOR_ROLE: dict[str, PlanReadModel] = {"therapist": PlanTherapistView, "insurer": PlanInsurerView}
 EDITORS = frozenset({"therapist"})
 
 
-def _role(principal: Principal) -> str | None:
-    """The caller's role that reads plans (None: the role reads no plans)."""
-    return next((role for role in sorted(principal.roles) if role in TENANT_FIELD), None)
+@dataclass(frozen=True)
+class TenantFilter:
+    """The plans an organisation may list, as SQL can state it: the case copy's column holding the
+    caller's organisation equals it, and the consent the caller's role needs (if any) is given.
+    Derived from rtw_shared.access's tables, so the list and `access.visible` cannot disagree."""
+
+    org_column: str
+    org_id: str
+    consent_column: str | None = None
 
 
-def tenant_field(principal: Principal) -> str | None:
-    """The plan column holding the caller's organisation (None: the role reads no plans)."""
-    role = _role(principal)
-    return TENANT_FIELD[role] if role else None
-
-
-def can_see(principal: Principal, plan: Plan) -> bool:
-    """The plan belongs to the caller's organisation, in the role the caller reads plans as."""
-    field = tenant_field(principal)
-    return field is not None and getattr(plan, field) == principal.org_id
-
-
-def can_edit(principal: Principal, plan: Plan) -> bool:
-    """A therapist of the plan's clinic (the role itself is checked by the endpoint: 403)."""
-    return principal.has_role(*EDITORS) and plan.clinic_org_id == principal.org_id
-
-
-def view_model(principal: Principal) -> type[PlanTherapistView] | type[PlanInsurerView] | None:
+def view_model(principal: Principal) -> PlanReadModel | None:
     """The read model of the caller's role (None: the role reads no plans, 403)."""
-    role = _role(principal)
-    return VIEW_FOR_ROLE[role] if role else None
+    role = access.reading_role(principal)
+    return VIEW_FOR_ROLE.get(role) if role else None
+
+
+def list_filter(principal: Principal) -> TenantFilter | None:
+    """What narrows a list to the plans the caller may see (None: the caller sees none)."""
+    role = access.reading_role(principal)
+    if role is None or role not in VIEW_FOR_ROLE or PLAN_PART not in access.PARTS_OF_ROLE[role]:
+        return None
+    return TenantFilter(org_column=access.TENANT_OF_ROLE[role], org_id=principal.org_id,
+                        consent_column=access.CONSENT_NEEDED.get((role, PLAN_PART)))
+
+
+def visible(principal: Principal, case: CaseCopy | None) -> bool:
+    """Whether the caller may see the plans of `case` (and, when so, the case goes into the audit row)."""
+    return access.visible(principal, case, PLAN_PART)
+
+
+def readable(principal: Principal, plan: Plan | None, plan_id: uuid.UUID) -> Plan:
+    """The plan, when the caller may see its case's plans; 404 otherwise (existence not revealed)."""
+    if plan is None or not visible(principal, plan.case):
+        raise NotFoundError(f"plan {plan_id} not found")
+    return plan
+
+
+def editable(principal: Principal, plan: Plan | None, plan_id: uuid.UUID) -> Plan:
+    """The plan, when the caller is an editor who may see its case's plans (a therapist of its clinic);
+    404 otherwise. The role itself is checked by the endpoint (403)."""
+    if plan is None or not (principal.has_role(*EDITORS) and visible(principal, plan.case)):
+        raise NotFoundError(f"plan {plan_id} not found")
+    return plan

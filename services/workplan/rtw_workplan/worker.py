@@ -1,16 +1,18 @@
-"""Workplan's worker: `rtw-workplan-worker` (outbox relay + case consumer that opens draft plans)."""
+"""Workplan's worker: `rtw-workplan-worker` (outbox relay + the consumer of intake's case events,
+which keeps the case copy, opens draft plans and cancels the plans of ended cases)."""
 
+from rtw_shared.messaging.wiring import Handlers
 from rtw_shared.worker import WorkerSpec, run_worker
 
 from . import models  # noqa: F401 — every table on the metadata, so foreign keys resolve
-from .handlers import HANDLERS, TOPICS
+from .cases import handlers as case_handlers
 from .settings import WorkplanSettings
 
 
 def spec(settings: WorkplanSettings | None = None) -> WorkerSpec:
-    """What the worker consumes (intake's case topic) and how it applies it."""
-    return WorkerSpec(settings=settings or WorkplanSettings(), consumer_name="workplan", topics=TOPICS,
-                      handlers=HANDLERS)
+    """What the worker consumes (the topics follow from the handlers' event classes) and how it applies it."""
+    return WorkerSpec(settings=settings or WorkplanSettings(), consumer_name="workplan",
+                      handlers=Handlers(case_handlers))
 
 
 def main() -> None:

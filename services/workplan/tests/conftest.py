@@ -6,10 +6,18 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from rtw_shared.db import make_engine, make_session_factory
-from rtw_shared.events import CaseCreatedV1, Envelope
+from rtw_shared.events import (
+    CaseConsentChangedV1,
+    CaseCreatedV1,
+    CaseSharedWithEmployerV1,
+    CaseSnapshot,
+    CaseStatusChangedV1,
+    Consents,
+    Envelope,
+)
 from rtw_shared.uow import UnitOfWork
+from rtw_workplan import worker
 from rtw_workplan.app import create_app
-from rtw_workplan.cases.handlers import on_case_created
 from rtw_workplan.plans.models import Plan
 from rtw_workplan.settings import WorkplanSettings
 
@@ -34,26 +42,71 @@ def session_factory(workplan_settings):
     engine.dispose()
 
 
-def _case_created(**overrides) -> Envelope:
-    fields = {"case_id": uuid.uuid4(), "reference": "RTW-2026-000123", "status": "referred",
-              "clinic_org_id": "clinic-north", "employer_org_id": "acme", "insurer_org_id": "northwind",
-              "therapist_id": "tara-subject", **overrides}
-    return Envelope(source="intake", data=CaseCreatedV1(**fields))
+class CaseStory:
+    """One case as intake tells it: every event carries the snapshot after its change, one version
+    newer than the last. Events are made, not delivered: a test delivers them in any order."""
+
+    def __init__(self, *, case_id: uuid.UUID | None = None, reference: str = "RTW-2026-000123",
+                 status: str = "referred", clinic_org_id: str = "clinic-north", employer_org_id: str = "acme",
+                 insurer_org_id: str = "northwind", therapist_id: str = "tara-subject",
+                 share_restrictions_with_employer: bool = True, share_status_with_insurer: bool = True):
+        self.case_id = case_id or uuid.uuid4()
+        self.snapshot = CaseSnapshot(
+            version=1, reference=reference, status=status, clinic_org_id=clinic_org_id,
+            employer_org_id=employer_org_id, insurer_org_id=insurer_org_id, therapist_id=therapist_id,
+            consents=Consents(share_restrictions_with_employer=share_restrictions_with_employer,
+                              share_status_with_insurer=share_status_with_insurer))
+
+    def created(self) -> Envelope:
+        s = self.snapshot
+        return self._envelope(CaseCreatedV1(
+            case_id=self.case_id, case=s, reference=s.reference, status=s.status, clinic_org_id=s.clinic_org_id,
+            employer_org_id=s.employer_org_id, insurer_org_id=s.insurer_org_id, therapist_id=s.therapist_id))
+
+    def consent(self, consent: str, granted: bool) -> Envelope:
+        consents = self.snapshot.consents.model_copy(update={consent: granted})
+        self._advance(consents=consents)
+        return self._envelope(CaseConsentChangedV1(case_id=self.case_id, case=self.snapshot, consent=consent,
+                                                   granted=granted, changed_by="tara"))
+
+    def status(self, to_status: str) -> Envelope:
+        from_status = self.snapshot.status
+        self._advance(status=to_status)
+        return self._envelope(CaseStatusChangedV1(case_id=self.case_id, case=self.snapshot,
+                                                  from_status=from_status, to_status=to_status))
+
+    def shared_with_employer(self) -> Envelope:
+        return self._envelope(CaseSharedWithEmployerV1(
+            case_id=self.case_id, case=self.snapshot, employer_org_id=self.snapshot.employer_org_id,
+            worker_name="Maria Lopez", job_title="Warehouse associate"))
+
+    def _advance(self, **changes) -> None:
+        self.snapshot = self.snapshot.model_copy(update={"version": self.snapshot.version + 1, **changes})
+
+    def _envelope(self, event) -> Envelope:
+        return Envelope(source="intake", data=event)
+
+
+@pytest.fixture
+def case_story():
+    """Factory: a new `CaseStory` (tara's clinic, acme employs, northwind insures, both consents given)."""
+    return CaseStory
 
 
 @pytest.fixture
 def case_created():
-    """Factory: the `case.created` intake sends for tara's clinic (northwind insures, acme employs)."""
-    return _case_created
+    """Factory: the `case.created` intake sends for a new case (overrides as for `CaseStory`)."""
+    return lambda **overrides: CaseStory(**overrides).created()
 
 
 @pytest.fixture
 def deliver(session_factory, workplan_settings):
-    """Apply an event as the consumer would: the handler inside a Unit of Work, then one commit."""
+    """Apply an event as the worker's consumer would: its handler inside a Unit of Work, then one commit."""
+    handlers = worker.spec(workplan_settings).handlers
 
     def apply(envelope: Envelope) -> None:
         with UnitOfWork(session_factory, source="workplan", topic_prefix=workplan_settings.topic_prefix) as uow:
-            on_case_created(uow, envelope)
+            handlers[envelope.type](uow, envelope)
             uow.commit()
 
     return apply

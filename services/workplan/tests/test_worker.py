@@ -1,32 +1,22 @@
-"""The worker, wired as `rtw-workplan-worker` runs it, turns a `case.created` on Kafka into a draft."""
+"""The worker, wired as `rtw-workplan-worker` runs it, consumes intake's case events from Kafka:
+a case's events on the topic open its draft, keep its consents and cancel the plan when it ends."""
 
 from __future__ import annotations
 
-import threading
-import time
 import uuid
 
 from kafka import KafkaAdminClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from rtw_shared.db import make_engine
 from rtw_shared.events import encode_record
 from rtw_shared.messaging import topics
 from rtw_shared.messaging.clients import ensure_topics, make_producer
+from rtw_shared.testing import Running, wait_for
 from rtw_shared.worker import build_loops
 from rtw_workplan import worker
+from rtw_workplan.cases.models import CaseCopy
 from rtw_workplan.plans.models import Plan
-
-
-def _wait_for_plan(session_factory, case_id, timeout: float = 30.0) -> Plan | None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with session_factory() as session:
-            plan = session.scalars(select(Plan).where(Plan.case_id == case_id)).first()
-        if plan is not None:
-            return plan
-        time.sleep(0.2)
-    return None
 
 
 def _delete_topic(bootstrap: str, topic: str) -> None:
@@ -37,26 +27,42 @@ def _delete_topic(bootstrap: str, topic: str) -> None:
         admin.close()
 
 
-def test_a_case_created_on_kafka_opens_a_draft_plan(workplan_settings, session_factory, case_created):
+def _send(producer, topic: str, envelopes) -> None:
+    for envelope in envelopes:
+        key, value, headers = encode_record(envelope)
+        producer.send(topic, key=key, value=value, headers=headers).get(timeout=30)
+
+
+def _plan_status(session_factory, case_id) -> str | None:
+    with session_factory() as session:
+        return session.scalars(select(Plan.status).where(Plan.case_id == case_id)).first()
+
+
+def test_a_cases_events_on_kafka_open_then_cancel_its_plan(workplan_settings, session_factory, case_story):
     # A topic of this test alone: no other test's consumer group or events share it.
     settings = workplan_settings.model_copy(update={"topic_prefix": f"w{uuid.uuid4().hex[:8]}."})
     topic = settings.topic_prefix + topics.CASE.name
     ensure_topics(settings.kafka_bootstrap, {topic: topics.CASE.partitions})
     engine = make_engine(settings.database_url, pool_size=2)
     [consumer] = build_loops(worker.spec(settings), engine, {"consumer"})
-    thread = threading.Thread(target=consumer.run, daemon=True)
-    thread.start()
-    envelope = case_created()
-    key, value, headers = encode_record(envelope)
+    story = case_story()
+    events = [story.created(), story.shared_with_employer(), story.consent("share_status_with_insurer", False),
+              story.status("withdrawn")]
     producer = make_producer(settings.kafka_bootstrap)
     try:
-        producer.send(topic, key=key, value=value, headers=headers).get(timeout=30)
-        plan = _wait_for_plan(session_factory, envelope.data.case_id)
+        with Running(consumer):
+            _send(producer, topic, events[:1])
+            opened = wait_for(lambda: _plan_status(session_factory, story.case_id) == "draft", timeout=30)
+            _send(producer, topic, events[1:])
+            cancelled = wait_for(lambda: _plan_status(session_factory, story.case_id) == "cancelled", timeout=30)
     finally:
         producer.close()
-        consumer.stop()
-        thread.join(timeout=30)
         engine.dispose()
         _delete_topic(settings.kafka_bootstrap, topic)
-    assert plan is not None, "no draft plan 30 s after case.created was sent"
-    assert (plan.version, plan.status, plan.clinic_org_id) == (1, "draft", "clinic-north")
+    assert opened, "no draft plan 30 s after case.created was sent"
+    assert cancelled, "the plan was not cancelled 30 s after the case was withdrawn"
+    with session_factory() as session:
+        case = session.get(CaseCopy, story.case_id)
+        applied = session.execute(text("SELECT event_type FROM inbox WHERE consumer = 'workplan' ORDER BY event_type"))
+        assert sorted(applied.scalars()) == sorted(e.type for e in events)
+    assert (case.case_version, case.status, case.share_status_with_insurer) == (3, "withdrawn", False)

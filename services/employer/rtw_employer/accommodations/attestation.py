@@ -8,12 +8,9 @@ import json
 
 from .models import AccommodationRequest
 
-# What was decided on: the request's identity and everything it asks. Never the answer itself.
-ATTESTED_FIELDS = ("id", "case_id", "plan_id", "plan_version", "restrictions", "schedule", "accommodations",
-                   "due_date")
-
 
 def attested_content(request: AccommodationRequest) -> dict:
+    """What was decided on: the request's identity and everything it asks. Never the answer itself."""
     return {
         "id": str(request.id), "case_id": str(request.case_id), "plan_id": str(request.plan_id),
         "plan_version": request.plan_version, "restrictions": request.restrictions,

@@ -36,6 +36,8 @@ class AccommodationRequest(Base):
     note: Mapped[str | None] = mapped_column(Text)
     counter: Mapped[dict | None] = mapped_column(JSONB)
     attestation_sha256: Mapped[str | None] = mapped_column(String(64))
+    # Why a request can no longer be decided (its case was withdrawn or closed): told to whoever tries.
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),

@@ -5,29 +5,76 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import ColumnElement, and_, false, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from rtw_shared import access
+from rtw_shared.access import Part
 
 from ..cases.models import CaseCopy
 from .models import AccommodationRequest
 
+# Requests still awaiting an answer: a case that ends withdraws them.
+OPEN_STATUSES = ("requested", "countered")
+
 
 def get(session: Session, request_id: uuid.UUID, *, for_update: bool = False) -> AccommodationRequest | None:
+    """One request by id (None: no such request)."""
     # FOR UPDATE when deciding: two decisions on one request queue up, and the second sees the first.
     return session.get(AccommodationRequest, request_id, with_for_update=for_update)
 
 
 def case_copy(session: Session, case_id: uuid.UUID) -> CaseCopy | None:
+    """The copy of a request's case (None: intake's events for it have not arrived yet)."""
     return session.get(CaseCopy, case_id)
 
 
-def list_for_tenant(session: Session, *, tenant_column: InstrumentedAttribute, org_id: str, status: str | None,
-                    after: tuple[datetime, uuid.UUID] | None,
-                    limit: int) -> list[tuple[AccommodationRequest, CaseCopy | None]]:
-    """Requests (with their case copy) of one organisation, newest change first, keyset-paginated."""
+def insert_once(session: Session, values: dict) -> bool:
+    """Insert a request; False when one exists for that plan version already.
+
+    ON CONFLICT DO NOTHING: the same plan version published twice (a redelivery under a new event
+    id, or two consumers racing) yields one request and one announcement."""
+    created = session.execute(
+        pg_insert(AccommodationRequest).values(**values)
+        .on_conflict_do_nothing(index_elements=["plan_id", "plan_version"])
+        .returning(AccommodationRequest.id)
+    ).first()
+    return created is not None
+
+
+def open_requests(session: Session, case_id: uuid.UUID) -> list[AccommodationRequest]:
+    """The case's requests awaiting an answer, locked (a decision in flight finishes first, or waits)."""
+    query = (select(AccommodationRequest)
+             .where(AccommodationRequest.case_id == case_id, AccommodationRequest.status.in_(OPEN_STATUSES))
+             .order_by(AccommodationRequest.created_at, AccommodationRequest.id)
+             .with_for_update())
+    return list(session.scalars(query))
+
+
+def visible_to(role: str, org_id: str) -> ColumnElement[bool]:
+    """SQL for the requests rtw_shared.access lets a role's organisation see (Part.ACCOMMODATION), so a
+    page holds what the caller may see; access.visible still decides (and audits) every row returned."""
+    if Part.ACCOMMODATION not in access.PARTS_OF_ROLE[role]:
+        return false()
+    on_copy = getattr(CaseCopy, access.TENANT_OF_ROLE[role]) == org_id
+    consent = access.CONSENT_NEEDED.get((role, Part.ACCOMMODATION))
+    if consent is not None:
+        on_copy = and_(on_copy, getattr(CaseCopy, consent).is_(True))
+    if role != "employer":
+        return on_copy  # a therapist or insurer is matched on the case copy only
+    # An employer is matched on what the request is addressed to (indexed) and, before employer has
+    # the case's copy, on that alone (policy.parties_of: consents unknown, so nothing beyond the request).
+    return and_(AccommodationRequest.employer_org_id == org_id, or_(CaseCopy.case_id.is_(None), on_copy))
+
+
+def list_visible(session: Session, *, role: str, org_id: str, status: str | None,
+                 after: tuple[datetime, uuid.UUID] | None,
+                 limit: int) -> list[tuple[AccommodationRequest, CaseCopy | None]]:
+    """Requests (with their case copy) a role's organisation may see, newest change first, keyset-paginated."""
     query = (select(AccommodationRequest, CaseCopy)
              .outerjoin(CaseCopy, CaseCopy.case_id == AccommodationRequest.case_id)
-             .where(tenant_column == org_id))
+             .where(visible_to(role, org_id)))
     if status:
         query = query.where(AccommodationRequest.status == status)
     if after:

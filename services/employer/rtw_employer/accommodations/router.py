@@ -6,14 +6,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Query, Response
 
+from rtw_shared.access import Part
 from rtw_shared.auth import CurrentPrincipal, Employer, Principal
-from rtw_shared.errors import ForbiddenError, UnprocessableError
+from rtw_shared.concurrency import IfMatch, set_etag
+from rtw_shared.errors import ForbiddenError
 from rtw_shared.web import UowDep
 
 from .. import policy
+from ..cases.models import CaseCopy
 from . import service
+from .models import AccommodationRequest
 from .schemas import AccommodationList, AccommodationStatusView, AccommodationView, DecisionIn, Status
 
 router = APIRouter(prefix="/v1/accommodations", tags=["accommodations"])
@@ -26,6 +30,13 @@ def _view_model(principal: Principal):
     return view
 
 
+def _present(view, principal: Principal, request: AccommodationRequest, case: CaseCopy | None):
+    """`request` in `view`, showing the worker's identity and restrictions only as the caller may see them."""
+    return view.of(request, case, identity=policy.shows(principal, request, case, Part.IDENTITY),
+                   restrictions=policy.shows(principal, request, case, Part.RESTRICTIONS),
+                   shared=policy.shared_with_employer(request, case))
+
+
 @router.get("", response_model=AccommodationList)
 def list_requests(principal: CurrentPrincipal, uow: UowDep,
                   status_filter: Annotated[Status | None, Query(alias="status")] = None,
@@ -35,33 +46,25 @@ def list_requests(principal: CurrentPrincipal, uow: UowDep,
     view = _view_model(principal)
     rows, next_cursor = service.list_visible_requests(uow=uow, principal=principal, status=status_filter,
                                                       cursor=cursor, limit=limit)
-    return AccommodationList(items=[view.of(request, case) for request, case in rows], next_cursor=next_cursor)
+    return AccommodationList(items=[_present(view, principal, request, case) for request, case in rows],
+                             next_cursor=next_cursor)
 
 
 @router.get("/{request_id}", response_model=AccommodationView | AccommodationStatusView)
 def get_request(request_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, response: Response):
-    """One request, in the caller's role's view."""
+    """One request, in the caller's role's view; its ETag is what a decision's If-Match names."""
     view = _view_model(principal)
     request, case = service.get_visible_request(uow=uow, principal=principal, request_id=request_id)
-    response.headers["ETag"] = f'"{request.version}"'
-    return view.of(request, case)
+    set_etag(response, request.version)
+    return _present(view, principal, request, case)
 
 
 @router.post("/{request_id}/decision", response_model=AccommodationView)
 def decide(request_id: uuid.UUID, body: DecisionIn, principal: Employer, uow: UowDep, response: Response,
-           if_match: Annotated[str | None, Header()] = None):
-    """Confirm, decline or counter a request of your organisation (once: it must still be requested)."""
+           if_match: IfMatch = None):
+    """Confirm, decline or counter a request of your organisation (once: it must still be requested).
+    Send the ETag you read as If-Match: 412 if someone answered or the request was withdrawn since."""
     request, case = service.decide(uow=uow, principal=principal, request_id=request_id, data=body,
-                                   if_match=_version(if_match))
-    response.headers["ETag"] = f'"{request.version}"'
-    return AccommodationView.of(request, case)
-
-
-def _version(if_match: str | None) -> int | None:
-    """The version an If-Match header names (`"3"`, `W/"3"` or `*`)."""
-    if if_match is None or if_match.strip() == "*":
-        return None
-    try:
-        return int(if_match.strip().removeprefix("W/").strip('"'))
-    except ValueError as error:
-        raise UnprocessableError('If-Match: give the ETag this API returned, e.g. "1"') from error
+                                   if_match=if_match)
+    set_etag(response, request.version)
+    return _present(AccommodationView, principal, request, case)

@@ -81,7 +81,10 @@ class AccommodationItemView(BaseModel):
 
 
 class AccommodationView(BaseModel):
-    """The employer's (and the case's therapist's) view: what to accommodate, and the answer."""
+    """The employer's (and the case's therapist's) view: what to accommodate, and the answer. The
+    employer sees who the worker is, their restrictions and the schedule only while the worker
+    consents to share them (docs/domain/access.md); `restrictions_shared` says whether they do.
+    Employer keeps the worker's name only while they do, so the therapist too sees it only then."""
 
     id: uuid.UUID
     case_id: uuid.UUID
@@ -91,6 +94,9 @@ class AccommodationView(BaseModel):
     employer_org_id: str
     plan_id: uuid.UUID
     plan_version: int
+    restrictions_shared: bool = Field(description="whether the worker shares restrictions with the employer; "
+                                                  "false (or not known yet): the employer is not shown the "
+                                                  "worker's name, job title, restrictions nor schedule")
     restrictions: list[RestrictionView]
     accommodations: list[AccommodationItemView]
     schedule: list[ScheduleWeekView]
@@ -102,15 +108,24 @@ class AccommodationView(BaseModel):
     note: str | None
     counter: CounterProposal | None
     attestation_sha256: str | None
+    withdrawn_reason: str | None = Field(description="why the request can no longer be decided")
     version: int
     created_at: datetime
     updated_at: datetime
 
     @classmethod
-    def of(cls, request: AccommodationRequest, case: CaseCopy | None) -> AccommodationView:
+    def of(cls, request: AccommodationRequest, case: CaseCopy | None, *, identity: bool, restrictions: bool,
+           shared: bool) -> AccommodationView:
+        """The view of `request`, showing the worker's identity and restrictions only as allowed; `shared`:
+        whether the worker shares them with the employer."""
         fields = {name: getattr(request, name) for name in cls.model_fields if hasattr(request, name)}
-        return cls(**fields, case_reference=case and case.reference, worker_name=case and case.worker_name,
-                   job_title=case and case.job_title)
+        fields.update(case_reference=case.reference if case else None,
+                      worker_name=case.worker_name if case and identity else None,
+                      job_title=case.job_title if case and identity else None,
+                      restrictions_shared=shared)
+        if not restrictions:
+            fields.update(restrictions=[], schedule=[])
+        return cls(**fields)
 
 
 class AccommodationStatusView(BaseModel):
@@ -123,7 +138,8 @@ class AccommodationStatusView(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, request: AccommodationRequest, case: CaseCopy | None) -> AccommodationStatusView:
+    def of(cls, request: AccommodationRequest, case: CaseCopy | None, **_shown: bool) -> AccommodationStatusView:
+        """Where `request` stands (nothing it shows depends on consents beyond seeing it at all)."""
         return cls(id=request.id, case_id=request.case_id, status=request.status, due_date=request.due_date,
                    updated_at=request.updated_at)
 

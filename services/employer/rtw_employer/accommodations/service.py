@@ -6,7 +6,8 @@ import uuid
 from datetime import UTC, datetime
 
 from rtw_shared.auth import Principal
-from rtw_shared.errors import ConflictError, NotFoundError, PreconditionFailedError
+from rtw_shared.concurrency import check_if_match
+from rtw_shared.errors import ConflictError, NotFoundError
 from rtw_shared.events import AccommodationDecidedV1
 from rtw_shared.pagination import decode_cursor, page
 from rtw_shared.uow import UnitOfWork
@@ -15,7 +16,7 @@ from .. import policy
 from ..cases.models import CaseCopy
 from . import repository
 from .attestation import attest
-from .handlers import REQUESTED
+from .handlers import REQUESTED, WITHDRAWN
 from .models import AccommodationRequest
 from .schemas import DecisionIn
 
@@ -35,25 +36,24 @@ def get_visible_request(*, uow: UnitOfWork, principal: Principal, request_id: uu
 def list_visible_requests(*, uow: UnitOfWork, principal: Principal, status: str | None, cursor: str | None,
                           limit: int) -> tuple[list[Visible], str | None]:
     """One page of the requests the caller may see, and the cursor of the next page."""
-    column = policy.tenant_column(principal)
-    if column is None:
+    role = policy.reading_role(principal)
+    if role is None:
         return [], None
-    rows = repository.list_for_tenant(uow.session, tenant_column=column, org_id=principal.org_id, status=status,
-                                      after=decode_cursor(cursor), limit=limit + 1)
-    return page(rows, limit, key=lambda row: (row[0].updated_at, row[0].id))
+    rows = repository.list_visible(uow.session, role=role, org_id=principal.org_id, status=status,
+                                   after=decode_cursor(cursor), limit=limit + 1)
+    rows, next_cursor = page(rows, limit, key=lambda row: (row[0].updated_at, row[0].id))
+    # The SQL filter made the page; the shared decision admits (and audits) each row of it.
+    return [(request, case) for request, case in rows if policy.can_see(principal, request, case)], next_cursor
 
 
 def decide(*, uow: UnitOfWork, principal: Principal, request_id: uuid.UUID, data: DecisionIn,
-           if_match: int | None = None) -> Visible:
+           if_match: str | None = None) -> Visible:
     """Record the employer's answer with an attestation of what it answered, and announce it."""
     request, case = get_visible_request(uow=uow, principal=principal, request_id=request_id, for_update=True)
     if not policy.can_decide(principal, request):
         raise NotFoundError(f"accommodation request {request_id} not found")
-    if if_match is not None and if_match != request.version:
-        raise PreconditionFailedError(f"accommodation request changed (version {request.version}); reload it")
-    if request.status != REQUESTED:
-        raise ConflictError(f"accommodation request is already {request.status}; only a requested one can be "
-                            "decided")
+    check_if_match(if_match, request.version, what=f"accommodation request {request_id}")
+    _require_undecided(request)
     request.status, request.note = data.decision, data.note
     request.counter = data.counter.model_dump(mode="json") if data.counter else None
     request.decided_by, request.decided_by_username = principal.subject, principal.username
@@ -67,3 +67,13 @@ def decide(*, uow: UnitOfWork, principal: Principal, request_id: uuid.UUID, data
     ))
     uow.commit()
     return request, case
+
+
+def _require_undecided(request: AccommodationRequest) -> None:
+    """409 unless the request still awaits its first answer, saying why it cannot be decided."""
+    if request.status == WITHDRAWN:
+        raise ConflictError(f"accommodation request was withdrawn ({request.withdrawn_reason or 'no reason given'}); "
+                            "it can no longer be decided")
+    if request.status != REQUESTED:
+        raise ConflictError(f"accommodation request is already {request.status}; only a requested one can be "
+                            "decided")

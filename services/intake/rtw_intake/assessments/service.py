@@ -5,15 +5,16 @@ from __future__ import annotations
 import uuid
 from statistics import fmean
 
-from sqlalchemy import select
-
+from rtw_shared.access import Part
 from rtw_shared.auth import Principal
 from rtw_shared.errors import ConflictError, UnprocessableError
 from rtw_shared.uow import UnitOfWork
 
+from ..cases import repository as cases
 from ..cases import status_machine
 from ..cases.service import get_visible_case
 from ..timeline import service as timeline
+from . import repository
 from .models import Assessment
 from .schemas import AssessmentCreate
 
@@ -21,7 +22,7 @@ from .schemas import AssessmentCreate
 def record_assessment(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID,
                       data: AssessmentCreate) -> Assessment:
     """Add an assessment to an open case; grip is stored as trials and their mean."""
-    case = get_visible_case(uow=uow, principal=principal, case_id=case_id, for_update=True)
+    case = get_visible_case(uow=uow, principal=principal, case_id=case_id, part=Part.CLINICAL, for_update=True)
     if case.status in status_machine.FINAL:
         raise ConflictError(f"the case is {case.status}; no more assessments can be recorded")
     if data.date.isoformat() < case.claim["injury_date"]:
@@ -38,12 +39,12 @@ def record_assessment(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UU
     # The timeline is read by insurers too: it says that an assessment happened, not what it found.
     timeline.record(uow.session, case_id=case.id, kind="assessment.recorded", actor=principal.username,
                     summary=f"Assessment recorded for {data.date.isoformat()}")
+    cases.mark_changed(uow.session, case.id)  # the insurer's view shows the assessments' summary
     uow.commit()
     return assessment
 
 
 def list_assessments(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID) -> list[Assessment]:
     """The case's assessments, oldest first."""
-    case = get_visible_case(uow=uow, principal=principal, case_id=case_id)
-    return list(uow.session.scalars(select(Assessment).where(Assessment.case_id == case.id)
-                                    .order_by(Assessment.assessed_on, Assessment.created_at)))
+    case = get_visible_case(uow=uow, principal=principal, case_id=case_id, part=Part.CLINICAL)
+    return repository.for_case(uow.session, case.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, Sequence, String, func
+from sqlalchemy import Boolean, DateTime, Index, Integer, Sequence, String, func, text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -14,6 +14,9 @@ from . import status_machine
 
 # Human reference numbers (RTW-2026-000123) come from this sequence.
 reference_sequence = Sequence("case_reference_seq", metadata=Base.metadata)
+
+# The worker's consents, each a boolean column of its own (their history: consents.models.ConsentChange).
+CONSENTS = ("share_restrictions_with_employer", "share_status_with_insurer")
 
 
 class Case(Base):
@@ -24,16 +27,19 @@ class Case(Base):
     status: Mapped[str] = mapped_column(String(32))
     # Where an on-hold case resumes to (null unless on hold).
     status_before_hold: Mapped[str | None] = mapped_column(String(32))
-    clinic_org_id: Mapped[str] = mapped_column(String(64), index=True)
-    employer_org_id: Mapped[str] = mapped_column(String(64), index=True)
-    insurer_org_id: Mapped[str] = mapped_column(String(64), index=True)
+    clinic_org_id: Mapped[str] = mapped_column(String(64))
+    employer_org_id: Mapped[str] = mapped_column(String(64))
+    insurer_org_id: Mapped[str] = mapped_column(String(64))
     therapist_id: Mapped[str] = mapped_column(String(64))
     therapist_username: Mapped[str] = mapped_column(String(255))
+    # Every event's case snapshot carries it, so notify can reach the assigned therapist.
+    therapist_email: Mapped[str | None] = mapped_column(String(320))
     worker: Mapped[dict] = mapped_column(JSONB)
     claim: Mapped[dict] = mapped_column(JSONB)
     employment: Mapped[dict] = mapped_column(JSONB)
     referral: Mapped[dict | None] = mapped_column(JSONB)
-    consents: Mapped[dict] = mapped_column(JSONB)
+    share_restrictions_with_employer: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    share_status_with_insurer: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     restrictions: Mapped[list] = mapped_column(JSONB)
     # Computed from the force demands at intake; shown beside the stated level, never hidden.
     dot_strength_level_computed: Mapped[str | None] = mapped_column(String(16))
@@ -41,8 +47,24 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
                                                  onupdate=func.now())
+    # When anything a reader of the case can see last changed: the case itself (any ORM update sets it,
+    # consents included) or its assessments, plan or accommodation (cases.repository.mark_changed, which
+    # leaves `version` alone). `updated_since` and the list order follow it.
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                 onupdate=func.now())
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        # One per reading role: the list filters by the caller's organisation and pages by changed_at.
+        Index("ix_cases_clinic_changed", "clinic_org_id", "changed_at", "id"),
+        Index("ix_cases_employer_changed", "employer_org_id", "changed_at", "id"),
+        Index("ix_cases_insurer_changed", "insurer_org_id", "changed_at", "id"),
+    )
+
+    @property
+    def consents(self) -> dict[str, bool]:
+        """The current consents, as the therapist's view has always shown them."""
+        return {name: getattr(self, name) for name in CONSENTS}
 
     @property
     def state(self) -> status_machine.CaseState:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import exists, func, select, true, tuple_, update
 from sqlalchemy.orm import Session
 
 from ..status.models import CaseStatusProjection
@@ -17,27 +17,44 @@ def get(session: Session, case_id: uuid.UUID, *, for_update: bool = False) -> Ca
     return session.get(Case, case_id, with_for_update=for_update or None)
 
 
+def has_case(session: Session, case_id: uuid.UUID) -> bool:
+    """Whether intake has this case."""
+    return bool(session.scalar(select(exists().where(Case.__table__.c.id == case_id))))
+
+
+def mark_changed(session: Session, case_id: uuid.UUID) -> None:
+    """Tell `updated_since` readers that something they see of the case changed elsewhere (its plan,
+    accommodation or assessments) — a Core UPDATE, so neither the case's optimistic version nor its
+    own updated_at moves."""
+    cases = Case.__table__
+    session.execute(update(cases).where(cases.c.id == case_id)
+                    .values(changed_at=func.now(), updated_at=cases.c.updated_at))
+
+
 def next_reference(session: Session, year: int) -> str:
+    """The next human reference, e.g. RTW-2026-000123."""
     number = session.execute(reference_sequence.next_value()).scalar_one()
     return f"RTW-{year}-{number:06d}"
 
 
-def list_for_tenant(session: Session, *, tenant_field: str, org_id: str, status: str | None,
-                    updated_since: datetime | None, after: tuple[datetime, uuid.UUID] | None,
+def list_for_tenant(session: Session, *, tenant_field: str, org_id: str, consent_field: str | None,
+                    status: str | None, changed_since: datetime | None, after: tuple[datetime, uuid.UUID] | None,
                     limit: int) -> list[Case]:
-    """Cases of one organisation, newest change first, keyset-paginated."""
+    """Cases of one organisation (with `consent_field` true, when given), most recently changed
+    first, keyset-paginated on (changed_at, id) — the order of the ix_cases_*_changed indexes."""
     query = select(Case).where(getattr(Case, tenant_field) == org_id)
-    if tenant_field == "insurer_org_id":  # the worker's consent gates the insurer (as in policy.can_see)
-        query = query.where(Case.consents["share_status_with_insurer"].as_boolean().is_not(False))
+    if consent_field:
+        query = query.where(getattr(Case, consent_field).is_(true()))
     if status:
         query = query.where(Case.status == status)
-    if updated_since:
-        query = query.where(Case.updated_at >= updated_since)
+    if changed_since:
+        query = query.where(Case.changed_at >= changed_since)
     if after:
-        query = query.where(tuple_(Case.updated_at, Case.id) < tuple_(*after))
-    query = query.order_by(Case.updated_at.desc(), Case.id.desc()).limit(limit)
+        query = query.where(tuple_(Case.changed_at, Case.id) < tuple_(*after))
+    query = query.order_by(Case.changed_at.desc(), Case.id.desc()).limit(limit)
     return list(session.scalars(query))
 
 
 def status_projection(session: Session, case_id: uuid.UUID) -> CaseStatusProjection | None:
+    """The case's status projection row (None until another service reported something)."""
     return session.get(CaseStatusProjection, case_id)

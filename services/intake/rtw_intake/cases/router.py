@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
+from rtw_shared.access import Part
 from rtw_shared.auth import CurrentPrincipal, Therapist
-from rtw_shared.errors import ForbiddenError
+from rtw_shared.concurrency import IfMatch, set_etag
 from rtw_shared.types import Timestamp
 from rtw_shared.web import UowDep
 
@@ -18,18 +19,13 @@ from . import service, views
 from .schemas import CaseCreate, CaseList, CaseStatus, CaseTherapistView, CaseView, RestrictionsReplace, TransitionIn
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
-IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200)]
-
-
-def _tag(response: Response, case) -> None:
-    response.headers["ETag"] = f'"{case.version}"'
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CaseTherapistView)
 def create_case(body: CaseCreate, principal: Therapist, uow: UowDep, response: Response):
     """Open a case: the caller's clinic and the caller become its clinic and assigned therapist."""
     case = service.create_case(uow=uow, principal=principal, data=body)
-    _tag(response, case)
+    set_etag(response, case.version)
     response.headers["Location"] = f"/v1/cases/{case.id}"
     return CaseTherapistView.model_validate(case)
 
@@ -37,12 +33,12 @@ def create_case(body: CaseCreate, principal: Therapist, uow: UowDep, response: R
 @router.get("", response_model=CaseList)
 def list_cases(principal: CurrentPrincipal, uow: UowDep,
                status_filter: Annotated[CaseStatus | None, Query(alias="status")] = None,
-               updated_since: Timestamp | None = None,
+               updated_since: Annotated[Timestamp | None, Query(
+                   description="only cases in which something the caller can see changed since then")] = None,
                cursor: Annotated[str | None, Query(max_length=200)] = None,
                limit: Annotated[int, Query(ge=1, le=200)] = 50):
     """The cases the caller may see, in the caller's role's view, most recently changed first."""
-    if policy.view_model(principal) is None:
-        raise ForbiddenError("your role does not read cases")
+    policy.require_case_reader(principal)
     cases, next_cursor = service.list_visible_cases(uow=uow, principal=principal, status=status_filter,
                                                     updated_since=updated_since, cursor=cursor, limit=limit)
     return CaseList(items=views.render_many(uow.session, principal, cases), next_cursor=next_cursor)
@@ -51,10 +47,9 @@ def list_cases(principal: CurrentPrincipal, uow: UowDep,
 @router.get("/{case_id}", response_model=CaseView)
 def get_case(case_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, response: Response):
     """The caller's role's view of one case."""
-    if policy.view_model(principal) is None:
-        raise ForbiddenError("your role does not read cases")
+    policy.require_case_reader(principal)
     case = service.get_visible_case(uow=uow, principal=principal, case_id=case_id)
-    _tag(response, case)
+    set_etag(response, case.version)
     return views.render(uow.session, principal, case)
 
 
@@ -64,7 +59,7 @@ def transition_case(case_id: uuid.UUID, body: TransitionIn, principal: Therapist
     """Move the case to another status (409 with the reason when the move is not allowed)."""
     case = service.transition_case(uow=uow, principal=principal, case_id=case_id, to=body.to, reason=body.reason,
                                    if_match=if_match)
-    _tag(response, case)
+    set_etag(response, case.version)
     return CaseTherapistView.model_validate(case)
 
 
@@ -74,13 +69,12 @@ def replace_restrictions(case_id: uuid.UUID, body: RestrictionsReplace, principa
     """Replace the case's restrictions (demand, limit, frequency, start, review date, end)."""
     case = service.replace_restrictions(uow=uow, principal=principal, case_id=case_id,
                                         restrictions=body.restrictions, if_match=if_match)
-    _tag(response, case)
+    set_etag(response, case.version)
     return CaseTherapistView.model_validate(case)
 
 
 @router.get("/{case_id}/status", response_model=CaseStatusView)
 def get_case_status(case_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep):
     """The insurer's one-call answer: status, plan, accommodation, projected return date, cost."""
-    if not policy.may_read_status(principal):
-        raise ForbiddenError("only therapists and insurers read case status")
+    policy.require_part_reader(principal, Part.PROGRESS, what="case status")
     return service.case_status(uow=uow, principal=principal, case_id=case_id)

@@ -153,6 +153,13 @@ class RestrictionView(BaseModel):
     end: date | None = None
 
 
+class ConsentFlags(BaseModel):
+    """The worker's current consents (their history: GET /v1/cases/{id}/consents)."""
+
+    share_restrictions_with_employer: bool
+    share_status_with_insurer: bool
+
+
 class AssessmentSummary(BaseModel):
     """What an insurer may know of assessments: summary numbers only."""
 
@@ -178,7 +185,7 @@ class CaseTherapistView(_Read):
     claim: ClaimIn
     employment: EmploymentIn
     referral: ReferralIn | None = None
-    consents: ConsentsIn
+    consents: ConsentFlags
     restrictions: list[RestrictionView]
     dot_strength_level_computed: StrengthLevel | None = None
     dot_strength_mismatch: bool
@@ -201,15 +208,17 @@ class JobView(BaseModel):
 
 
 class CaseEmployerView(_Read):
-    """Worker name, job and (with consent) restrictions: no diagnosis, mechanism, body parts,
-    date of birth, claim or assessments."""
+    """The case, and with the worker's consent who the worker is (name, job) and their restrictions:
+    never diagnosis, mechanism, body parts, date of birth, claim or assessments."""
 
     id: uuid.UUID
     reference: str
     status: CaseStatus
-    worker: WorkerNameView
-    employment: JobView
-    restrictions: list[RestrictionView]
+    worker: WorkerNameView | None = Field(description="null while the worker does not consent to share it")
+    employment: JobView | None = Field(description="null while the worker does not consent to share it")
+    restrictions: list[RestrictionView] = Field(description="empty while the worker does not consent to share them")
+    restrictions_shared: bool = Field(description="whether the worker consents to share who they are and their "
+                                              "restrictions with the employer: false says why they are missing")
     created_at: datetime
     updated_at: datetime
 

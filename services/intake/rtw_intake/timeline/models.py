@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base
 
+SUMMARY_MAX_CHARS = 500
+
 
 class TimelineEntry(Base):
     __tablename__ = "case_timeline"
@@ -19,6 +21,6 @@ class TimelineEntry(Base):
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("cases.id"), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     kind: Mapped[str] = mapped_column(String(64))
-    summary: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(String(SUMMARY_MAX_CHARS))
     actor: Mapped[str | None] = mapped_column(String(255))
     data: Mapped[dict] = mapped_column(JSONB, default=dict)

@@ -7,7 +7,6 @@ import uuid
 from fastapi import APIRouter
 
 from rtw_shared.auth import CurrentPrincipal
-from rtw_shared.errors import ForbiddenError
 from rtw_shared.web import UowDep
 
 from .. import policy
@@ -21,7 +20,6 @@ router = APIRouter(prefix="/v1/cases/{case_id}/timeline", tags=["timeline"])
 @router.get("", response_model=Timeline)
 def get_timeline(case_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep):
     """Every recorded change of the case, oldest first."""
-    if not policy.may_read_timeline(principal):
-        raise ForbiddenError("only therapists and insurers read a case's timeline")
+    policy.require_timeline_reader(principal)
     case = get_visible_case(uow=uow, principal=principal, case_id=case_id)
     return Timeline(items=service.entries(uow.session, case.id))

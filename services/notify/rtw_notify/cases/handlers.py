@@ -1,24 +1,27 @@
-"""Keeps notify's case copies current from intake's events."""
+"""Keeps notify's case copies current from intake's events: every intake event carries the case
+snapshot, and the newest one wins (rtw_shared.case_copy). A status change also notifies people,
+so its handler lives with the notifications and calls `refresh_copy` itself."""
 
 from __future__ import annotations
 
-from rtw_shared.events import CaseCreatedV1, Envelope
+from rtw_shared.case_copy import snapshot_of
+from rtw_shared.events import CaseConsentChangedV1, CaseCreatedV1, CaseEvent, CaseSharedWithEmployerV1, Envelope
+from rtw_shared.messaging.wiring import handles
 from rtw_shared.uow import UnitOfWork
 
+from . import repository
 from .models import CaseCopy
 
-COPIED_FIELDS = ("reference", "therapist_id", "therapist_email", "clinic_org_id", "employer_org_id",
-                 "insurer_org_id")
+
+def refresh_copy(uow: UnitOfWork, event: CaseEvent) -> CaseCopy | None:
+    """The copy after applying the event's snapshot (None: no snapshot, and no copy yet)."""
+    snapshot = snapshot_of(event)
+    if snapshot is None:  # an event written before snapshots existed: it can only confirm the copy
+        return repository.get(uow.session, event.case_id)
+    return repository.keep_snapshot(uow.session, event.case_id, snapshot)
 
 
-def on_case_created(uow: UnitOfWork, envelope: Envelope) -> None:
-    event: CaseCreatedV1 = envelope.data
-    case = uow.session.get(CaseCopy, event.case_id, with_for_update=True)
-    if case is None:
-        case = CaseCopy(case_id=event.case_id)
-        uow.session.add(case)
-    for name in COPIED_FIELDS:
-        setattr(case, name, getattr(event, name))
-
-
-HANDLERS = {CaseCreatedV1.TYPE: on_case_created}
+@handles(CaseCreatedV1, CaseSharedWithEmployerV1, CaseConsentChangedV1)
+def on_case_event(uow: UnitOfWork, envelope: Envelope) -> None:
+    """Keep the copy (organisations, therapist, consents) as the newest snapshot says."""
+    refresh_copy(uow, envelope.data)

@@ -6,20 +6,19 @@ import uuid
 
 from sqlalchemy.orm import Session
 
+from rtw_shared.case_copy import upsert_case_copy
+from rtw_shared.events import CaseSnapshot
+
 from .models import CaseCopy
 
 
-class CaseNotKnownError(LookupError):
-    """An event names a case whose `case.created` has not been applied here (yet)."""
-
-
 def get(session: Session, case_id: uuid.UUID) -> CaseCopy | None:
+    """The copy of case `case_id`, or None when no intake event of it has been applied here."""
     return session.get(CaseCopy, case_id)
 
 
-def require(session: Session, case_id: uuid.UUID) -> CaseCopy:
-    """The case copy; raising lets the consumer retry, then dead-letter the event."""
-    case = get(session, case_id)
-    if case is None:
-        raise CaseNotKnownError(f"case {case_id} is not known to notify (case.created not applied)")
-    return case
+def keep_snapshot(session: Session, case_id: uuid.UUID, snapshot: CaseSnapshot) -> CaseCopy:
+    """Apply `snapshot` (ignored when the copy is newer) and return the copy as it now stands."""
+    upsert_case_copy(session, CaseCopy, case_id, snapshot, therapist_email=snapshot.therapist_email)
+    # The upsert bypassed the identity map: reload, so callers see the newest copy, not a stale object.
+    return session.get_one(CaseCopy, case_id, populate_existing=True)

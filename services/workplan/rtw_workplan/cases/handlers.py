@@ -1,36 +1,37 @@
-"""From intake's `case.created`: keep a copy of who is involved and open the case's first draft
-plan (product.md: "a draft plan exists for every case shortly after the case is created")."""
+"""From intake's case events: keep workplan's copy of the case (newest snapshot wins), open the
+case's first draft plan (product.md: "a draft plan exists for every case shortly after the case is
+created"), and cancel its open plans once the case is withdrawn or closed."""
 
 from __future__ import annotations
 
-from rtw_shared.events import CaseCreatedV1, Envelope
+from rtw_shared.case_copy import apply_case_event
+from rtw_shared.events import (
+    CaseConsentChangedV1,
+    CaseCreatedV1,
+    CaseEvent,
+    CaseSharedWithEmployerV1,
+    CaseStatusChangedV1,
+    Envelope,
+)
+from rtw_shared.messaging.wiring import handles
 from rtw_shared.uow import UnitOfWork
 
-from ..plans import repository as plans
-from ..plans.models import EMPTY_CONTENT, Plan
+from ..plans import service as plans
+from . import repository
 from .models import CaseCopy
 
 
-def on_case_created(uow: UnitOfWork, envelope: Envelope) -> None:
-    """Store the case copy and its draft plan, version 1. The consumer commits (with its inbox row)."""
-    event: CaseCreatedV1 = envelope.data
-    # merge, and a draft only when the case has none: the inbox already drops redeliveries, but
-    # a replayed dead letter or a re-sent event with a new id must not open a second plan either.
-    case = uow.session.merge(CaseCopy(
-        case_id=event.case_id, reference=event.reference, clinic_org_id=event.clinic_org_id,
-        therapist_id=event.therapist_id, employer_org_id=event.employer_org_id,
-        insurer_org_id=event.insurer_org_id,
-    ))
-    uow.session.flush()  # the case row exists before the plan that references it
-    if plans.latest_for_case(uow.session, case.case_id) is None:
-        uow.session.add(new_draft(case, version=1))
-
-
-def new_draft(case: CaseCopy, *, version: int) -> Plan:
-    """An empty draft plan for `case`, carrying its organisations for authorization."""
-    return Plan(case_id=case.case_id, version=version, status="draft", clinic_org_id=case.clinic_org_id,
-                insurer_org_id=case.insurer_org_id, employer_org_id=case.employer_org_id,
-                therapist_id=case.therapist_id, content={k: list(v) for k, v in EMPTY_CONTENT.items()})
-
-
-HANDLERS = {CaseCreatedV1.TYPE: on_case_created}
+@handles(CaseCreatedV1, CaseSharedWithEmployerV1, CaseStatusChangedV1, CaseConsentChangedV1)
+def on_case_event(uow: UnitOfWork, envelope: Envelope) -> None:
+    """Apply the event's case snapshot, then bring the case's plans in line with the copy.
+    The consumer commits (with its inbox row)."""
+    event: CaseEvent = envelope.data
+    apply_case_event(uow.session, CaseCopy, event)
+    # Act on the copy, not on the event: a late, older event leaves the copy (and the plans) as the
+    # newest snapshot says, and applying any event twice changes nothing the second time.
+    case = repository.get(uow.session, event.case_id)
+    if case is None:  # an event without a snapshot, of a case never seen: nothing to keep
+        return
+    plans.open_first_draft(uow=uow, case=case)
+    if case.ended:
+        plans.cancel_open_plans(uow=uow, case=case)

@@ -1,25 +1,29 @@
-"""Workplan's copy of a case: who is involved, built from intake's `case.created`. Plans copy
-these organisations again so each read authorizes from the plan row alone."""
+"""Workplan's copy of a case, kept from intake's events (rtw_shared.case_copy: the newest snapshot
+wins). It is the one place workplan reads who is involved in a case and what the worker consented
+to share: every plan read and write is authorized against it (rtw_shared.access)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, String, func
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import DateTime, func
 from sqlalchemy.orm import Mapped, mapped_column
+
+from rtw_shared.case_copy import CaseCopyMixin
 
 from ..db import Base
 
+# Case statuses that end the work on a case: its open plans are cancelled.
+ENDED_STATUSES = frozenset({"withdrawn", "closed"})
 
-class CaseCopy(Base):
+
+class CaseCopy(CaseCopyMixin, Base):
     __tablename__ = "cases"
 
-    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    reference: Mapped[str] = mapped_column(String(32))
-    clinic_org_id: Mapped[str] = mapped_column(String(64))
-    therapist_id: Mapped[str] = mapped_column(String(64))
-    employer_org_id: Mapped[str] = mapped_column(String(64))
-    insurer_org_id: Mapped[str] = mapped_column(String(64))
+    # When workplan first heard of the case (the mixin's updated_at: when the copy last changed).
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    @property
+    def ended(self) -> bool:
+        """Whether the case was withdrawn or closed."""
+        return self.status in ENDED_STATUSES

@@ -1,5 +1,8 @@
 """The plan: one row per version of a case's plan. A published version is immutable; a revision
-is a new version (a new row), so what an employer or insurer was sent never changes under them."""
+is a new version (a new row), so what an employer or insurer was sent never changes under them.
+
+Who may see or edit a plan follows from its case (workplan's case copy), never from columns of
+its own: one source of truth for the organisations and the worker's consents."""
 
 from __future__ import annotations
 
@@ -17,14 +20,18 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..cases.models import CaseCopy
 from ..db import Base
 
 STATUSES = ("draft", "published", "completed", "cancelled")
-EMPTY_CONTENT = {"goals": [], "phases": [], "schedule": [], "restrictions": [], "accommodations": []}
+# The statuses a plan is still in force with: ending its case cancels it.
+OPEN_STATUSES = ("draft", "published")
+EMPTY_CONTENT: dict[str, list] = {"goals": [], "phases": [], "schedule": [], "restrictions": [], "accommodations": []}
 
 
 class Plan(Base):
@@ -40,10 +47,9 @@ class Plan(Base):
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("cases.case_id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
-    clinic_org_id: Mapped[str] = mapped_column(String(64), index=True)
-    insurer_org_id: Mapped[str] = mapped_column(String(64), index=True)
-    employer_org_id: Mapped[str] = mapped_column(String(64))
-    therapist_id: Mapped[str] = mapped_column(String(64))
+    # The row's version for optimistic concurrency (ETag / If-Match), bumped by every UPDATE.
+    # Not `version`: that is the plan's own version number (1, 2, … as it is revised).
+    revision: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     # goals, phases, schedule, restrictions, accommodations: always replaced whole (PUT), never patched.
     content: Mapped[dict] = mapped_column(JSONB)
     # Fixed at publication, so the figures the insurer was sent stay the figures shown.
@@ -53,3 +59,8 @@ class Plan(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
                                                  onupdate=func.now())
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    # Loaded with the plan by every query (repository.py): each read authorizes against it.
+    case: Mapped[CaseCopy] = relationship(lazy="raise")
+
+    __mapper_args__ = {"version_id_col": revision}

@@ -1,19 +1,31 @@
-"""Every query workplan makes about plans."""
+"""Every query workplan makes about plans. A plan is always loaded with its case copy, the one
+source of who may see it (rtw_shared.access decides on the copy)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select, tuple_
+from sqlalchemy.orm import Session, contains_eager
 
-from .models import Plan
+from ..cases.models import CaseCopy
+from ..policy import TenantFilter
+from .models import OPEN_STATUSES, Plan
+
+
+def _with_case() -> Select:
+    # An inner join: a plan's case copy always exists (foreign key), and the filters need its columns.
+    return select(Plan).join(Plan.case).options(contains_eager(Plan.case))
 
 
 def get(session: Session, plan_id: uuid.UUID, *, for_update: bool = False) -> Plan | None:
-    """One plan; `for_update` locks its row so concurrent edits and publication apply one at a time."""
-    return session.get(Plan, plan_id, with_for_update=for_update or None, populate_existing=for_update)
+    """One plan with its case; `for_update` locks the plan's row (not the case's) so concurrent
+    edits, publication and cancellation apply one at a time."""
+    query = _with_case().where(Plan.id == plan_id)
+    if for_update:
+        query = query.with_for_update(of=Plan).execution_options(populate_existing=True)
+    return session.scalars(query).first()
 
 
 def latest_for_case(session: Session, case_id: uuid.UUID) -> Plan | None:
@@ -22,10 +34,19 @@ def latest_for_case(session: Session, case_id: uuid.UUID) -> Plan | None:
     return session.scalars(query).first()
 
 
-def list_for_tenant(session: Session, *, tenant_field: str, org_id: str, case_id: uuid.UUID | None,
+def open_for_case(session: Session, case_id: uuid.UUID) -> list[Plan]:
+    """The case's plan versions still in force (draft or published), locked for the change, in version order."""
+    query = (select(Plan).where(Plan.case_id == case_id, Plan.status.in_(OPEN_STATUSES))
+             .order_by(Plan.version).with_for_update())
+    return list(session.scalars(query))
+
+
+def list_for_tenant(session: Session, *, tenant: TenantFilter, case_id: uuid.UUID | None,
                     after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[Plan]:
-    """Plans of one organisation, newest first, keyset-paginated on (created_at, id)."""
-    query = select(Plan).where(getattr(Plan, tenant_field) == org_id)
+    """Plans of one organisation's cases, newest first, keyset-paginated on (created_at, id)."""
+    query = _with_case().where(getattr(CaseCopy, tenant.org_column) == tenant.org_id)
+    if tenant.consent_column is not None:
+        query = query.where(getattr(CaseCopy, tenant.consent_column).is_(True))
     if case_id:
         query = query.where(Plan.case_id == case_id)
     if after:

@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from rtw_shared.auth import CurrentPrincipal, Principal, Therapist
+from rtw_shared.concurrency import IfMatch, set_etag
 from rtw_shared.errors import ForbiddenError
 from rtw_shared.web import UowDep
 
 from .. import policy
 from . import service
-from .models import Plan
 from .projections import FeeSchedule
 from .schemas import PlanContent, PlanList, PlanTherapistView, PlanView, document
 
@@ -25,11 +25,6 @@ def _reader_view(principal: Principal):
     if view is None:
         raise ForbiddenError("your role does not read plans")
     return view
-
-
-def _etag(response: Response, plan: Plan) -> None:
-    # Changes whenever the plan does: its version, its status, its last edit.
-    response.headers["ETag"] = f'"{plan.version}-{plan.status}-{int(plan.updated_at.timestamp() * 1e6)}"'
 
 
 @router.get("", response_model=PlanList)
@@ -48,23 +43,26 @@ def get_plan(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, respo
     """One plan, in the caller's role's view."""
     view = _reader_view(principal)
     plan = service.get_visible_plan(uow=uow, principal=principal, plan_id=plan_id)
-    _etag(response, plan)
+    set_etag(response, plan.revision)
     return view.model_validate(document(plan))
 
 
 @router.put("/{plan_id}", response_model=PlanTherapistView)
-def replace_plan(plan_id: uuid.UUID, body: PlanContent, principal: Therapist, uow: UowDep, response: Response):
-    """Replace a draft's content (goals, phases, schedule, restrictions, accommodations)."""
-    plan = service.replace_draft(uow=uow, principal=principal, plan_id=plan_id, content=body)
-    _etag(response, plan)
+def replace_plan(plan_id: uuid.UUID, body: PlanContent, principal: Therapist, uow: UowDep, response: Response,
+                 if_match: IfMatch = None):
+    """Replace a draft's content (goals, phases, schedule, restrictions, accommodations); send the ETag
+    you read as If-Match (412 when someone changed the plan since)."""
+    plan = service.replace_draft(uow=uow, principal=principal, plan_id=plan_id, content=body, if_match=if_match)
+    set_etag(response, plan.revision)
     return PlanTherapistView.model_validate(document(plan))
 
 
 @router.post("/{plan_id}/publish", response_model=PlanTherapistView)
-def publish_plan(plan_id: uuid.UUID, principal: Therapist, uow: UowDep, request: Request, response: Response):
-    """Publish a draft: projections are fixed and the employer and insurer are told."""
+def publish_plan(plan_id: uuid.UUID, principal: Therapist, uow: UowDep, request: Request, response: Response,
+                 if_match: IfMatch = None):
+    """Publish a draft: projections are fixed and the employer and insurer are told (If-Match as for PUT)."""
     settings = request.app.state.settings
     fees = FeeSchedule(evaluation=settings.fee_evaluation, session=settings.fee_session)
-    plan = service.publish_plan(uow=uow, principal=principal, plan_id=plan_id, fees=fees)
-    _etag(response, plan)
+    plan = service.publish_plan(uow=uow, principal=principal, plan_id=plan_id, fees=fees, if_match=if_match)
+    set_etag(response, plan.revision)
     return PlanTherapistView.model_validate(document(plan))

@@ -1,7 +1,7 @@
 """The append-only, hash-chained audit log of every request to a case endpoint.
 
 A trigger refuses UPDATE, DELETE and TRUNCATE, so rows can only be added; the hash chain
-(rtw_intake.audit.chain) shows any change made around the trigger.
+(now rtw_shared.audit.chain) shows any change made around the trigger.
 
 Revision ID: 0002
 Revises: 0001

@@ -1,0 +1,56 @@
+"""Every query employer makes about its case copies (the snapshot upsert itself is rtw_shared.case_copy)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from .models import CaseCopy
+
+# Namespace of employer's per-case advisory locks (any fixed number; only employer uses it).
+CASE_LOCK_NAMESPACE = 0x454D50  # "EMP"
+# What a `case.shared_with_employer` written before snapshots describes: the case as created.
+LEGACY_SHARED_VERSION = 1
+
+
+def lock_case(session: Session, case_id: uuid.UUID) -> None:
+    """Hold the case until this transaction ends. Intake's and workplan's events of one case come on
+    different topics and may be applied at the same moment: taking turns, a case that ends and a
+    plan published for it cannot both miss each other (the request would stay open)."""
+    session.execute(select(func.pg_advisory_xact_lock(CASE_LOCK_NAMESPACE, func.hashtext(str(case_id)))))
+
+
+def get(session: Session, case_id: uuid.UUID) -> CaseCopy | None:
+    """The copy of a case as the database holds it now (None: not heard of yet)."""
+    # populate_existing: the copy was just upserted by a Core statement the identity map did not see.
+    return session.get(CaseCopy, case_id, populate_existing=True)
+
+
+def show_identity(session: Session, case_id: uuid.UUID, *, up_to_version: int, worker_name: str,
+                  job_title: str) -> None:
+    """Store who the worker is — unless the copy is newer than `up_to_version` or says not shared.
+
+    "Not older" rather than "newer": a re-grant announces the consent and the name with one case
+    version, in either order, and the name must land whichever of the two came first."""
+    session.execute(
+        update(CaseCopy)
+        .where(CaseCopy.case_id == case_id, CaseCopy.case_version <= up_to_version,
+               CaseCopy.share_restrictions_with_employer.is_(True))
+        .values(worker_name=worker_name, job_title=job_title, updated_at=func.now())
+    )
+
+
+def show_legacy_identity(session: Session, case_id: uuid.UUID, *, employer_org_id: str, worker_name: str,
+                         job_title: str) -> None:
+    """A `case.shared_with_employer` without a snapshot (sent before snapshots existed, only with the
+    worker's consent): name and job title as of the case's creation, a partial copy if there is none."""
+    values = {"employer_org_id": employer_org_id, "worker_name": worker_name, "job_title": job_title}
+    insert = pg_insert(CaseCopy).values(case_id=case_id, **values)
+    session.execute(insert.on_conflict_do_update(
+        index_elements=[CaseCopy.case_id],
+        set_={"worker_name": worker_name, "job_title": job_title, "updated_at": func.now()},
+        where=(CaseCopy.case_version <= LEGACY_SHARED_VERSION) & CaseCopy.share_restrictions_with_employer,
+    ))

@@ -1,1 +1,0 @@
-"""The audit log: an append-only, hash-chained record of every request to a case endpoint."""

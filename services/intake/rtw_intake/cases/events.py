@@ -1,0 +1,58 @@
+"""The events intake announces about a case, each with the case's snapshot after the change.
+
+Every intake event carries `case=CaseSnapshot(...)` built by `snapshot` alone, so every other
+service's copy (rtw_shared.case_copy) sees the same organisations, consents and version whichever
+event reaches it first. Call these after a flush: the version must be the one the change produced."""
+
+from __future__ import annotations
+
+from rtw_shared.events import (
+    CaseConsentChangedV1,
+    CaseCreatedV1,
+    CaseSharedWithEmployerV1,
+    CaseSnapshot,
+    CaseStatusChangedV1,
+    Consents,
+)
+
+from .models import Case
+
+
+def snapshot(case: Case) -> CaseSnapshot:
+    """Who is involved in `case` and what the worker consented to, at its current version."""
+    return CaseSnapshot(
+        version=case.version, reference=case.reference, status=case.status, clinic_org_id=case.clinic_org_id,
+        employer_org_id=case.employer_org_id, insurer_org_id=case.insurer_org_id, therapist_id=case.therapist_id,
+        therapist_email=case.therapist_email, consents=Consents(**case.consents),
+    )
+
+
+def created(case: Case) -> CaseCreatedV1:
+    """`case.created`: who is involved, not who the worker is."""
+    return CaseCreatedV1(
+        case_id=case.id, reference=case.reference, status=case.status, clinic_org_id=case.clinic_org_id,
+        employer_org_id=case.employer_org_id, insurer_org_id=case.insurer_org_id, therapist_id=case.therapist_id,
+        therapist_email=case.therapist_email, case=snapshot(case),
+    )
+
+
+def shared_with_employer(case: Case) -> CaseSharedWithEmployerV1:
+    """What the employer may know of the worker: name and job title (only while the worker consents)."""
+    worker, employment = case.worker, case.employment
+    return CaseSharedWithEmployerV1(
+        case_id=case.id, employer_org_id=case.employer_org_id,
+        worker_name=f"{worker['given_name']} {worker['family_name']}", job_title=employment["job_title"],
+        case=snapshot(case),
+    )
+
+
+def status_changed(case: Case, *, previous: str, reason: str | None) -> CaseStatusChangedV1:
+    """The case moved from `previous` to its current status."""
+    return CaseStatusChangedV1(case_id=case.id, from_status=previous, to_status=case.status, reason=reason,
+                               case=snapshot(case))
+
+
+def consent_changed(case: Case, *, consent: str, granted: bool, changed_by: str) -> CaseConsentChangedV1:
+    """One consent was granted or withdrawn (ids and flags only; never the evidence)."""
+    return CaseConsentChangedV1(case_id=case.id, consent=consent, granted=granted, changed_by=changed_by,
+                                case=snapshot(case))

@@ -1,0 +1,77 @@
+"""Consent use cases: read where the worker's consents stand, grant or withdraw them."""
+
+from __future__ import annotations
+
+import uuid
+
+from rtw_shared.auth import Principal
+from rtw_shared.uow import UnitOfWork
+
+from ..cases import events
+from ..cases.models import CONSENTS, Case
+from ..cases.service import get_case_for_change, get_visible_case
+from ..timeline import service as timeline
+from . import repository
+from .models import ConsentChange
+from .schemas import CaseConsentsView, ConsentActor, ConsentChangeView, ConsentDecisionIn, ConsentStateView
+
+# How the timeline names each consent (it says what changed, never the evidence).
+TIMELINE_NAMES = {"share_restrictions_with_employer": "share restrictions and identity with the employer",
+                  "share_status_with_insurer": "share the case with the insurer"}
+
+
+def read_consents(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID) -> CaseConsentsView:
+    """Each consent's current state and its whole history (the clinic's therapists)."""
+    case = get_visible_case(uow=uow, principal=principal, case_id=case_id)
+    return consents_view(case, repository.history(uow.session, case.id))
+
+
+def change_consents(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID,
+                    decisions: dict[str, ConsentDecisionIn], if_match: str | None) -> CaseConsentsView:
+    """Grant or withdraw consents; each actual change is kept, put on the timeline and announced."""
+    case = get_case_for_change(uow=uow, principal=principal, case_id=case_id, if_match=if_match)
+    changed = {name: decision for name, decision in decisions.items() if getattr(case, name) != decision.granted}
+    for name, decision in changed.items():
+        setattr(case, name, decision.granted)
+        repository.add(uow.session, case_id=case.id, consent=name, granted=decision.granted,
+                       evidence=decision.evidence, principal=principal)
+        timeline.record(uow.session, case_id=case.id, kind="consent.changed", actor=principal.username,
+                        summary=f"Consent to {TIMELINE_NAMES[name]} {'granted' if decision.granted else 'withdrawn'}",
+                        data={"consent": name, "granted": decision.granted})
+    if changed:
+        _announce(uow, case, changed, principal)
+        uow.commit()
+    return consents_view(case, repository.history(uow.session, case.id))
+
+
+def _announce(uow: UnitOfWork, case: Case, changed: dict[str, ConsentDecisionIn], principal: Principal) -> None:
+    uow.session.flush()  # the new version, before the events' snapshot names it
+    for name, decision in changed.items():
+        uow.emit(events.consent_changed(case, consent=name, granted=decision.granted, changed_by=principal.subject))
+    # The employer forgot who the worker is when the consent was withdrawn; tell it again.
+    regranted = changed.get("share_restrictions_with_employer")
+    if regranted is not None and regranted.granted:
+        uow.emit(events.shared_with_employer(case))
+
+
+def consents_view(case: Case, history: list[ConsentChange]) -> CaseConsentsView:
+    """The consents of `case` as its therapists read them."""
+    changes = [_change_view(change) for change in history]
+    latest = {change.consent: change for change in changes}
+    states = {name: ConsentStateView(granted=getattr(case, name), changed_by=_latest(latest, name, "changed_by"),
+                                     changed_at=_latest(latest, name, "changed_at"),
+                                     evidence=_latest(latest, name, "evidence"))
+              for name in CONSENTS}
+    return CaseConsentsView(case_id=case.id, version=case.version, history=changes, **states)
+
+
+def _change_view(change: ConsentChange) -> ConsentChangeView:
+    return ConsentChangeView(consent=change.consent, granted=change.granted, evidence=change.evidence,
+                             changed_at=change.changed_at,
+                             changed_by=ConsentActor(subject=change.changed_by_subject,
+                                                     username=change.changed_by_username))
+
+
+def _latest(latest: dict[str, ConsentChangeView], name: str, field: str):
+    change = latest.get(name)
+    return getattr(change, field) if change is not None else None
