@@ -1,6 +1,6 @@
 """Decision → insurer-status latency, beside a raw kafka-python produce→consume round trip,
 measured in the same run on a private copy of the system (`make bench`). Prints figures; asserts
-nothing (architecture.md: targets are measured, not asserted in timed tests).
+nothing (CONTRIBUTING.md: targets are measured, not asserted in timed tests).
 
     .venv/bin/python bench/latency.py [--runs 30]
 """

@@ -1,5 +1,5 @@
 """Keyset pagination cursors: opaque to clients, a (timestamp, id) pair to us. Lists answer
-`{"items": [...], "next_cursor": null | "…"}` (product.md)."""
+`{"items": [...], "next_cursor": null | "…"}` (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from .migrations import upgrade
 
 DEMO_PASSWORD = "demo"  # noqa: S105 — the published password of the development realm's demo users
 TOKEN_REUSE_SECONDS = 200
-# The development realm's users: username -> (realm role, org_id). product.md, "Demo realm".
+# The development realm's users: username -> (realm role, org_id). README.md, "Demo logins".
 DEMO_USERS = {
     "tara": ("therapist", "clinic-north"),
     "theo": ("therapist", "clinic-south"),

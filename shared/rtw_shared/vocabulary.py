@@ -1,4 +1,4 @@
-"""The vocabularies services share, because their events carry them (product.md, "Domain"):
+"""The vocabularies services share, because their events carry them (docs/domain/cases.md):
 one scale of physical demands for jobs, capacities and restrictions, so they can be compared
 mechanically; the Job Accommodation Network categories; the kinds of duties in a schedule."""
 

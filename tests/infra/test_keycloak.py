@@ -1,4 +1,4 @@
-"""The demo realm as product.md describes it, checked on tokens from the real Keycloak."""
+"""The demo realm as README.md describes it, checked on tokens from the real Keycloak."""
 
 from __future__ import annotations
 

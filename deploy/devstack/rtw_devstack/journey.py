@@ -42,9 +42,14 @@ class Journey:
         self.system, self.tokens, self.timeout, self.poll_interval = system, tokens, timeout, poll_interval
         self.http = httpx.Client(timeout=10)
 
-    def call(self, method: str, service: str, path: str, user: str, **kwargs) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self.tokens.user(user)}"}
+    def call(self, method: str, service: str, path: str, user: str, *, headers: dict | None = None,
+             **kwargs) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.tokens.user(user)}", **(headers or {})}
         return self.http.request(method, self.system.url(service) + path, headers=headers, **kwargs)
+
+    def etag(self, service: str, path: str, user: str) -> dict[str, str]:
+        """`If-Match` with the ETag a read of `path` answers now (every write the project ships sends one)."""
+        return {"If-Match": self.call("GET", service, path, user).headers["ETag"]}
 
     def ok(self, method, service, path, user, expected=200, **kwargs) -> dict:
         response = self.call(method, service, path, user, **kwargs)
@@ -68,8 +73,9 @@ class Journey:
         return items[0]
 
     def publish_plan(self, plan_id: str) -> dict:
-        self.ok("PUT", "workplan", f"/v1/plans/{plan_id}", "tara", json=PLAN)
-        return self.ok("POST", "workplan", f"/v1/plans/{plan_id}/publish", "tara")
+        path = f"/v1/plans/{plan_id}"
+        self.ok("PUT", "workplan", path, "tara", json=PLAN, headers=self.etag("workplan", path, "tara"))
+        return self.ok("POST", "workplan", f"{path}/publish", "tara", headers=self.etag("workplan", path, "tara"))
 
     def pending_request(self, case_id: str) -> dict:
         def find():
@@ -81,7 +87,8 @@ class Journey:
         return found[0]
 
     def confirm(self, accommodation_id: str) -> tuple[dict, float]:
-        decided = self.ok("POST", "employer", f"/v1/accommodations/{accommodation_id}/decision", "erin",
+        path = f"/v1/accommodations/{accommodation_id}"
+        decided = self.ok("POST", "employer", f"{path}/decision", "erin", headers=self.etag("employer", path, "erin"),
                           json={"decision": "confirmed", "note": "Team lead briefed; pallet jack available"})
         return decided, time.perf_counter()
 

@@ -6,8 +6,6 @@ is reported as not found (404), so its existence is not revealed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rtw_shared import access
 from rtw_shared.access import Part
 from rtw_shared.auth import Principal
@@ -20,15 +18,6 @@ VIEW_FOR_ROLE = {"therapist": CaseTherapistView, "employer": CaseEmployerView, "
 # The timeline says what happened (holds and their reasons, assessments taken, consents changed):
 # the people following the claim read it, the employer does not.
 TIMELINE_READERS = frozenset({"therapist", "insurer"})
-
-
-@dataclass(frozen=True)
-class ListScope:
-    """What a list query must filter on so that its rows are the cases the caller may see."""
-
-    tenant_field: str  # the case column holding the caller's organisation
-    org_id: str
-    consent_field: str | None  # a consent column that must be true, if the caller's role needs one
 
 
 def view_model(principal: Principal):
@@ -60,15 +49,6 @@ def require_case(principal: Principal, case: Case | None, part: Part = Part.CASE
     access.require(principal, case, part, what=what)
     return case
 
-
-def list_scope(principal: Principal) -> ListScope | None:
-    """The SQL filter of the caller's case list (None: the role sees no cases). It mirrors
-    access.may_see for Part.CASE, so that pages are full; each row still goes through it."""
-    role = access.reading_role(principal)
-    if role is None:
-        return None
-    return ListScope(tenant_field=access.TENANT_OF_ROLE[role], org_id=principal.org_id,
-                     consent_field=access.CONSENT_NEEDED.get((role, Part.CASE)))
 
 
 def shown_in_list(principal: Principal, cases: list[Case]) -> list[Case]:

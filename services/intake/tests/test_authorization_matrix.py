@@ -1,6 +1,6 @@
 """The authorization matrix of every intake endpoint, generated from ONE table: each endpoint by
 each caller (the seven demo users — own and other organisation — and no token), asserting the
-exact status code and that fields a role must not see are absent (product.md, "Who may see what").
+exact status code and that fields a role must not see are absent (docs/domain/access.md).
 
 The case under test belongs to clinic-north (tara), employer acme (erin) and insurer northwind
 (ivy); theo, evan and ian are the same roles in other organisations; ada is the platform admin."""

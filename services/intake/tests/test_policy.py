@@ -85,16 +85,6 @@ def test_a_role_that_never_sees_a_part_is_refused_with_403(role, part, allowed):
             policy.require_part_reader(principal(role, "x"), part, what="it")
 
 
-@pytest.mark.parametrize(("role", "scope"), [
-    ("therapist", policy.ListScope("clinic_org_id", "org", None)),
-    ("employer", policy.ListScope("employer_org_id", "org", None)),
-    ("insurer", policy.ListScope("insurer_org_id", "org", "share_status_with_insurer")),
-    ("admin", None),
-])
-def test_the_list_filter_is_the_callers_organisation_and_the_consent_its_role_needs(role, scope):
-    assert policy.list_scope(principal(role, "org")) == scope
-
-
 def test_the_employer_view_has_no_clinical_or_identifying_fields():
     fields = set(CaseEmployerView.model_fields) | set(CaseEmployerView.model_fields["worker"].annotation.__args__[0]
                                                       .model_fields)

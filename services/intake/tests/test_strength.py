@@ -1,4 +1,4 @@
-"""The DOT strength level computed from force demands (product.md's table), pure."""
+"""The DOT strength level computed from force demands (docs/domain/cases.md's table), pure."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ reported as not found (404), so its existence is not revealed."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, and_, or_
 
 from rtw_shared import access
 from rtw_shared.access import Part
@@ -36,14 +36,7 @@ def addressed_to(principal: Principal) -> ColumnElement[bool]:
 def case_visible(principal: Principal) -> ColumnElement[bool]:
     """`access.may_see(principal, case, NOTIFICATION_PART)` as SQL over `CaseCopy`, so a page is
     filtered in the query; the service still asks `access.visible` for every row it returns."""
-    role = access.reading_role(principal)
-    if role is None or NOTIFICATION_PART not in access.PARTS_OF_ROLE[role]:
-        return false()
-    condition = getattr(CaseCopy, access.TENANT_OF_ROLE[role]) == principal.org_id
-    consent = access.CONSENT_NEEDED.get((role, NOTIFICATION_PART))
-    if consent is not None:
-        condition = and_(condition, getattr(CaseCopy, consent).is_(True))
-    return condition
+    return access.sql_condition(principal, CaseCopy, NOTIFICATION_PART)
 
 
 def inbox_filter(principal: Principal) -> ColumnElement[bool]:

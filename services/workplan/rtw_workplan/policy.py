@@ -10,7 +10,6 @@ existence is not revealed."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 from rtw_shared import access
 from rtw_shared.access import Part
@@ -28,30 +27,10 @@ VIEW_FOR_ROLE: dict[str, PlanReadModel] = {"therapist": PlanTherapistView, "insu
 EDITORS = frozenset({"therapist"})
 
 
-@dataclass(frozen=True)
-class TenantFilter:
-    """The plans an organisation may list, as SQL can state it: the case copy's column holding the
-    caller's organisation equals it, and the consent the caller's role needs (if any) is given.
-    Derived from rtw_shared.access's tables, so the list and `access.visible` cannot disagree."""
-
-    org_column: str
-    org_id: str
-    consent_column: str | None = None
-
-
 def view_model(principal: Principal) -> PlanReadModel | None:
     """The read model of the caller's role (None: the role reads no plans, 403)."""
     role = access.reading_role(principal)
     return VIEW_FOR_ROLE.get(role) if role else None
-
-
-def list_filter(principal: Principal) -> TenantFilter | None:
-    """What narrows a list to the plans the caller may see (None: the caller sees none)."""
-    role = access.reading_role(principal)
-    if role is None or role not in VIEW_FOR_ROLE or PLAN_PART not in access.PARTS_OF_ROLE[role]:
-        return None
-    return TenantFilter(org_column=access.TENANT_OF_ROLE[role], org_id=principal.org_id,
-                        consent_column=access.CONSENT_NEEDED.get((role, PLAN_PART)))
 
 
 def visible(principal: Principal, case: CaseCopy | None) -> bool:

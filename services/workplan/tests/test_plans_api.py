@@ -15,7 +15,7 @@ from rtw_devstack.journey import PLAN
 from rtw_workplan.app import create_app
 from rtw_workplan.settings import WorkplanSettings
 
-# product.md's PUT example: 2 weeks x 3 sessions, a 3-week graduated schedule.
+# The public contract's PUT example (journey.PLAN): 2 weeks x 3 sessions, a 3-week graduated schedule.
 BODY = PLAN
 
 

@@ -15,6 +15,7 @@ from ..auth import CurrentPrincipal, Principal
 from ..dependencies import UowDep
 from ..errors import ForbiddenError
 from ..pagination import decode_id_cursor, encode_id_cursor
+from ..uow import UnitOfWork
 from . import chain, repository
 
 CURSOR_KIND = "audit"
@@ -76,11 +77,9 @@ def verify_chain(conn) -> ChainReport:
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 
-@router.get("", response_model=AuditPage)
-def list_audit(principal: CurrentPrincipal, uow: UowDep, case_id: uuid.UUID | None = None,
-               cursor: Annotated[str | None, Query(max_length=200)] = None,
-               limit: Annotated[int, Query(ge=1, le=200)] = 50):
-    """This service's audit rows, newest first: all of them for an administrator, a therapist's own actions."""
+def audit_page(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID | None, cursor: str | None,
+               limit: int) -> AuditPage:
+    """One page of the rows the caller may read, newest first, and the cursor of the next page."""
     rows = repository.newest_first(uow.session, subject=readable_subject(principal),
                                    case_id=str(case_id) if case_id else None,
                                    before_id=decode_id_cursor(cursor, CURSOR_KIND), limit=limit + 1)
@@ -88,9 +87,22 @@ def list_audit(principal: CurrentPrincipal, uow: UowDep, case_id: uuid.UUID | No
     return AuditPage(items=[AuditEntryView.model_validate(dict(r)) for r in rows[:limit]], next_cursor=next_cursor)
 
 
-@router.get("/verify", response_model=ChainReport)
-def verify_audit(principal: CurrentPrincipal, uow: UowDep):
-    """Check this service's whole hash chain (administrators): intact, or the first row tampered with."""
+def verify_for(*, uow: UnitOfWork, principal: Principal) -> ChainReport:
+    """The chain check, for administrators only (it reads every row)."""
     if readable_subject(principal) is not None:
         raise ForbiddenError("only administrators verify the audit log")
     return verify_chain(uow.session)
+
+
+@router.get("", response_model=AuditPage)
+def list_audit(principal: CurrentPrincipal, uow: UowDep, case_id: uuid.UUID | None = None,
+               cursor: Annotated[str | None, Query(max_length=200)] = None,
+               limit: Annotated[int, Query(ge=1, le=200)] = 50):
+    """This service's audit rows, newest first: all of them for an administrator, a therapist's own actions."""
+    return audit_page(uow=uow, principal=principal, case_id=case_id, cursor=cursor, limit=limit)
+
+
+@router.get("/verify", response_model=ChainReport)
+def verify_audit(principal: CurrentPrincipal, uow: UowDep):
+    """Check this service's whole hash chain (administrators): intact, or the first row tampered with."""
+    return verify_for(uow=uow, principal=principal)

@@ -193,6 +193,9 @@ class AccommodationWithdrawnV1(EventPayload):
 
 # --- notify.delivery.v1 --------------------------------------------------------------------
 class NotificationDeliveredV1(EventPayload):
+    """A notification left notify (an email accepted by the SMTP server). No RTW service consumes it: it is
+    for external subscribers (delivery reporting, and the webhooks planned for insurers and employers)."""
+
     TYPE: ClassVar[str] = "rtw.notification.delivered.v1"
     TOPIC: ClassVar[topics.Topic] = topics.DELIVERY
 

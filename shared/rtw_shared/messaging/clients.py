@@ -2,7 +2,7 @@
 
 Producers are idempotent with `acks=all` so a retried send never duplicates a record on the
 broker; consumers never auto-commit, because offsets are committed only after the database
-transaction that applied a record has committed (see architecture.md).
+transaction that applied a record has committed (see docs/events.md).
 """
 
 from __future__ import annotations

@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from rtw_shared import access
 from rtw_shared.access import Part
+from rtw_shared.auth import Principal
 
 from ..cases.models import CaseCopy
 from .models import AccommodationRequest
@@ -52,29 +53,24 @@ def open_requests(session: Session, case_id: uuid.UUID) -> list[AccommodationReq
     return list(session.scalars(query))
 
 
-def visible_to(role: str, org_id: str) -> ColumnElement[bool]:
+def visible_to(principal: Principal) -> ColumnElement[bool]:
     """SQL for the requests rtw_shared.access lets a role's organisation see (Part.ACCOMMODATION), so a
     page holds what the caller may see; access.visible still decides (and audits) every row returned."""
-    if Part.ACCOMMODATION not in access.PARTS_OF_ROLE[role]:
-        return false()
-    on_copy = getattr(CaseCopy, access.TENANT_OF_ROLE[role]) == org_id
-    consent = access.CONSENT_NEEDED.get((role, Part.ACCOMMODATION))
-    if consent is not None:
-        on_copy = and_(on_copy, getattr(CaseCopy, consent).is_(True))
-    if role != "employer":
+    on_copy = access.sql_condition(principal, CaseCopy, Part.ACCOMMODATION)
+    if access.reading_role(principal) != "employer":
         return on_copy  # a therapist or insurer is matched on the case copy only
     # An employer is matched on what the request is addressed to (indexed) and, before employer has
     # the case's copy, on that alone (policy.parties_of: consents unknown, so nothing beyond the request).
-    return and_(AccommodationRequest.employer_org_id == org_id, or_(CaseCopy.case_id.is_(None), on_copy))
+    return and_(AccommodationRequest.employer_org_id == principal.org_id, or_(CaseCopy.case_id.is_(None), on_copy))
 
 
-def list_visible(session: Session, *, role: str, org_id: str, status: str | None,
+def list_visible(session: Session, *, principal: Principal, status: str | None,
                  after: tuple[datetime, uuid.UUID] | None,
                  limit: int) -> list[tuple[AccommodationRequest, CaseCopy | None]]:
     """Requests (with their case copy) a role's organisation may see, newest change first, keyset-paginated."""
     query = (select(AccommodationRequest, CaseCopy)
              .outerjoin(CaseCopy, CaseCopy.case_id == AccommodationRequest.case_id)
-             .where(visible_to(role, org_id)))
+             .where(visible_to(principal)))
     if status:
         query = query.where(AccommodationRequest.status == status)
     if after:

@@ -1,5 +1,5 @@
 """API schemas for accommodation requests: the employer's decision, and one read model per
-reader. A field a reader must not see does not exist in its model (product.md, "Who may see
+reader. A field a reader must not see does not exist in its model (docs/domain/access.md, "Who may see
 what"); none of them has anything clinical, because employer never receives it."""
 
 from __future__ import annotations

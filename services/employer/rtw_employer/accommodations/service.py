@@ -36,10 +36,9 @@ def get_visible_request(*, uow: UnitOfWork, principal: Principal, request_id: uu
 def list_visible_requests(*, uow: UnitOfWork, principal: Principal, status: str | None, cursor: str | None,
                           limit: int) -> tuple[list[Visible], str | None]:
     """One page of the requests the caller may see, and the cursor of the next page."""
-    role = policy.reading_role(principal)
-    if role is None:
+    if policy.reading_role(principal) is None:
         return [], None
-    rows = repository.list_visible(uow.session, role=role, org_id=principal.org_id, status=status,
+    rows = repository.list_visible(uow.session, principal=principal, status=status,
                                    after=decode_cursor(cursor), limit=limit + 1)
     rows, next_cursor = page(rows, limit, key=lambda row: (row[0].updated_at, row[0].id))
     # The SQL filter made the page; the shared decision admits (and audits) each row of it.

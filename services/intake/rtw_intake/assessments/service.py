@@ -37,7 +37,7 @@ def record_assessment(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UU
     )
     uow.session.add(assessment)
     # The timeline is read by insurers too: it says that an assessment happened, not what it found.
-    timeline.record(uow.session, case_id=case.id, kind="assessment.recorded", actor=principal.username,
+    timeline.record(uow, case_id=case.id, kind="assessment.recorded", actor=principal.username,
                     summary=f"Assessment recorded for {data.date.isoformat()}")
     cases.mark_changed(uow.session, case.id)  # the insurer's view shows the assessments' summary
     uow.commit()

@@ -5,8 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import exists, func, select, true, tuple_, update
+from sqlalchemy import exists, func, select, tuple_, update
 from sqlalchemy.orm import Session
+
+from rtw_shared import access
+from rtw_shared.access import Part
+from rtw_shared.auth import Principal
 
 from ..status.models import CaseStatusProjection
 from .models import Case, reference_sequence
@@ -37,14 +41,11 @@ def next_reference(session: Session, year: int) -> str:
     return f"RTW-{year}-{number:06d}"
 
 
-def list_for_tenant(session: Session, *, tenant_field: str, org_id: str, consent_field: str | None,
-                    status: str | None, changed_since: datetime | None, after: tuple[datetime, uuid.UUID] | None,
-                    limit: int) -> list[Case]:
-    """Cases of one organisation (with `consent_field` true, when given), most recently changed
-    first, keyset-paginated on (changed_at, id) — the order of the ix_cases_*_changed indexes."""
-    query = select(Case).where(getattr(Case, tenant_field) == org_id)
-    if consent_field:
-        query = query.where(getattr(Case, consent_field).is_(true()))
+def list_visible(session: Session, *, principal: Principal, status: str | None, changed_since: datetime | None,
+                 after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[Case]:
+    """Cases the caller may see (the shared decision as SQL: organisation and consent), most recently
+    changed first, keyset-paginated on (changed_at, id) — the order of the ix_cases_*_changed indexes."""
+    query = select(Case).where(access.sql_condition(principal, Case, Part.CASE))
     if status:
         query = query.where(Case.status == status)
     if changed_since:

@@ -41,7 +41,7 @@ def list_cases(principal: CurrentPrincipal, uow: UowDep,
     policy.require_case_reader(principal)
     cases, next_cursor = service.list_visible_cases(uow=uow, principal=principal, status=status_filter,
                                                     updated_since=updated_since, cursor=cursor, limit=limit)
-    return CaseList(items=views.render_many(uow.session, principal, cases), next_cursor=next_cursor)
+    return CaseList(items=views.render_many(uow, principal, cases), next_cursor=next_cursor)
 
 
 @router.get("/{case_id}", response_model=CaseView)
@@ -50,7 +50,7 @@ def get_case(case_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, respo
     policy.require_case_reader(principal)
     case = service.get_visible_case(uow=uow, principal=principal, case_id=case_id)
     set_etag(response, case.version)
-    return views.render(uow.session, principal, case)
+    return views.render(uow, principal, case)
 
 
 @router.post("/{case_id}/transitions", response_model=CaseTherapistView)

@@ -1,5 +1,5 @@
 """API schemas for cases: what a therapist sends, and one read model per role — a field a role
-must not see does not exist in its model (product.md, "Who may see what")."""
+must not see does not exist in its model (docs/domain/access.md)."""
 
 from __future__ import annotations
 

@@ -45,7 +45,7 @@ def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate) -> C
     for consent in CONSENTS:
         consent_history.add(uow.session, case_id=case.id, consent=consent, granted=getattr(case, consent),
                             evidence=None, principal=principal)
-    timeline.record(uow.session, case_id=case.id, kind="case.opened", actor=principal.username,
+    timeline.record(uow, case_id=case.id, kind="case.opened", actor=principal.username,
                     summary=f"Case {case.reference} opened ({case.status})", data=_strength_note(case))
     uow.emit(events.created(case))
     if case.share_restrictions_with_employer:
@@ -90,7 +90,7 @@ def transition_case(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID
         raise ConflictError(str(refusal), allowed_moves=case.allowed_moves) from refusal
     previous = case.status
     case.status, case.status_before_hold = new_state.status, new_state.status_before_hold
-    timeline.record(uow.session, case_id=case.id, kind="case.status_changed", actor=principal.username,
+    timeline.record(uow, case_id=case.id, kind="case.status_changed", actor=principal.username,
                     summary=f"Status {previous} → {case.status}" + (f": {reason}" if reason else ""),
                     data={"from": previous, "to": case.status, "reason": reason})
     uow.session.flush()  # the new version, before the event's snapshot names it
@@ -106,7 +106,7 @@ def replace_restrictions(*, uow: UnitOfWork, principal: Principal, case_id: uuid
     if case.status in status_machine.FINAL:
         raise ConflictError(f"the case is {case.status}; its restrictions can no longer change")
     case.restrictions = _stored(restrictions)
-    timeline.record(uow.session, case_id=case.id, kind="case.restrictions_changed", actor=principal.username,
+    timeline.record(uow, case_id=case.id, kind="case.restrictions_changed", actor=principal.username,
                     summary=f"Restrictions updated ({len(restrictions)})")
     uow.commit()
     return case
@@ -115,12 +115,8 @@ def replace_restrictions(*, uow: UnitOfWork, principal: Principal, case_id: uuid
 def list_visible_cases(*, uow: UnitOfWork, principal: Principal, status: str | None, updated_since: datetime | None,
                        cursor: str | None, limit: int) -> tuple[list[Case], str | None]:
     """One page of the cases the caller may see, most recently changed first, and the next page's cursor."""
-    scope = policy.list_scope(principal)
-    if scope is None:
-        return [], None
-    cases = repository.list_for_tenant(
-        uow.session, tenant_field=scope.tenant_field, org_id=scope.org_id, consent_field=scope.consent_field,
-        status=status, changed_since=updated_since, after=decode_cursor(cursor), limit=limit + 1)
+    cases = repository.list_visible(uow.session, principal=principal, status=status, changed_since=updated_since,
+                                    after=decode_cursor(cursor), limit=limit + 1)
     shown, next_cursor = page(cases, limit, key=lambda case: (case.changed_at, case.id))
     return policy.shown_in_list(principal, shown), next_cursor
 

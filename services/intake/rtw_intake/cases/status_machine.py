@@ -1,4 +1,4 @@
-"""The case status machine (product.md): referred → assessing → plan_active → modified_duty →
+"""The case status machine (docs/domain/cases.md): referred → assessing → plan_active → modified_duty →
 full_duty → closed, one step at a time; `on_hold` from any open state and back to where it
 was; `withdrawn` from any open state. `closed` and `withdrawn` are final. Pure: no I/O."""
 

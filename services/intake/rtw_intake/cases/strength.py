@@ -1,4 +1,4 @@
-"""The DOT strength level of a set of force demands (product.md, the DOT table).
+"""The DOT strength level of a set of force demands (docs/domain/cases.md, the DOT table).
 
 The level is the lowest one whose three thresholds (occasional / frequent / constant) all cover
 the demands. Thresholds are in pounds as the DOT publishes them; loads are stored in kg.

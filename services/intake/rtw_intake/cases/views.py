@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.orm import Session
-
 from rtw_shared.access import Part, may_see
 from rtw_shared.auth import Principal
+from rtw_shared.uow import UnitOfWork
 
 from .. import policy
 from ..assessments import repository as assessments
@@ -18,19 +17,19 @@ from .schemas import AssessmentSummary, CaseEmployerView, CaseInsurerView, CaseT
 COMMON_FIELDS = ("id", "reference", "status", "created_at", "updated_at")
 
 
-def render(session: Session, principal: Principal, case: Case):
+def render(uow: UnitOfWork, principal: Principal, case: Case):
     """The role's read model of `case` (the caller may see it: checked before)."""
-    return render_many(session, principal, [case])[0]
+    return render_many(uow, principal, [case])[0]
 
 
-def render_many(session: Session, principal: Principal, cases: list[Case]) -> list:
+def render_many(uow: UnitOfWork, principal: Principal, cases: list[Case]) -> list:
     """The role's read models of `cases`, with one query for all their assessment summaries."""
     view = policy.view_model(principal)
     if view is CaseTherapistView:
         return [CaseTherapistView.model_validate(case) for case in cases]
     if view is CaseEmployerView:
         return [employer_view(principal, case) for case in cases]
-    summaries = assessment_summaries(session, [case.id for case in cases])
+    summaries = assessment_summaries(uow, [case.id for case in cases])
     return [CaseInsurerView.model_validate({**_fields(case, "worker", "claim", "employer_org_id", "restrictions"),
                                             "assessments": summaries.get(case.id, AssessmentSummary())})
             for case in cases]
@@ -51,12 +50,12 @@ def _fields(case: Case, *names: str) -> dict:
     return {name: getattr(case, name) for name in (*COMMON_FIELDS, *names)}
 
 
-def assessment_summaries(session: Session, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, AssessmentSummary]:
+def assessment_summaries(uow: UnitOfWork, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, AssessmentSummary]:
     """Count and latest numbers of each case's assessments (cases without any are absent)."""
     return {a.case_id: AssessmentSummary(count=count, latest_date=a.assessed_on, latest_pain_nrs=a.pain_nrs,
                                          latest_grip_kg_left=_num(a.grip_kg_left),
                                          latest_grip_kg_right=_num(a.grip_kg_right))
-            for a, count in assessments.latest_with_counts(session, case_ids)}
+            for a, count in assessments.latest_with_counts(uow.session, case_ids)}
 
 
 def _num(value) -> float | None:

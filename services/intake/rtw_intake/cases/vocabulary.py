@@ -1,4 +1,4 @@
-"""The controlled vocabularies of a case (product.md, "Domain"). The demand scale and its
+"""The controlled vocabularies of a case (docs/domain/cases.md). The demand scale and its
 frequencies are shared with the other services (rtw_shared.vocabulary)."""
 
 from __future__ import annotations

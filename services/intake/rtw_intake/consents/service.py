@@ -35,7 +35,7 @@ def change_consents(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID
         setattr(case, name, decision.granted)
         repository.add(uow.session, case_id=case.id, consent=name, granted=decision.granted,
                        evidence=decision.evidence, principal=principal)
-        timeline.record(uow.session, case_id=case.id, kind="consent.changed", actor=principal.username,
+        timeline.record(uow, case_id=case.id, kind="consent.changed", actor=principal.username,
                         summary=f"Consent to {TIMELINE_NAMES[name]} {'granted' if decision.granted else 'withdrawn'}",
                         data={"consent": name, "granted": decision.granted})
     if changed:

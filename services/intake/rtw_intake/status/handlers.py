@@ -41,7 +41,7 @@ def _projection(uow: UnitOfWork, envelope: Envelope) -> CaseStatusProjection | N
 
 def _record(uow: UnitOfWork, envelope: Envelope, *, kind: str, summary: str, data: dict | None = None) -> None:
     case_id = envelope.data.case_id
-    timeline.record(uow.session, case_id=case_id, kind=kind, actor=envelope.source, summary=summary, data=data)
+    timeline.record(uow, case_id=case_id, kind=kind, actor=envelope.source, summary=summary, data=data)
     cases.mark_changed(uow.session, case_id)
 
 

@@ -22,4 +22,4 @@ def get_timeline(case_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep):
     """Every recorded change of the case, oldest first."""
     policy.require_timeline_reader(principal)
     case = get_visible_case(uow=uow, principal=principal, case_id=case_id)
-    return Timeline(items=service.entries(uow.session, case.id))
+    return Timeline(items=service.entries(uow=uow, case_id=case.id))

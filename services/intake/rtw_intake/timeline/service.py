@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from rtw_shared.uow import UnitOfWork
 
+from . import repository
 from .models import SUMMARY_MAX_CHARS, TimelineEntry
 
 
-def record(session: Session, *, case_id: uuid.UUID, kind: str, summary: str, actor: str | None = None,
+def record(uow: UnitOfWork, *, case_id: uuid.UUID, kind: str, summary: str, actor: str | None = None,
            data: dict | None = None) -> None:
     """Append one entry (in the caller's transaction)."""
     # Summaries quote other services' reasons, whose length intake does not control.
     if len(summary) > SUMMARY_MAX_CHARS:
         summary = summary[:SUMMARY_MAX_CHARS - 1] + "…"
-    session.add(TimelineEntry(case_id=case_id, kind=kind, summary=summary, actor=actor, data=data or {}))
+    repository.add(uow.session, TimelineEntry(case_id=case_id, kind=kind, summary=summary, actor=actor,
+                                              data=data or {}))
 
 
-def entries(session: Session, case_id: uuid.UUID) -> list[TimelineEntry]:
+def entries(*, uow: UnitOfWork, case_id: uuid.UUID) -> list[TimelineEntry]:
     """Every entry of the case, oldest first."""
-    return list(session.scalars(select(TimelineEntry).where(TimelineEntry.case_id == case_id)
-                                .order_by(TimelineEntry.id)))
+    return repository.for_case(uow.session, case_id)

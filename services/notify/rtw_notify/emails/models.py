@@ -1,4 +1,4 @@
-"""An email to send: written as a row in the transaction that decided it (architecture.md,
+"""An email to send: written as a row in the transaction that decided it (docs/events.md,
 "How an event travels" point 4), then sent by the sender loop. The idempotency key names the
 email for good — a resend after a crash carries the same Message-ID."""
 

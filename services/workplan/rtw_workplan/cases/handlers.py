@@ -1,5 +1,5 @@
 """From intake's case events: keep workplan's copy of the case (newest snapshot wins), open the
-case's first draft plan (product.md: "a draft plan exists for every case shortly after the case is
+case's first draft plan (docs/domain/plans.md: "a draft plan exists for every case shortly after the case is
 created"), and cancel its open plans once the case is withdrawn or closed."""
 
 from __future__ import annotations

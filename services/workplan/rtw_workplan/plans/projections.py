@@ -10,7 +10,7 @@ from typing import Protocol
 
 @dataclass(frozen=True)
 class FeeSchedule:
-    """What one evaluation and one treatment session cost (product.md defaults: 175 and 120 USD)."""
+    """What one evaluation and one treatment session cost (docs/domain/plans.md defaults: 175 and 120 USD)."""
 
     evaluation: float = 175.0
     session: float = 120.0

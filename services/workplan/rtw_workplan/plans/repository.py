@@ -9,8 +9,10 @@ from datetime import datetime
 from sqlalchemy import Select, select, tuple_
 from sqlalchemy.orm import Session, contains_eager
 
+from rtw_shared import access
+from rtw_shared.auth import Principal
+
 from ..cases.models import CaseCopy
-from ..policy import TenantFilter
 from .models import OPEN_STATUSES, Plan
 
 
@@ -41,12 +43,11 @@ def open_for_case(session: Session, case_id: uuid.UUID) -> list[Plan]:
     return list(session.scalars(query))
 
 
-def list_for_tenant(session: Session, *, tenant: TenantFilter, case_id: uuid.UUID | None,
-                    after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[Plan]:
-    """Plans of one organisation's cases, newest first, keyset-paginated on (created_at, id)."""
-    query = _with_case().where(getattr(CaseCopy, tenant.org_column) == tenant.org_id)
-    if tenant.consent_column is not None:
-        query = query.where(getattr(CaseCopy, tenant.consent_column).is_(True))
+def list_visible(session: Session, *, principal: Principal, part: access.Part, case_id: uuid.UUID | None,
+                 after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[Plan]:
+    """Plans whose case's `part` the caller may see (the shared decision as SQL), newest first,
+    keyset-paginated on (created_at, id)."""
+    query = _with_case().where(access.sql_condition(principal, CaseCopy, part))
     if case_id:
         query = query.where(Plan.case_id == case_id)
     if after:

@@ -1,6 +1,6 @@
 """API schemas for plans: what a therapist sends (every number bounded, every vocabulary closed),
 and one read model per role — a field a role must not see does not exist in its model
-(product.md, "Who may see what": the insurer follows schedule, restrictions and projections,
+(docs/domain/access.md: the insurer follows schedule, restrictions and projections,
 not goals, phases or the accommodation requests themselves)."""
 
 from __future__ import annotations

@@ -28,11 +28,8 @@ def get_visible_plan(*, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUI
 def list_visible_plans(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID | None, cursor: str | None,
                        limit: int) -> tuple[list[Plan], str | None]:
     """One page of the plans the caller may see, and the cursor of the next page."""
-    tenant = policy.list_filter(principal)
-    if tenant is None:
-        return [], None
-    plans = repository.list_for_tenant(uow.session, tenant=tenant, case_id=case_id, after=decode_cursor(cursor),
-                                       limit=limit + 1)
+    plans = repository.list_visible(uow.session, principal=principal, part=policy.PLAN_PART, case_id=case_id,
+                                    after=decode_cursor(cursor), limit=limit + 1)
     plans, next_cursor = page(plans, limit, key=lambda plan: (plan.created_at, plan.id))
     # The SQL filter states the same rule; asking the shared decision per row also notes each
     # returned case in the audit row.
@@ -74,7 +71,7 @@ def publish_plan(*, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, f
 
 
 def open_first_draft(*, uow: UnitOfWork, case: CaseCopy) -> Plan | None:
-    """The case's draft plan version 1 when it has no plan yet (product.md: a draft exists for every case)."""
+    """The case's draft plan version 1 when it has no plan yet (docs/domain/plans.md: a draft exists for every case)."""
     # Not only on `case.created`: whichever snapshot of the case arrives first opens it, and a
     # re-sent event finds the plan and opens no second one.
     if repository.latest_for_case(uow.session, case.case_id) is not None:
