@@ -29,14 +29,27 @@ from rtw_shared.audit.writer import AuditWriter
 
 
 def row() -> dict:
-    return {"at": datetime.now(UTC), "subject": "bench", "username": "bench", "role": "insurer",
-            "org_id": "northwind", "action": "get_case_status", "method": "GET",
-            "path": f"/v1/cases/{uuid.uuid4()}/status", "resource_type": "case", "resource_id": str(uuid.uuid4()),
-            "outcome": "allowed", "status_code": 200, "case_ids": [str(uuid.uuid4())], "correlation_id": "bench"}
+    return {
+        "at": datetime.now(UTC),
+        "subject": "bench",
+        "username": "bench",
+        "role": "insurer",
+        "org_id": "northwind",
+        "action": "get_case_status",
+        "method": "GET",
+        "path": f"/v1/cases/{uuid.uuid4()}/status",
+        "resource_type": "case",
+        "resource_id": str(uuid.uuid4()),
+        "outcome": "allowed",
+        "status_code": 200,
+        "case_ids": [str(uuid.uuid4())],
+        "correlation_id": "bench",
+    }
 
 
 def measure(append, requests: int, concurrency: int) -> tuple[float, list[float]]:
     """Rows per second and each row's wait in ms, `concurrency` callers appending `requests` rows."""
+
     def one(_: int) -> float:
         started = time.perf_counter()
         append(row())
@@ -59,8 +72,11 @@ def main() -> None:
     name = f"bench_audit_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    engine = create_engine(admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}",
-                           pool_size=args.concurrency, max_overflow=0)
+    engine = create_engine(
+        admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}",
+        pool_size=args.concurrency,
+        max_overflow=0,
+    )
     try:
         metadata.create_all(engine)
         report(engine, args.requests, args.concurrency)
@@ -76,14 +92,18 @@ def report(engine, requests: int, concurrency: int) -> None:
             repository.append_batch(conn, [content])
 
     writer = AuditWriter(engine)
-    results = {"per request (lock + tx each)": measure(per_request, requests, concurrency),
-               "batched (AuditWriter)": measure(lambda c: writer.write(c).result(), requests, concurrency)}
+    results = {
+        "per request (lock + tx each)": measure(per_request, requests, concurrency),
+        "batched (AuditWriter)": measure(lambda c: writer.write(c).result(), requests, concurrency),
+    }
     writer.close()
     print(f"audit append, {requests} rows, {concurrency} concurrent callers")
     for label, (rate, waits) in results.items():
         ordered = sorted(waits)
-        print(f"  {label:<30} {rate:8.0f} rows/s  wait p50 {statistics.median(waits):6.2f} ms  "
-              f"p99 {ordered[int(0.99 * (len(ordered) - 1))]:6.2f} ms  {1000 / rate:5.2f} ms of wall time per row")
+        print(
+            f"  {label:<30} {rate:8.0f} rows/s  wait p50 {statistics.median(waits):6.2f} ms  "
+            f"p99 {ordered[int(0.99 * (len(ordered) - 1))]:6.2f} ms  {1000 / rate:5.2f} ms of wall time per row"
+        )
 
 
 if __name__ == "__main__":

@@ -30,8 +30,10 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def describe(name: str, samples_ms: list[float]) -> str:
-    return (f"{name:<42} n={len(samples_ms):<3} p50={percentile(samples_ms, 50):7.1f} ms  "
-            f"p99={percentile(samples_ms, 99):7.1f} ms  mean={statistics.mean(samples_ms):7.1f} ms")
+    return (
+        f"{name:<42} n={len(samples_ms):<3} p50={percentile(samples_ms, 50):7.1f} ms  "
+        f"p99={percentile(samples_ms, 99):7.1f} ms  mean={statistics.mean(samples_ms):7.1f} ms"
+    )
 
 
 def raw_kafka_round_trips(bootstrap: str, runs: int) -> list[float]:
@@ -39,8 +41,9 @@ def raw_kafka_round_trips(bootstrap: str, runs: int) -> list[float]:
     topic = f"bench.raw.{uuid.uuid4().hex[:8]}"
     ensure_topics(bootstrap, {topic: 1})
     producer = make_producer(bootstrap)
-    consumer = make_consumer(bootstrap, topic, group_id=f"bench-{uuid.uuid4().hex}", auto_offset_reset="latest",
-                             fetch_max_wait_ms=10)
+    consumer = make_consumer(
+        bootstrap, topic, group_id=f"bench-{uuid.uuid4().hex}", auto_offset_reset="latest", fetch_max_wait_ms=10
+    )
     while not consumer.assignment():
         consumer.poll(timeout_ms=100)
     samples = []
@@ -99,8 +102,10 @@ def main() -> None:
     print()
     print(describe("raw kafka-python produce->consume", raw))
     print(describe("decision -> insurer status (outbox->inbox)", pipeline))
-    print(f"difference at p50: {percentile(pipeline, 50) - percentile(raw, 50):.1f} ms; "
-          f"p99 ratio: {percentile(pipeline, 99) / percentile(raw, 99):.2f}x")
+    print(
+        f"difference at p50: {percentile(pipeline, 50) - percentile(raw, 50):.1f} ms; "
+        f"p99 ratio: {percentile(pipeline, 99) / percentile(raw, 99):.2f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -17,13 +17,11 @@ from rtw_shared.testing import create_migrated_database, drop_database
 @pytest.fixture(scope="session")
 def cli_client(rtw_infra) -> KeycloakOpenID:
     """The public `rtw-cli` client (password grant, development realm only)."""
-    return KeycloakOpenID(server_url=rtw_infra.keycloak_url, realm_name=rtw_infra.keycloak_realm,
-                          client_id="rtw-cli")
+    return KeycloakOpenID(server_url=rtw_infra.keycloak_url, realm_name=rtw_infra.keycloak_realm, client_id="rtw-cli")
 
 
 @pytest.fixture(scope="module")
 def system(rtw_infra, tmp_path_factory):
-
 
     prefix = f"e{uuid.uuid4().hex[:8]}."
     ensure_topics(rtw_infra.kafka_bootstrap, {prefix + n: p for n, p in topic_partitions().items()})

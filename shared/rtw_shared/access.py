@@ -25,13 +25,13 @@ from .errors import NotFoundError
 class Part(StrEnum):
     """The parts of a case the product spec's "Who may see what" table distinguishes."""
 
-    CASE = "case"                    # that it exists: reference, status, dates
-    IDENTITY = "identity"            # who the worker is (each role's view narrows it further)
-    CLINICAL = "clinical"            # diagnosis, mechanism, assessments (the insurer: summary numbers)
-    RESTRICTIONS = "restrictions"    # restrictions, job match, the graduated schedule
-    PROGRESS = "progress"            # plan, adherence, GAS, COPM
+    CASE = "case"  # that it exists: reference, status, dates
+    IDENTITY = "identity"  # who the worker is (each role's view narrows it further)
+    CLINICAL = "clinical"  # diagnosis, mechanism, assessments (the insurer: summary numbers)
+    RESTRICTIONS = "restrictions"  # restrictions, job match, the graduated schedule
+    PROGRESS = "progress"  # plan, adherence, GAS, COPM
     ACCOMMODATION = "accommodation"  # accommodation requests (the insurer: status only)
-    COST = "cost"                    # projected and actual cost
+    COST = "cost"  # projected and actual cost
 
 
 # Which of a case's organisations each role is matched against.
@@ -92,8 +92,10 @@ def sql_condition(principal: Principal, columns, part: Part = Part.CASE) -> Colu
     if role is None or part not in PARTS_OF_ROLE[role]:
         return false()
     consent = CONSENT_NEEDED.get((role, part))
-    return and_(getattr(columns, TENANT_OF_ROLE[role]) == principal.org_id,
-                getattr(columns, consent).is_(True) if consent else true())
+    return and_(
+        getattr(columns, TENANT_OF_ROLE[role]) == principal.org_id,
+        getattr(columns, consent).is_(True) if consent else true(),
+    )
 
 
 def visible(principal: Principal, case, part: Part = Part.CASE) -> bool:

@@ -69,8 +69,11 @@ class JwksCache:
                 return bool(self._keys)
             finally:
                 self._fetched_at = time.monotonic()
-            self._keys = {k["kid"]: jwt.PyJWK(k) for k in jwks.get("keys", [])
-                          if k.get("use", "sig") == "sig" and k.get("alg", "RS256") == "RS256"}
+            self._keys = {
+                k["kid"]: jwt.PyJWK(k)
+                for k in jwks.get("keys", [])
+                if k.get("use", "sig") == "sig" and k.get("alg", "RS256") == "RS256"
+            }
             return bool(self._keys)
 
     @property
@@ -82,8 +85,9 @@ class TokenValidator:
     def __init__(self, settings: ServiceSettings):
         self.issuer = settings.keycloak_issuer
         self.audience = settings.token_audience
-        self.jwks = JwksCache(KeycloakOpenID(server_url=settings.keycloak_url,
-                                             realm_name=settings.keycloak_realm, client_id="rtw-api"))
+        self.jwks = JwksCache(
+            KeycloakOpenID(server_url=settings.keycloak_url, realm_name=settings.keycloak_realm, client_id="rtw-api")
+        )
 
     def validate(self, token: str) -> Principal:
         try:
@@ -96,9 +100,15 @@ class TokenValidator:
         if key is None:
             raise UnauthorizedError("token signed by an unknown key", headers=_challenge())
         try:
-            claims = jwt.decode(token, key.key, algorithms=["RS256"], audience=self.audience,
-                                issuer=self.issuer, leeway=LEEWAY_SECONDS,
-                                options={"require": ["exp", "iat", "iss", "aud", "sub"]})
+            claims = jwt.decode(
+                token,
+                key.key,
+                algorithms=["RS256"],
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=LEEWAY_SECONDS,
+                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+            )
         except jwt.PyJWTError as error:
             raise UnauthorizedError(f"invalid token: {error}", headers=_challenge()) from error
         if claims.get("typ") != "Bearer":
@@ -111,8 +121,13 @@ def principal_from_claims(claims: dict) -> Principal:
     if not org_id:
         raise ForbiddenError("your account has no organisation (org_id); ask an administrator")
     roles = frozenset(claims.get("realm_access", {}).get("roles", [])) & ROLES
-    return Principal(subject=claims["sub"], username=claims.get("preferred_username", claims["sub"]),
-                     roles=roles, org_id=org_id, email=claims.get("email"))
+    return Principal(
+        subject=claims["sub"],
+        username=claims.get("preferred_username", claims["sub"]),
+        roles=roles,
+        org_id=org_id,
+        email=claims.get("email"),
+    )
 
 
 def _challenge() -> dict[str, str]:

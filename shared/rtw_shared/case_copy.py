@@ -41,27 +41,39 @@ def snapshot_of(event: CaseEvent) -> CaseSnapshot | None:
     if event.case is not None:
         return event.case
     if isinstance(event, CaseCreatedV1):
-        return CaseSnapshot(version=1, reference=event.reference, status=event.status,
-                            clinic_org_id=event.clinic_org_id, employer_org_id=event.employer_org_id,
-                            insurer_org_id=event.insurer_org_id, therapist_id=event.therapist_id,
-                            therapist_email=event.therapist_email, consents=Consents())
+        return CaseSnapshot(
+            version=1,
+            reference=event.reference,
+            status=event.status,
+            clinic_org_id=event.clinic_org_id,
+            employer_org_id=event.employer_org_id,
+            insurer_org_id=event.insurer_org_id,
+            therapist_id=event.therapist_id,
+            therapist_email=event.therapist_email,
+            consents=Consents(),
+        )
     return None
 
 
 def copy_values(case_id: uuid.UUID, snapshot: CaseSnapshot) -> dict:
     """The mixin's columns for `snapshot`."""
     return {
-        "case_id": case_id, "case_version": snapshot.version, "reference": snapshot.reference,
-        "status": snapshot.status, "clinic_org_id": snapshot.clinic_org_id,
-        "employer_org_id": snapshot.employer_org_id, "insurer_org_id": snapshot.insurer_org_id,
+        "case_id": case_id,
+        "case_version": snapshot.version,
+        "reference": snapshot.reference,
+        "status": snapshot.status,
+        "clinic_org_id": snapshot.clinic_org_id,
+        "employer_org_id": snapshot.employer_org_id,
+        "insurer_org_id": snapshot.insurer_org_id,
         "therapist_id": snapshot.therapist_id,
         "share_restrictions_with_employer": snapshot.consents.share_restrictions_with_employer,
         "share_status_with_insurer": snapshot.consents.share_status_with_insurer,
     }
 
 
-def upsert_case_copy(session: Session, model: type[CaseCopyMixin], case_id: uuid.UUID, snapshot: CaseSnapshot,
-                     **extra) -> bool:
+def upsert_case_copy(
+    session: Session, model: type[CaseCopyMixin], case_id: uuid.UUID, snapshot: CaseSnapshot, **extra
+) -> bool:
     """Insert the copy or overwrite it with a newer snapshot; True when this snapshot was applied.
 
     `extra` sets a service's own columns from the same snapshot (they follow the same rule)."""
@@ -69,7 +81,8 @@ def upsert_case_copy(session: Session, model: type[CaseCopyMixin], case_id: uuid
     insert = pg_insert(model).values(**values)
     changed = {name: insert.excluded[name] for name in values if name != "case_id"}
     statement = insert.on_conflict_do_update(
-        index_elements=[model.case_id], set_={**changed, "updated_at": func.now()},
+        index_elements=[model.case_id],
+        set_={**changed, "updated_at": func.now()},
         where=model.case_version < insert.excluded.case_version,
     ).returning(model.case_id)
     return session.execute(statement).first() is not None

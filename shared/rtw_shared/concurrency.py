@@ -17,8 +17,10 @@ from fastapi import Header, Response
 
 from .errors import PreconditionFailedError, UnprocessableError
 
-IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=200,
-                                       description='The ETag a read returned, e.g. "3"; 412 when stale')]
+IfMatch = Annotated[
+    str | None,
+    Header(alias="If-Match", max_length=200, description='The ETag a read returned, e.g. "3"; 412 when stale'),
+]
 
 
 def etag(version: int) -> str:

@@ -14,8 +14,9 @@ from .uow import UnitOfWork
 def get_uow(request: Request) -> Iterator[UnitOfWork]:
     """A Unit of Work for the request; whatever it did not commit is rolled back."""
     settings: ServiceSettings = request.app.state.settings
-    with UnitOfWork(request.app.state.session_factory, source=settings.service_name,
-                    topic_prefix=settings.topic_prefix) as uow:
+    with UnitOfWork(
+        request.app.state.session_factory, source=settings.service_name, topic_prefix=settings.topic_prefix
+    ) as uow:
         yield uow
 
 

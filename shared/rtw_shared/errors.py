@@ -38,8 +38,11 @@ _PROBLEM_STATUSES = {
 }
 # Documented on every operation: any of them may answer, and clients should expect problem+json.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "description": text,
-             "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    status: {
+        "model": Problem,
+        "description": text,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
     for status, text in _PROBLEM_STATUSES.items()
 }
 
@@ -85,8 +88,9 @@ class UnprocessableError(ProblemError):
     status, title = 422, "Unprocessable content"
 
 
-def problem(status: int, title: str, detail: str, *, instance: str | None = None,
-            headers: dict[str, str] | None = None, **extra) -> JSONResponse:
+def problem(
+    status: int, title: str, detail: str, *, instance: str | None = None, headers: dict[str, str] | None = None, **extra
+) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if instance:
         body["instance"] = instance
@@ -103,29 +107,40 @@ def _field(loc: tuple) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def on_problem(request: Request, error: ProblemError):
-        return problem(error.status, error.title, error.detail, instance=request.url.path,
-                       headers=error.headers, **error.extra)
+        return problem(
+            error.status, error.title, error.detail, instance=request.url.path, headers=error.headers, **error.extra
+        )
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, error: RequestValidationError):
         errors = [{"field": _field(e["loc"]), "message": e["msg"], "type": e["type"]} for e in error.errors()]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
-        return problem(422, "Unprocessable content", detail or "invalid request",
-                       instance=request.url.path, errors=errors)
+        return problem(
+            422, "Unprocessable content", detail or "invalid request", instance=request.url.path, errors=errors
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, error: StarletteHTTPException):
         headers = dict(getattr(error, "headers", None) or {})
         if error.status_code == 405:
             headers["Allow"] = ", ".join(_allowed_methods(request))
-        return problem(error.status_code, _title(error.status_code), str(error.detail),
-                       instance=request.url.path, headers=headers or None)
+        return problem(
+            error.status_code,
+            _title(error.status_code),
+            str(error.detail),
+            instance=request.url.path,
+            headers=headers or None,
+        )
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, error: Exception):
         log.exception("unhandled error", path=request.url.path)
-        return problem(500, "Internal server error", "Something went wrong on our side; it has been logged.",
-                       instance=request.url.path)
+        return problem(
+            500,
+            "Internal server error",
+            "Something went wrong on our side; it has been logged.",
+            instance=request.url.path,
+        )
 
 
 def _allowed_methods(request: Request) -> list[str]:

@@ -31,8 +31,9 @@ CORRELATION_HEADER = b"x-correlation-id"
 SAFE_CORRELATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 PROTECTED_PREFIX = "/v1/"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
-UNAUTHENTICATED = Counter("rtw_unauthenticated_requests_total", "API requests refused before authentication",
-                          ["reason"])
+UNAUTHENTICATED = Counter(
+    "rtw_unauthenticated_requests_total", "API requests refused before authentication", ["reason"]
+)
 SECURITY_HEADERS = [(b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff")]
 
 
@@ -94,8 +95,9 @@ class Gate:
                 self._authenticate(scope, headers)
                 receive = await self._checked_body(scope, headers, receive)
         except ProblemError as error:
-            await problem(error.status, error.title, error.detail, instance=scope["path"], headers=error.headers,
-                          **error.extra)(scope, receive, send)
+            await problem(
+                error.status, error.title, error.detail, instance=scope["path"], headers=error.headers, **error.extra
+            )(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
@@ -169,8 +171,7 @@ def _with_response_headers(send: Send, correlation_id: str) -> Send:
         if message["type"] == "http.response.start":
             present = {name.lower() for name, _ in message.get("headers", [])}
             extra = [(name, value) for name, value in SECURITY_HEADERS if name not in present]
-            message["headers"] = [*message.get("headers", []), *extra,
-                                  (CORRELATION_HEADER, correlation_id.encode())]
+            message["headers"] = [*message.get("headers", []), *extra, (CORRELATION_HEADER, correlation_id.encode())]
         await send(message)
 
     return send_with_headers

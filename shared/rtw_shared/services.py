@@ -20,6 +20,10 @@ class ServiceDef:
         return f"RTW_{self.name.upper()}_"
 
 
-SERVICE_DEFS = (ServiceDef("intake", 8101), ServiceDef("workplan", 8102), ServiceDef("employer", 8103),
-                ServiceDef("notify", 8104))
+SERVICE_DEFS = (
+    ServiceDef("intake", 8101),
+    ServiceDef("workplan", 8102),
+    ServiceDef("employer", 8103),
+    ServiceDef("notify", 8104),
+)
 SERVICE_NAMES = tuple(defn.name for defn in SERVICE_DEFS)

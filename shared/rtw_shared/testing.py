@@ -35,13 +35,23 @@ class Tokens:
         self._cache: dict[str, tuple[float, str]] = {}
 
     def user(self, username: str, password: str = DEMO_PASSWORD) -> str:
-        return self._cached(f"user:{username}", lambda: KeycloakOpenID(
-            server_url=self._url, realm_name=self._realm, client_id="rtw-cli").token(username, password))
+        return self._cached(
+            f"user:{username}",
+            lambda: KeycloakOpenID(server_url=self._url, realm_name=self._realm, client_id="rtw-cli").token(
+                username, password
+            ),
+        )
 
     def client(self, client_id: str, secret: str) -> str:
-        return self._cached(f"client:{client_id}", lambda: KeycloakOpenID(
-            server_url=self._url, realm_name=self._realm, client_id=client_id, client_secret_key=secret,
-        ).token(grant_type="client_credentials"))
+        return self._cached(
+            f"client:{client_id}",
+            lambda: KeycloakOpenID(
+                server_url=self._url,
+                realm_name=self._realm,
+                client_id=client_id,
+                client_secret_key=secret,
+            ).token(grant_type="client_credentials"),
+        )
 
     def headers(self, username: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.user(username)}"}

@@ -37,9 +37,15 @@ AUDIT_POOL_SIZE = 2  # one writer thread; a spare for the pool's ping
 log = structlog.get_logger("rtw.http")
 
 
-def create_service_app(settings: ServiceSettings, *, title: str, routers: list[APIRouter],
-                       version: str = "1.0.0", description: str = "",
-                       on_startup: Callable[[FastAPI], None] | None = None) -> FastAPI:
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    routers: list[APIRouter],
+    version: str = "1.0.0",
+    description: str = "",
+    on_startup: Callable[[FastAPI], None] | None = None,
+) -> FastAPI:
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
 
     @asynccontextmanager
@@ -59,8 +65,7 @@ def create_service_app(settings: ServiceSettings, *, title: str, routers: list[A
         audit_engine.dispose()
         engine.dispose()
 
-    app = FastAPI(title=title, version=version, description=description, lifespan=lifespan,
-                  responses=PROBLEM_RESPONSES)
+    app = FastAPI(title=title, version=version, description=description, lifespan=lifespan, responses=PROBLEM_RESPONSES)
     install_error_handlers(app)
     # Added innermost first: Observe(Gate(Audit(app))).
     app.add_middleware(AuditMiddleware)
@@ -102,8 +107,7 @@ class Observe:
         REQUESTS.labels(scope["method"], route, status).inc()
         LATENCY.labels(scope["method"], route).observe(elapsed)
         if route not in QUIET_ROUTES:
-            log.info("request", method=scope["method"], path=scope["path"], status=status,
-                     ms=round(elapsed * 1000, 1))
+            log.info("request", method=scope["method"], path=scope["path"], status=status, ms=round(elapsed * 1000, 1))
 
 
 def _operations_router() -> APIRouter:
@@ -117,8 +121,9 @@ def _operations_router() -> APIRouter:
     def readyz(request: Request) -> JSONResponse:
         checks = {"database": _database_ok(request), "signing_keys": _keys_ok(request)}
         ready = all(checks.values())
-        return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
-                            status_code=200 if ready else 503)
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503
+        )
 
     @router.get("/metrics", include_in_schema=False)
     def metrics() -> Response:

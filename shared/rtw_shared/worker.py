@@ -52,20 +52,26 @@ def build_loops(spec: WorkerSpec, engine: Engine, parts: set[str]) -> list[Loop]
     loops: list[Loop] = []
     if "relay" in parts:
         producer = make_producer(s.kafka_bootstrap, client_id=f"{s.service_name}-relay")
-        loops.append(OutboxRelay(engine, producer, max_attempts=s.relay_max_attempts,
-                                 poll_seconds=s.relay_poll_seconds))
+        loops.append(
+            OutboxRelay(engine, producer, max_attempts=s.relay_max_attempts, poll_seconds=s.relay_poll_seconds)
+        )
     if "consumer" in parts and spec.topics:
         session_factory = make_session_factory(engine)
-        loops.append(EventConsumer(
-            name=spec.consumer_name,
-            consumer=make_consumer(s.kafka_bootstrap, *[s.topic_prefix + t for t in spec.topics],
-                                   group_id=s.topic_prefix + spec.consumer_name,
-                                   client_id=f"{s.service_name}-consumer"),
-            dead_letter_producer=make_producer(s.kafka_bootstrap, client_id=f"{s.service_name}-dlq"),
-            uow_factory=lambda: UnitOfWork(session_factory, source=s.service_name, topic_prefix=s.topic_prefix),
-            handlers=spec.handlers,
-            max_attempts=s.consumer_max_attempts,
-        ))
+        loops.append(
+            EventConsumer(
+                name=spec.consumer_name,
+                consumer=make_consumer(
+                    s.kafka_bootstrap,
+                    *[s.topic_prefix + t for t in spec.topics],
+                    group_id=s.topic_prefix + spec.consumer_name,
+                    client_id=f"{s.service_name}-consumer",
+                ),
+                dead_letter_producer=make_producer(s.kafka_bootstrap, client_id=f"{s.service_name}-dlq"),
+                uow_factory=lambda: UnitOfWork(session_factory, source=s.service_name, topic_prefix=s.topic_prefix),
+                handlers=spec.handlers,
+                max_attempts=s.consumer_max_attempts,
+            )
+        )
     if "loops" in parts:
         loops += [make(engine, s) for make in spec.extra_loops]
     return loops
@@ -73,8 +79,9 @@ def build_loops(spec: WorkerSpec, engine: Engine, parts: set[str]) -> list[Loop]
 
 def run_worker(spec: WorkerSpec, argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=f"{spec.settings.service_name} worker")
-    parser.add_argument("--only", default="relay,consumer,loops",
-                        help="comma-separated parts to run: relay, consumer, loops")
+    parser.add_argument(
+        "--only", default="relay,consumer,loops", help="comma-separated parts to run: relay, consumer, loops"
+    )
     parts = set(parser.parse_args(argv).only.split(","))
     configure_logging(spec.settings.service_name, level=spec.settings.log_level, json=spec.settings.log_json)
     engine = make_engine(spec.settings.database_url, pool_size=4)

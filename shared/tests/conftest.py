@@ -11,8 +11,13 @@ from rtw_shared.messaging.tables import metadata as messaging_metadata
 from rtw_shared.uow import UnitOfWork
 
 effects_metadata = MetaData()
-effects = Table("effects", effects_metadata, Column("id", Integer, primary_key=True),
-                Column("event_id", UUID(as_uuid=True), nullable=False), Column("note", String(100)))
+effects = Table(
+    "effects",
+    effects_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", UUID(as_uuid=True), nullable=False),
+    Column("note", String(100)),
+)
 
 
 @pytest.fixture
@@ -43,8 +48,6 @@ def prefix(rtw_infra) -> str:
     yield name
     admin.delete_topics(created)
     admin.close()
-
-
 
 
 @pytest.fixture

@@ -16,17 +16,25 @@ CLINIC, EMPLOYER, INSURER = "clinic-north", "acme", "northwind"
 
 
 def case(*, employer_consent: bool = True, insurer_consent: bool = True) -> CaseParties:
-    return CaseParties(case_id=uuid.uuid4(), clinic_org_id=CLINIC, employer_org_id=EMPLOYER,
-                       insurer_org_id=INSURER, share_restrictions_with_employer=employer_consent,
-                       share_status_with_insurer=insurer_consent)
+    return CaseParties(
+        case_id=uuid.uuid4(),
+        clinic_org_id=CLINIC,
+        employer_org_id=EMPLOYER,
+        insurer_org_id=INSURER,
+        share_restrictions_with_employer=employer_consent,
+        share_status_with_insurer=insurer_consent,
+    )
 
 
 def caller(role: str, org: str) -> Principal:
     return Principal(subject=f"{role}-sub", username=role, roles=frozenset({role}), org_id=org)
 
 
-THERAPIST, EMPLOYER_USER, INSURER_USER = caller("therapist", CLINIC), caller("employer", EMPLOYER), \
-    caller("insurer", INSURER)
+THERAPIST, EMPLOYER_USER, INSURER_USER = (
+    caller("therapist", CLINIC),
+    caller("employer", EMPLOYER),
+    caller("insurer", INSURER),
+)
 EMPLOYER_PARTS = {Part.CASE, Part.IDENTITY, Part.RESTRICTIONS, Part.ACCOMMODATION}
 
 
@@ -50,9 +58,16 @@ def test_the_insurer_sees_the_case_only_while_the_worker_consents(part):
     assert may_see(INSURER_USER, case(employer_consent=False), part)
 
 
-@pytest.mark.parametrize("who", [caller("therapist", "clinic-south"), caller("employer", "globex"),
-                                 caller("insurer", "contoso"), caller("admin", "platform"),
-                                 Principal("x", "x", frozenset(), CLINIC)])
+@pytest.mark.parametrize(
+    "who",
+    [
+        caller("therapist", "clinic-south"),
+        caller("employer", "globex"),
+        caller("insurer", "contoso"),
+        caller("admin", "platform"),
+        Principal("x", "x", frozenset(), CLINIC),
+    ],
+)
 @pytest.mark.parametrize("part", list(Part))
 def test_other_organisations_admins_and_roleless_callers_see_nothing(who, part):
     assert not may_see(who, case(), part)

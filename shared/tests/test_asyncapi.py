@@ -12,7 +12,8 @@ DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "asyncapi.yaml"
 
 def test_checked_in_document_is_current():
     assert DOCUMENT.read_text() == render(), (
-        "docs/asyncapi.yaml is stale: run `.venv/bin/python -m rtw_shared.events.asyncapi > docs/asyncapi.yaml`")
+        "docs/asyncapi.yaml is stale: run `.venv/bin/python -m rtw_shared.events.asyncapi > docs/asyncapi.yaml`"
+    )
 
 
 def test_every_event_type_has_a_message_on_its_topic():
@@ -21,8 +22,10 @@ def test_every_event_type_has_a_message_on_its_topic():
     assert named == set(registry)
     for event_type, model in registry.items():
         channel = document["channels"][model.TOPIC.name]
-        assert any(event_type == document["components"]["messages"][ref.split("/")[-1]]["name"]
-                   for ref in (m["$ref"] for m in channel["messages"].values()))
+        assert any(
+            event_type == document["components"]["messages"][ref.split("/")[-1]]["name"]
+            for ref in (m["$ref"] for m in channel["messages"].values())
+        )
 
 
 def test_payload_schemas_name_their_required_fields():

@@ -10,10 +10,22 @@ from rtw_shared.audit import chain
 def make_rows(count: int) -> list[dict]:
     rows, prev = [], chain.GENESIS_HASH
     for number in range(1, count + 1):
-        row = {"id": number, "at": datetime(2026, 11, 27, 9, 0, number, 123456, tzinfo=UTC),
-               "subject": f"user-{number}", "username": "tara", "role": "therapist", "org_id": "clinic-north",
-               "action": "get_case", "method": "GET", "path": f"/v1/cases/{number}", "resource_type": "case",
-               "resource_id": str(number), "outcome": "allowed", "status_code": 200, "prev_hash": prev}
+        row = {
+            "id": number,
+            "at": datetime(2026, 11, 27, 9, 0, number, 123456, tzinfo=UTC),
+            "subject": f"user-{number}",
+            "username": "tara",
+            "role": "therapist",
+            "org_id": "clinic-north",
+            "action": "get_case",
+            "method": "GET",
+            "path": f"/v1/cases/{number}",
+            "resource_type": "case",
+            "resource_id": str(number),
+            "outcome": "allowed",
+            "status_code": 200,
+            "prev_hash": prev,
+        }
         row["hash"] = chain.link_hash(prev, row)
         rows.append(row)
         prev = row["hash"]

@@ -34,21 +34,33 @@ def session(scratch_database):
 
 
 def snapshot(version: int, *, status: str = "referred", insurer: bool = True) -> CaseSnapshot:
-    return CaseSnapshot(version=version, reference="RTW-2026-000001", status=status, clinic_org_id="clinic-north",
-                        employer_org_id="acme", insurer_org_id="northwind", therapist_id="t-1",
-                        therapist_email=f"v{version}@clinic.example",
-                        consents=Consents(share_status_with_insurer=insurer))
+    return CaseSnapshot(
+        version=version,
+        reference="RTW-2026-000001",
+        status=status,
+        clinic_org_id="clinic-north",
+        employer_org_id="acme",
+        insurer_org_id="northwind",
+        therapist_id="t-1",
+        therapist_email=f"v{version}@clinic.example",
+        consents=Consents(share_status_with_insurer=insurer),
+    )
 
 
 def test_a_newer_snapshot_replaces_an_older_one_and_an_older_one_changes_nothing(session):
     case_id = uuid.uuid4()
-    assert upsert_case_copy(session, Copy, case_id, snapshot(2, status="assessing", insurer=False),
-                            therapist_email="v2@clinic.example")
+    assert upsert_case_copy(
+        session, Copy, case_id, snapshot(2, status="assessing", insurer=False), therapist_email="v2@clinic.example"
+    )
     assert not upsert_case_copy(session, Copy, case_id, snapshot(1), therapist_email="v1@clinic.example")
     assert not upsert_case_copy(session, Copy, case_id, snapshot(2), therapist_email="again@clinic.example")
     copy = session.scalars(select(Copy)).one()
-    assert (copy.case_version, copy.status, copy.share_status_with_insurer, copy.therapist_email) == \
-        (2, "assessing", False, "v2@clinic.example")
+    assert (copy.case_version, copy.status, copy.share_status_with_insurer, copy.therapist_email) == (
+        2,
+        "assessing",
+        False,
+        "v2@clinic.example",
+    )
     assert upsert_case_copy(session, Copy, case_id, snapshot(3, status="plan_active"))
     session.expire_all()
     assert (copy.case_version, copy.status, copy.share_status_with_insurer) == (3, "plan_active", True)
@@ -56,11 +68,22 @@ def test_a_newer_snapshot_replaces_an_older_one_and_an_older_one_changes_nothing
 
 def test_events_apply_their_own_snapshot_and_an_old_created_event_describes_version_one(session):
     case_id = uuid.uuid4()
-    legacy = CaseCreatedV1(case_id=case_id, reference="RTW-2026-000009", status="referred",
-                           clinic_org_id="clinic-north", employer_org_id="acme", insurer_org_id="northwind",
-                           therapist_id="t-1")
-    withdrawn = CaseConsentChangedV1(case_id=case_id, consent="share_status_with_insurer", granted=False,
-                                     changed_by="tara", case=snapshot(2, insurer=False))
+    legacy = CaseCreatedV1(
+        case_id=case_id,
+        reference="RTW-2026-000009",
+        status="referred",
+        clinic_org_id="clinic-north",
+        employer_org_id="acme",
+        insurer_org_id="northwind",
+        therapist_id="t-1",
+    )
+    withdrawn = CaseConsentChangedV1(
+        case_id=case_id,
+        consent="share_status_with_insurer",
+        granted=False,
+        changed_by="tara",
+        case=snapshot(2, insurer=False),
+    )
     assert apply_case_event(session, Copy, withdrawn)
     assert not apply_case_event(session, Copy, legacy)  # version 1 arrives late: ignored
     copy = session.scalars(select(Copy)).one()
@@ -74,11 +97,23 @@ def test_the_sql_condition_selects_exactly_the_copies_may_see_allows(session, pa
         for employer_consent in (True, False):
             for insurer_consent in (True, False):
                 case_id = uuid.uuid4()
-                upsert_case_copy(session, Copy, case_id, CaseSnapshot(
-                    version=1, reference="RTW-2026-000002", status="referred", clinic_org_id=clinic,
-                    employer_org_id=employer, insurer_org_id=insurer, therapist_id="t",
-                    consents=Consents(share_restrictions_with_employer=employer_consent,
-                                      share_status_with_insurer=insurer_consent)))
+                upsert_case_copy(
+                    session,
+                    Copy,
+                    case_id,
+                    CaseSnapshot(
+                        version=1,
+                        reference="RTW-2026-000002",
+                        status="referred",
+                        clinic_org_id=clinic,
+                        employer_org_id=employer,
+                        insurer_org_id=insurer,
+                        therapist_id="t",
+                        consents=Consents(
+                            share_restrictions_with_employer=employer_consent, share_status_with_insurer=insurer_consent
+                        ),
+                    ),
+                )
                 copies.append(case_id)
     for user, (role, org) in DEMO_USERS.items():
         principal = Principal(subject=user, username=user, roles=frozenset({role}), org_id=org)

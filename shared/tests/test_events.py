@@ -19,9 +19,16 @@ from rtw_shared.messaging import topics
 
 
 def case_created(**overrides) -> CaseCreatedV1:
-    fields = dict(case_id=uuid.uuid4(), reference="RTW-2026-000001", status="referred",
-                  clinic_org_id="clinic-north", employer_org_id="acme", insurer_org_id="northwind",
-                  therapist_id="sub-1", therapist_email="tara@clinic-north.example")
+    fields = dict(
+        case_id=uuid.uuid4(),
+        reference="RTW-2026-000001",
+        status="referred",
+        clinic_org_id="clinic-north",
+        employer_org_id="acme",
+        insurer_org_id="northwind",
+        therapist_id="sub-1",
+        therapist_email="tara@clinic-north.example",
+    )
     return CaseCreatedV1(**{**fields, **overrides})
 
 
@@ -49,13 +56,16 @@ def test_a_reader_ignores_fields_added_by_a_newer_producer():
     assert decode_record(headers, newer).data == envelope.data
 
 
-@pytest.mark.parametrize("mutate", [
-    lambda h, v: ([(k, x) for k, x in h if k != "ce_specversion"], v),
-    lambda h, v: ([(k, b"rtw.unknown.v9" if k == "ce_type" else x) for k, x in h], v),
-    lambda h, v: (h, b"{not json"),
-    lambda h, v: (h, b'{"case_id": "not-a-uuid"}'),
-    lambda h, v: ([(k, b"yesterday" if k == "ce_time" else x) for k, x in h], v),
-])
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda h, v: ([(k, x) for k, x in h if k != "ce_specversion"], v),
+        lambda h, v: ([(k, b"rtw.unknown.v9" if k == "ce_type" else x) for k, x in h], v),
+        lambda h, v: (h, b"{not json"),
+        lambda h, v: (h, b'{"case_id": "not-a-uuid"}'),
+        lambda h, v: ([(k, b"yesterday" if k == "ce_time" else x) for k, x in h], v),
+    ],
+)
 def test_undecodable_records_are_poison(mutate):
     _key, value, headers = encode_record(Envelope(source="intake", data=case_created()))
     bad_headers, bad_value = mutate(headers, value)
@@ -65,8 +75,7 @@ def test_undecodable_records_are_poison(mutate):
 
 def test_a_type_cannot_be_defined_twice():
     with pytest.raises(TypeError, match="defined twice"):
-        type("Again", (EventPayload,), {"TYPE": "rtw.case.created.v1", "TOPIC": topics.CASE,
-                                        "__annotations__": {}})
+        type("Again", (EventPayload,), {"TYPE": "rtw.case.created.v1", "TOPIC": topics.CASE, "__annotations__": {}})
 
 
 def test_envelope_time_is_timezone_aware():

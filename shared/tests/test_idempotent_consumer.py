@@ -37,11 +37,14 @@ def effect_notes(engine, effects_table):
 def make_event_consumer(rtw_infra, prefix, uow_factory, handler, max_attempts=3, group_id=None):
     return EventConsumer(
         name="test-consumer",
-        consumer=make_consumer(rtw_infra.kafka_bootstrap, prefix + "intake.case.v1",
-                               group_id=group_id or f"test-{uuid.uuid4().hex}"),
+        consumer=make_consumer(
+            rtw_infra.kafka_bootstrap, prefix + "intake.case.v1", group_id=group_id or f"test-{uuid.uuid4().hex}"
+        ),
         dead_letter_producer=make_producer(rtw_infra.kafka_bootstrap),
-        uow_factory=uow_factory, handlers={CaseStatusChangedV1.TYPE: handler},
-        max_attempts=max_attempts, retry_backoff=0.05,
+        uow_factory=uow_factory,
+        handlers={CaseStatusChangedV1.TYPE: handler},
+        max_attempts=max_attempts,
+        retry_backoff=0.05,
     )
 
 
@@ -54,8 +57,9 @@ def send(rtw_infra, topic, *records) -> None:
 
 
 def event(case_id, to_status, reason=None):
-    return Envelope(source="test", data=CaseStatusChangedV1(case_id=case_id, from_status="x",
-                                                            to_status=to_status, reason=reason))
+    return Envelope(
+        source="test", data=CaseStatusChangedV1(case_id=case_id, from_status="x", to_status=to_status, reason=reason)
+    )
 
 
 def duplicates_skipped() -> float:
@@ -71,8 +75,9 @@ def inbox_count(engine) -> int:
         return conn.execute(select(func.count()).select_from(inbox)).scalar()
 
 
-def test_the_same_event_delivered_twice_is_applied_once(rtw_infra, engine, uow_factory, prefix, record_effect,
-                                                       effect_notes):
+def test_the_same_event_delivered_twice_is_applied_once(
+    rtw_infra, engine, uow_factory, prefix, record_effect, effect_notes
+):
     twice = encode_record(event(uuid.uuid4(), "once"))
     after = encode_record(event(uuid.uuid4(), "after"))
     send(rtw_infra, prefix + "intake.case.v1", twice, twice, after)
@@ -88,7 +93,8 @@ def test_the_same_event_delivered_twice_is_applied_once(rtw_infra, engine, uow_f
 
 
 def test_a_poison_event_is_dead_lettered_with_its_error_and_the_partition_keeps_flowing(
-        rtw_infra, engine, uow_factory, prefix, record_effect, effect_notes):
+    rtw_infra, engine, uow_factory, prefix, record_effect, effect_notes
+):
     case_id = uuid.uuid4()  # one key: all three land on one partition, in order
     calls = []
 
@@ -96,8 +102,13 @@ def test_a_poison_event_is_dead_lettered_with_its_error_and_the_partition_keeps_
         calls.append(envelope.data.to_status)
         record_effect(uow, envelope)
 
-    send(rtw_infra, prefix + "intake.case.v1", encode_record(event(case_id, "before")),
-         encode_record(event(case_id, "bad", reason="poison")), encode_record(event(case_id, "after")))
+    send(
+        rtw_infra,
+        prefix + "intake.case.v1",
+        encode_record(event(case_id, "before")),
+        encode_record(event(case_id, "bad", reason="poison")),
+        encode_record(event(case_id, "after")),
+    )
     consumer = make_event_consumer(rtw_infra, prefix, uow_factory, handler=counting, max_attempts=3)
     with Running(consumer):
         assert wait_for(lambda: "after" in effect_notes())
@@ -111,8 +122,9 @@ def test_a_poison_event_is_dead_lettered_with_its_error_and_the_partition_keeps_
     assert headers["ce_type"] == b"rtw.case.status_changed.v1"  # the original, untouched
 
 
-def test_an_undecodable_record_goes_straight_to_the_dead_letter_topic(rtw_infra, uow_factory, prefix, record_effect,
-                                                                     effect_notes):
+def test_an_undecodable_record_goes_straight_to_the_dead_letter_topic(
+    rtw_infra, uow_factory, prefix, record_effect, effect_notes
+):
     good = encode_record(event(uuid.uuid4(), "good"))
     send(rtw_infra, prefix + "intake.case.v1", (b"k", b"garbage", [("ce_specversion", b"0.3")]), good)
     consumer = make_event_consumer(rtw_infra, prefix, uow_factory, record_effect)
@@ -124,19 +136,20 @@ def test_an_undecodable_record_goes_straight_to_the_dead_letter_topic(rtw_infra,
 
 
 def read_dead_letters(rtw_infra, prefix) -> list:
-    reader = make_consumer(rtw_infra.kafka_bootstrap, prefix + "intake.case.v1.dlq",
-                           group_id=f"dlq-{uuid.uuid4().hex}")
+    reader = make_consumer(rtw_infra.kafka_bootstrap, prefix + "intake.case.v1.dlq", group_id=f"dlq-{uuid.uuid4().hex}")
     records: list = []
     try:
-        wait_for(lambda: records.extend(r for b in reader.poll(timeout_ms=500).values() for r in b) or records,
-                 timeout=15)
+        wait_for(
+            lambda: records.extend(r for b in reader.poll(timeout_ms=500).values() for r in b) or records, timeout=15
+        )
     finally:
         reader.close()
     return records
 
 
 def test_a_dead_letter_replayed_after_the_fix_is_applied_exactly_once(
-        rtw_infra, engine, uow_factory, prefix, record_effect, effect_notes):
+    rtw_infra, engine, uow_factory, prefix, record_effect, effect_notes
+):
     from rtw_shared.messaging.replay import replay
 
     healthy = {"ok": False}
@@ -164,7 +177,8 @@ def test_a_dead_letter_replayed_after_the_fix_is_applied_exactly_once(
 
 
 def test_an_event_that_overtakes_its_case_is_parked_and_applied_once_the_case_arrives(
-        rtw_infra, engine, uow_factory, prefix, effects_table, effect_notes):
+    rtw_infra, engine, uow_factory, prefix, effects_table, effect_notes
+):
     from rtw_shared.events import AccommodationDecidedV1, CaseCreatedV1
     from rtw_shared.messaging.consumer import DEAD_LETTERED, PARKED
     from rtw_shared.messaging.parking import CaseNotKnownYet
@@ -181,21 +195,46 @@ def test_an_event_that_overtakes_its_case_is_parked_and_applied_once_the_case_ar
         uow.session.execute(insert(effects_table).values(event_id=envelope.id, note="decided"))
 
     case_id = uuid.uuid4()
-    decided = Envelope(source="employer", data=AccommodationDecidedV1(
-        case_id=case_id, accommodation_id=uuid.uuid4(), employer_org_id="acme", decision="confirmed",
-        decided_by="erin", decided_at="2026-11-27T10:00:00Z", attestation_sha256="a" * 64))
-    created = Envelope(source="intake", data=CaseCreatedV1(
-        case_id=case_id, reference="RTW-2026-000001", status="referred", clinic_org_id="clinic-north",
-        employer_org_id="acme", insurer_org_id="northwind", therapist_id="t-1"))
+    decided = Envelope(
+        source="employer",
+        data=AccommodationDecidedV1(
+            case_id=case_id,
+            accommodation_id=uuid.uuid4(),
+            employer_org_id="acme",
+            decision="confirmed",
+            decided_by="erin",
+            decided_at="2026-11-27T10:00:00Z",
+            attestation_sha256="a" * 64,
+        ),
+    )
+    created = Envelope(
+        source="intake",
+        data=CaseCreatedV1(
+            case_id=case_id,
+            reference="RTW-2026-000001",
+            status="referred",
+            clinic_org_id="clinic-north",
+            employer_org_id="acme",
+            insurer_org_id="northwind",
+            therapist_id="t-1",
+        ),
+    )
     # Both on one partition, the decision first and delivered twice: the worst order there is.
     send(rtw_infra, prefix + "intake.case.v1", *(encode_record(e) for e in (decided, decided, created)))
-    parked_before, dead_before = PARKED.labels("test-consumer")._value.get(), \
-        DEAD_LETTERED.labels("test-consumer")._value.get()
+    parked_before, dead_before = (
+        PARKED.labels("test-consumer")._value.get(),
+        DEAD_LETTERED.labels("test-consumer")._value.get(),
+    )
     consumer = EventConsumer(
-        name="test-consumer", consumer=make_consumer(rtw_infra.kafka_bootstrap, prefix + "intake.case.v1",
-                                                     group_id=f"test-{uuid.uuid4().hex}"),
-        dead_letter_producer=make_producer(rtw_infra.kafka_bootstrap), uow_factory=uow_factory,
-        handlers={CaseCreatedV1.TYPE: on_created, AccommodationDecidedV1.TYPE: on_decided}, retry_backoff=0.05)
+        name="test-consumer",
+        consumer=make_consumer(
+            rtw_infra.kafka_bootstrap, prefix + "intake.case.v1", group_id=f"test-{uuid.uuid4().hex}"
+        ),
+        dead_letter_producer=make_producer(rtw_infra.kafka_bootstrap),
+        uow_factory=uow_factory,
+        handlers={CaseCreatedV1.TYPE: on_created, AccommodationDecidedV1.TYPE: on_decided},
+        retry_backoff=0.05,
+    )
     with Running(consumer):
         assert wait_for(lambda: effect_notes() == ["case", "decided"])
     assert PARKED.labels("test-consumer")._value.get() == parked_before + 1
@@ -208,7 +247,8 @@ def test_an_event_that_overtakes_its_case_is_parked_and_applied_once_the_case_ar
 
 
 def test_a_parked_event_whose_handler_fails_stays_parked_and_does_not_hold_back_its_case(
-        rtw_infra, engine, uow_factory, prefix, effects_table, effect_notes):
+    rtw_infra, engine, uow_factory, prefix, effects_table, effect_notes
+):
     from rtw_shared.events import CaseCreatedV1
     from rtw_shared.messaging.parking import CaseNotKnownYet
     from rtw_shared.messaging.tables import parked_events
@@ -226,15 +266,29 @@ def test_a_parked_event_whose_handler_fails_stays_parked_and_does_not_hold_back_
         raise RuntimeError("a bug in the parked event's handler")
 
     case_id = uuid.uuid4()
-    created = Envelope(source="intake", data=CaseCreatedV1(
-        case_id=case_id, reference="RTW-2026-000003", status="referred", clinic_org_id="clinic-north",
-        employer_org_id="acme", insurer_org_id="northwind", therapist_id="t-1"))
+    created = Envelope(
+        source="intake",
+        data=CaseCreatedV1(
+            case_id=case_id,
+            reference="RTW-2026-000003",
+            status="referred",
+            clinic_org_id="clinic-north",
+            employer_org_id="acme",
+            insurer_org_id="northwind",
+            therapist_id="t-1",
+        ),
+    )
     send(rtw_infra, prefix + "intake.case.v1", encode_record(event(case_id, "early")), encode_record(created))
     consumer = EventConsumer(
-        name="test-consumer", consumer=make_consumer(rtw_infra.kafka_bootstrap, prefix + "intake.case.v1",
-                                                     group_id=f"test-{uuid.uuid4().hex}"),
-        dead_letter_producer=make_producer(rtw_infra.kafka_bootstrap), uow_factory=uow_factory,
-        handlers={CaseCreatedV1.TYPE: on_created, CaseStatusChangedV1.TYPE: on_status}, retry_backoff=0.05)
+        name="test-consumer",
+        consumer=make_consumer(
+            rtw_infra.kafka_bootstrap, prefix + "intake.case.v1", group_id=f"test-{uuid.uuid4().hex}"
+        ),
+        dead_letter_producer=make_producer(rtw_infra.kafka_bootstrap),
+        uow_factory=uow_factory,
+        handlers={CaseCreatedV1.TYPE: on_created, CaseStatusChangedV1.TYPE: on_status},
+        retry_backoff=0.05,
+    )
 
     def parked_errors() -> list:
         with engine.connect() as conn:

@@ -30,8 +30,12 @@ def consume_all(bootstrap: str, topic: str, expected: int) -> list:
     consumer = make_consumer(bootstrap, topic, group_id=f"check-{uuid.uuid4().hex}")
     records = []
     try:
-        wait_for(lambda: records.extend(r for b in consumer.poll(timeout_ms=500).values() for r in b)
-                 or len(records) >= expected, timeout=60)
+        wait_for(
+            lambda: (
+                records.extend(r for b in consumer.poll(timeout_ms=500).values() for r in b) or len(records) >= expected
+            ),
+            timeout=60,
+        )
         records += [r for b in consumer.poll(timeout_ms=1000).values() for r in b]  # anything extra?
     finally:
         consumer.close()
@@ -42,8 +46,9 @@ def test_two_relays_at_once_publish_each_row_once_and_keep_each_case_in_order(rt
     case_ids = [uuid.uuid4() for _ in range(8)]
     emit_events(uow_factory, case_ids, per_case=25)
     assert scalar(engine, "SELECT count(*) FROM outbox WHERE published_at IS NULL") == 200
-    relays = [OutboxRelay(engine, make_producer(rtw_infra.kafka_bootstrap), batch_size=20, poll_seconds=0.2)
-              for _ in range(2)]
+    relays = [
+        OutboxRelay(engine, make_producer(rtw_infra.kafka_bootstrap), batch_size=20, poll_seconds=0.2) for _ in range(2)
+    ]
     with Running(relays[0]), Running(relays[1]):
         assert wait_for(lambda: scalar(engine, "SELECT count(*) FROM outbox WHERE published_at IS NULL") == 0)
     records = consume_all(rtw_infra.kafka_bootstrap, prefix + "intake.case.v1", expected=200)
@@ -61,8 +66,9 @@ def test_the_relay_is_woken_by_notify_not_the_poll(rtw_infra, engine, uow_factor
     with Running(relay):
         wait_for(lambda: False, timeout=0.5)  # let it reach its LISTEN wait
         emit_events(uow_factory, [uuid.uuid4()], per_case=1)
-        assert wait_for(lambda: scalar(engine, "SELECT count(*) FROM outbox WHERE published_at IS NOT NULL") == 1,
-                        timeout=5)
+        assert wait_for(
+            lambda: scalar(engine, "SELECT count(*) FROM outbox WHERE published_at IS NOT NULL") == 1, timeout=5
+        )
 
 
 def test_a_row_that_keeps_failing_is_marked_dead(rtw_infra, engine, uow_factory):

@@ -55,9 +55,14 @@ def database(scratch_database):
 
 @pytest.fixture
 def client(database, rtw_infra):
-    settings = ServiceSettings(service_name="gate-test", database_url=database.url.render_as_string(False),
-                               keycloak_url=rtw_infra.keycloak_url, keycloak_issuer=rtw_infra.keycloak_issuer,
-                               max_body_bytes=LIMIT, log_json=False)
+    settings = ServiceSettings(
+        service_name="gate-test",
+        database_url=database.url.render_as_string(False),
+        keycloak_url=rtw_infra.keycloak_url,
+        keycloak_issuer=rtw_infra.keycloak_issuer,
+        max_body_bytes=LIMIT,
+        log_json=False,
+    )
     with TestClient(create_service_app(settings, title="gate test", routers=[routes()])) as test_client:
         yield test_client
 
@@ -79,24 +84,32 @@ def test_without_a_token_nothing_is_read_nothing_is_audited_and_the_refusal_is_c
 
 def test_a_body_over_the_cap_is_413_before_it_is_read_and_when_streamed(client, tokens):
     big = b'{"text": "' + b"x" * LIMIT + b'"}'
-    declared = client.post("/v1/notes", content=big, headers={**tokens.headers("tara"),
-                                                              "content-type": "application/json"})
+    declared = client.post(
+        "/v1/notes", content=big, headers={**tokens.headers("tara"), "content-type": "application/json"}
+    )
     assert declared.status_code == 413 and str(LIMIT) in declared.json()["detail"]
-    streamed = client.post("/v1/notes", content=iter([big[:1000], big[1000:]]),
-                           headers={**tokens.headers("tara"), "content-type": "application/json"})
+    streamed = client.post(
+        "/v1/notes",
+        content=iter([big[:1000], big[1000:]]),
+        headers={**tokens.headers("tara"), "content-type": "application/json"},
+    )
     assert streamed.status_code == 413
 
 
 def test_duplicate_json_keys_are_refused_not_resolved(client, tokens):
-    answer = client.post("/v1/notes", content=b'{"text": "a", "text": "b"}',
-                         headers={**tokens.headers("tara"), "content-type": "application/json"})
+    answer = client.post(
+        "/v1/notes",
+        content=b'{"text": "a", "text": "b"}',
+        headers={**tokens.headers("tara"), "content-type": "application/json"},
+    )
     assert answer.status_code == 422 and "duplicate key(s) in a JSON object: text" in answer.json()["detail"]
     fine = client.post("/v1/notes", json={"text": "a"}, headers=tokens.headers("tara"))
     assert fine.status_code == 200 and fine.json() == {"text": "a", "by": "tara"}
 
 
-@pytest.mark.parametrize(("offered", "kept"), [("abc-123.x:y_z", True), ("x" * 65, False),
-                                                ("<script>", False), ("a b", False)])
+@pytest.mark.parametrize(
+    ("offered", "kept"), [("abc-123.x:y_z", True), ("x" * 65, False), ("<script>", False), ("a b", False)]
+)
 def test_only_a_short_plain_correlation_id_is_kept(client, tokens, offered, kept):
     answer = client.get(f"/v1/things/{uuid.uuid4()}", headers={**tokens.headers("ivy"), "X-Correlation-ID": offered})
     echoed = answer.headers["x-correlation-id"]
@@ -104,8 +117,11 @@ def test_only_a_short_plain_correlation_id_is_kept(client, tokens, offered, kept
 
 
 def test_every_answer_says_no_store_and_nosniff(client, tokens):
-    for answer in (client.get(f"/v1/things/{uuid.uuid4()}", headers=tokens.headers("ivy")),
-                   client.get("/v1/things/x"), client.get("/healthz")):
+    for answer in (
+        client.get(f"/v1/things/{uuid.uuid4()}", headers=tokens.headers("ivy")),
+        client.get("/v1/things/x"),
+        client.get("/healthz"),
+    ):
         assert answer.headers["cache-control"] == "no-store"
         assert answer.headers["x-content-type-options"] == "nosniff"
 
@@ -115,9 +131,13 @@ def test_every_authenticated_request_leaves_one_chained_row_with_its_cases(clien
     assert client.get(f"/v1/things/{thing}", headers=tokens.headers("ivy")).status_code == 200
     assert client.get("/v1/things/not-a-uuid", headers=tokens.headers("erin")).status_code == 422
     rows = audit_rows(database)
-    assert [(r["username"], r["role"], r["org_id"], r["action"], r["outcome"], r["status_code"], r["case_ids"])
-            for r in rows] == [("ivy", "insurer", "northwind", "get_thing", "allowed", 200, [str(thing)]),
-                               ("erin", "employer", "acme", "get_thing", "rejected", 422, None)]
+    assert [
+        (r["username"], r["role"], r["org_id"], r["action"], r["outcome"], r["status_code"], r["case_ids"])
+        for r in rows
+    ] == [
+        ("ivy", "insurer", "northwind", "get_thing", "allowed", 200, [str(thing)]),
+        ("erin", "employer", "acme", "get_thing", "rejected", 422, None),
+    ]
     assert rows[0]["resource_type"] == "thing" and rows[0]["resource_id"] == str(thing)
     with database.connect() as conn:
         assert verify_chain(conn).intact

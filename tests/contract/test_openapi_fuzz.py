@@ -33,10 +33,27 @@ def seeded(system, tokens):
 def test_schemathesis_finds_no_failure(seeded, tokens, service, tmp_path):
     url = seeded.url(service)
     result = subprocess.run(
-        [sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG), "run", f"{url}/openapi.json",
-         "--checks", "all", "--header", f"Authorization: Bearer {tokens.user(CALLER[service])}",
-         "--max-examples", str(EXAMPLES_PER_OPERATION), "--generation-deterministic", "--no-color"],
-        capture_output=True, text=True, timeout=900, cwd=tmp_path,  # its report folder stays out of the tree
+        [
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "--config-file",
+            str(CONFIG),
+            "run",
+            f"{url}/openapi.json",
+            "--checks",
+            "all",
+            "--header",
+            f"Authorization: Bearer {tokens.user(CALLER[service])}",
+            "--max-examples",
+            str(EXAMPLES_PER_OPERATION),
+            "--generation-deterministic",
+            "--no-color",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=tmp_path,  # its report folder stays out of the tree
     )
     summary = result.stdout[-5000:]
     print(f"--- {service}\n{summary}")

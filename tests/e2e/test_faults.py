@@ -59,6 +59,7 @@ def test_killing_workers_mid_journey_loses_nothing_and_duplicates_nothing(system
     assert counts(system, "workplan", "SELECT case_id, count(*) FROM plans GROUP BY case_id") == once
     assert counts(system, "employer", "SELECT case_id, count(*) FROM accommodation_requests GROUP BY case_id") == once
     assert counts(system, "notify", "SELECT case_id, count(*) FROM notifications GROUP BY case_id") == {
-        case_id: 2 for case_id in once}
+        case_id: 2 for case_id in once
+    }
     # SMTP cannot be exactly-once on the wire: a resend after a crash would reuse the Message-ID.
     assert all(n >= 1 for n in mails_per_case(rtw_infra, cases).values())

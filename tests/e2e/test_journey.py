@@ -35,20 +35,31 @@ def test_case_travels_from_therapist_to_employer_insurer_and_notifications(journ
     assert status["projected_rtw_date"] is not None and status["cost"]["projected"] > 0
 
     machine = tokens.client("northwind-api", "northwind-secret")
-    by_machine = httpx.get(f"{system.url('intake')}/v1/cases/{case['id']}/status",
-                           headers={"Authorization": f"Bearer {machine}"})
+    by_machine = httpx.get(
+        f"{system.url('intake')}/v1/cases/{case['id']}/status", headers={"Authorization": f"Bearer {machine}"}
+    )
     assert by_machine.status_code == 200 and by_machine.json()["accommodation"]["status"] == "confirmed"
     assert journey.call("GET", "intake", f"/v1/cases/{case['id']}/status", "ian").status_code == 404
 
-    for_erin = journey.eventually(lambda: [n for n in journey.ok("GET", "notify", "/v1/notifications", "erin")["items"]
-                                           if n["case_id"] == case["id"]], "erin's notification")
+    for_erin = journey.eventually(
+        lambda: [
+            n for n in journey.ok("GET", "notify", "/v1/notifications", "erin")["items"] if n["case_id"] == case["id"]
+        ],
+        "erin's notification",
+    )
     assert [n["kind"] for n in for_erin] == ["accommodation_requested"]
-    for_tara = journey.eventually(lambda: [n for n in journey.ok("GET", "notify", "/v1/notifications", "tara")["items"]
-                                           if n["case_id"] == case["id"]], "tara's notification")
+    for_tara = journey.eventually(
+        lambda: [
+            n for n in journey.ok("GET", "notify", "/v1/notifications", "tara")["items"] if n["case_id"] == case["id"]
+        ],
+        "tara's notification",
+    )
     assert len(for_tara) == 1
     assert journey.ok("GET", "notify", "/v1/notifications", "evan")["items"] == [] or all(
-        n["case_id"] != case["id"] for n in journey.ok("GET", "notify", "/v1/notifications", "evan")["items"])
+        n["case_id"] != case["id"] for n in journey.ok("GET", "notify", "/v1/notifications", "evan")["items"]
+    )
 
-    mail = journey.eventually(lambda: [m for m in rtw_infra.received_mail() if case["id"] in m.body],
-                              "the therapist's email")
+    mail = journey.eventually(
+        lambda: [m for m in rtw_infra.received_mail() if case["id"] in m.body], "the therapist's email"
+    )
     assert len(mail) == 1 and mail[0].recipients == ["tara@clinic-north.example"]

@@ -34,8 +34,12 @@ def test_demo_user_token_carries_role_org_and_audience(username, cli_client, sig
 
 
 def test_machine_client_gets_insurer_token_by_client_credentials(rtw_infra, signing_keys):
-    client = KeycloakOpenID(server_url=rtw_infra.keycloak_url, realm_name=rtw_infra.keycloak_realm,
-                            client_id="northwind-api", client_secret_key="northwind-secret")
+    client = KeycloakOpenID(
+        server_url=rtw_infra.keycloak_url,
+        realm_name=rtw_infra.keycloak_realm,
+        client_id="northwind-api",
+        client_secret_key="northwind-secret",
+    )
     token = client.token(grant_type="client_credentials")["access_token"]
     claims = verified_claims(token, signing_keys, rtw_infra.keycloak_issuer)
     assert claims["org_id"] == "northwind"
@@ -50,15 +54,20 @@ def test_wrong_password_is_refused(cli_client):
 
 
 def test_machine_client_with_wrong_secret_is_refused(rtw_infra):
-    client = KeycloakOpenID(server_url=rtw_infra.keycloak_url, realm_name=rtw_infra.keycloak_realm,
-                            client_id="northwind-api", client_secret_key="wrong")
+    client = KeycloakOpenID(
+        server_url=rtw_infra.keycloak_url,
+        realm_name=rtw_infra.keycloak_realm,
+        client_id="northwind-api",
+        client_secret_key="wrong",
+    )
     with pytest.raises(KeycloakAuthenticationError):
         client.token(grant_type="client_credentials")
 
 
 def test_portal_client_cannot_use_the_password_grant(rtw_infra):
-    portal = KeycloakOpenID(server_url=rtw_infra.keycloak_url, realm_name=rtw_infra.keycloak_realm,
-                            client_id="rtw-portal")
+    portal = KeycloakOpenID(
+        server_url=rtw_infra.keycloak_url, realm_name=rtw_infra.keycloak_realm, client_id="rtw-portal"
+    )
     with pytest.raises(KeycloakPostError) as refused:
         portal.token("erin", "demo")
     assert refused.value.response_code == 400

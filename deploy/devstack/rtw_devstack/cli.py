@@ -15,9 +15,13 @@ from .config import StackSettings
 from .errors import StackError
 
 DEMO_USERS = (
-    ("tara", "therapist", "clinic-north"), ("theo", "therapist", "clinic-south"),
-    ("erin", "employer", "acme"), ("evan", "employer", "globex"),
-    ("ivy", "insurer", "northwind"), ("ian", "insurer", "contoso"), ("ada", "admin", "platform"),
+    ("tara", "therapist", "clinic-north"),
+    ("theo", "therapist", "clinic-south"),
+    ("erin", "employer", "acme"),
+    ("evan", "employer", "globex"),
+    ("ivy", "insurer", "northwind"),
+    ("ian", "insurer", "contoso"),
+    ("ada", "admin", "platform"),
 )
 
 
@@ -42,7 +46,7 @@ def cmd_status(settings: StackSettings, args: argparse.Namespace) -> None:
 
 
 def cmd_mail(settings: StackSettings, args: argparse.Namespace) -> None:
-    messages = mail.received(settings.maildir)[-args.last:]
+    messages = mail.received(settings.maildir)[-args.last :]
     if args.json:
         print(json.dumps([asdict(m) for m in messages], indent=2))
         return
@@ -67,15 +71,20 @@ def print_summary(settings: StackSettings) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="rtw-stack", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, func, text in (("up", cmd_up, "start what is not running, wait until ready"),
-                             ("down", cmd_down, "stop everything the stack started"),
-                             ("status", cmd_status, "say what runs (exit 3 if something does not)")):
+    for name, func, text in (
+        ("up", cmd_up, "start what is not running, wait until ready"),
+        ("down", cmd_down, "stop everything the stack started"),
+        ("status", cmd_status, "say what runs (exit 3 if something does not)"),
+    ):
         p = sub.add_parser(name, help=text)
         p.set_defaults(func=func)
         if name != "status":
-            p.add_argument("--only", type=lambda v: v.split(","), default=None,
-                           help="comma-separated components: postgres, kafka, keycloak, smtp, "
-                                + ", ".join(SERVICE_NAMES))
+            p.add_argument(
+                "--only",
+                type=lambda v: v.split(","),
+                default=None,
+                help="comma-separated components: postgres, kafka, keycloak, smtp, " + ", ".join(SERVICE_NAMES),
+            )
     p = sub.add_parser("mail", help="list what the SMTP sink received")
     p.add_argument("--json", action="store_true")
     p.add_argument("--last", type=int, default=20)

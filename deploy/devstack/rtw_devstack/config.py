@@ -69,9 +69,7 @@ class StackSettings(BaseSettings):
         return self.data_dir / "mail"
 
     def pg_dsn(self, database: str = "postgres") -> str:
-        return (
-            f"postgresql://{self.pg_user}:{self.pg_password}@{self.host}:{self.pg_port}/{database}"
-        )
+        return f"postgresql://{self.pg_user}:{self.pg_password}@{self.host}:{self.pg_port}/{database}"
 
     def sqlalchemy_url(self, database: str, *, as_app: bool) -> str:
         """A service database's URL for SQLAlchemy, as the application role or as the owner."""

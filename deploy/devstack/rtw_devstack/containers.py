@@ -85,8 +85,9 @@ def _postgres(stack: ExitStack, databases: tuple[str, ...]) -> tuple[str, int]:
 
 def _smtp_sink(stack: ExitStack, maildir: Path) -> int:
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "rtw_devstack.smtp_sink", "--port", str(port),
-                                "--maildir", str(maildir)])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rtw_devstack.smtp_sink", "--port", str(port), "--maildir", str(maildir)]
+    )
     stack.callback(process.terminate)
     wait_until(lambda: port_open("127.0.0.1", port), 20)
     return port
@@ -108,8 +109,15 @@ def containers_infra() -> Iterator:
         maildir = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "mail"
         smtp_port = _smtp_sink(stack, maildir)
         yield Infra(
-            pg_host=pg_host, pg_port=pg_port, pg_user="rtw", pg_password="rtw",
-            kafka_bootstrap=bootstrap, keycloak_url=keycloak_url, keycloak_realm="rtw",
-            smtp_host="127.0.0.1", smtp_port=smtp_port, maildir=maildir,
+            pg_host=pg_host,
+            pg_port=pg_port,
+            pg_user="rtw",
+            pg_password="rtw",
+            kafka_bootstrap=bootstrap,
+            keycloak_url=keycloak_url,
+            keycloak_realm="rtw",
+            smtp_host="127.0.0.1",
+            smtp_port=smtp_port,
+            maildir=maildir,
             service_databases=databases,
         )

@@ -11,29 +11,65 @@ from rtw_shared.testing import wait_for
 
 CASE = {
     "worker": {"given_name": "Maria", "family_name": "Lopez", "date_of_birth": "1984-03-02"},
-    "claim": {"claim_number": "WC-2026-0042", "insurer_org_id": "northwind", "injury_date": "2026-10-14",
-              "mechanism": "lifting a box from the floor", "body_parts": ["lumbar_spine"],
-              "diagnosis_codes": ["S39.012A"]},
-    "employment": {"employer_org_id": "acme", "job_title": "Warehouse associate", "onet_soc_code": "53-7065.00",
-                   "dot_strength_level": "medium", "hours_per_day": 8, "days_per_week": 5,
-                   "essential_functions": [{"name": "Stock shelves", "demands": [
-                       {"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 20},
-                       {"demand": "stand", "frequency": "constant", "duration_min": 120}]}]},
+    "claim": {
+        "claim_number": "WC-2026-0042",
+        "insurer_org_id": "northwind",
+        "injury_date": "2026-10-14",
+        "mechanism": "lifting a box from the floor",
+        "body_parts": ["lumbar_spine"],
+        "diagnosis_codes": ["S39.012A"],
+    },
+    "employment": {
+        "employer_org_id": "acme",
+        "job_title": "Warehouse associate",
+        "onet_soc_code": "53-7065.00",
+        "dot_strength_level": "medium",
+        "hours_per_day": 8,
+        "days_per_week": 5,
+        "essential_functions": [
+            {
+                "name": "Stock shelves",
+                "demands": [
+                    {"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 20},
+                    {"demand": "stand", "frequency": "constant", "duration_min": 120},
+                ],
+            }
+        ],
+    },
 }
 
 PLAN = {
-    "goals": [{"demand": "lift_floor_waist", "baseline": 5, "target": 20, "unit": "kg",
-               "description": "Lift a 20 kg tote from floor to waist, occasionally"}],
-    "phases": [{"name": "Conditioning", "start_week": 1, "end_week": 2, "sessions_per_week": 3,
-                "minutes_per_session": 90, "activities": [{"kind": "work_simulation",
-                                                            "demand": "lift_floor_waist", "load_kg": 7.5,
-                                                            "reps": 10, "sets": 3}]}],
-    "schedule": [{"week": 1, "hours_per_day": 4, "days_per_week": 5, "duties": "modified"},
-                 {"week": 2, "hours_per_day": 6, "days_per_week": 5, "duties": "modified"},
-                 {"week": 3, "hours_per_day": 8, "days_per_week": 5, "duties": "full"}],
+    "goals": [
+        {
+            "demand": "lift_floor_waist",
+            "baseline": 5,
+            "target": 20,
+            "unit": "kg",
+            "description": "Lift a 20 kg tote from floor to waist, occasionally",
+        }
+    ],
+    "phases": [
+        {
+            "name": "Conditioning",
+            "start_week": 1,
+            "end_week": 2,
+            "sessions_per_week": 3,
+            "minutes_per_session": 90,
+            "activities": [
+                {"kind": "work_simulation", "demand": "lift_floor_waist", "load_kg": 7.5, "reps": 10, "sets": 3}
+            ],
+        }
+    ],
+    "schedule": [
+        {"week": 1, "hours_per_day": 4, "days_per_week": 5, "duties": "modified"},
+        {"week": 2, "hours_per_day": 6, "days_per_week": 5, "duties": "modified"},
+        {"week": 3, "hours_per_day": 8, "days_per_week": 5, "duties": "full"},
+    ],
     "restrictions": [{"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 10}],
-    "accommodations": [{"category": "modified_duties", "description": "No floor-level lifting over 10 kg"},
-                       {"category": "rest_breaks", "description": "10-minute break every hour"}],
+    "accommodations": [
+        {"category": "modified_duties", "description": "No floor-level lifting over 10 kg"},
+        {"category": "rest_breaks", "description": "10-minute break every hour"},
+    ],
 }
 
 
@@ -42,8 +78,9 @@ class Journey:
         self.system, self.tokens, self.timeout, self.poll_interval = system, tokens, timeout, poll_interval
         self.http = httpx.Client(timeout=10)
 
-    def call(self, method: str, service: str, path: str, user: str, *, headers: dict | None = None,
-             **kwargs) -> httpx.Response:
+    def call(
+        self, method: str, service: str, path: str, user: str, *, headers: dict | None = None, **kwargs
+    ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.tokens.user(user)}", **(headers or {})}
         return self.http.request(method, self.system.url(service) + path, headers=headers, **kwargs)
 
@@ -59,16 +96,18 @@ class Journey:
     def eventually(self, fetch, what: str, timeout: float | None = None):
         """Poll `fetch` until it returns something truthy; fail naming `what` otherwise."""
         found = []
-        assert wait_for(lambda: found.append(fetch()) or found[-1], timeout or self.timeout, self.poll_interval), \
+        assert wait_for(lambda: found.append(fetch()) or found[-1], timeout or self.timeout, self.poll_interval), (
             f"timed out waiting for {what}"
+        )
         return found[-1]
 
     def create_case(self) -> dict:
         return self.ok("POST", "intake", "/v1/cases", "tara", expected=201, json=CASE)
 
     def draft_plan(self, case_id: str) -> dict:
-        items = self.eventually(lambda: self.ok("GET", "workplan", f"/v1/plans?case_id={case_id}", "tara")["items"],
-                                "the draft plan")
+        items = self.eventually(
+            lambda: self.ok("GET", "workplan", f"/v1/plans?case_id={case_id}", "tara")["items"], "the draft plan"
+        )
         assert len(items) == 1 and items[0]["status"] == "draft"
         return items[0]
 
@@ -88,8 +127,14 @@ class Journey:
 
     def confirm(self, accommodation_id: str) -> tuple[dict, float]:
         path = f"/v1/accommodations/{accommodation_id}"
-        decided = self.ok("POST", "employer", f"{path}/decision", "erin", headers=self.etag("employer", path, "erin"),
-                          json={"decision": "confirmed", "note": "Team lead briefed; pallet jack available"})
+        decided = self.ok(
+            "POST",
+            "employer",
+            f"{path}/decision",
+            "erin",
+            headers=self.etag("employer", path, "erin"),
+            json={"decision": "confirmed", "note": "Team lead briefed; pallet jack available"},
+        )
         return decided, time.perf_counter()
 
     def status_when(self, case_id: str, user: str, accommodation_status: str) -> dict:

@@ -48,7 +48,8 @@ class Kafka:
             return False
         try:
             admin = KafkaAdminClient(
-                bootstrap_servers=self.settings.kafka_bootstrap, request_timeout_ms=3000,
+                bootstrap_servers=self.settings.kafka_bootstrap,
+                request_timeout_ms=3000,
                 client_id="rtw-stack-probe",
             )
         except (KafkaError, OSError, ValueError):
@@ -69,9 +70,16 @@ class Kafka:
             staging = self.libs_dir.with_name("libs.partial")
             shutil.rmtree(staging, ignore_errors=True)
             procs.run(
-                [tools.maven(), "-B", "-q", "-f", str(self.settings.deploy_dir / "kafka" / "pom.xml"),
-                 f"-Dkafka.version={self.settings.kafka_version}",
-                 "dependency:copy-dependencies", f"-DoutputDirectory={staging}"],
+                [
+                    tools.maven(),
+                    "-B",
+                    "-q",
+                    "-f",
+                    str(self.settings.deploy_dir / "kafka" / "pom.xml"),
+                    f"-Dkafka.version={self.settings.kafka_version}",
+                    "dependency:copy-dependencies",
+                    f"-DoutputDirectory={staging}",
+                ],
                 what="mvn dependency:copy-dependencies (Kafka)",
             )
             staging.rename(self.libs_dir)
@@ -83,13 +91,20 @@ class Kafka:
         if not (self.home / "storage" / "meta.properties").exists():
             with ui.step(NAME, "formatting KRaft storage"):
                 procs.run(
-                    [str(java), *self._jvm_args(), "kafka.tools.StorageTool", "format",
-                     "-t", _cluster_id(), "-c", str(self.properties_file)],
+                    [
+                        str(java),
+                        *self._jvm_args(),
+                        "kafka.tools.StorageTool",
+                        "format",
+                        "-t",
+                        _cluster_id(),
+                        "-c",
+                        str(self.properties_file),
+                    ],
                     what="kafka StorageTool format",
                 )
         with ui.step(NAME, f"starting broker on {self.settings.kafka_bootstrap}"):
-            procs.spawn(self.settings, NAME,
-                        [str(java), *self._jvm_args(), "kafka.Kafka", str(self.properties_file)])
+            procs.spawn(self.settings, NAME, [str(java), *self._jvm_args(), "kafka.Kafka", str(self.properties_file)])
             if not procs.wait_until(self._started_and_ready, 120, interval=0.5):
                 raise procs.fail_with_log(self.settings, NAME, "Kafka did not become ready in 120s")
 
@@ -112,10 +127,14 @@ class Kafka:
 
     def _jvm_args(self) -> list[str]:
         return [
-            "-Xms256m", "-Xmx768m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
+            "-Xms256m",
+            "-Xmx768m",
+            "-XX:+UseG1GC",
+            "-Djava.awt.headless=true",
             f"-Dlog4j2.configurationFile={self.settings.deploy_dir / 'kafka' / 'log4j2.xml'}",
             f"-Dkafka.logs.dir={self.settings.log_dir}",
-            "-cp", f"{self.libs_dir}/*",
+            "-cp",
+            f"{self.libs_dir}/*",
         ]
 
     def _write_properties(self) -> None:

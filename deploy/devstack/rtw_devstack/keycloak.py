@@ -56,9 +56,16 @@ class Keycloak:
         if not self.zip_path.exists():
             with ui.step(NAME, f"downloading Keycloak {self.version} from Maven Central"):
                 procs.run(
-                    [tools.maven(), "-B", "-q", "-f", str(self.settings.deploy_dir / "keycloak" / "pom.xml"),
-                     f"-Dkeycloak.version={self.version}", "dependency:copy",
-                     f"-DoutputDirectory={self.zip_path.parent}"],
+                    [
+                        tools.maven(),
+                        "-B",
+                        "-q",
+                        "-f",
+                        str(self.settings.deploy_dir / "keycloak" / "pom.xml"),
+                        f"-Dkeycloak.version={self.version}",
+                        "dependency:copy",
+                        f"-DoutputDirectory={self.zip_path.parent}",
+                    ],
                     what="mvn dependency:copy (Keycloak)",
                 )
         if not (self.home / "bin" / "kc.sh").exists():
@@ -68,8 +75,11 @@ class Keycloak:
         stamp = self.home / ".rtw-build"
         if not stamp.exists() or stamp.read_text() != " ".join(BUILD_OPTIONS):
             with ui.step(NAME, "one-time build (kc.sh build)"):
-                procs.run([str(self.home / "bin" / "kc.sh"), "build", *BUILD_OPTIONS],
-                          what="kc.sh build", env={"JAVA_HOME": str(java_home)})
+                procs.run(
+                    [str(self.home / "bin" / "kc.sh"), "build", *BUILD_OPTIONS],
+                    what="kc.sh build",
+                    env={"JAVA_HOME": str(java_home)},
+                )
             stamp.write_text(" ".join(BUILD_OPTIONS))
 
     def start(self) -> None:
@@ -79,12 +89,20 @@ class Keycloak:
         s = self.settings
         with ui.step(NAME, f"starting on {s.keycloak_url} (health on :{s.keycloak_management_port})"):
             procs.spawn(
-                s, NAME,
-                [str(self.home / "bin" / "kc.sh"), "start", "--optimized", "--import-realm",
-                 "--http-enabled=true", f"--http-host={s.host}", f"--http-port={s.keycloak_port}",
-                 f"--http-management-port={s.keycloak_management_port}",
-                 # A fixed public URL makes the tokens' `iss` the same whoever asks.
-                 f"--hostname={s.keycloak_url}"],
+                s,
+                NAME,
+                [
+                    str(self.home / "bin" / "kc.sh"),
+                    "start",
+                    "--optimized",
+                    "--import-realm",
+                    "--http-enabled=true",
+                    f"--http-host={s.host}",
+                    f"--http-port={s.keycloak_port}",
+                    f"--http-management-port={s.keycloak_management_port}",
+                    # A fixed public URL makes the tokens' `iss` the same whoever asks.
+                    f"--hostname={s.keycloak_url}",
+                ],
                 env={
                     "JAVA_HOME": str(java_home),
                     "KC_BOOTSTRAP_ADMIN_USERNAME": "admin",

@@ -65,8 +65,21 @@ class SmtpSink:
     def start(self) -> None:
         s = self.settings
         with ui.step(NAME, f"starting the SMTP sink on {s.host}:{s.smtp_port}"):
-            procs.spawn(s, NAME, [sys.executable, "-m", "rtw_devstack.smtp_sink", "--host", s.host,
-                                  "--port", str(s.smtp_port), "--maildir", str(s.maildir)])
+            procs.spawn(
+                s,
+                NAME,
+                [
+                    sys.executable,
+                    "-m",
+                    "rtw_devstack.smtp_sink",
+                    "--host",
+                    s.host,
+                    "--port",
+                    str(s.smtp_port),
+                    "--maildir",
+                    str(s.maildir),
+                ],
+            )
             if not procs.wait_until(self.is_ready, 20):
                 raise procs.fail_with_log(s, NAME, "the SMTP sink did not start")
 

@@ -91,11 +91,21 @@ class Postgres:
                 self._initdb(bin_dir)
         with ui.step(NAME, f"starting on {self.settings.host}:{self.settings.pg_port}"):
             procs.run(
-                self._as_server_user([
-                    str(bin_dir / "pg_ctl"), "-D", str(self.cluster_dir), "-l", str(self.server_log),
-                    "-o", f"-p {self.settings.pg_port} -c listen_addresses={self.settings.host}",
-                    "-w", "-t", "60", "start",
-                ]),
+                self._as_server_user(
+                    [
+                        str(bin_dir / "pg_ctl"),
+                        "-D",
+                        str(self.cluster_dir),
+                        "-l",
+                        str(self.server_log),
+                        "-o",
+                        f"-p {self.settings.pg_port} -c listen_addresses={self.settings.host}",
+                        "-w",
+                        "-t",
+                        "60",
+                        "start",
+                    ]
+                ),
                 what=f"pg_ctl start (log: {self.server_log})",
             )
             self._link_log()
@@ -113,8 +123,9 @@ class Postgres:
             return
         bin_dir = tools.postgres_bin_dir()
         procs.run(
-            self._as_server_user([str(bin_dir / "pg_ctl"), "-D", str(self.cluster_dir),
-                                  "-m", "fast", "-w", "-t", "60", "stop"]),
+            self._as_server_user(
+                [str(bin_dir / "pg_ctl"), "-D", str(self.cluster_dir), "-m", "fast", "-w", "-t", "60", "stop"]
+            ),
             what="pg_ctl stop",
         )
 
@@ -131,11 +142,21 @@ class Postgres:
         password_file.write_text(self.settings.pg_password + "\n")
         self._give_to_server_user(root)
         procs.run(
-            self._as_server_user([
-                str(bin_dir / "initdb"), "-D", str(self.cluster_dir), "-U", self.settings.pg_user,
-                f"--pwfile={password_file}", "--auth-local=trust", "--auth-host=scram-sha-256",
-                "-E", "UTF8", "--no-locale",
-            ]),
+            self._as_server_user(
+                [
+                    str(bin_dir / "initdb"),
+                    "-D",
+                    str(self.cluster_dir),
+                    "-U",
+                    self.settings.pg_user,
+                    f"--pwfile={password_file}",
+                    "--auth-local=trust",
+                    "--auth-host=scram-sha-256",
+                    "-E",
+                    "UTF8",
+                    "--no-locale",
+                ]
+            ),
             what="initdb",
         )
         password_file.unlink()
@@ -181,8 +202,11 @@ def ensure_app_role(admin_dsn: str, user: str, password: str) -> None:
     migrations), so it cannot alter tables, disable triggers or rewrite the audit log."""
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (user,)).fetchone() is None:
-            conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB NOCREATEROLE").format(
-                sql.Identifier(user), sql.Literal(password)))
+            conn.execute(
+                sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} NOSUPERUSER NOCREATEDB NOCREATEROLE").format(
+                    sql.Identifier(user), sql.Literal(password)
+                )
+            )
 
 
 def database_exists(settings: StackSettings, name: str) -> bool:

@@ -125,11 +125,21 @@ def fail_with_log(settings: StackSettings, name: str, message: str) -> StackErro
     return StackError(f"{message}; log {path}:\n{tail(path)}")
 
 
-def run(argv: Sequence[str], *, what: str, env: Mapping[str, str] | None = None,
-        cwd: Path | None = None, timeout: float = 900) -> str:
+def run(
+    argv: Sequence[str],
+    *,
+    what: str,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 900,
+) -> str:
     """Run a short command to completion; raise a StackError with its output if it fails."""
     result = subprocess.run(
-        list(argv), capture_output=True, text=True, cwd=cwd, timeout=timeout,
+        list(argv),
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
         env={**os.environ, **(env or {})},
     )
     if result.returncode != 0:

@@ -55,10 +55,16 @@ class Infra:
 
 def infra_from_settings(settings: StackSettings) -> Infra:
     return Infra(
-        pg_host=settings.host, pg_port=settings.pg_port, pg_user=settings.pg_user,
-        pg_password=settings.pg_password, kafka_bootstrap=settings.kafka_bootstrap,
-        keycloak_url=settings.keycloak_url, keycloak_realm=settings.keycloak_realm,
-        smtp_host=settings.host, smtp_port=settings.smtp_port, maildir=settings.maildir,
+        pg_host=settings.host,
+        pg_port=settings.pg_port,
+        pg_user=settings.pg_user,
+        pg_password=settings.pg_password,
+        kafka_bootstrap=settings.kafka_bootstrap,
+        keycloak_url=settings.keycloak_url,
+        keycloak_realm=settings.keycloak_realm,
+        smtp_host=settings.host,
+        smtp_port=settings.smtp_port,
+        maildir=settings.maildir,
         service_databases=settings.service_databases,
     )
 
@@ -170,10 +176,15 @@ def service_settings(rtw_infra: Infra, migrated_database, topic_prefix):
         name = settings_class.model_fields["service_name"].default
         owner_url = migrated_database(migrations_dir, name)
         wiring = dict(
-            database_url=app_url(owner_url), migration_database_url=owner_url, topic_prefix=topic_prefix,
-            kafka_bootstrap=rtw_infra.kafka_bootstrap, keycloak_url=rtw_infra.keycloak_url,
-            keycloak_issuer=rtw_infra.keycloak_issuer, smtp_host=rtw_infra.smtp_host,
-            smtp_port=rtw_infra.smtp_port, log_json=False,
+            database_url=app_url(owner_url),
+            migration_database_url=owner_url,
+            topic_prefix=topic_prefix,
+            kafka_bootstrap=rtw_infra.kafka_bootstrap,
+            keycloak_url=rtw_infra.keycloak_url,
+            keycloak_issuer=rtw_infra.keycloak_issuer,
+            smtp_host=rtw_infra.smtp_host,
+            smtp_port=rtw_infra.smtp_port,
+            log_json=False,
         )
         return settings_class(**{**wiring, **overrides})
 

@@ -16,14 +16,27 @@ from .config import StackSettings
 __all__ = ["SERVICE_DEFS", "ServiceDef", "api_argv", "migrate_argv", "service_env", "worker_argv"]
 
 
-def service_env(defn: ServiceDef, *, database_url: str, migration_database_url: str, kafka_bootstrap: str,
-                keycloak_url: str, keycloak_issuer: str, smtp_host: str, smtp_port: int,
-                topic_prefix: str = "") -> dict[str, str]:
+def service_env(
+    defn: ServiceDef,
+    *,
+    database_url: str,
+    migration_database_url: str,
+    kafka_bootstrap: str,
+    keycloak_url: str,
+    keycloak_issuer: str,
+    smtp_host: str,
+    smtp_port: int,
+    topic_prefix: str = "",
+) -> dict[str, str]:
     """The environment a service's processes read their settings from."""
     values = {
-        "DATABASE_URL": database_url, "MIGRATION_DATABASE_URL": migration_database_url,
-        "KAFKA_BOOTSTRAP": kafka_bootstrap, "KEYCLOAK_URL": keycloak_url,
-        "KEYCLOAK_ISSUER": keycloak_issuer, "SMTP_HOST": smtp_host, "SMTP_PORT": str(smtp_port),
+        "DATABASE_URL": database_url,
+        "MIGRATION_DATABASE_URL": migration_database_url,
+        "KAFKA_BOOTSTRAP": kafka_bootstrap,
+        "KEYCLOAK_URL": keycloak_url,
+        "KEYCLOAK_ISSUER": keycloak_issuer,
+        "SMTP_HOST": smtp_host,
+        "SMTP_PORT": str(smtp_port),
         "TOPIC_PREFIX": topic_prefix,
     }
     return {defn.env_prefix + key: value for key, value in values.items()}
@@ -34,8 +47,20 @@ def migrate_argv(defn: ServiceDef) -> list[str]:
 
 
 def api_argv(defn: ServiceDef, port: int, host: str = "127.0.0.1") -> list[str]:
-    return [sys.executable, "-m", "uvicorn", f"{defn.package}.app:create_app", "--factory", "--host", host,
-            "--port", str(port), "--no-access-log", "--timeout-graceful-shutdown", "10"]
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        f"{defn.package}.app:create_app",
+        "--factory",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--timeout-graceful-shutdown",
+        "10",
+    ]
 
 
 def worker_argv(defn: ServiceDef) -> list[str]:
@@ -60,10 +85,16 @@ class ServiceComponent:
     @property
     def env(self) -> dict[str, str]:
         s = self.settings
-        return service_env(self.defn, database_url=s.sqlalchemy_url(self.defn.name, as_app=True),
-                           migration_database_url=s.sqlalchemy_url(self.defn.name, as_app=False),
-                           kafka_bootstrap=s.kafka_bootstrap, keycloak_url=s.keycloak_url,
-                           keycloak_issuer=s.keycloak_issuer, smtp_host=s.host, smtp_port=s.smtp_port)
+        return service_env(
+            self.defn,
+            database_url=s.sqlalchemy_url(self.defn.name, as_app=True),
+            migration_database_url=s.sqlalchemy_url(self.defn.name, as_app=False),
+            kafka_bootstrap=s.kafka_bootstrap,
+            keycloak_url=s.keycloak_url,
+            keycloak_issuer=s.keycloak_issuer,
+            smtp_host=s.host,
+            smtp_port=s.smtp_port,
+        )
 
     def is_ready(self) -> bool:
         worker_alive = procs.running_pid(self.settings, f"{self.name}-worker") is not None
@@ -73,8 +104,10 @@ class ServiceComponent:
         with ui.step(self.name, "migrating its database"):
             procs.run(migrate_argv(self.defn), what=f"{self.name} migrations", env=self.env)
         with ui.step(self.name, f"starting API on :{self.defn.port} and worker"):
-            for part, argv in (("api", api_argv(self.defn, self.defn.port, self.settings.host)),
-                               ("worker", worker_argv(self.defn))):
+            for part, argv in (
+                ("api", api_argv(self.defn, self.defn.port, self.settings.host)),
+                ("worker", worker_argv(self.defn)),
+            ):
                 procs.terminate(self.settings, f"{self.name}-{part}")  # a half-started leftover
                 procs.spawn(self.settings, f"{self.name}-{part}", argv, env=self.env)
             if not procs.wait_until(self._started_and_ready, 60, interval=0.3):

@@ -23,8 +23,7 @@ class MaildirHandler:
         self.box = mailbox.Maildir(maildir, create=True)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        message = message_from_bytes(envelope.original_content or envelope.content,
-                                     policy=default_policy)
+        message = message_from_bytes(envelope.original_content or envelope.content, policy=default_policy)
         message["X-RTW-Envelope-From"] = envelope.mail_from or ""
         message["X-RTW-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         self.box.add(message)
@@ -39,8 +38,7 @@ def main() -> None:
     args = parser.parse_args()
     controller = Controller(MaildirHandler(args.maildir), hostname=args.host, port=args.port)
     controller.start()
-    print(f"smtp sink listening on {args.host}:{args.port}, keeping mail in {args.maildir}",
-          flush=True)
+    print(f"smtp sink listening on {args.host}:{args.port}, keeping mail in {args.maildir}", flush=True)
     loop = asyncio.new_event_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

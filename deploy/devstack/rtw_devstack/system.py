@@ -46,10 +46,17 @@ class System:
         for defn in SERVICE_DEFS:
             migrations = Path(import_module(defn.package).__file__).parent / "migrations"
             owner_url = make_database(migrations, defn.name)
-            env = service_env(defn, database_url=app_url(owner_url), migration_database_url=owner_url,
-                              kafka_bootstrap=infra.kafka_bootstrap, keycloak_url=infra.keycloak_url,
-                              keycloak_issuer=infra.keycloak_issuer, smtp_host=infra.smtp_host,
-                              smtp_port=infra.smtp_port, topic_prefix=topic_prefix)
+            env = service_env(
+                defn,
+                database_url=app_url(owner_url),
+                migration_database_url=owner_url,
+                kafka_bootstrap=infra.kafka_bootstrap,
+                keycloak_url=infra.keycloak_url,
+                keycloak_issuer=infra.keycloak_issuer,
+                smtp_host=infra.smtp_host,
+                smtp_port=infra.smtp_port,
+                topic_prefix=topic_prefix,
+            )
             env[defn.env_prefix + "LOG_LEVEL"] = "INFO"
             self.services[defn.name] = RunningService(defn, free_port(), env)
 
@@ -68,8 +75,9 @@ class System:
         service = self.services[name]
         argv = api_argv(service.defn, service.port) if part == "api" else worker_argv(service.defn)
         log = open(self.log_dir / f"{name}-{part}.log", "ab")  # noqa: SIM115 — the child owns it
-        service.processes[part] = subprocess.Popen(argv, env={**os.environ, **service.env}, stdout=log,
-                                                   stderr=subprocess.STDOUT, start_new_session=True)
+        service.processes[part] = subprocess.Popen(
+            argv, env={**os.environ, **service.env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         log.close()
 
     def kill(self, name: str, part: str) -> None:

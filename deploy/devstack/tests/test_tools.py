@@ -10,12 +10,15 @@ from rtw_devstack import tools
 from rtw_devstack.kafka import _cluster_id
 
 
-@pytest.mark.parametrize(("release", "major"), [
-    ('JAVA_VERSION="25.0.3"', 25),
-    ('JAVA_VERSION="17.0.15"', 17),
-    ('JAVA_VERSION="1.8.0_402"', 8),
-    ("nothing useful", 0),
-])
+@pytest.mark.parametrize(
+    ("release", "major"),
+    [
+        ('JAVA_VERSION="25.0.3"', 25),
+        ('JAVA_VERSION="17.0.15"', 17),
+        ('JAVA_VERSION="1.8.0_402"', 8),
+        ("nothing useful", 0),
+    ],
+)
 def test_java_major_reads_the_release_file(tmp_path, release, major):
     (tmp_path / "release").write_text(release + "\n")
     assert tools.java_major(tmp_path) == major

@@ -11,6 +11,8 @@ from .settings import EmployerSettings
 
 def create_app(settings: EmployerSettings | None = None) -> FastAPI:
     return create_service_app(
-        settings or EmployerSettings(), title="RTW employer", routers=[accommodations_router],
+        settings or EmployerSettings(),
+        title="RTW employer",
+        routers=[accommodations_router],
         description="Accommodation requests: the employer's view, and its decision on each.",
     )

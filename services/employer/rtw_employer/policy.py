@@ -39,8 +39,9 @@ def parties_of(request: AccommodationRequest, case: CaseCopy | None) -> CaseCopy
     """What access decides on: the case copy, or what the request itself says of its case."""
     if case is not None:
         return case
-    return CaseParties(case_id=request.case_id, clinic_org_id=None, employer_org_id=request.employer_org_id,
-                       insurer_org_id=None)
+    return CaseParties(
+        case_id=request.case_id, clinic_org_id=None, employer_org_id=request.employer_org_id, insurer_org_id=None
+    )
 
 
 def can_see(principal: Principal, request: AccommodationRequest, case: CaseCopy | None) -> bool:

@@ -11,8 +11,11 @@ from .settings import EmployerSettings
 
 def spec(settings: EmployerSettings | None = None) -> WorkerSpec:
     """What the worker consumes (the topics follow from the handlers' event classes) and runs."""
-    return WorkerSpec(settings=settings or EmployerSettings(), consumer_name="employer",
-                      handlers=Handlers(case_handlers, accommodation_handlers))
+    return WorkerSpec(
+        settings=settings or EmployerSettings(),
+        consumer_name="employer",
+        handlers=Handlers(case_handlers, accommodation_handlers),
+    )
 
 
 def main() -> None:

@@ -26,8 +26,10 @@ from rtw_shared.events import (
 from rtw_shared.uow import UnitOfWork
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "rtw_employer" / "migrations"
-ACCOMMODATIONS = [{"category": "modified_duties", "description": "No floor-level lifting over 10 kg"},
-                  {"category": "rest_breaks", "description": "10-minute break every hour"}]
+ACCOMMODATIONS = [
+    {"category": "modified_duties", "description": "No floor-level lifting over 10 kg"},
+    {"category": "rest_breaks", "description": "10-minute break every hour"},
+]
 RESTRICTIONS_CONSENT, INSURER_CONSENT = "share_restrictions_with_employer", "share_status_with_insurer"
 
 
@@ -57,8 +59,7 @@ def deliver(engine, employer_settings):
 
     def apply(*payloads: EventPayload) -> None:
         for payload in payloads:
-            with UnitOfWork(session_factory, source="employer",
-                            topic_prefix=employer_settings.topic_prefix) as uow:
+            with UnitOfWork(session_factory, source="employer", topic_prefix=employer_settings.topic_prefix) as uow:
                 handlers[payload.TYPE](uow, Envelope(source="test", data=payload))
                 uow.commit()
 
@@ -91,20 +92,38 @@ class CaseStory:
     consents: dict = field(default_factory=lambda: {RESTRICTIONS_CONSENT: True, INSURER_CONSENT: True})
 
     def snapshot(self) -> CaseSnapshot:
-        return CaseSnapshot(version=self.version, reference="RTW-2026-000042", status=self.status,
-                            clinic_org_id=self.clinic, employer_org_id=self.employer, insurer_org_id=self.insurer,
-                            therapist_id="therapist-1", consents=Consents(**self.consents))
+        return CaseSnapshot(
+            version=self.version,
+            reference="RTW-2026-000042",
+            status=self.status,
+            clinic_org_id=self.clinic,
+            employer_org_id=self.employer,
+            insurer_org_id=self.insurer,
+            therapist_id="therapist-1",
+            consents=Consents(**self.consents),
+        )
 
     def created(self) -> CaseCreatedV1:
-        return CaseCreatedV1(case_id=self.case_id, reference="RTW-2026-000042", status="referred",
-                             clinic_org_id=self.clinic, employer_org_id=self.employer, insurer_org_id=self.insurer,
-                             therapist_id="therapist-1", case=self.snapshot())
+        return CaseCreatedV1(
+            case_id=self.case_id,
+            reference="RTW-2026-000042",
+            status="referred",
+            clinic_org_id=self.clinic,
+            employer_org_id=self.employer,
+            insurer_org_id=self.insurer,
+            therapist_id="therapist-1",
+            case=self.snapshot(),
+        )
 
     def shared(self) -> CaseSharedWithEmployerV1:
         """Sent with `case.created` (same version) when the worker shares, and again on a re-grant."""
-        return CaseSharedWithEmployerV1(case_id=self.case_id, employer_org_id=self.employer,
-                                        worker_name="Maria Lopez", job_title="Warehouse associate",
-                                        case=self.snapshot())
+        return CaseSharedWithEmployerV1(
+            case_id=self.case_id,
+            employer_org_id=self.employer,
+            worker_name="Maria Lopez",
+            job_title="Warehouse associate",
+            case=self.snapshot(),
+        )
 
     def opened(self) -> list[EventPayload]:
         """What `POST /v1/cases` announces."""
@@ -114,15 +133,21 @@ class CaseStory:
         """What `PUT /v1/cases/{id}/consents` announces for one changed consent."""
         self.version += 1
         self.consents = {**self.consents, name: granted}
-        changed = CaseConsentChangedV1(case_id=self.case_id, consent=name, granted=granted, changed_by="tara",
-                                       case=self.snapshot())
+        changed = CaseConsentChangedV1(
+            case_id=self.case_id, consent=name, granted=granted, changed_by="tara", case=self.snapshot()
+        )
         return [changed, self.shared()] if name == RESTRICTIONS_CONSENT and granted else [changed]
 
     def moved(self, to_status: str) -> CaseStatusChangedV1:
         from_status, self.status = self.status, to_status
         self.version += 1
-        return CaseStatusChangedV1(case_id=self.case_id, from_status=from_status, to_status=to_status,
-                                   reason="worker changed employer", case=self.snapshot())
+        return CaseStatusChangedV1(
+            case_id=self.case_id,
+            from_status=from_status,
+            to_status=to_status,
+            reason="worker changed employer",
+            case=self.snapshot(),
+        )
 
 
 @pytest.fixture
@@ -135,14 +160,25 @@ def case_story():
 def plan_published():
     """Factory: workplan's `plan.published` for a case, with accommodations unless told otherwise."""
 
-    def make(case_id: uuid.UUID, *, plan_id: uuid.UUID | None = None, version: int = 1, employer: str = "acme",
-             accommodations: list[dict] | None = None) -> PlanPublishedV1:
+    def make(
+        case_id: uuid.UUID,
+        *,
+        plan_id: uuid.UUID | None = None,
+        version: int = 1,
+        employer: str = "acme",
+        accommodations: list[dict] | None = None,
+    ) -> PlanPublishedV1:
         return PlanPublishedV1(
-            case_id=case_id, plan_id=plan_id or uuid.uuid4(), version=version, employer_org_id=employer,
+            case_id=case_id,
+            plan_id=plan_id or uuid.uuid4(),
+            version=version,
+            employer_org_id=employer,
             published_at=datetime.now(UTC),
             restrictions=[{"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 10}],
-            schedule=[{"week": 1, "hours_per_day": 4, "days_per_week": 5, "duties": "modified"},
-                      {"week": 2, "hours_per_day": 8, "days_per_week": 5, "duties": "full"}],
+            schedule=[
+                {"week": 1, "hours_per_day": 4, "days_per_week": 5, "duties": "modified"},
+                {"week": 2, "hours_per_day": 8, "days_per_week": 5, "duties": "full"},
+            ],
             accommodations=ACCOMMODATIONS if accommodations is None else accommodations,
         )
 
@@ -155,8 +191,11 @@ def request_of(engine):
 
     def find(case_id: uuid.UUID) -> str:
         with engine.connect() as conn:
-            return str(conn.execute(text("SELECT id FROM accommodation_requests WHERE case_id = :c"),
-                                    {"c": case_id}).scalar_one())
+            return str(
+                conn.execute(
+                    text("SELECT id FROM accommodation_requests WHERE case_id = :c"), {"c": case_id}
+                ).scalar_one()
+            )
 
     return find
 

@@ -23,8 +23,9 @@ def keys(value) -> set[str]:
 
 
 def decide(client, tokens, request_id, body, user="erin", **headers):
-    return client.post(f"/v1/accommodations/{request_id}/decision", json=body,
-                       headers={**tokens.headers(user), **headers})
+    return client.post(
+        f"/v1/accommodations/{request_id}/decision", json=body, headers={**tokens.headers(user), **headers}
+    )
 
 
 def test_the_employer_lists_and_opens_its_request_without_anything_clinical(client, tokens, open_request):
@@ -37,7 +38,10 @@ def test_the_employer_lists_and_opens_its_request_without_anything_clinical(clie
     assert response.status_code == 200, response.text
     body = response.json()
     assert (body["worker_name"], body["job_title"], body["case_reference"]) == (
-        "Maria Lopez", "Warehouse associate", "RTW-2026-000042")
+        "Maria Lopez",
+        "Warehouse associate",
+        "RTW-2026-000042",
+    )
     assert (body["status"], body["decided_at"], body["attestation_sha256"]) == ("requested", None, None)
     assert [a["category"] for a in body["accommodations"]] == ["modified_duties", "rest_breaks"]
     assert body["restrictions"][0]["load_kg"] == 10 and len(body["schedule"]) == 2 and body["due_date"]
@@ -70,12 +74,12 @@ def test_other_organisations_get_404_and_an_empty_list(client, tokens, open_requ
     response = client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers(user))
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
-    assert client.get("/v1/accommodations", headers=tokens.headers(user)).json() == {"items": [],
-                                                                                   "next_cursor": None}
+    assert client.get("/v1/accommodations", headers=tokens.headers(user)).json() == {"items": [], "next_cursor": None}
 
 
 def test_without_the_case_copy_only_the_employer_sees_the_request_and_nothing_about_the_worker(
-        client, tokens, deliver, case_story, plan_published):
+    client, tokens, deliver, case_story, plan_published
+):
     story = case_story()
     deliver(plan_published(story.case_id))  # intake's events have not arrived yet
     [item] = client.get("/v1/accommodations", headers=tokens.headers("erin")).json()["items"]
@@ -104,15 +108,17 @@ def test_the_employer_confirms_with_an_attestation_of_what_it_confirmed(client, 
     response = decide(client, tokens, request_id, {"decision": "confirmed", "note": "Pallet jack available"})
     assert response.status_code == 200, response.text
     body = response.json()
-    assert (body["status"], body["note"], body["decided_by_username"]) == ("confirmed", "Pallet jack available",
-                                                                           "erin")
+    assert (body["status"], body["note"], body["decided_by_username"]) == ("confirmed", "Pallet jack available", "erin")
     assert body["decided_at"] and body["decided_by"] and body["version"] == 2
     content = json.dumps({k: before[k] for k in ATTESTED}, sort_keys=True, separators=(",", ":"))
     assert body["attestation_sha256"] == hashlib.sha256(content.encode()).hexdigest()
     event_type, payload = outbox()[-1]
     assert event_type == "rtw.accommodation.decided.v1"
     assert (payload["accommodation_id"], payload["decision"], payload["attestation_sha256"]) == (
-        request_id, "confirmed", body["attestation_sha256"])
+        request_id,
+        "confirmed",
+        body["attestation_sha256"],
+    )
     assert client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("ivy")).json()["status"] == "confirmed"
 
 
@@ -131,11 +137,14 @@ def test_countered_needs_a_counter_proposal_and_changes_nothing_without_one(clie
     response = decide(client, tokens, request_id, {"decision": "countered", "note": "Can't do that"})
     assert response.status_code == 422
     assert response.json()["detail"].startswith("counter:")
-    assert client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("erin")).json()["status"] == \
-        "requested"
+    assert (
+        client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("erin")).json()["status"] == "requested"
+    )
     assert [t for t, _ in outbox()] == ["rtw.accommodation.requested.v1"]
-    counter = {"description": "Light duties at the packing station instead",
-               "accommodations": [{"category": "job_restructuring", "description": "Packing only"}]}
+    counter = {
+        "description": "Light duties at the packing station instead",
+        "accommodations": [{"category": "job_restructuring", "description": "Packing only"}],
+    }
     response = decide(client, tokens, request_id, {"decision": "countered", "counter": counter})
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "countered"
@@ -150,13 +159,16 @@ def test_only_the_employer_decides(client, tokens, open_request):
     assert decide(client, tokens, uuid.uuid4(), {"decision": "confirmed"}).status_code == 404
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"decision": "maybe"}, "decision"),
-    ({}, "decision"),
-    ({"decision": "confirmed", "note": "x" * 2001}, "note"),
-    ({"decision": "confirmed", "approved": True}, "approved"),
-    ({"decision": "confirmed", "counter": {"description": "more"}}, "counter"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"decision": "maybe"}, "decision"),
+        ({}, "decision"),
+        ({"decision": "confirmed", "note": "x" * 2001}, "note"),
+        ({"decision": "confirmed", "approved": True}, "approved"),
+        ({"decision": "confirmed", "counter": {"description": "more"}}, "counter"),
+    ],
+)
 def test_a_bad_decision_is_422_naming_the_field(client, tokens, open_request, body, field):
     request_id, _ = open_request()
     response = decide(client, tokens, request_id, body)
@@ -176,17 +188,28 @@ def test_a_stale_or_malformed_if_match_is_refused(client, tokens, open_request):
     assert fresh.headers["ETag"] == '"2"'
 
 
-def test_the_lost_update_two_sessions_read_one_version_the_second_decision_gets_412(client, tokens, open_request,
-                                                                                      outbox):
+def test_the_lost_update_two_sessions_read_one_version_the_second_decision_gets_412(
+    client, tokens, open_request, outbox
+):
     request_id, _ = open_request()
     first_read = client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("erin"))
     second_read = client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("erin"))
     assert first_read.headers["ETag"] == second_read.headers["ETag"] == '"1"'
-    confirmed = decide(client, tokens, request_id, {"decision": "confirmed", "note": "Pallet jack available"},
-                       **{"If-Match": first_read.headers["ETag"]})
+    confirmed = decide(
+        client,
+        tokens,
+        request_id,
+        {"decision": "confirmed", "note": "Pallet jack available"},
+        **{"If-Match": first_read.headers["ETag"]},
+    )
     assert confirmed.status_code == 200 and confirmed.headers["ETag"] == '"2"'
-    lost = decide(client, tokens, request_id, {"decision": "declined", "note": "No light duties here"},
-                  **{"If-Match": second_read.headers["ETag"]})
+    lost = decide(
+        client,
+        tokens,
+        request_id,
+        {"decision": "declined", "note": "No light duties here"},
+        **{"If-Match": second_read.headers["ETag"]},
+    )
     assert lost.status_code == 412
     assert "version 2" in lost.json()["detail"] and lost.headers["ETag"] == '"2"'
     blind = decide(client, tokens, request_id, {"decision": "declined"})

@@ -13,11 +13,16 @@ IDS = {"id": uuid.UUID(int=1), "case_id": uuid.UUID(int=2), "plan_id": uuid.UUID
 
 
 def request(**changes) -> AccommodationRequest:
-    content = {**IDS, "plan_version": 1, "due_date": date(2026, 12, 3),
-               "restrictions": [{"demand": "sit", "frequency": "occasional", "load_kg": None, "duration_min": 30.0}],
-               "schedule": [{"week": 1, "hours_per_day": 4.0, "days_per_week": 5, "duties": "modified"}],
-               "accommodations": [{"category": "rest_breaks", "description": "10 minutes hourly"}],
-               "status": "requested", "note": None}
+    content = {
+        **IDS,
+        "plan_version": 1,
+        "due_date": date(2026, 12, 3),
+        "restrictions": [{"demand": "sit", "frequency": "occasional", "load_kg": None, "duration_min": 30.0}],
+        "schedule": [{"week": 1, "hours_per_day": 4.0, "days_per_week": 5, "duties": "modified"}],
+        "accommodations": [{"category": "rest_breaks", "description": "10 minutes hourly"}],
+        "status": "requested",
+        "note": None,
+    }
     return AccommodationRequest(**{**content, **changes})
 
 

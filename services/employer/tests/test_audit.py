@@ -19,20 +19,30 @@ def owner(employer_settings):
 
 def audit_rows(engine) -> list[dict]:
     with engine.connect() as conn:
-        return [dict(r) for r in conn.execute(text(
-            "SELECT username, role, org_id, action, method, path, resource_type, resource_id, outcome, status_code, "
-            "case_ids FROM audit_log ORDER BY id")).mappings()]
+        return [
+            dict(r)
+            for r in conn.execute(
+                text(
+                    "SELECT username, role, org_id, action, method, path, resource_type, resource_id, outcome, "
+                    "status_code, "
+                    "case_ids FROM audit_log ORDER BY id"
+                )
+            ).mappings()
+        ]
 
 
-def test_list_read_and_decision_rows_name_exactly_the_cases_let_through(client, tokens, deliver, open_request,
-                                                                        engine):
+def test_list_read_and_decision_rows_name_exactly_the_cases_let_through(client, tokens, deliver, open_request, engine):
     first_id, first = open_request()
     second_id, second = open_request()
     deliver(*second.consent(INSURER_CONSENT, False))
     listed = client.get("/v1/accommodations", headers=tokens.headers("erin")).json()["items"]
     assert client.get(f"/v1/accommodations/{first_id}", headers=tokens.headers("erin")).status_code == 200
-    assert client.post(f"/v1/accommodations/{first_id}/decision", json={"decision": "confirmed"},
-                       headers=tokens.headers("erin")).status_code == 200
+    assert (
+        client.post(
+            f"/v1/accommodations/{first_id}/decision", json={"decision": "confirmed"}, headers=tokens.headers("erin")
+        ).status_code
+        == 200
+    )
     insurer_list = client.get("/v1/accommodations", headers=tokens.headers("ivy")).json()["items"]
     assert client.get(f"/v1/accommodations/{second_id}", headers=tokens.headers("ivy")).status_code == 404
     assert client.get(f"/v1/accommodations/{first_id}", headers=tokens.headers("evan")).status_code == 404
@@ -47,16 +57,27 @@ def test_list_read_and_decision_rows_name_exactly_the_cases_let_through(client, 
     ]
     assert {i["case_id"] for i in listed} == {str(first.case_id), str(second.case_id)}
     assert [i["case_id"] for i in insurer_list] == [str(first.case_id)]
-    assert (rows[1]["resource_type"], rows[1]["resource_id"], rows[1]["outcome"], rows[1]["role"],
-            rows[1]["org_id"]) == ("request", first_id, "allowed", "employer", "acme")
+    assert (
+        rows[1]["resource_type"],
+        rows[1]["resource_id"],
+        rows[1]["outcome"],
+        rows[1]["role"],
+        rows[1]["org_id"],
+    ) == ("request", first_id, "allowed", "employer", "acme")
     assert (rows[2]["action"], rows[4]["outcome"]) == ("decide", "not_found")
 
 
 def test_an_unauthenticated_request_leaves_no_row(client, tokens, open_request, engine):
     request_id, _ = open_request()
     assert client.get(f"/v1/accommodations/{request_id}").status_code == 401
-    assert client.post(f"/v1/accommodations/{request_id}/decision", json={"decision": "confirmed"},
-                       headers={"Authorization": "Bearer forged"}).status_code == 401
+    assert (
+        client.post(
+            f"/v1/accommodations/{request_id}/decision",
+            json={"decision": "confirmed"},
+            headers={"Authorization": "Bearer forged"},
+        ).status_code
+        == 401
+    )
     assert audit_rows(engine) == []
 
 

@@ -9,10 +9,32 @@ import pytest
 from .conftest import INSURER_CONSENT, RESTRICTIONS_CONSENT
 
 STATUS_ONLY = {"id", "case_id", "status", "due_date", "updated_at"}
-EMPLOYER_VIEW = {"id", "case_id", "case_reference", "worker_name", "job_title", "employer_org_id", "plan_id",
-                 "plan_version", "restrictions_shared", "restrictions", "accommodations", "schedule", "due_date",
-                 "status", "decided_by", "decided_by_username", "decided_at", "note", "counter", "attestation_sha256",
-                 "withdrawn_reason", "version", "created_at", "updated_at"}
+EMPLOYER_VIEW = {
+    "id",
+    "case_id",
+    "case_reference",
+    "worker_name",
+    "job_title",
+    "employer_org_id",
+    "plan_id",
+    "plan_version",
+    "restrictions_shared",
+    "restrictions",
+    "accommodations",
+    "schedule",
+    "due_date",
+    "status",
+    "decided_by",
+    "decided_by_username",
+    "decided_at",
+    "note",
+    "counter",
+    "attestation_sha256",
+    "withdrawn_reason",
+    "version",
+    "created_at",
+    "updated_at",
+}
 RESTRICTIONS = [{"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 10.0, "duration_min": None}]
 # The callers: own organisation of the case (acme, clinic-north, northwind) and another one of each role.
 USERS = ("erin", "evan", "tara", "theo", "ivy", "ian")
@@ -55,8 +77,9 @@ def seen(body: dict) -> str:
 
 @pytest.mark.parametrize("phase", list(PHASES))
 @pytest.mark.parametrize("consent", [RESTRICTIONS_CONSENT, INSURER_CONSENT])
-def test_each_caller_sees_exactly_what_the_consents_allow(client, tokens, deliver, case_story, plan_published,
-                                                          request_of, consent, phase):
+def test_each_caller_sees_exactly_what_the_consents_allow(
+    client, tokens, deliver, case_story, plan_published, request_of, consent, phase
+):
     story = case_story()
     deliver(*story.opened(), plan_published(story.case_id))
     for granted in PHASES[phase]:
@@ -78,8 +101,9 @@ def test_each_caller_sees_exactly_what_the_consents_allow(client, tokens, delive
 def test_the_decision_answer_shows_no_more_than_a_read(client, tokens, deliver, open_request):
     request_id, story = open_request()
     deliver(*story.consent(RESTRICTIONS_CONSENT, False))
-    decided = client.post(f"/v1/accommodations/{request_id}/decision", json={"decision": "confirmed"},
-                          headers=tokens.headers("erin"))
+    decided = client.post(
+        f"/v1/accommodations/{request_id}/decision", json={"decision": "confirmed"}, headers=tokens.headers("erin")
+    )
     assert decided.status_code == 200, decided.text
     assert seen(decided.json()) == "request"
     assert decided.json()["status"] == "confirmed"

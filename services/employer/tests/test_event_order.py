@@ -11,8 +11,10 @@ from sqlalchemy import text
 
 from .conftest import RESTRICTIONS_CONSENT
 
-COPY_COLUMNS = ("case_version, reference, status, clinic_org_id, employer_org_id, insurer_org_id, therapist_id, "
-                "share_restrictions_with_employer, share_status_with_insurer, worker_name, job_title")
+COPY_COLUMNS = (
+    "case_version, reference, status, clinic_org_id, employer_org_id, insurer_org_id, therapist_id, "
+    "share_restrictions_with_employer, share_status_with_insurer, worker_name, job_title"
+)
 REQUEST_COLUMNS = "employer_org_id, plan_version, status, restrictions, schedule, accommodations, version"
 
 
@@ -20,27 +22,49 @@ def final_state(engine, client, tokens, case_id) -> dict:
     """Everything an order of events could change, without the ids that differ from case to case."""
     with engine.connect() as conn:
         copy = conn.execute(text(f"SELECT {COPY_COLUMNS} FROM case_copies WHERE case_id = :c"), {"c": case_id}).one()
-        requests = conn.execute(text(f"SELECT {REQUEST_COLUMNS} FROM accommodation_requests WHERE case_id = :c"),
-                                {"c": case_id}).all()
-        request_id = conn.execute(text("SELECT id FROM accommodation_requests WHERE case_id = :c"),
-                                  {"c": case_id}).scalar_one()
-        announced = conn.execute(text("SELECT event_type FROM outbox WHERE payload::jsonb ->> 'case_id' = :c"),
-                                 {"c": str(case_id)}).scalars().all()
+        requests = conn.execute(
+            text(f"SELECT {REQUEST_COLUMNS} FROM accommodation_requests WHERE case_id = :c"), {"c": case_id}
+        ).all()
+        request_id = conn.execute(
+            text("SELECT id FROM accommodation_requests WHERE case_id = :c"), {"c": case_id}
+        ).scalar_one()
+        announced = (
+            conn.execute(
+                text("SELECT event_type FROM outbox WHERE payload::jsonb ->> 'case_id' = :c"), {"c": str(case_id)}
+            )
+            .scalars()
+            .all()
+        )
     item = client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("erin")).json()
-    shown = {k: item[k] for k in ("worker_name", "job_title", "restrictions", "schedule", "restrictions_shared",
-                                  "case_reference", "status")}
+    shown = {
+        k: item[k]
+        for k in (
+            "worker_name",
+            "job_title",
+            "restrictions",
+            "schedule",
+            "restrictions_shared",
+            "case_reference",
+            "status",
+        )
+    }
     return {"copy": tuple(copy), "requests": [tuple(r) for r in requests], "announced": announced, "shown": shown}
 
 
 def test_every_order_of_opening_publishing_and_withdrawing_the_consent_ends_the_same(
-        client, tokens, deliver, case_story, plan_published, engine):
+    client, tokens, deliver, case_story, plan_published, engine
+):
     states = {}
     for order in itertools.permutations(("created", "shared", "published", "withdrawn")):
         story = case_story()
         created, shared = story.opened()
         [withdrawn] = story.consent(RESTRICTIONS_CONSENT, False)
-        events = {"created": created, "shared": shared, "published": plan_published(story.case_id),
-                  "withdrawn": withdrawn}
+        events = {
+            "created": created,
+            "shared": shared,
+            "published": plan_published(story.case_id),
+            "withdrawn": withdrawn,
+        }
         deliver(*(events[name] for name in order))
         states[order] = final_state(engine, client, tokens, story.case_id)
     first = next(iter(states.values()))
@@ -53,15 +77,22 @@ def test_every_order_of_opening_publishing_and_withdrawing_the_consent_ends_the_
 
 @pytest.mark.slow  # 720 orders
 def test_every_order_of_a_withdrawal_and_its_regrant_ends_with_the_worker_shown_again(
-        client, tokens, deliver, case_story, plan_published, engine):
+    client, tokens, deliver, case_story, plan_published, engine
+):
     states = {}
     for order in itertools.permutations(("created", "shared", "published", "withdrawn", "regranted", "reshared")):
         story = case_story()
         created, shared = story.opened()
         [withdrawn] = story.consent(RESTRICTIONS_CONSENT, False)
         regranted, reshared = story.consent(RESTRICTIONS_CONSENT, True)
-        events = {"created": created, "shared": shared, "published": plan_published(story.case_id),
-                  "withdrawn": withdrawn, "regranted": regranted, "reshared": reshared}
+        events = {
+            "created": created,
+            "shared": shared,
+            "published": plan_published(story.case_id),
+            "withdrawn": withdrawn,
+            "regranted": regranted,
+            "reshared": reshared,
+        }
         deliver(*(events[name] for name in order))
         states[order] = final_state(engine, client, tokens, story.case_id)
     first = next(iter(states.values()))

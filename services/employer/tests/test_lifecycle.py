@@ -8,64 +8,87 @@ from sqlalchemy import text
 
 
 def decide(client, tokens, request_id, body, **headers):
-    return client.post(f"/v1/accommodations/{request_id}/decision", json=body,
-                       headers={**tokens.headers("erin"), **headers})
+    return client.post(
+        f"/v1/accommodations/{request_id}/decision", json=body, headers={**tokens.headers("erin"), **headers}
+    )
 
 
 def statuses(engine, case_id) -> list[tuple[str, str | None]]:
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(
-            "SELECT status, withdrawn_reason FROM accommodation_requests WHERE case_id = :c ORDER BY plan_version"),
-            {"c": case_id})]
+        return [
+            tuple(r)
+            for r in conn.execute(
+                text(
+                    "SELECT status, "
+                    "withdrawn_reason FROM accommodation_requests WHERE case_id = :c ORDER BY plan_version"
+                ),
+                {"c": case_id},
+            )
+        ]
 
 
 @pytest.mark.parametrize("ending", ["withdrawn", "closed"])
 def test_an_ended_case_withdraws_its_open_request_and_deciding_it_is_409_saying_why(
-        client, tokens, deliver, open_request, outbox, ending):
+    client, tokens, deliver, open_request, outbox, ending
+):
     request_id, story = open_request()
     read = client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("erin"))
     deliver(story.moved(ending))
     response = decide(client, tokens, request_id, {"decision": "confirmed"})
     assert response.status_code == 409
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["detail"] == (f"accommodation request was withdrawn (the case was {ending}); "
-                                         "it can no longer be decided")
+    assert response.json()["detail"] == (
+        f"accommodation request was withdrawn (the case was {ending}); it can no longer be decided"
+    )
     stale = decide(client, tokens, request_id, {"decision": "confirmed"}, **{"If-Match": read.headers["ETag"]})
     assert stale.status_code == 412  # read before the withdrawal: reload first
     now = client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("erin"))
     assert (now.json()["status"], now.json()["withdrawn_reason"], now.headers["ETag"]) == (
-        "withdrawn", f"the case was {ending}", '"2"')
-    assert client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("ivy")).json()["status"] == \
-        "withdrawn"
+        "withdrawn",
+        f"the case was {ending}",
+        '"2"',
+    )
+    assert client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("ivy")).json()["status"] == "withdrawn"
     event_type, payload = outbox()[-1]
     assert event_type == "rtw.accommodation.withdrawn.v1"
-    assert payload == {"case_id": str(story.case_id), "accommodation_id": request_id, "employer_org_id": "acme",
-                       "reason": f"the case was {ending}"}
+    assert payload == {
+        "case_id": str(story.case_id),
+        "accommodation_id": request_id,
+        "employer_org_id": "acme",
+        "reason": f"the case was {ending}",
+    }
     assert "worker changed employer" not in str(outbox())  # the therapist's own words stay in intake
 
 
-def test_only_open_requests_are_withdrawn_and_only_once(client, tokens, deliver, case_story, plan_published, engine,
-                                                        outbox):
+def test_only_open_requests_are_withdrawn_and_only_once(
+    client, tokens, deliver, case_story, plan_published, engine, outbox
+):
     story = case_story()
     plans = [plan_published(story.case_id, version=v) for v in (1, 2, 3)]
     deliver(*story.opened(), *plans)
     with engine.connect() as conn:
-        ids = [str(i) for i in conn.execute(text(
-            "SELECT id FROM accommodation_requests WHERE case_id = :c ORDER BY plan_version"), {"c": story.case_id})
-            .scalars()]
+        ids = [
+            str(i)
+            for i in conn.execute(
+                text("SELECT id FROM accommodation_requests WHERE case_id = :c ORDER BY plan_version"),
+                {"c": story.case_id},
+            ).scalars()
+        ]
     assert decide(client, tokens, ids[0], {"decision": "confirmed"}).status_code == 200
     counter = {"description": "Packing station instead"}
     assert decide(client, tokens, ids[1], {"decision": "countered", "counter": counter}).status_code == 200
     ended = story.moved("withdrawn")
     deliver(ended, ended, *story.consent("share_status_with_insurer", False))  # redelivered, then a later event
-    assert statuses(engine, story.case_id) == [("confirmed", None), ("withdrawn", "the case was withdrawn"),
-                                               ("withdrawn", "the case was withdrawn")]
+    assert statuses(engine, story.case_id) == [
+        ("confirmed", None),
+        ("withdrawn", "the case was withdrawn"),
+        ("withdrawn", "the case was withdrawn"),
+    ]
     withdrawn = [p["accommodation_id"] for t, p in outbox() if t == "rtw.accommodation.withdrawn.v1"]
     assert sorted(withdrawn) == sorted(ids[1:])
 
 
-def test_a_plan_published_for_a_case_that_ended_opens_no_request(deliver, case_story, plan_published, engine,
-                                                                 outbox):
+def test_a_plan_published_for_a_case_that_ended_opens_no_request(deliver, case_story, plan_published, engine, outbox):
     story = case_story()
     deliver(*story.opened(), story.moved("closed"), plan_published(story.case_id))
     assert statuses(engine, story.case_id) == []
@@ -73,8 +96,9 @@ def test_a_plan_published_for_a_case_that_ended_opens_no_request(deliver, case_s
 
 
 @pytest.mark.parametrize("order", ["plan, case, end", "plan, end, case", "end, plan, case", "case, end, plan"])
-def test_whatever_the_order_an_ended_case_has_no_open_request(client, tokens, deliver, case_story, plan_published,
-                                                              engine, order):
+def test_whatever_the_order_an_ended_case_has_no_open_request(
+    client, tokens, deliver, case_story, plan_published, engine, order
+):
     story = case_story()
     events = {"case": story.opened(), "end": [story.moved("withdrawn")], "plan": [plan_published(story.case_id)]}
     for name in order.split(", "):

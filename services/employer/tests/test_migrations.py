@@ -32,8 +32,12 @@ def test_the_migrated_schema_is_what_the_models_describe(employer_settings):
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
-    drift = [d for d in diff if not (d[0] == "remove_table" and d[1].name in FROM_MIGRATION_ONLY)
-             and not (d[0] == "remove_index" and d[1].table.name in FROM_MIGRATION_ONLY)]
+    drift = [
+        d
+        for d in diff
+        if not (d[0] == "remove_table" and d[1].name in FROM_MIGRATION_ONLY)
+        and not (d[0] == "remove_index" and d[1].table.name in FROM_MIGRATION_ONLY)
+    ]
     assert drift == []
 
 
@@ -51,20 +55,37 @@ def test_a_database_with_copies_and_requests_upgrades_and_keeps_them(scratch_dat
     full, partial, request = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO case_copies (case_id, reference, employer_org_id, clinic_org_id, insurer_org_id, worker_name, "
-            "job_title) VALUES (:full, 'RTW-2026-000001', 'acme', 'clinic-north', 'northwind', 'Maria Lopez', "
-            "'Picker'), (:partial, NULL, 'acme', NULL, NULL, 'Sam Okafor', 'Driver')"),
-            {"full": full, "partial": partial})
-        conn.execute(text(
-            "INSERT INTO accommodation_requests (id, case_id, employer_org_id, plan_id, plan_version, restrictions, "
-            "schedule, accommodations, due_date, status, version) VALUES (:id, :case, 'acme', :plan, 1, '[]', '[]', "
-            "'[]', '2026-12-04', 'requested', 1)"), {"id": request, "case": full, "plan": uuid.uuid4()})
+        conn.execute(
+            text(
+                "INSERT INTO case_copies (case_id, reference, employer_org_id, clinic_org_id, "
+                "insurer_org_id, worker_name, "
+                "job_title) VALUES (:full, 'RTW-2026-000001', 'acme', 'clinic-north', 'northwind', 'Maria Lopez', "
+                "'Picker'), (:partial, NULL, 'acme', NULL, NULL, 'Sam Okafor', 'Driver')"
+            ),
+            {"full": full, "partial": partial},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO accommodation_requests (id, case_id, employer_org_id, plan_id, plan_version, "
+                "restrictions, "
+                "schedule, accommodations, due_date, status, version) VALUES (:id, :case, 'acme', :plan, "
+                "1, '[]', '[]', "
+                "'[]', '2026-12-04', 'requested', 1)"
+            ),
+            {"id": request, "case": full, "plan": uuid.uuid4()},
+        )
     upgrade(MIGRATIONS, url)
     with engine.connect() as conn:
-        copies = {r.case_id: r for r in conn.execute(text(
-            "SELECT case_id, case_version, status, share_restrictions_with_employer, share_status_with_insurer, "
-            "worker_name, therapist_id FROM case_copies"))}
+        copies = {
+            r.case_id: r
+            for r in conn.execute(
+                text(
+                    "SELECT case_id, case_version, status, share_restrictions_with_employer, "
+                    "share_status_with_insurer, "
+                    "worker_name, therapist_id FROM case_copies"
+                )
+            )
+        }
         kept = conn.execute(text("SELECT status, withdrawn_reason FROM accommodation_requests")).one()
         audit_rows = conn.execute(text("SELECT count(*) FROM audit_log")).scalar()
     engine.dispose()

@@ -52,26 +52,32 @@ def publish(settings, *payloads) -> None:
 
 
 @pytest.mark.slow
-def test_the_worker_turns_published_plans_into_announced_requests(running_worker, employer_settings, engine,
-                                                                  case_story, plan_published):
+def test_the_worker_turns_published_plans_into_announced_requests(
+    running_worker, employer_settings, engine, case_story, plan_published
+):
     story = case_story()
     publish(employer_settings, *story.opened(), plan_published(story.case_id))
 
     def announced():
         """the request exists, its case copy is complete, and its event left the outbox"""
         with engine.connect() as conn:
-            return conn.execute(text(
-                "SELECT r.id FROM accommodation_requests r JOIN case_copies c USING (case_id) "
-                "JOIN outbox o ON o.event_type = 'rtw.accommodation.requested.v1' "
-                "WHERE c.worker_name IS NOT NULL AND c.reference IS NOT NULL AND o.published_at IS NOT NULL "
-                "AND r.case_id = :c"), {"c": story.case_id}).scalar()
+            return conn.execute(
+                text(
+                    "SELECT r.id FROM accommodation_requests r JOIN case_copies c USING (case_id) "
+                    "JOIN outbox o ON o.event_type = 'rtw.accommodation.requested.v1' "
+                    "WHERE c.worker_name IS NOT NULL AND c.reference IS NOT NULL AND o.published_at IS NOT NULL "
+                    "AND r.case_id = :c"
+                ),
+                {"c": story.case_id},
+            ).scalar()
 
     assert wait_for(announced)
 
 
 @pytest.mark.slow
 def test_a_plan_that_overtakes_its_case_is_applied_and_the_case_that_ends_later_withdraws_it(
-        running_worker, employer_settings, engine, case_story, plan_published):
+    running_worker, employer_settings, engine, case_story, plan_published
+):
     from rtw_shared.messaging.consumer import DEAD_LETTERED, PARKED
 
     name = running_worker.consumer_name
@@ -82,20 +88,31 @@ def test_a_plan_that_overtakes_its_case_is_applied_and_the_case_that_ends_later_
     def requested():
         """the request exists before employer heard of its case"""
         with engine.connect() as conn:
-            return conn.execute(text("SELECT count(*) FROM accommodation_requests WHERE case_id = :c"),
-                                {"c": story.case_id}).scalar() == 1
+            return (
+                conn.execute(
+                    text("SELECT count(*) FROM accommodation_requests WHERE case_id = :c"), {"c": story.case_id}
+                ).scalar()
+                == 1
+            )
 
     assert wait_for(requested)
-    publish(employer_settings, *story.opened(), *story.consent("share_restrictions_with_employer", False),
-            story.moved("withdrawn"))
+    publish(
+        employer_settings,
+        *story.opened(),
+        *story.consent("share_restrictions_with_employer", False),
+        story.moved("withdrawn"),
+    )
 
     def settled():
         """the copy is at version 3 without the worker's name, and the request is withdrawn"""
         with engine.connect() as conn:
-            return conn.execute(text(
-                "SELECT c.case_version = 3 AND c.worker_name IS NULL AND r.status = 'withdrawn' "
-                "FROM case_copies c JOIN accommodation_requests r USING (case_id) WHERE c.case_id = :c"),
-                {"c": story.case_id}).scalar()
+            return conn.execute(
+                text(
+                    "SELECT c.case_version = 3 AND c.worker_name IS NULL AND r.status = 'withdrawn' "
+                    "FROM case_copies c JOIN accommodation_requests r USING (case_id) WHERE c.case_id = :c"
+                ),
+                {"c": story.case_id},
+            ).scalar()
 
     assert wait_for(settled)
     assert DEAD_LETTERED.labels(name)._value.get() == dead_before

@@ -19,6 +19,8 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     """Intake's API app on `settings` (the environment's when None)."""
     settings = settings or IntakeSettings()
     return create_service_app(
-        settings, title="RTW intake", routers=[cases_router, consents_router, assessments_router, timeline_router],
+        settings,
+        title="RTW intake",
+        routers=[cases_router, consents_router, assessments_router, timeline_router],
         description="Cases, the worker's consents, assessments and restrictions; the insurer's status view.",
     )

@@ -50,7 +50,6 @@ def require_case(principal: Principal, case: Case | None, part: Part = Part.CASE
     return case
 
 
-
 def shown_in_list(principal: Principal, cases: list[Case]) -> list[Case]:
     """The cases of a page the caller may see, each noted for the audit row."""
     return [case for case in cases if access.visible(principal, case, Part.CASE)]

@@ -10,8 +10,7 @@ from .status import handlers as status_handlers
 
 def spec(settings: IntakeSettings | None = None) -> WorkerSpec:
     """What intake's worker consumes (workplan's and employer's events) and runs."""
-    return WorkerSpec(settings=settings or IntakeSettings(), consumer_name="intake",
-                      handlers=Handlers(status_handlers))
+    return WorkerSpec(settings=settings or IntakeSettings(), consumer_name="intake", handlers=Handlers(status_handlers))
 
 
 def main() -> None:

@@ -52,8 +52,14 @@ def test_every_case_request_is_recorded_with_who_what_which_case_and_outcome(cli
     ]
     # A refused read still names the case it asked for, in the resource: who probed what is kept.
     assert [(r["resource_type"], r["resource_id"]) for r in rows] == [
-        ("cases", None), ("case", case["id"]), ("case", case["id"]), ("cases", None), ("cases", None),
-        ("case", "not-a-case"), ("case", case["id"])]
+        ("cases", None),
+        ("case", case["id"]),
+        ("case", case["id"]),
+        ("cases", None),
+        ("cases", None),
+        ("case", "not-a-case"),
+        ("case", case["id"]),
+    ]
     assert rows[0]["subject"] == case["therapist_id"]
     assert rows[2]["subject"] not in (None, case["therapist_id"])
     assert (rows[1]["path"], rows[1]["correlation_id"]) == (f"/v1/cases/{case['id']}", "req-42")
@@ -61,8 +67,9 @@ def test_every_case_request_is_recorded_with_who_what_which_case_and_outcome(cli
 
 def test_a_list_read_records_exactly_the_cases_it_returned(client, tokens, audit_rows):
     shown = [create(client, tokens) for _ in range(3)]
-    private = create(client, tokens, consents={"share_restrictions_with_employer": True,
-                                               "share_status_with_insurer": False})
+    private = create(
+        client, tokens, consents={"share_restrictions_with_employer": True, "share_status_with_insurer": False}
+    )
     theirs = create(client, tokens, "theo")  # also northwind's
     first = client.get("/v1/cases?limit=2", headers=tokens.headers("tara")).json()
     insurer = client.get("/v1/cases", headers=tokens.headers("ivy")).json()
@@ -94,7 +101,11 @@ def test_admin_reads_everything_newest_first_and_by_case(client, tokens):
     client.get("/v1/cases", headers=tokens.headers("ivy"))
     body = client.get("/v1/audit", headers=tokens.headers("ada")).json()
     assert [(i["username"], i["action"]) for i in body["items"]] == [
-        ("ivy", "list_cases"), ("theo", "get_case"), ("theo", "create_case"), ("tara", "create_case")]
+        ("ivy", "list_cases"),
+        ("theo", "get_case"),
+        ("theo", "create_case"),
+        ("tara", "create_case"),
+    ]
     assert body["next_cursor"] is None
     by_case = client.get(f"/v1/audit?case_id={other['id']}", headers=tokens.headers("ada")).json()["items"]
     assert [(i["username"], i["action"]) for i in by_case] == [("ivy", "list_cases"), ("theo", "create_case")]
@@ -124,7 +135,9 @@ def test_a_therapist_reads_only_their_own_actions(client, tokens):
     client.get(f"/v1/cases/{tara_case['id']}", headers=tokens.headers("erin"))
     tara = client.get("/v1/audit", headers=tokens.headers("tara")).json()["items"]
     assert [(i["username"], i["action"], i["outcome"]) for i in tara] == [
-        ("tara", "get_case", "not_found"), ("tara", "create_case", "allowed")]
+        ("tara", "get_case", "not_found"),
+        ("tara", "create_case", "allowed"),
+    ]
     assert {i["subject"] for i in tara} == {tara_case["therapist_id"]}
     theo = client.get(f"/v1/audit?case_id={tara_case['id']}", headers=tokens.headers("theo")).json()["items"]
     assert theo == []
@@ -142,7 +155,11 @@ def test_only_admins_verify_and_the_refusal_is_itself_logged(client, tokens):
     assert client.get("/v1/audit/verify").status_code == 401
     assert client.get("/v1/audit/verify", headers=tokens.headers("tara")).status_code == 403
     assert client.get("/v1/audit/verify", headers=tokens.headers("ada")).json() == {
-        "intact": True, "rows": 1, "first_broken_id": None, "reason": None}
+        "intact": True,
+        "rows": 1,
+        "first_broken_id": None,
+        "reason": None,
+    }
 
 
 class CapturedLog:
@@ -166,7 +183,8 @@ def test_a_failed_audit_write_keeps_the_response_and_is_logged(client, tokens, d
             conn.execute(text("ALTER TABLE audit_log_hidden RENAME TO audit_log"))
     assert [(event, fields["path"], fields["status"]) for event, fields in captured.errors] == [
         ("audit write failed: this request is NOT in the audit log", "/v1/cases", 201),
-        ("audit write failed: this request is NOT in the audit log", f"/v1/cases/{case['id']}", 200)]
+        ("audit write failed: this request is NOT in the audit log", f"/v1/cases/{case['id']}", 200),
+    ]
     assert audit_rows() == []
 
 

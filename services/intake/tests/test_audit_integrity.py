@@ -30,8 +30,9 @@ def some_requests(client, tokens, reads: int = 3) -> dict:
 
 
 def run_verify(url: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rtw_shared.audit.verify", url], capture_output=True, text=True,
-                          timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "rtw_shared.audit.verify", url], capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def test_the_chain_stays_linear_under_concurrent_requests(client, tokens, audit_rows):
@@ -55,11 +56,14 @@ def test_the_chain_stays_linear_under_concurrent_requests(client, tokens, audit_
     assert report == {"intact": True, "rows": len(rows), "first_broken_id": None, "reason": None}
 
 
-@pytest.mark.parametrize(("statement", "operation"), [
-    ("UPDATE audit_log SET outcome = 'allowed'", "UPDATE"),
-    ("DELETE FROM audit_log", "DELETE"),
-    ("TRUNCATE audit_log", "TRUNCATE"),
-])
+@pytest.mark.parametrize(
+    ("statement", "operation"),
+    [
+        ("UPDATE audit_log SET outcome = 'allowed'", "UPDATE"),
+        ("DELETE FROM audit_log", "DELETE"),
+        ("TRUNCATE audit_log", "TRUNCATE"),
+    ],
+)
 def test_rows_cannot_be_changed_or_removed_even_by_the_owner(client, tokens, db, audit_rows, statement, operation):
     some_requests(client, tokens, reads=1)
     before = audit_rows()
@@ -75,8 +79,9 @@ def tamper(db, statement: str) -> None:
         conn.execute(text(statement))
 
 
-def test_an_altered_row_is_found_by_the_chain_the_endpoint_and_the_command(client, tokens, db, audit_rows,
-                                                                          intake_settings):
+def test_an_altered_row_is_found_by_the_chain_the_endpoint_and_the_command(
+    client, tokens, db, audit_rows, intake_settings
+):
     case = some_requests(client, tokens)
     owner_url, name = intake_settings.migration_database_url, make_url(intake_settings.migration_database_url).database
     intact = run_verify(owner_url)
@@ -111,17 +116,19 @@ def test_the_command_says_clearly_when_it_cannot_read_the_database(intake_settin
     assert result.stderr.startswith("no_such_db: could not read the audit log at ") and "***" in result.stderr
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_log SET outcome = 'allowed'",
-    "DELETE FROM audit_log",
-    "TRUNCATE audit_log",
-    "ALTER TABLE audit_log DISABLE TRIGGER USER",
-    "SET session_replication_role = replica",
-    "UPDATE case_consents SET granted = true",
-    "DELETE FROM case_consents",
-])
-def test_the_services_own_role_cannot_change_the_log_or_the_consent_record(client, tokens, intake_settings,
-                                                                           statement):
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_log SET outcome = 'allowed'",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",
+        "ALTER TABLE audit_log DISABLE TRIGGER USER",
+        "SET session_replication_role = replica",
+        "UPDATE case_consents SET granted = true",
+        "DELETE FROM case_consents",
+    ],
+)
+def test_the_services_own_role_cannot_change_the_log_or_the_consent_record(client, tokens, intake_settings, statement):
     """The service runs as the application role: appending is all it may do to the audit log and to
     the record of the worker's consents."""
     some_requests(client, tokens, reads=1)

@@ -12,57 +12,114 @@ import pytest
 from rtw_devstack.journey import CASE
 
 CALLERS = ("tara", "theo", "erin", "evan", "ivy", "ian", "ada", None)
-RESTRICTIONS = {"restrictions": [{"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 10,
-                                  "start": "2026-11-01"}]}
+RESTRICTIONS = {
+    "restrictions": [{"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 10, "start": "2026-11-01"}]
+}
 ASSESSMENT = {"date": "2026-11-20", "pain_nrs": 4, "grip_trials_kg": {"left": [30, 31, 32], "right": [28, 29, 30]}}
 CONSENTS = {"share_status_with_insurer": {"granted": False, "evidence": "signed form WD-12"}}
 THERAPISTS_ONLY = {"tara": 200, "theo": 404, "erin": 403, "evan": 403, "ivy": 403, "ian": 403, "ada": 403, None: 401}
 
 # endpoint: (method, path, body, {caller: expected status}); every caller must be listed.
 MATRIX = {
-    "create case": ("POST", "/v1/cases", CASE,
-                    {"tara": 201, "theo": 201, "erin": 403, "evan": 403, "ivy": 403, "ian": 403, "ada": 403,
-                     None: 401}),
-    "list cases": ("GET", "/v1/cases", None,
-                   {"tara": 200, "theo": 200, "erin": 200, "evan": 200, "ivy": 200, "ian": 200, "ada": 403, None: 401}),
-    "read case": ("GET", "/v1/cases/{id}", None,
-                  {"tara": 200, "theo": 404, "erin": 200, "evan": 404, "ivy": 200, "ian": 404, "ada": 403, None: 401}),
-    "case status": ("GET", "/v1/cases/{id}/status", None,
-                    {"tara": 200, "theo": 404, "erin": 403, "evan": 403, "ivy": 200, "ian": 404, "ada": 403,
-                     None: 401}),
-    "timeline": ("GET", "/v1/cases/{id}/timeline", None,
-                 {"tara": 200, "theo": 404, "erin": 403, "evan": 403, "ivy": 200, "ian": 404, "ada": 403, None: 401}),
-    "transition": ("POST", "/v1/cases/{id}/transitions", {"to": "assessing"},
-                   {"tara": 200, "theo": 404, "erin": 403, "evan": 403, "ivy": 403, "ian": 403, "ada": 403,
-                    None: 401}),
-    "replace restrictions": ("PUT", "/v1/cases/{id}/restrictions", RESTRICTIONS,
-                             {"tara": 200, "theo": 404, "erin": 403, "evan": 403, "ivy": 403, "ian": 403, "ada": 403,
-                              None: 401}),
-    "record assessment": ("POST", "/v1/cases/{id}/assessments", ASSESSMENT,
-                          {"tara": 201, "theo": 404, "erin": 403, "evan": 403, "ivy": 403, "ian": 403, "ada": 403,
-                           None: 401}),
-    "list assessments": ("GET", "/v1/cases/{id}/assessments", None,
-                         {"tara": 200, "theo": 404, "erin": 403, "evan": 403, "ivy": 403, "ian": 403, "ada": 403,
-                          None: 401}),
+    "create case": (
+        "POST",
+        "/v1/cases",
+        CASE,
+        {"tara": 201, "theo": 201, "erin": 403, "evan": 403, "ivy": 403, "ian": 403, "ada": 403, None: 401},
+    ),
+    "list cases": (
+        "GET",
+        "/v1/cases",
+        None,
+        {"tara": 200, "theo": 200, "erin": 200, "evan": 200, "ivy": 200, "ian": 200, "ada": 403, None: 401},
+    ),
+    "read case": (
+        "GET",
+        "/v1/cases/{id}",
+        None,
+        {"tara": 200, "theo": 404, "erin": 200, "evan": 404, "ivy": 200, "ian": 404, "ada": 403, None: 401},
+    ),
+    "case status": (
+        "GET",
+        "/v1/cases/{id}/status",
+        None,
+        {"tara": 200, "theo": 404, "erin": 403, "evan": 403, "ivy": 200, "ian": 404, "ada": 403, None: 401},
+    ),
+    "timeline": (
+        "GET",
+        "/v1/cases/{id}/timeline",
+        None,
+        {"tara": 200, "theo": 404, "erin": 403, "evan": 403, "ivy": 200, "ian": 404, "ada": 403, None: 401},
+    ),
+    "transition": (
+        "POST",
+        "/v1/cases/{id}/transitions",
+        {"to": "assessing"},
+        {"tara": 200, "theo": 404, "erin": 403, "evan": 403, "ivy": 403, "ian": 403, "ada": 403, None: 401},
+    ),
+    "replace restrictions": (
+        "PUT",
+        "/v1/cases/{id}/restrictions",
+        RESTRICTIONS,
+        {"tara": 200, "theo": 404, "erin": 403, "evan": 403, "ivy": 403, "ian": 403, "ada": 403, None: 401},
+    ),
+    "record assessment": (
+        "POST",
+        "/v1/cases/{id}/assessments",
+        ASSESSMENT,
+        {"tara": 201, "theo": 404, "erin": 403, "evan": 403, "ivy": 403, "ian": 403, "ada": 403, None: 401},
+    ),
+    "list assessments": (
+        "GET",
+        "/v1/cases/{id}/assessments",
+        None,
+        {"tara": 200, "theo": 404, "erin": 403, "evan": 403, "ivy": 403, "ian": 403, "ada": 403, None: 401},
+    ),
     "read consents": ("GET", "/v1/cases/{id}/consents", None, THERAPISTS_ONLY),
     "change consents": ("PUT", "/v1/cases/{id}/consents", CONSENTS, THERAPISTS_ONLY),
-    "audit log": ("GET", "/v1/audit?case_id={id}", None,
-                  {"tara": 200, "theo": 200, "erin": 403, "evan": 403, "ivy": 403, "ian": 403, "ada": 200, None: 401}),
-    "audit verify": ("GET", "/v1/audit/verify", None,
-                     {"tara": 403, "theo": 403, "erin": 403, "evan": 403, "ivy": 403, "ian": 403, "ada": 200,
-                      None: 401}),
+    "audit log": (
+        "GET",
+        "/v1/audit?case_id={id}",
+        None,
+        {"tara": 200, "theo": 200, "erin": 403, "evan": 403, "ivy": 403, "ian": 403, "ada": 200, None: 401},
+    ),
+    "audit verify": (
+        "GET",
+        "/v1/audit/verify",
+        None,
+        {"tara": 403, "theo": 403, "erin": 403, "evan": 403, "ivy": 403, "ian": 403, "ada": 200, None: 401},
+    ),
 }
 
 # Keys that must not appear anywhere in a role's answer.
 FORBIDDEN_KEYS = {
-    "employer": {"claim", "diagnosis_codes", "body_parts", "mechanism", "date_of_birth", "assessments", "referral",
-                 "pain_nrs", "copm", "capacities", "grip_trials_kg", "insurer_org_id"},
+    "employer": {
+        "claim",
+        "diagnosis_codes",
+        "body_parts",
+        "mechanism",
+        "date_of_birth",
+        "assessments",
+        "referral",
+        "pain_nrs",
+        "copm",
+        "capacities",
+        "grip_trials_kg",
+        "insurer_org_id",
+    },
     "insurer": {"copm", "capacities", "grip_trials_kg", "referral", "contact", "essential_functions", "evidence"},
 }
 # The endpoints whose answer is about the case under test: an allowed call notes it in its audit row.
 ABOUT_THE_CASE = set(MATRIX) - {"audit log", "audit verify"}
-ROLE = {"tara": "therapist", "theo": "therapist", "erin": "employer", "evan": "employer", "ivy": "insurer",
-        "ian": "insurer", "ada": "admin"}
+ROLE = {
+    "tara": "therapist",
+    "theo": "therapist",
+    "erin": "employer",
+    "evan": "employer",
+    "ivy": "insurer",
+    "ian": "insurer",
+    "ada": "admin",
+}
 CELLS = [(endpoint, caller) for endpoint in MATRIX for caller in CALLERS]
 
 

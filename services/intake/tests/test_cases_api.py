@@ -44,14 +44,20 @@ def test_therapist_creates_a_case_and_its_events_wait_in_the_outbox(client, toke
 
 def test_every_event_carries_the_case_snapshot_after_its_change(client, tokens, intake_settings):
     case = create(client, tokens)
-    moved = client.post(f"/v1/cases/{case['id']}/transitions", json={"to": "assessing"},
-                        headers=tokens.headers("tara"))
+    moved = client.post(f"/v1/cases/{case['id']}/transitions", json={"to": "assessing"}, headers=tokens.headers("tara"))
     assert moved.status_code == 200
     created, shared, status_changed = outbox_payloads(intake_settings)
-    snapshot = {"version": 1, "reference": case["reference"], "status": "referred", "clinic_org_id": "clinic-north",
-                "employer_org_id": "acme", "insurer_org_id": "northwind", "therapist_id": case["therapist_id"],
-                "therapist_email": created["therapist_email"],
-                "consents": {"share_restrictions_with_employer": True, "share_status_with_insurer": True}}
+    snapshot = {
+        "version": 1,
+        "reference": case["reference"],
+        "status": "referred",
+        "clinic_org_id": "clinic-north",
+        "employer_org_id": "acme",
+        "insurer_org_id": "northwind",
+        "therapist_id": case["therapist_id"],
+        "therapist_email": created["therapist_email"],
+        "consents": {"share_restrictions_with_employer": True, "share_status_with_insurer": True},
+    }
     assert created["therapist_email"]  # the demo realm's users have one; every later snapshot repeats it
     assert created["case"] == shared["case"] == snapshot
     assert status_changed["case"] == {**snapshot, "version": 2, "status": "assessing"}
@@ -64,16 +70,18 @@ def test_without_the_employer_consent_no_identity_is_sent(client, tokens, intake
     assert response.status_code == 201, response.text
     assert response.json()["consents"] == {"share_restrictions_with_employer": False, "share_status_with_insurer": True}
     [created] = outbox_payloads(intake_settings)
-    assert created["case"]["consents"] == {"share_restrictions_with_employer": False,
-                                           "share_status_with_insurer": True}
+    assert created["case"]["consents"] == {"share_restrictions_with_employer": False, "share_status_with_insurer": True}
     assert "Lopez" not in json.dumps(created)
 
 
-@pytest.mark.parametrize(("user", "visible", "absent"), [
-    ("tara", {"worker", "claim", "employment"}, set()),
-    ("erin", {"worker", "employment"}, {"claim"}),
-    ("ivy", {"worker", "claim"}, {"employment"}),
-])
+@pytest.mark.parametrize(
+    ("user", "visible", "absent"),
+    [
+        ("tara", {"worker", "claim", "employment"}, set()),
+        ("erin", {"worker", "employment"}, {"claim"}),
+        ("ivy", {"worker", "claim"}, {"employment"}),
+    ],
+)
 def test_each_role_reads_its_own_view(client, tokens, user, visible, absent):
     case = create(client, tokens)
     response = client.get(f"/v1/cases/{case['id']}", headers=tokens.headers(user))
@@ -112,8 +120,9 @@ def test_bad_input_is_422_naming_the_field_and_writes_nothing(client, tokens, in
     response = client.post("/v1/cases", json=bad, headers=tokens.headers("tara"))
     assert response.status_code == 422
     assert "employment.hours_per_day" in response.json()["detail"]
-    broken = client.post("/v1/cases", content=b"{not json", headers={**tokens.headers("tara"),
-                                                                      "content-type": "application/json"})
+    broken = client.post(
+        "/v1/cases", content=b"{not json", headers={**tokens.headers("tara"), "content-type": "application/json"}
+    )
     assert broken.status_code == 422
     assert outbox_types(intake_settings) == []
 

@@ -37,8 +37,11 @@ def decide(client, tokens, case_id, **decisions) -> dict:
 def outbox(settings, event_type: str) -> list[dict]:
     engine = create_engine(settings.database_url)
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT payload FROM outbox WHERE event_type = :t ORDER BY id"),
-                            {"t": event_type}).scalars().all()
+        rows = (
+            conn.execute(text("SELECT payload FROM outbox WHERE event_type = :t ORDER BY id"), {"t": event_type})
+            .scalars()
+            .all()
+        )
     engine.dispose()
     return [json.loads(row) for row in rows]
 
@@ -57,18 +60,30 @@ def test_a_new_case_starts_the_history_with_the_consents_given_at_intake(client,
 
 
 def test_withdrawing_is_recorded_with_who_when_and_evidence_and_announced_with_ids_and_flags_only(
-        client, tokens, intake_settings):
+    client, tokens, intake_settings
+):
     case = create(client, tokens)
-    response = put(client, tokens, case["id"], {EMPLOYER: {"granted": False, "evidence": "signed form WD-12"}},
-                   if_match=f'"{case["version"]}"')
+    response = put(
+        client,
+        tokens,
+        case["id"],
+        {EMPLOYER: {"granted": False, "evidence": "signed form WD-12"}},
+        if_match=f'"{case["version"]}"',
+    )
     assert response.status_code == 200, response.text
     assert response.headers["ETag"] == f'"{case["version"] + 1}"'
     body = response.json()
     assert body["version"] == case["version"] + 1
-    assert (body[EMPLOYER]["granted"], body[EMPLOYER]["evidence"], body[INSURER]["granted"]) == \
-        (False, "signed form WD-12", True)
-    assert [(h["consent"], h["granted"], h["evidence"]) for h in body["history"]][-1] == \
-        (EMPLOYER, False, "signed form WD-12")
+    assert (body[EMPLOYER]["granted"], body[EMPLOYER]["evidence"], body[INSURER]["granted"]) == (
+        False,
+        "signed form WD-12",
+        True,
+    )
+    assert [(h["consent"], h["granted"], h["evidence"]) for h in body["history"]][-1] == (
+        EMPLOYER,
+        False,
+        "signed form WD-12",
+    )
     assert len(body["history"]) == 3
 
     [event] = outbox(intake_settings, "rtw.case.consent_changed.v1")
@@ -79,11 +94,16 @@ def test_withdrawing_is_recorded_with_who_when_and_evidence_and_announced_with_i
     assert len(outbox(intake_settings, "rtw.case.shared_with_employer.v1")) == 1  # the one at creation
 
     timeline = client.get(f"/v1/cases/{case['id']}/timeline", headers=tokens.headers("tara")).json()["items"]
-    assert [(e["kind"], e["actor"], e["data"]) for e in timeline][-1] == \
-        ("consent.changed", "tara", {"consent": EMPLOYER, "granted": False})
+    assert [(e["kind"], e["actor"], e["data"]) for e in timeline][-1] == (
+        "consent.changed",
+        "tara",
+        {"consent": EMPLOYER, "granted": False},
+    )
     assert "WD-12" not in json.dumps(timeline)
-    assert client.get(f"/v1/cases/{case['id']}", headers=tokens.headers("tara")).json()["consents"] == \
-        {EMPLOYER: False, INSURER: True}
+    assert client.get(f"/v1/cases/{case['id']}", headers=tokens.headers("tara")).json()["consents"] == {
+        EMPLOYER: False,
+        INSURER: True,
+    }
 
 
 def test_the_same_value_again_is_no_change_no_row_no_event_no_new_version(client, tokens, intake_settings):
@@ -92,8 +112,10 @@ def test_the_same_value_again_is_no_change_no_row_no_event_no_new_version(client
     assert response.status_code == 200 and response.headers["ETag"] == f'"{case["version"]}"'
     assert len(response.json()["history"]) == 2
     assert outbox(intake_settings, "rtw.case.consent_changed.v1") == []
-    kinds = [e["kind"] for e in client.get(f"/v1/cases/{case['id']}/timeline",
-                                           headers=tokens.headers("tara")).json()["items"]]
+    kinds = [
+        e["kind"]
+        for e in client.get(f"/v1/cases/{case['id']}/timeline", headers=tokens.headers("tara")).json()["items"]
+    ]
     assert kinds == ["case.opened"]
 
 
@@ -106,7 +128,9 @@ def test_regranting_the_employer_consent_shares_name_and_job_again(client, token
     assert [(e["granted"], e["case"]["version"]) for e in changes] == [(False, 2), (True, 3)]
     shared = outbox(intake_settings, "rtw.case.shared_with_employer.v1")
     assert [(e["worker_name"], e["job_title"], e["case"]["version"]) for e in shared] == [
-        ("Maria Lopez", "Warehouse associate", 1), ("Maria Lopez", "Warehouse associate", 3)]
+        ("Maria Lopez", "Warehouse associate", 1),
+        ("Maria Lopez", "Warehouse associate", 3),
+    ]
 
 
 def test_both_consents_at_once_are_two_changes_of_one_version(client, tokens, intake_settings):
@@ -115,7 +139,9 @@ def test_both_consents_at_once_are_two_changes_of_one_version(client, tokens, in
     assert body["version"] == case["version"] + 1
     changes = outbox(intake_settings, "rtw.case.consent_changed.v1")
     assert sorted((e["consent"], e["granted"], e["case"]["version"]) for e in changes) == [
-        (EMPLOYER, False, 2), (INSURER, False, 2)]
+        (EMPLOYER, False, 2),
+        (INSURER, False, 2),
+    ]
     assert changes[-1]["case"]["consents"] == {EMPLOYER: False, INSURER: False}
 
 
@@ -132,24 +158,31 @@ def test_a_consent_change_is_a_change_the_case_list_reports(client, tokens, db):
 
 def test_a_stale_if_match_is_412_and_changes_nothing(client, tokens, intake_settings):
     case = create(client, tokens)
-    assert client.post(f"/v1/cases/{case['id']}/transitions", json={"to": "assessing"},
-                       headers=tokens.headers("tara")).status_code == 200
+    assert (
+        client.post(
+            f"/v1/cases/{case['id']}/transitions", json={"to": "assessing"}, headers=tokens.headers("tara")
+        ).status_code
+        == 200
+    )
     stale = put(client, tokens, case["id"], {INSURER: {"granted": False}}, if_match=f'"{case["version"]}"')
     assert stale.status_code == 412 and stale.headers["ETag"] == f'"{case["version"] + 1}"'
     assert outbox(intake_settings, "rtw.case.consent_changed.v1") == []
     assert client.get(f"/v1/cases/{case['id']}/consents", headers=tokens.headers("tara")).json()[INSURER]["granted"]
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({}, "body"),
-    ({INSURER: None}, INSURER),
-    ({INSURER: True}, INSURER),
-    ({INSURER: {"granted": "false"}}, f"{INSURER}.granted"),
-    ({INSURER: {"granted": False, "evidence": "x" * 501}}, f"{INSURER}.evidence"),
-    ({INSURER: {"granted": False, "evidence": ""}}, f"{INSURER}.evidence"),
-    ({"share_everything": {"granted": True}}, "share_everything"),
-    ({INSURER: {"granted": False, "by": "me"}}, f"{INSURER}.by"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "body"),
+        ({INSURER: None}, INSURER),
+        ({INSURER: True}, INSURER),
+        ({INSURER: {"granted": "false"}}, f"{INSURER}.granted"),
+        ({INSURER: {"granted": False, "evidence": "x" * 501}}, f"{INSURER}.evidence"),
+        ({INSURER: {"granted": False, "evidence": ""}}, f"{INSURER}.evidence"),
+        ({"share_everything": {"granted": True}}, "share_everything"),
+        ({INSURER: {"granted": False, "by": "me"}}, f"{INSURER}.by"),
+    ],
+)
 def test_a_bad_body_is_422_naming_the_field_and_changes_nothing(client, tokens, intake_settings, body, field):
     case = create(client, tokens)
     response = put(client, tokens, case["id"], body)
@@ -198,8 +231,12 @@ def expected_fields(user: str, employer_consent: bool):
 
 def shown_fields(user: str, body: dict):
     if user == "erin":
-        return (body["worker"] is not None, body["employment"] is not None, bool(body["restrictions"]),
-                body["restrictions_shared"])
+        return (
+            body["worker"] is not None,
+            body["employment"] is not None,
+            bool(body["restrictions"]),
+            body["restrictions_shared"],
+        )
     return (body["worker"]["family_name"], len(body["restrictions"])) if user == "ivy" else None
 
 
@@ -225,7 +262,10 @@ def test_each_consent_state_shows_every_organisation_exactly_what_it_allows(clie
             status, body = read(client, tokens, user, case["id"], what)
             if status != expected_read(user, what, employer_consent, insurer_consent):
                 leaks.append((user, what, status))
-            elif status == 200 and what in ("case", "list") and \
-                    shown_fields(user, body) != expected_fields(user, employer_consent):
+            elif (
+                status == 200
+                and what in ("case", "list")
+                and shown_fields(user, body) != expected_fields(user, employer_consent)
+            ):
                 leaks.append((user, what, shown_fields(user, body)))
     assert leaks == []

@@ -20,27 +20,41 @@ from rtw_shared.errors import ForbiddenError, NotFoundError
 
 def case(*, employer_consent: bool = True, insurer_consent: bool = True) -> Case:
     now = datetime.now(UTC)
-    return Case(id=uuid.uuid4(), reference="RTW-2026-000001", status="referred", clinic_org_id="clinic-north",
-                created_at=now, updated_at=now,
-                employer_org_id="acme", insurer_org_id="northwind",
-                worker={"given_name": "Maria", "family_name": "Lopez"},
-                employment={"employer_org_id": "acme", "job_title": "Picker", "hours_per_day": 8,
-                            "days_per_week": 5},
-                restrictions=[{"demand": "stand", "frequency": "frequent", "start": "2026-11-01"}],
-                share_restrictions_with_employer=employer_consent, share_status_with_insurer=insurer_consent)
+    return Case(
+        id=uuid.uuid4(),
+        reference="RTW-2026-000001",
+        status="referred",
+        clinic_org_id="clinic-north",
+        created_at=now,
+        updated_at=now,
+        employer_org_id="acme",
+        insurer_org_id="northwind",
+        worker={"given_name": "Maria", "family_name": "Lopez"},
+        employment={"employer_org_id": "acme", "job_title": "Picker", "hours_per_day": 8, "days_per_week": 5},
+        restrictions=[{"demand": "stand", "frequency": "frequent", "start": "2026-11-01"}],
+        share_restrictions_with_employer=employer_consent,
+        share_status_with_insurer=insurer_consent,
+    )
 
 
 def principal(role: str, org: str) -> Principal:
     return Principal(subject="s", username="u", roles=frozenset({role}), org_id=org)
 
 
-@pytest.mark.parametrize(("role", "org", "sees"), [
-    ("therapist", "clinic-north", True), ("therapist", "clinic-south", False),
-    ("employer", "acme", True), ("employer", "globex", False),
-    ("insurer", "northwind", True), ("insurer", "contoso", False),
-    ("admin", "platform", False), ("admin", "clinic-north", False),
-    ("employer", "clinic-north", False),  # the right org id under the wrong role is not enough
-])
+@pytest.mark.parametrize(
+    ("role", "org", "sees"),
+    [
+        ("therapist", "clinic-north", True),
+        ("therapist", "clinic-south", False),
+        ("employer", "acme", True),
+        ("employer", "globex", False),
+        ("insurer", "northwind", True),
+        ("insurer", "contoso", False),
+        ("admin", "platform", False),
+        ("admin", "clinic-north", False),
+        ("employer", "clinic-north", False),  # the right org id under the wrong role is not enough
+    ],
+)
 def test_a_case_row_is_visible_only_to_its_own_organisations_in_the_matching_role(role, org, sees):
     assert access.may_see(principal(role, org), case(), Part.CASE) is sees
     if not sees:
@@ -62,21 +76,38 @@ def test_the_employer_view_withholds_name_job_and_restrictions_without_consent()
     shared, private = employer_view(employer, case()), employer_view(employer, case(employer_consent=False))
     assert (shared.worker.family_name, shared.employment.job_title, len(shared.restrictions)) == ("Lopez", "Picker", 1)
     assert shared.restrictions_shared is True
-    assert (private.worker, private.employment, private.restrictions, private.restrictions_shared) == \
-        (None, None, [], False)
+    assert (private.worker, private.employment, private.restrictions, private.restrictions_shared) == (
+        None,
+        None,
+        [],
+        False,
+    )
 
 
-@pytest.mark.parametrize(("role", "view"), [
-    ("therapist", CaseTherapistView), ("employer", CaseEmployerView), ("insurer", CaseInsurerView), ("admin", None),
-])
+@pytest.mark.parametrize(
+    ("role", "view"),
+    [
+        ("therapist", CaseTherapistView),
+        ("employer", CaseEmployerView),
+        ("insurer", CaseInsurerView),
+        ("admin", None),
+    ],
+)
 def test_each_role_gets_its_own_read_model(role, view):
     assert policy.view_model(principal(role, "x")) is view
 
 
-@pytest.mark.parametrize(("role", "part", "allowed"), [
-    ("therapist", Part.PROGRESS, True), ("insurer", Part.PROGRESS, True), ("employer", Part.PROGRESS, False),
-    ("admin", Part.PROGRESS, False), ("employer", Part.CASE, True), ("admin", Part.CASE, False),
-])
+@pytest.mark.parametrize(
+    ("role", "part", "allowed"),
+    [
+        ("therapist", Part.PROGRESS, True),
+        ("insurer", Part.PROGRESS, True),
+        ("employer", Part.PROGRESS, False),
+        ("admin", Part.PROGRESS, False),
+        ("employer", Part.CASE, True),
+        ("admin", Part.CASE, False),
+    ],
+)
 def test_a_role_that_never_sees_a_part_is_refused_with_403(role, part, allowed):
     if allowed:
         policy.require_part_reader(principal(role, "x"), part, what="it")
@@ -86,6 +117,7 @@ def test_a_role_that_never_sees_a_part_is_refused_with_403(role, part, allowed):
 
 
 def test_the_employer_view_has_no_clinical_or_identifying_fields():
-    fields = set(CaseEmployerView.model_fields) | set(CaseEmployerView.model_fields["worker"].annotation.__args__[0]
-                                                      .model_fields)
+    fields = set(CaseEmployerView.model_fields) | set(
+        CaseEmployerView.model_fields["worker"].annotation.__args__[0].model_fields
+    )
     assert not fields & {"claim", "diagnosis_codes", "body_parts", "mechanism", "date_of_birth", "assessments"}

@@ -30,13 +30,16 @@ def test_the_happy_path_goes_one_step_at_a_time_to_closed():
     assert walk(list(FLOW[1:])).status == "closed"
 
 
-@pytest.mark.parametrize(("start", "to", "why"), [
-    ("referred", "plan_active", "can move to assessing"),
-    ("assessing", "referred", "can move to plan_active"),
-    ("closed", "referred", "cannot move any more"),
-    ("withdrawn", "on_hold", "cannot move any more"),
-    ("assessing", "assessing", "already assessing"),
-])
+@pytest.mark.parametrize(
+    ("start", "to", "why"),
+    [
+        ("referred", "plan_active", "can move to assessing"),
+        ("assessing", "referred", "can move to plan_active"),
+        ("closed", "referred", "cannot move any more"),
+        ("withdrawn", "on_hold", "cannot move any more"),
+        ("assessing", "assessing", "already assessing"),
+    ],
+)
 def test_illegal_moves_are_refused_with_the_reason(start, to, why):
     with pytest.raises(IllegalTransitionError, match=why):
         transition(CaseState(start), to)

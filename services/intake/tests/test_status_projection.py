@@ -79,9 +79,19 @@ def create(client, tokens) -> dict:
 
 
 def published(case_id, version=1, **extra) -> PlanPublishedV1:
-    return PlanPublishedV1(case_id=case_id, plan_id=extra.pop("plan_id", uuid.uuid4()), version=version,
-                           employer_org_id="acme", published_at=datetime.now(UTC), restrictions=[], schedule=[],
-                           accommodations=[], projected_rtw_date=date(2027, 1, 15), projected_cost=1375.0, **extra)
+    return PlanPublishedV1(
+        case_id=case_id,
+        plan_id=extra.pop("plan_id", uuid.uuid4()),
+        version=version,
+        employer_org_id="acme",
+        published_at=datetime.now(UTC),
+        restrictions=[],
+        schedule=[],
+        accommodations=[],
+        projected_rtw_date=date(2027, 1, 15),
+        projected_cost=1375.0,
+        **extra,
+    )
 
 
 def db_now(db) -> datetime:
@@ -103,8 +113,12 @@ def test_an_insurer_polling_updated_since_sees_the_case_once_its_plan_is_publish
     everything = client.get("/v1/cases", headers=tokens.headers("ivy")).json()["items"]
     assert [item["id"] for item in everything] == [case["id"], quiet["id"]]  # most recently changed first
     status = client.get(f"/v1/cases/{case['id']}/status", headers=tokens.headers("ivy")).json()
-    assert (status["plan"]["status"], status["plan"]["version"], status["projected_rtw_date"],
-            status["cost"]["projected"]) == ("published", 1, "2027-01-15", 1375.0)
+    assert (
+        status["plan"]["status"],
+        status["plan"]["version"],
+        status["projected_rtw_date"],
+        status["cost"]["projected"],
+    ) == ("published", 1, "2027-01-15", 1375.0)
     assert status["updated_at"] > since
     view = client.get(f"/v1/cases/{case['id']}", headers=tokens.headers("tara"))
     assert view.headers["ETag"] == f'"{case["version"]}"'  # the case itself did not change
@@ -117,25 +131,49 @@ def test_cancellation_withdrawal_and_late_news_land_on_status_and_timeline(clien
     events = [
         published(case_id, version=2),
         published(case_id, version=1),  # late: changes nothing, not even the timeline
-        AccommodationRequestedV1(case_id=case_id, accommodation_id=request, employer_org_id="acme",
-                                 plan_id=uuid.uuid4(), plan_version=2, due_date=date(2026, 12, 10)),
-        AccommodationWithdrawnV1(case_id=case_id, accommodation_id=request, employer_org_id="acme",
-                                 reason="the case was withdrawn"),
-        AccommodationDecidedV1(case_id=case_id, accommodation_id=older_request, employer_org_id="acme",
-                               decision="confirmed", decided_by="erin", decided_at=datetime.now(UTC),
-                               attestation_sha256="0" * 64),  # about an older request: timeline only
+        AccommodationRequestedV1(
+            case_id=case_id,
+            accommodation_id=request,
+            employer_org_id="acme",
+            plan_id=uuid.uuid4(),
+            plan_version=2,
+            due_date=date(2026, 12, 10),
+        ),
+        AccommodationWithdrawnV1(
+            case_id=case_id, accommodation_id=request, employer_org_id="acme", reason="the case was withdrawn"
+        ),
+        AccommodationDecidedV1(
+            case_id=case_id,
+            accommodation_id=older_request,
+            employer_org_id="acme",
+            decision="confirmed",
+            decided_by="erin",
+            decided_at=datetime.now(UTC),
+            attestation_sha256="0" * 64,
+        ),  # about an older request: timeline only
         PlanCancelledV1(case_id=case_id, plan_id=uuid.uuid4(), version=2, reason="the case was withdrawn"),
     ]
     envelopes = [send(event) for event in events]
     assert wait_for(lambda: all(applied(db, e) for e in envelopes)), "not every event was applied"
 
     status = client.get(f"/v1/cases/{case['id']}/status", headers=tokens.headers("tara")).json()
-    assert (status["plan"]["status"], status["plan"]["version"], status["accommodation"]["status"]) == \
-        ("cancelled", 2, "withdrawn")
+    assert (status["plan"]["status"], status["plan"]["version"], status["accommodation"]["status"]) == (
+        "cancelled",
+        2,
+        "withdrawn",
+    )
     timeline = client.get(f"/v1/cases/{case['id']}/timeline", headers=tokens.headers("ivy")).json()["items"]
     kinds = sorted(entry["kind"] for entry in timeline)  # two topics: no order between them
-    assert kinds == sorted(["case.opened", "plan.published", "accommodation.requested", "accommodation.decided",
-                            "accommodation.withdrawn", "plan.cancelled"])
+    assert kinds == sorted(
+        [
+            "case.opened",
+            "plan.published",
+            "accommodation.requested",
+            "accommodation.decided",
+            "accommodation.withdrawn",
+            "plan.cancelled",
+        ]
+    )
     summaries = {entry["kind"]: entry["summary"] for entry in timeline}
     assert summaries["plan.cancelled"] == "Plan version 2 cancelled: the case was withdrawn"
     assert summaries["accommodation.withdrawn"] == "Accommodation request withdrawn: the case was withdrawn"

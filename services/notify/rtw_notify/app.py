@@ -11,6 +11,8 @@ from .settings import NotifySettings
 
 def create_app(settings: NotifySettings | None = None) -> FastAPI:
     return create_service_app(
-        settings or NotifySettings(), title="RTW notify", routers=[notifications_router],
+        settings or NotifySettings(),
+        title="RTW notify",
+        routers=[notifications_router],
         description="The caller's in-app inbox; email and webhooks are sent by the worker.",
     )

@@ -28,8 +28,9 @@ def addressed_to(principal: Principal) -> ColumnElement[bool]:
     personal = Notification.recipient_user_id == principal.subject
     if not principal.roles:
         return personal
-    to_org_role = and_(Notification.recipient_org_id == principal.org_id,
-                       Notification.recipient_role.in_(sorted(principal.roles)))
+    to_org_role = and_(
+        Notification.recipient_org_id == principal.org_id, Notification.recipient_role.in_(sorted(principal.roles))
+    )
     return or_(personal, to_org_role)
 
 
@@ -48,8 +49,11 @@ def is_recipient(principal: Principal, notification: Notification) -> bool:
     """The same rule as `addressed_to`, for one loaded notification."""
     if notification.recipient_user_id is not None and notification.recipient_user_id == principal.subject:
         return True
-    return (notification.recipient_org_id is not None and notification.recipient_org_id == principal.org_id
-            and notification.recipient_role in principal.roles)
+    return (
+        notification.recipient_org_id is not None
+        and notification.recipient_org_id == principal.org_id
+        and notification.recipient_role in principal.roles
+    )
 
 
 def may_read(principal: Principal, notification: Notification, case: CaseCopy | None) -> bool:

@@ -17,8 +17,9 @@ def handlers() -> Handlers:
 
 def spec(settings: NotifySettings | None = None) -> WorkerSpec:
     """The worker as `rtw-notify-worker` runs it."""
-    return WorkerSpec(settings=settings or NotifySettings(), consumer_name="notify", handlers=handlers(),
-                      extra_loops=[EmailSender])
+    return WorkerSpec(
+        settings=settings or NotifySettings(), consumer_name="notify", handlers=handlers(), extra_loops=[EmailSender]
+    )
 
 
 def main() -> None:

@@ -21,8 +21,9 @@ def ended_case(apply, events, subject_of, inbox):
     return case, item
 
 
-def test_withdrawing_the_insurers_consent_hides_the_case_and_regranting_shows_it(client, tokens, apply, events,
-                                                                               inbox, ended_case):
+def test_withdrawing_the_insurers_consent_hides_the_case_and_regranting_shows_it(
+    client, tokens, apply, events, inbox, ended_case
+):
     case, item = ended_case
     apply(events.consent_changed(case, "share_status_with_insurer", False, version=3, status="withdrawn"))
     assert inbox("ivy") == []
@@ -49,8 +50,9 @@ def test_a_case_not_shared_with_the_insurer_never_reaches_it(apply, events, subj
     assert inbox("ivy") == []  # granting later shows what exists; nothing was written for the insurer
 
 
-def test_the_employer_keeps_the_request_without_the_restrictions_consent(client, tokens, apply, events, subject_of,
-                                                                        inbox):
+def test_the_employer_keeps_the_request_without_the_restrictions_consent(
+    client, tokens, apply, events, subject_of, inbox
+):
     case = events.case_created(therapist_id=subject_of("tara"), share_restrictions_with_employer=False)
     apply(case)
     apply(events.requested(case))
@@ -59,8 +61,9 @@ def test_the_employer_keeps_the_request_without_the_restrictions_consent(client,
     assert mark_read(client, tokens, "erin", item["id"]) == 200
 
 
-def test_an_addressed_notification_about_another_organisations_case_is_not_shown(client, tokens, apply, events,
-                                                                                 subject_of, inbox, engine):
+def test_an_addressed_notification_about_another_organisations_case_is_not_shown(
+    client, tokens, apply, events, subject_of, inbox, engine
+):
     """The address alone is not enough: the case must be the reader's organisation's (here, not acme's)."""
     case = events.case_created(therapist_id=subject_of("tara"))
     apply(case)

@@ -42,8 +42,7 @@ def decided_case(apply, events, subject_of):
     return case, apply(events.decided(case))
 
 
-def test_a_pending_email_is_delivered_once_and_announced(apply, events, subject_of, engine, notify_settings,
-                                                         rtw_infra):
+def test_a_pending_email_is_delivered_once_and_announced(apply, events, subject_of, engine, notify_settings, rtw_infra):
     case, envelope = decided_case(apply, events, subject_of)
     sender = EmailSender(engine, notify_settings)
     assert sender.send_pending_once() == 1
@@ -61,8 +60,9 @@ def test_a_pending_email_is_delivered_once_and_announced(apply, events, subject_
     assert outbox_types(engine) == ["rtw.notification.delivered.v1"]
 
 
-def test_an_unreachable_server_keeps_the_row_pending_with_backoff(apply, events, subject_of, engine,
-                                                                  notify_settings, rtw_infra):
+def test_an_unreachable_server_keeps_the_row_pending_with_backoff(
+    apply, events, subject_of, engine, notify_settings, rtw_infra
+):
     case, _ = decided_case(apply, events, subject_of)
     broken = notify_settings.model_copy(update={"smtp_port": closed_port()})
     assert EmailSender(engine, broken).send_pending_once() == 0
@@ -90,8 +90,9 @@ def test_after_five_failed_attempts_the_email_is_failed(apply, events, subject_o
     assert one_email(engine)["attempts"] == MAX_ATTEMPTS
 
 
-def test_the_worker_runs_the_sender_which_sends_and_stops_promptly(apply, events, subject_of, engine,
-                                                                   notify_settings, rtw_infra):
+def test_the_worker_runs_the_sender_which_sends_and_stops_promptly(
+    apply, events, subject_of, engine, notify_settings, rtw_infra
+):
     [make] = spec(notify_settings).extra_loops
     sender = make(engine, notify_settings)
     thread = threading.Thread(target=sender.run)

@@ -30,8 +30,9 @@ def test_a_request_reaches_the_employer_organisation_only(client, tokens, apply,
     assert inbox("ivy") == []
 
 
-def test_a_decision_reaches_the_therapist_in_app_and_queues_one_email(client, tokens, apply, events, subject_of,
-                                                                     engine, inbox):
+def test_a_decision_reaches_the_therapist_in_app_and_queues_one_email(
+    client, tokens, apply, events, subject_of, engine, inbox
+):
     case = events.case_created(therapist_id=subject_of("tara"))
     apply(case)
     envelope = apply(events.decided(case, "declined"))
@@ -111,8 +112,10 @@ def test_newest_first_with_a_limit_and_a_cursor(client, tokens, apply, events, s
 
 def test_every_role_has_an_inbox_and_no_token_is_401(client, tokens):
     for user in ("tara", "erin", "ivy", "ada"):
-        assert client.get("/v1/notifications", headers=tokens.headers(user)).json() == {"items": [],
-                                                                                         "next_cursor": None}
+        assert client.get("/v1/notifications", headers=tokens.headers(user)).json() == {
+            "items": [],
+            "next_cursor": None,
+        }
     assert client.get("/v1/notifications").status_code == 401
     assert client.post(f"/v1/notifications/{uuid.uuid4()}/read").status_code == 401
     token = tokens.user("erin")

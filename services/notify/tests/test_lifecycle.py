@@ -17,8 +17,7 @@ def copy_of(engine, case_id) -> dict:
         return dict(conn.execute(text("SELECT * FROM cases WHERE case_id = :c"), {"c": case_id}).one()._mapping)
 
 
-def test_a_withdrawn_case_reaches_its_employer_and_insurer_by_reference_only(apply, events, subject_of, inbox,
-                                                                             engine):
+def test_a_withdrawn_case_reaches_its_employer_and_insurer_by_reference_only(apply, events, subject_of, inbox, engine):
     case = events.case_created(therapist_id=subject_of("tara"))
     apply(case)
     change = events.status_changed(case, "withdrawn")
@@ -30,7 +29,9 @@ def test_a_withdrawn_case_reaches_its_employer_and_insurer_by_reference_only(app
         assert item["body"] == f"Case {case.reference} was withdrawn; no further action is needed on it."
         assert item["accommodation_id"] is None
     assert {(n["recipient_org_id"], n["recipient_role"]) for n in notifications_of(engine, case.case_id)} == {
-        ("acme", "employer"), ("northwind", "insurer")}
+        ("acme", "employer"),
+        ("northwind", "insurer"),
+    }
     # The therapist's reason may say anything about the worker: it is not repeated.
     assert all(change.reason not in n["body"] + n["title"] for n in notifications_of(engine, case.case_id))
     for user in ("tara", "theo", "evan", "ian", "ada"):
@@ -46,7 +47,8 @@ def test_a_closed_case_reaches_the_insurer_only_with_the_workers_consent(apply, 
     assert (item["kind"], item["title"]) == ("case_closed", f"Case {case.reference} was closed")
     assert inbox("ivy") == []
     assert [(n["recipient_org_id"], n["recipient_role"]) for n in notifications_of(engine, case.case_id)] == [
-        ("acme", "employer")]
+        ("acme", "employer")
+    ]
 
 
 def test_a_status_that_does_not_end_the_case_is_kept_without_a_notification(apply, events, subject_of, engine):

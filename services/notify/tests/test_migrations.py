@@ -56,34 +56,61 @@ def test_the_migrated_schema_is_what_the_models_describe(notify_settings):
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
-    drift = [d for d in diff if not (d[0] in ("remove_table", "remove_index")
-                                     and getattr(d[1], "table", d[1]).name in SHARED_TABLES)]
+    drift = [
+        d
+        for d in diff
+        if not (d[0] in ("remove_table", "remove_index") and getattr(d[1], "table", d[1]).name in SHARED_TABLES)
+    ]
     assert drift == []
 
 
 def test_existing_copies_get_the_defaults_of_their_time_and_new_ones_the_mixins(owner_url):
     upgrade(MIGRATIONS, owner_url, "0001")
     old, new = uuid.uuid4(), uuid.uuid4()
-    run(owner_url, "INSERT INTO cases (case_id, reference, therapist_id, therapist_email, clinic_org_id, "
-                   "employer_org_id, insurer_org_id) VALUES (:id, 'RTW-OLD', 't', 't@x.example', 'clinic-north', "
-                   "'acme', 'northwind')", id=old)
-    run(owner_url, "INSERT INTO notifications (id, recipient_org_id, recipient_role, kind, title, body, case_id, "
-                   "trigger_event_id, trigger_event_type) VALUES (:n, 'acme', 'employer', 'accommodation_requested', "
-                   "'t', 'b', :id, :e, 'rtw.accommodation.requested.v1')", n=uuid.uuid4(), id=old, e=uuid.uuid4())
+    run(
+        owner_url,
+        "INSERT INTO cases (case_id, reference, therapist_id, therapist_email, clinic_org_id, "
+        "employer_org_id, insurer_org_id) VALUES (:id, 'RTW-OLD', 't', 't@x.example', 'clinic-north', "
+        "'acme', 'northwind')",
+        id=old,
+    )
+    run(
+        owner_url,
+        "INSERT INTO notifications (id, recipient_org_id, recipient_role, kind, title, body, case_id, "
+        "trigger_event_id, trigger_event_type) VALUES (:n, 'acme', 'employer', 'accommodation_requested', "
+        "'t', 'b', :id, :e, 'rtw.accommodation.requested.v1')",
+        n=uuid.uuid4(),
+        id=old,
+        e=uuid.uuid4(),
+    )
     upgrade(MIGRATIONS, owner_url)
-    assert run(owner_url, "SELECT case_version, status, share_restrictions_with_employer, share_status_with_insurer, "
-                          "therapist_email FROM cases") == [(1, "referred", True, True, "t@x.example")]
+    assert run(
+        owner_url,
+        "SELECT case_version, status, share_restrictions_with_employer, share_status_with_insurer, "
+        "therapist_email FROM cases",
+    ) == [(1, "referred", True, True, "t@x.example")]
     assert run(owner_url, "SELECT count(*) FROM notifications") == [(1,)]
-    run(owner_url, "INSERT INTO cases (case_id, reference, status, therapist_id, clinic_org_id, employer_org_id, "
-                   "insurer_org_id) VALUES (:id, 'RTW-NEW', 'referred', 't', 'c', 'e', 'i')", id=new)
-    assert run(owner_url, "SELECT case_version, share_restrictions_with_employer, share_status_with_insurer "
-                          "FROM cases WHERE case_id = :id", id=new) == [(0, False, False)]
+    run(
+        owner_url,
+        "INSERT INTO cases (case_id, reference, status, therapist_id, clinic_org_id, employer_org_id, "
+        "insurer_org_id) VALUES (:id, 'RTW-NEW', 'referred', 't', 'c', 'e', 'i')",
+        id=new,
+    )
+    assert run(
+        owner_url,
+        "SELECT case_version, share_restrictions_with_employer, share_status_with_insurer "
+        "FROM cases WHERE case_id = :id",
+        id=new,
+    ) == [(0, False, False)]
 
 
 def test_the_application_role_may_only_append_to_the_audit_log(notify_settings):
     url = notify_settings.database_url
-    run(url, "INSERT INTO audit_log (at, action, method, path, resource_type, outcome, status_code, prev_hash, hash) "
-             "VALUES (now(), 'a', 'GET', '/v1/x', 'x', 'allowed', 200, '0', '0')")
+    run(
+        url,
+        "INSERT INTO audit_log (at, action, method, path, resource_type, outcome, status_code, prev_hash, hash) "
+        "VALUES (now(), 'a', 'GET', '/v1/x', 'x', 'allowed', 200, '0', '0')",
+    )
     with pytest.raises(DBAPIError, match="permission denied for table audit_log"):
         run(url, "UPDATE audit_log SET outcome = 'denied'")
 

@@ -23,18 +23,37 @@ from rtw_shared.messaging.topics import topic_partitions
 from rtw_shared.worker import build_loops
 
 # Per topic, one case's events in the order their producer publishes them.
-WITHDRAWN_AFTER_DECISION = {"intake": ("created", "withdrawn"), "employer": ("requested", "decided"),
-                            "workplan": ("plan_cancelled",)}
-CLOSED_WITH_OPEN_REQUEST = {"intake": ("created", "closed"), "employer": ("requested", "accommodation_withdrawn"),
-                            "workplan": ("plan_cancelled",)}
+WITHDRAWN_AFTER_DECISION = {
+    "intake": ("created", "withdrawn"),
+    "employer": ("requested", "decided"),
+    "workplan": ("plan_cancelled",),
+}
+CLOSED_WITH_OPEN_REQUEST = {
+    "intake": ("created", "closed"),
+    "employer": ("requested", "accommodation_withdrawn"),
+    "workplan": ("plan_cancelled",),
+}
 EMPLOYER, INSURER = ("org", "acme", "employer"), ("org", "northwind", "insurer")
 THERAPIST = ("therapist",)
 EXPECTED = {  # (kind, recipient) → how many, whatever the order
-    "withdrawn": Counter({("accommodation_requested", EMPLOYER): 1, ("accommodation_decided", THERAPIST): 1,
-                          ("plan_cancelled", THERAPIST): 1, ("case_withdrawn", EMPLOYER): 1,
-                          ("case_withdrawn", INSURER): 1}),
-    "closed": Counter({("accommodation_requested", EMPLOYER): 1, ("accommodation_withdrawn", EMPLOYER): 1,
-                       ("plan_cancelled", THERAPIST): 1, ("case_closed", EMPLOYER): 1, ("case_closed", INSURER): 1}),
+    "withdrawn": Counter(
+        {
+            ("accommodation_requested", EMPLOYER): 1,
+            ("accommodation_decided", THERAPIST): 1,
+            ("plan_cancelled", THERAPIST): 1,
+            ("case_withdrawn", EMPLOYER): 1,
+            ("case_withdrawn", INSURER): 1,
+        }
+    ),
+    "closed": Counter(
+        {
+            ("accommodation_requested", EMPLOYER): 1,
+            ("accommodation_withdrawn", EMPLOYER): 1,
+            ("plan_cancelled", THERAPIST): 1,
+            ("case_closed", EMPLOYER): 1,
+            ("case_closed", INSURER): 1,
+        }
+    ),
 }
 
 
@@ -45,7 +64,7 @@ def interleavings(*sequences: tuple[str, ...]) -> list[tuple[str, ...]]:
         return [()]
     merged = []
     for i, sequence in enumerate(sequences):
-        rest = (*sequences[:i], sequence[1:], *sequences[i + 1:])
+        rest = (*sequences[:i], sequence[1:], *sequences[i + 1 :])
         merged += [(sequence[0], *tail) for tail in interleavings(*rest)]
     return merged
 
@@ -73,8 +92,9 @@ def metric(name: str, consumer: str) -> float:
 def private_settings(notify_settings):
     """The settings on topics of this test alone (dead-letter twins included), deleted afterwards."""
     settings = notify_settings.model_copy(update={"topic_prefix": f"n{uuid.uuid4().hex[:8]}."})
-    names = ensure_topics(settings.kafka_bootstrap,
-                          {settings.topic_prefix + name: n for name, n in topic_partitions().items()})
+    names = ensure_topics(
+        settings.kafka_bootstrap, {settings.topic_prefix + name: n for name, n in topic_partitions().items()}
+    )
     yield settings
     admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="rtw-notify-tests")
     try:
@@ -99,8 +119,10 @@ def scenario(events, therapist_id: str, order: tuple[str, ...]) -> tuple:
     """One case and its events (as envelopes) in `order`."""
     case = events.case_created(therapist_id=therapist_id)
     build = {
-        "created": lambda: case, "requested": lambda: events.requested(case),
-        "decided": lambda: events.decided(case), "plan_cancelled": lambda: events.plan_cancelled(case),
+        "created": lambda: case,
+        "requested": lambda: events.requested(case),
+        "decided": lambda: events.decided(case),
+        "plan_cancelled": lambda: events.plan_cancelled(case),
         "accommodation_withdrawn": lambda: events.accommodation_withdrawn(case),
         "withdrawn": lambda: events.status_changed(case, "withdrawn"),
         "closed": lambda: events.status_changed(case, "closed"),
@@ -119,8 +141,10 @@ def deliver_in_rounds(settings, engine, consumer: str, scenarios: list) -> None:
                 producer.send(envelope.topic(settings.topic_prefix), key=key, value=value, headers=headers)
             producer.flush()
             ids = [e.id for e in sent]
-            wait_for(lambda ids=ids: taken(engine, consumer, ids) == len(ids) or dead_lettered(consumer),
-                     f"round {step} taken")
+            wait_for(
+                lambda ids=ids: taken(engine, consumer, ids) == len(ids) or dead_lettered(consumer),
+                f"round {step} taken",
+            )
             assert not dead_lettered(consumer), f"round {step}: an event was dead-lettered"
     finally:
         producer.close()
@@ -132,8 +156,10 @@ def dead_lettered(consumer: str) -> float:
 
 def taken(engine, consumer: str, event_ids: list) -> int:
     with engine.connect() as conn:
-        return conn.execute(text("SELECT count(*) FROM inbox WHERE consumer = :c AND event_id = ANY(:ids)"),
-                            {"c": consumer, "ids": event_ids}).scalar()
+        return conn.execute(
+            text("SELECT count(*) FROM inbox WHERE consumer = :c AND event_id = ANY(:ids)"),
+            {"c": consumer, "ids": event_ids},
+        ).scalar()
 
 
 def notifications_by_case(engine) -> dict[str, list[dict]]:
@@ -153,16 +179,18 @@ def recipient(row: dict, therapist_id: str) -> tuple:
 
 
 @pytest.mark.slow
-def test_every_cross_topic_order_gives_each_notification_exactly_once(consumer_name, private_settings, engine, events,
-                                                                      subject_of):
+def test_every_cross_topic_order_gives_each_notification_exactly_once(
+    consumer_name, private_settings, engine, events, subject_of
+):
     therapist_id = subject_of("tara")
     scenarios = []
     for ending, topics in (("withdrawn", WITHDRAWN_AFTER_DECISION), ("closed", CLOSED_WITH_OPEN_REQUEST)):
         for order in interleavings(*topics.values()):
             scenarios.append((ending, *scenario(events, therapist_id, order)))
     # Events that arrive before any intake event of their case must wait for it.
-    must_park = sum(next(i for i, e in enumerate(envs) if e.data.TYPE.startswith("rtw.case.")) for _, _, envs in
-                    scenarios)
+    must_park = sum(
+        next(i for i, e in enumerate(envs) if e.data.TYPE.startswith("rtw.case.")) for _, _, envs in scenarios
+    )
     parked_before = metric("rtw_events_parked_total", consumer_name)
 
     deliver_in_rounds(private_settings, engine, consumer_name, scenarios)
@@ -178,7 +206,8 @@ def test_every_cross_topic_order_gives_each_notification_exactly_once(consumer_n
         assert conn.execute(text("SELECT count(*) FROM parked_events")).scalar() == 0
         emails = conn.execute(text("SELECT case_id, count(*) FROM emails GROUP BY case_id")).all()
     assert sorted(str(c) for c, n in emails if n == 1) == sorted(
-        str(case.case_id) for ending, case, _ in scenarios if ending == "withdrawn")
+        str(case.case_id) for ending, case, _ in scenarios if ending == "withdrawn"
+    )
     assert len(emails) == 30
     assert metric("rtw_events_parked_total", consumer_name) - parked_before == must_park > 0
     assert dead_lettered(consumer_name) == 0

@@ -12,6 +12,8 @@ from .settings import WorkplanSettings
 def create_app(settings: WorkplanSettings | None = None) -> FastAPI:
     """The workplan API (settings from the environment unless given)."""
     return create_service_app(
-        settings or WorkplanSettings(), title="RTW workplan", routers=[plans_router],
+        settings or WorkplanSettings(),
+        title="RTW workplan",
+        routers=[plans_router],
         description="Graded return-to-work plans: drafts, publication, projected return date and cost.",
     )

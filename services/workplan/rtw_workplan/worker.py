@@ -11,8 +11,9 @@ from .settings import WorkplanSettings
 
 def spec(settings: WorkplanSettings | None = None) -> WorkerSpec:
     """What the worker consumes (the topics follow from the handlers' event classes) and how it applies it."""
-    return WorkerSpec(settings=settings or WorkplanSettings(), consumer_name="workplan",
-                      handlers=Handlers(case_handlers))
+    return WorkerSpec(
+        settings=settings or WorkplanSettings(), consumer_name="workplan", handlers=Handlers(case_handlers)
+    )
 
 
 def main() -> None:

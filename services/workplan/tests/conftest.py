@@ -46,39 +46,75 @@ class CaseStory:
     """One case as intake tells it: every event carries the snapshot after its change, one version
     newer than the last. Events are made, not delivered: a test delivers them in any order."""
 
-    def __init__(self, *, case_id: uuid.UUID | None = None, reference: str = "RTW-2026-000123",
-                 status: str = "referred", clinic_org_id: str = "clinic-north", employer_org_id: str = "acme",
-                 insurer_org_id: str = "northwind", therapist_id: str = "tara-subject",
-                 share_restrictions_with_employer: bool = True, share_status_with_insurer: bool = True):
+    def __init__(
+        self,
+        *,
+        case_id: uuid.UUID | None = None,
+        reference: str = "RTW-2026-000123",
+        status: str = "referred",
+        clinic_org_id: str = "clinic-north",
+        employer_org_id: str = "acme",
+        insurer_org_id: str = "northwind",
+        therapist_id: str = "tara-subject",
+        share_restrictions_with_employer: bool = True,
+        share_status_with_insurer: bool = True,
+    ):
         self.case_id = case_id or uuid.uuid4()
         self.snapshot = CaseSnapshot(
-            version=1, reference=reference, status=status, clinic_org_id=clinic_org_id,
-            employer_org_id=employer_org_id, insurer_org_id=insurer_org_id, therapist_id=therapist_id,
-            consents=Consents(share_restrictions_with_employer=share_restrictions_with_employer,
-                              share_status_with_insurer=share_status_with_insurer))
+            version=1,
+            reference=reference,
+            status=status,
+            clinic_org_id=clinic_org_id,
+            employer_org_id=employer_org_id,
+            insurer_org_id=insurer_org_id,
+            therapist_id=therapist_id,
+            consents=Consents(
+                share_restrictions_with_employer=share_restrictions_with_employer,
+                share_status_with_insurer=share_status_with_insurer,
+            ),
+        )
 
     def created(self) -> Envelope:
         s = self.snapshot
-        return self._envelope(CaseCreatedV1(
-            case_id=self.case_id, case=s, reference=s.reference, status=s.status, clinic_org_id=s.clinic_org_id,
-            employer_org_id=s.employer_org_id, insurer_org_id=s.insurer_org_id, therapist_id=s.therapist_id))
+        return self._envelope(
+            CaseCreatedV1(
+                case_id=self.case_id,
+                case=s,
+                reference=s.reference,
+                status=s.status,
+                clinic_org_id=s.clinic_org_id,
+                employer_org_id=s.employer_org_id,
+                insurer_org_id=s.insurer_org_id,
+                therapist_id=s.therapist_id,
+            )
+        )
 
     def consent(self, consent: str, granted: bool) -> Envelope:
         consents = self.snapshot.consents.model_copy(update={consent: granted})
         self._advance(consents=consents)
-        return self._envelope(CaseConsentChangedV1(case_id=self.case_id, case=self.snapshot, consent=consent,
-                                                   granted=granted, changed_by="tara"))
+        return self._envelope(
+            CaseConsentChangedV1(
+                case_id=self.case_id, case=self.snapshot, consent=consent, granted=granted, changed_by="tara"
+            )
+        )
 
     def status(self, to_status: str) -> Envelope:
         from_status = self.snapshot.status
         self._advance(status=to_status)
-        return self._envelope(CaseStatusChangedV1(case_id=self.case_id, case=self.snapshot,
-                                                  from_status=from_status, to_status=to_status))
+        return self._envelope(
+            CaseStatusChangedV1(case_id=self.case_id, case=self.snapshot, from_status=from_status, to_status=to_status)
+        )
 
     def shared_with_employer(self) -> Envelope:
-        return self._envelope(CaseSharedWithEmployerV1(
-            case_id=self.case_id, case=self.snapshot, employer_org_id=self.snapshot.employer_org_id,
-            worker_name="Maria Lopez", job_title="Warehouse associate"))
+        return self._envelope(
+            CaseSharedWithEmployerV1(
+                case_id=self.case_id,
+                case=self.snapshot,
+                employer_org_id=self.snapshot.employer_org_id,
+                worker_name="Maria Lopez",
+                job_title="Warehouse associate",
+            )
+        )
 
     def _advance(self, **changes) -> None:
         self.snapshot = self.snapshot.model_copy(update={"version": self.snapshot.version + 1, **changes})

@@ -29,8 +29,9 @@ def consents(case: CaseCopy) -> tuple[bool, bool]:
 def cancellations(session_factory) -> list[dict]:
     """The `plan.cancelled` events on workplan's outbox, oldest first."""
     with session_factory() as session:
-        rows = session.execute(text("SELECT payload FROM outbox WHERE event_type = 'rtw.plan.cancelled.v1' "
-                                    "ORDER BY id")).scalars()
+        rows = session.execute(
+            text("SELECT payload FROM outbox WHERE event_type = 'rtw.plan.cancelled.v1' ORDER BY id")
+        ).scalars()
         return [json.loads(payload) for payload in rows]
 
 
@@ -41,9 +42,15 @@ def test_a_new_case_gets_a_copy_and_an_empty_draft_plan_version_1(deliver, sessi
     assert (plan.version, plan.status, plan.published_at, plan.revision) == (1, "draft", None, 1)
     assert plan.content == EMPTY_CONTENT
     case = copy_of(session_factory, story.case_id)
-    assert (case.case_version, case.reference, case.status, case.clinic_org_id, case.employer_org_id,
-            case.insurer_org_id, case.therapist_id) == (
-        1, "RTW-2026-000123", "referred", "clinic-north", "acme", "northwind", "tara-subject")
+    assert (
+        case.case_version,
+        case.reference,
+        case.status,
+        case.clinic_org_id,
+        case.employer_org_id,
+        case.insurer_org_id,
+        case.therapist_id,
+    ) == (1, "RTW-2026-000123", "referred", "clinic-north", "acme", "northwind", "tara-subject")
     assert consents(case) == (False, True)
 
 
@@ -65,12 +72,24 @@ def test_the_handler_leaves_the_commit_to_the_consumer(session_factory, case_cre
 
 
 def test_a_case_created_from_before_snapshots_is_version_1_with_the_default_consents(
-        deliver, session_factory, case_story):
+    deliver, session_factory, case_story
+):
     story = case_story()
     s = story.snapshot
-    deliver(Envelope(source="intake", data=CaseCreatedV1(
-        case_id=story.case_id, reference=s.reference, status=s.status, clinic_org_id=s.clinic_org_id,
-        employer_org_id=s.employer_org_id, insurer_org_id=s.insurer_org_id, therapist_id=s.therapist_id)))
+    deliver(
+        Envelope(
+            source="intake",
+            data=CaseCreatedV1(
+                case_id=story.case_id,
+                reference=s.reference,
+                status=s.status,
+                clinic_org_id=s.clinic_org_id,
+                employer_org_id=s.employer_org_id,
+                insurer_org_id=s.insurer_org_id,
+                therapist_id=s.therapist_id,
+            ),
+        )
+    )
     case = copy_of(session_factory, story.case_id)
     assert (case.case_version, case.status, consents(case)) == (1, "referred", (True, True))
     assert [p.status for p in plans_of(session_factory, story.case_id)] == ["draft"]
@@ -90,8 +109,8 @@ def test_each_consent_change_is_kept_withdrawn_and_granted_again(deliver, sessio
 def test_an_older_snapshot_arriving_after_a_newer_one_changes_nothing(deliver, session_factory, case_story):
     story = case_story()
     created = story.created()
-    assessing = story.status("assessing")                            # version 2
-    withdrawn = story.consent("share_status_with_insurer", False)    # version 3
+    assessing = story.status("assessing")  # version 2
+    withdrawn = story.consent("share_status_with_insurer", False)  # version 3
     deliver(created)
     deliver(withdrawn)
     deliver(assessing)  # late: a redelivery or a replayed dead letter
@@ -101,8 +120,7 @@ def test_an_older_snapshot_arriving_after_a_newer_one_changes_nothing(deliver, s
     assert [p.version for p in plans_of(session_factory, story.case_id)] == [1]
 
 
-def test_whichever_snapshot_arrives_first_creates_the_copy_and_opens_the_draft(
-        deliver, session_factory, case_story):
+def test_whichever_snapshot_arrives_first_creates_the_copy_and_opens_the_draft(deliver, session_factory, case_story):
     story = case_story()
     created = story.created()
     shared = story.shared_with_employer()
@@ -125,7 +143,8 @@ def test_a_withdrawn_case_cancels_its_draft_and_announces_it_once(deliver, sessi
     [plan] = plans_of(session_factory, story.case_id)
     assert (plan.status, plan.revision) == ("cancelled", 2)
     assert cancellations(session_factory) == [
-        {"case_id": str(story.case_id), "plan_id": str(plan.id), "version": 1, "reason": "case withdrawn"}]
+        {"case_id": str(story.case_id), "plan_id": str(plan.id), "version": 1, "reason": "case withdrawn"}
+    ]
     deliver(Envelope(source="intake", data=withdrawn.data))  # the same change re-sent under a new id
     deliver(story.consent("share_status_with_insurer", False))  # a later event of the ended case
     assert [p.status for p in plans_of(session_factory, story.case_id)] == ["cancelled"]
@@ -144,9 +163,14 @@ def test_a_closed_case_cancels_its_published_plan_and_leaves_ended_ones(deliver,
     for status in ("plan_active", "modified_duty", "full_duty", "closed"):
         deliver(story.status(status))
     assert [(p.version, p.status) for p in plans_of(session_factory, story.case_id)] == [
-        (1, "cancelled"), (2, "completed"), (3, "cancelled")]
+        (1, "cancelled"),
+        (2, "completed"),
+        (3, "cancelled"),
+    ]
     assert [(e["version"], e["reason"]) for e in cancellations(session_factory)] == [
-        (1, "case closed"), (3, "case closed")]
+        (1, "case closed"),
+        (3, "case closed"),
+    ]
 
 
 def test_a_case_first_heard_of_as_withdrawn_ends_with_its_draft_cancelled(deliver, session_factory, case_story):

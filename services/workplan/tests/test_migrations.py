@@ -43,8 +43,12 @@ def test_the_migrated_schema_is_what_the_models_describe(workplan_settings):
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
-    drift = [d for d in diff if not (d[0] == "remove_table" and d[1].name in from_migration_only)
-             and not (d[0] == "remove_index" and d[1].table.name in from_migration_only)]
+    drift = [
+        d
+        for d in diff
+        if not (d[0] == "remove_table" and d[1].name in from_migration_only)
+        and not (d[0] == "remove_index" and d[1].table.name in from_migration_only)
+    ]
     assert drift == []
 
 
@@ -61,28 +65,44 @@ def test_a_database_with_cases_and_plans_is_upgraded_and_downgraded_keeping_them
     config = alembic_config(MIGRATIONS, url)
     command.downgrade(config, "0001")
     case_id, plan_id = uuid.uuid4(), uuid.uuid4()
-    _run(url, "INSERT INTO cases (case_id, reference, clinic_org_id, therapist_id, employer_org_id, insurer_org_id) "
-              "VALUES (:c, 'RTW-2026-000007', 'clinic-north', 'tara-subject', 'acme', 'northwind')", c=case_id)
-    _run(url, "INSERT INTO plans (id, case_id, version, status, clinic_org_id, insurer_org_id, employer_org_id, "
-              "therapist_id, content) VALUES (:p, :c, 1, 'draft', 'clinic-north', 'northwind', 'acme', "
-              "'tara-subject', '{}')", p=plan_id, c=case_id)
+    _run(
+        url,
+        "INSERT INTO cases (case_id, reference, clinic_org_id, therapist_id, employer_org_id, insurer_org_id) "
+        "VALUES (:c, 'RTW-2026-000007', 'clinic-north', 'tara-subject', 'acme', 'northwind')",
+        c=case_id,
+    )
+    _run(
+        url,
+        "INSERT INTO plans (id, case_id, version, status, clinic_org_id, insurer_org_id, employer_org_id, "
+        "therapist_id, content) VALUES (:p, :c, 1, 'draft', 'clinic-north', 'northwind', 'acme', "
+        "'tara-subject', '{}')",
+        p=plan_id,
+        c=case_id,
+    )
     command.upgrade(config, "head")
-    [case] = _run(url, "SELECT case_version, status, share_restrictions_with_employer, share_status_with_insurer, "
-                       "updated_at IS NOT NULL FROM cases")
+    [case] = _run(
+        url,
+        "SELECT case_version, status, share_restrictions_with_employer, share_status_with_insurer, "
+        "updated_at IS NOT NULL FROM cases",
+    )
     assert tuple(case) == (1, "referred", True, True, True)
     assert [tuple(r) for r in _run(url, "SELECT id, revision FROM plans")] == [(plan_id, 1)]
     command.downgrade(config, "0001")
-    assert [tuple(r) for r in _run(url, "SELECT clinic_org_id, insurer_org_id, employer_org_id, therapist_id "
-                                        "FROM plans")] == [("clinic-north", "northwind", "acme", "tara-subject")]
+    assert [
+        tuple(r) for r in _run(url, "SELECT clinic_org_id, insurer_org_id, employer_org_id, therapist_id FROM plans")
+    ] == [("clinic-north", "northwind", "acme", "tara-subject")]
     command.upgrade(config, "head")
 
 
 def test_a_new_case_copy_starts_with_nothing_shared_until_a_snapshot_says_so(workplan_settings):
     # The defaults after the backfill are the model's: unknown consents are not shared.
     url = workplan_settings.migration_database_url
-    _run(url, "INSERT INTO cases (case_id, reference, status, clinic_org_id, therapist_id, employer_org_id, "
-              "insurer_org_id) VALUES (:c, 'RTW-2026-000008', 'referred', 'clinic-north', 't', 'acme', 'northwind')",
-         c=uuid.uuid4())
+    _run(
+        url,
+        "INSERT INTO cases (case_id, reference, status, clinic_org_id, therapist_id, employer_org_id, "
+        "insurer_org_id) VALUES (:c, 'RTW-2026-000008', 'referred', 'clinic-north', 't', 'acme', 'northwind')",
+        c=uuid.uuid4(),
+    )
     [row] = _run(url, "SELECT case_version, share_restrictions_with_employer, share_status_with_insurer FROM cases")
     assert tuple(row) == (0, False, False)
 

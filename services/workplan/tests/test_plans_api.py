@@ -73,23 +73,27 @@ def _with(path: str, value):
     return body
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    (_with("schedule.0.hours_per_day", 25), "schedule.0.hours_per_day"),
-    (_with("schedule.1.days_per_week", 8), "schedule.1.days_per_week"),
-    (_with("schedule.2.week", 1), "schedule"),
-    (_with("schedule.0.duties", "light"), "schedule.0.duties"),
-    (_with("phases.0.end_week", 0), "phases.0.end_week"),
-    (_with("phases.0.start_week", 3), "phases.0.end_week"),
-    (_with("phases.0.activities.0.reps", -1), "phases.0.activities.0.reps"),
-    (_with("phases.0.activities.0.kind", "yoga"), "phases.0.activities.0.kind"),
-    (_with("goals.0.demand", "juggle"), "goals.0.demand"),
-    (_with("restrictions.0.frequency", "sometimes"), "restrictions.0.frequency"),
-    (_with("accommodations.0.category", "free_lunch"), "accommodations.0.category"),
-    (_with("goals.0.colour", "red"), "goals.0.colour"),
-    (_with("projected_cost", 1.0), "projected_cost"),
-])
-def test_bad_content_is_422_naming_the_field_and_changes_nothing(client, tokens, draft_plan, workplan_settings,
-                                                                   body, field):
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (_with("schedule.0.hours_per_day", 25), "schedule.0.hours_per_day"),
+        (_with("schedule.1.days_per_week", 8), "schedule.1.days_per_week"),
+        (_with("schedule.2.week", 1), "schedule"),
+        (_with("schedule.0.duties", "light"), "schedule.0.duties"),
+        (_with("phases.0.end_week", 0), "phases.0.end_week"),
+        (_with("phases.0.start_week", 3), "phases.0.end_week"),
+        (_with("phases.0.activities.0.reps", -1), "phases.0.activities.0.reps"),
+        (_with("phases.0.activities.0.kind", "yoga"), "phases.0.activities.0.kind"),
+        (_with("goals.0.demand", "juggle"), "goals.0.demand"),
+        (_with("restrictions.0.frequency", "sometimes"), "restrictions.0.frequency"),
+        (_with("accommodations.0.category", "free_lunch"), "accommodations.0.category"),
+        (_with("goals.0.colour", "red"), "goals.0.colour"),
+        (_with("projected_cost", 1.0), "projected_cost"),
+    ],
+)
+def test_bad_content_is_422_naming_the_field_and_changes_nothing(
+    client, tokens, draft_plan, workplan_settings, body, field
+):
     before = stored(workplan_settings, draft_plan)
     response = put(client, tokens, draft_plan, body)
     assert response.status_code == 422, response.text
@@ -99,14 +103,17 @@ def test_bad_content_is_422_naming_the_field_and_changes_nothing(client, tokens,
 
 
 def test_publishing_fixes_projections_and_announces_them_without_clinical_detail(
-        client, tokens, draft_plan, workplan_settings):
+    client, tokens, draft_plan, workplan_settings
+):
     assert put(client, tokens, draft_plan).status_code == 200
     response = publish(client, tokens, draft_plan)
     assert response.status_code == 200, response.text
     plan = response.json()
     published_on = datetime.fromisoformat(plan["published_at"]).date()
-    expected = {"projected_rtw_date": (published_on + timedelta(days=21)).isoformat(),
-                "projected_cost": 175.0 + 120.0 * 3 * 2}
+    expected = {
+        "projected_rtw_date": (published_on + timedelta(days=21)).isoformat(),
+        "projected_cost": 175.0 + 120.0 * 3 * 2,
+    }
     assert plan["status"] == "published"
     assert plan["projections"] == expected
     [(event_type, topic, key, payload)] = outbox(workplan_settings)
@@ -143,9 +150,18 @@ def test_a_plan_without_a_schedule_cannot_be_published(client, tokens, draft_pla
     assert outbox(workplan_settings) == []
 
 
-@pytest.mark.parametrize(("user", "expected"), [
-    ("tara", 200), ("theo", 404), ("erin", 403), ("evan", 403), ("ivy", 200), ("ian", 404), ("ada", 403),
-])
+@pytest.mark.parametrize(
+    ("user", "expected"),
+    [
+        ("tara", 200),
+        ("theo", 404),
+        ("erin", 403),
+        ("evan", 403),
+        ("ivy", 200),
+        ("ian", 404),
+        ("ada", 403),
+    ],
+)
 def test_who_reads_a_plan(client, tokens, draft_plan, user, expected):
     put(client, tokens, draft_plan)
     response = client.get(f"/v1/plans/{draft_plan}", headers=tokens.headers(user))
@@ -190,7 +206,8 @@ def test_an_unknown_plan_is_404(client, tokens):
 
 
 def test_the_list_is_filtered_to_the_callers_organisation_and_paginated(
-        client, tokens, deliver, case_created, draft_plan):
+    client, tokens, deliver, case_created, draft_plan
+):
     for _ in range(2):
         deliver(case_created())
     deliver(case_created(clinic_org_id="clinic-south", insurer_org_id="contoso"))

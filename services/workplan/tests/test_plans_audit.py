@@ -12,8 +12,16 @@ from rtw_devstack.journey import PLAN
 def audit_rows(settings) -> list[dict]:
     engine = create_engine(settings.migration_database_url)
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT username, role, org_id, action, method, resource_type, resource_id, "
-                                 "case_ids, outcome, status_code FROM audit_log ORDER BY id")).mappings().all()
+        rows = (
+            conn.execute(
+                text(
+                    "SELECT username, role, org_id, action, method, resource_type, resource_id, "
+                    "case_ids, outcome, status_code FROM audit_log ORDER BY id"
+                )
+            )
+            .mappings()
+            .all()
+        )
     engine.dispose()
     return [dict(row) for row in rows]
 
@@ -92,14 +100,18 @@ def test_a_conflict_is_recorded_with_the_case(client, tokens, deliver, case_stor
 
 
 def test_requests_without_a_valid_token_leave_no_row_and_the_chain_verifies(
-        client, tokens, draft_plan, workplan_settings):
+    client, tokens, draft_plan, workplan_settings
+):
     assert client.get(f"/v1/plans/{draft_plan}").status_code == 401
-    assert client.put(f"/v1/plans/{draft_plan}", json=PLAN,
-                      headers={"Authorization": "Bearer not-a-token"}).status_code == 401
+    assert (
+        client.put(f"/v1/plans/{draft_plan}", json=PLAN, headers={"Authorization": "Bearer not-a-token"}).status_code
+        == 401
+    )
     assert audit_rows(workplan_settings) == []
     client.get(f"/v1/plans/{draft_plan}", headers=tokens.headers("tara"))
     report = client.get("/v1/audit/verify", headers=tokens.headers("ada")).json()
     assert report == {"intact": True, "rows": 1, "first_broken_id": None, "reason": None}
-    mine = client.get(f"/v1/audit?case_id={audit_rows(workplan_settings)[0]['case_ids'][0]}",
-                      headers=tokens.headers("tara")).json()["items"]
+    mine = client.get(
+        f"/v1/audit?case_id={audit_rows(workplan_settings)[0]['case_ids'][0]}", headers=tokens.headers("tara")
+    ).json()["items"]
     assert [row["action"] for row in mine] == ["get_plan"]

@@ -46,8 +46,7 @@ def test_every_read_and_write_carries_the_revision_as_etag(client, tokens, draft
     assert client.get(f"/v1/plans/{draft_plan}", headers=headers(tokens, "ivy")).headers["ETag"] == '"3"'
 
 
-def test_the_lost_update_two_editors_read_one_wins_the_other_gets_412(client, tokens, draft_plan,
-                                                                       workplan_settings):
+def test_the_lost_update_two_editors_read_one_wins_the_other_gets_412(client, tokens, draft_plan, workplan_settings):
     first_read = client.get(f"/v1/plans/{draft_plan}", headers=headers(tokens)).headers["ETag"]
     second_read = client.get(f"/v1/plans/{draft_plan}", headers=headers(tokens)).headers["ETag"]
     first = client.put(f"/v1/plans/{draft_plan}", json=PLAN, headers=headers(tokens, if_match=first_read))
@@ -59,14 +58,19 @@ def test_the_lost_update_two_editors_read_one_wins_the_other_gets_412(client, to
     assert "reload it and try again" in second.json()["detail"]
     status, content, revision = stored(workplan_settings, draft_plan)
     assert (status, len(content["goals"]), content["accommodations"], revision) == (
-        "draft", 1, PLAN["accommodations"], 2)
+        "draft",
+        1,
+        PLAN["accommodations"],
+        2,
+    )
     # Reloaded, the second editor's change goes through.
     retried = client.put(f"/v1/plans/{draft_plan}", json=OTHER, headers=headers(tokens, if_match='"2"'))
     assert (retried.status_code, retried.headers["ETag"]) == (200, '"3"')
 
 
-def test_publishing_what_someone_changed_since_is_412_and_publishes_nothing(client, tokens, draft_plan,
-                                                                              workplan_settings):
+def test_publishing_what_someone_changed_since_is_412_and_publishes_nothing(
+    client, tokens, draft_plan, workplan_settings
+):
     read = client.get(f"/v1/plans/{draft_plan}", headers=headers(tokens)).headers["ETag"]
     assert client.put(f"/v1/plans/{draft_plan}", json=PLAN, headers=headers(tokens)).status_code == 200
     stale = client.post(f"/v1/plans/{draft_plan}/publish", headers=headers(tokens, if_match=read))
@@ -95,12 +99,15 @@ def test_two_editors_at_the_same_moment_one_wins(tokens, draft_plan, workplan_se
     assert (content["accommodations"], revision) == ({"plan": PLAN, "other": OTHER}[winner]["accommodations"], 2)
 
 
-def test_if_match_is_optional_any_version_matches_star_and_nonsense_is_422(client, tokens, draft_plan,
-                                                                             workplan_settings):
+def test_if_match_is_optional_any_version_matches_star_and_nonsense_is_422(
+    client, tokens, draft_plan, workplan_settings
+):
     assert client.put(f"/v1/plans/{draft_plan}", json=PLAN, headers=headers(tokens)).status_code == 200
     assert client.put(f"/v1/plans/{draft_plan}", json=OTHER, headers=headers(tokens, if_match="*")).status_code == 200
-    assert client.put(f"/v1/plans/{draft_plan}", json=PLAN,
-                      headers=headers(tokens, if_match='"1", "3"')).status_code == 200
+    assert (
+        client.put(f"/v1/plans/{draft_plan}", json=PLAN, headers=headers(tokens, if_match='"1", "3"')).status_code
+        == 200
+    )
     bad = client.put(f"/v1/plans/{draft_plan}", json=OTHER, headers=headers(tokens, if_match="yesterday"))
     assert (bad.status_code, bad.json()["field"]) == (422, "If-Match")
     assert stored(workplan_settings, draft_plan)[2] == 4

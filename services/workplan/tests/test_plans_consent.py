@@ -33,14 +33,17 @@ def expected(status: int) -> tuple[int, bool, bool]:
     return status, status == 200, status == 200
 
 
-@pytest.mark.parametrize(("changes", "outcome"), [
-    ([], SHARED),
-    ([("share_status_with_insurer", False)], INSURER_WITHDRAWN),
-    ([("share_status_with_insurer", False), ("share_status_with_insurer", True)], SHARED),
-    ([("share_restrictions_with_employer", False)], SHARED),
-    ([("share_restrictions_with_employer", False), ("share_restrictions_with_employer", True)], SHARED),
-    ([("share_restrictions_with_employer", False), ("share_status_with_insurer", False)], INSURER_WITHDRAWN),
-])
+@pytest.mark.parametrize(
+    ("changes", "outcome"),
+    [
+        ([], SHARED),
+        ([("share_status_with_insurer", False)], INSURER_WITHDRAWN),
+        ([("share_status_with_insurer", False), ("share_status_with_insurer", True)], SHARED),
+        ([("share_restrictions_with_employer", False)], SHARED),
+        ([("share_restrictions_with_employer", False), ("share_restrictions_with_employer", True)], SHARED),
+        ([("share_restrictions_with_employer", False), ("share_status_with_insurer", False)], INSURER_WITHDRAWN),
+    ],
+)
 def test_each_role_sees_the_plan_as_the_consents_allow(client, tokens, deliver, case_story, changes, outcome):
     story = case_story()
     deliver(story.created())
@@ -51,8 +54,7 @@ def test_each_role_sees_the_plan_as_the_consents_allow(client, tokens, deliver, 
     assert seen == {user: expected(status) for user, status in outcome.items()}
 
 
-def test_withdrawal_hides_the_plan_from_the_insurer_and_regranting_shows_it_again(
-        client, tokens, deliver, case_story):
+def test_withdrawal_hides_the_plan_from_the_insurer_and_regranting_shows_it_again(client, tokens, deliver, case_story):
     story = case_story()
     deliver(story.created())
     plan_id = plan_of(client, tokens, story.case_id)
@@ -89,7 +91,7 @@ def test_an_older_snapshot_arriving_late_does_not_show_the_plan_again(client, to
     story = case_story()
     created = story.created()
     regranted_before = story.consent("share_restrictions_with_employer", False)  # version 2, insurer shared
-    withdrawn = story.consent("share_status_with_insurer", False)                # version 3
+    withdrawn = story.consent("share_status_with_insurer", False)  # version 3
     deliver(created)
     deliver(withdrawn)
     deliver(regranted_before)

@@ -26,8 +26,9 @@ def test_a_cancelled_plan_cannot_be_edited_or_published(client, tokens, deliver,
     edit = client.put(f"/v1/plans/{plan_id}", json=PLAN, headers={**tokens.headers("tara"), "If-Match": '"3"'})
     publish = client.post(f"/v1/plans/{plan_id}/publish", headers=tokens.headers("tara"))
     assert (edit.status_code, publish.status_code) == (409, 409)
-    assert edit.json()["detail"] == (f"plan {plan_id} version 1 is cancelled (the case is {ending}); "
-                                     "only a draft can be edited")
+    assert edit.json()["detail"] == (
+        f"plan {plan_id} version 1 is cancelled (the case is {ending}); only a draft can be edited"
+    )
     assert publish.json()["detail"].endswith(f"is cancelled (the case is {ending}); only a draft can be published")
     assert plan_of(client, tokens, story.case_id)["status"] == "cancelled"
 

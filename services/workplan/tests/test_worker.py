@@ -46,8 +46,12 @@ def test_a_cases_events_on_kafka_open_then_cancel_its_plan(workplan_settings, se
     engine = make_engine(settings.database_url, pool_size=2)
     [consumer] = build_loops(worker.spec(settings), engine, {"consumer"})
     story = case_story()
-    events = [story.created(), story.shared_with_employer(), story.consent("share_status_with_insurer", False),
-              story.status("withdrawn")]
+    events = [
+        story.created(),
+        story.shared_with_employer(),
+        story.consent("share_status_with_insurer", False),
+        story.status("withdrawn"),
+    ]
     producer = make_producer(settings.kafka_bootstrap)
     try:
         with Running(consumer):

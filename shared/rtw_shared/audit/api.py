@@ -77,12 +77,17 @@ def verify_chain(conn) -> ChainReport:
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 
-def audit_page(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID | None, cursor: str | None,
-               limit: int) -> AuditPage:
+def audit_page(
+    *, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID | None, cursor: str | None, limit: int
+) -> AuditPage:
     """One page of the rows the caller may read, newest first, and the cursor of the next page."""
-    rows = repository.newest_first(uow.session, subject=readable_subject(principal),
-                                   case_id=str(case_id) if case_id else None,
-                                   before_id=decode_id_cursor(cursor, CURSOR_KIND), limit=limit + 1)
+    rows = repository.newest_first(
+        uow.session,
+        subject=readable_subject(principal),
+        case_id=str(case_id) if case_id else None,
+        before_id=decode_id_cursor(cursor, CURSOR_KIND),
+        limit=limit + 1,
+    )
     next_cursor = encode_id_cursor(rows[limit - 1]["id"], CURSOR_KIND) if len(rows) > limit else None
     return AuditPage(items=[AuditEntryView.model_validate(dict(r)) for r in rows[:limit]], next_cursor=next_cursor)
 
@@ -95,9 +100,13 @@ def verify_for(*, uow: UnitOfWork, principal: Principal) -> ChainReport:
 
 
 @router.get("", response_model=AuditPage)
-def list_audit(principal: CurrentPrincipal, uow: UowDep, case_id: uuid.UUID | None = None,
-               cursor: Annotated[str | None, Query(max_length=200)] = None,
-               limit: Annotated[int, Query(ge=1, le=200)] = 50):
+def list_audit(
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    case_id: uuid.UUID | None = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+):
     """This service's audit rows, newest first: all of them for an administrator, a therapist's own actions."""
     return audit_page(uow=uow, principal=principal, case_id=case_id, cursor=cursor, limit=limit)
 

@@ -15,8 +15,21 @@ from typing import Any
 
 GENESIS_HASH = "0" * 64
 # What a row's hash covers: everything but the hashes themselves.
-CONTENT_FIELDS = ("id", "at", "subject", "username", "role", "org_id", "action", "method", "path",
-                  "resource_type", "resource_id", "outcome", "status_code")
+CONTENT_FIELDS = (
+    "id",
+    "at",
+    "subject",
+    "username",
+    "role",
+    "org_id",
+    "action",
+    "method",
+    "path",
+    "resource_type",
+    "resource_id",
+    "outcome",
+    "status_code",
+)
 # Added later: hashed when present, so rows written before they existed keep their hashes.
 OPTIONAL_FIELDS = ("case_ids", "correlation_id")
 
@@ -66,8 +79,10 @@ def verify(rows: Iterable[Mapping[str, Any]]) -> int | None:
 
 def _check(row: Mapping[str, Any], expected_prev: str) -> Break | None:
     if row["prev_hash"] != expected_prev:
-        return Break(row["id"], "prev_hash does not match the previous row's hash "
-                                "(a row before it was removed, inserted or altered)")
+        return Break(
+            row["id"],
+            "prev_hash does not match the previous row's hash (a row before it was removed, inserted or altered)",
+        )
     if row["hash"] != link_hash(row["prev_hash"], row):
         return Break(row["id"], "hash does not match the row's content (the row was altered)")
     return None

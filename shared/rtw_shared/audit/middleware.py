@@ -67,8 +67,12 @@ class AuditMiddleware:
         try:
             await asyncio.wrap_future(scope["app"].state.audit_writer.write(content))
         except Exception:
-            log.exception("audit write failed: this request is NOT in the audit log", method=scope["method"],
-                          path=scope["path"], status=status)
+            log.exception(
+                "audit write failed: this request is NOT in the audit log",
+                method=scope["method"],
+                path=scope["path"],
+                status=status,
+            )
 
 
 def entry_content(scope: Scope, principal: Principal, note: audit_context.AuditNote, status: int) -> dict[str, Any]:
@@ -76,8 +80,10 @@ def entry_content(scope: Scope, principal: Principal, note: audit_context.AuditN
     resource_type, resource_id = _resource(scope)
     return {
         "at": datetime.now(UTC),
-        "subject": _fit(principal.subject, 64), "username": _fit(principal.username, 255),
-        "role": _fit(principal.role, 32) or None, "org_id": _fit(principal.org_id, 64),
+        "subject": _fit(principal.subject, 64),
+        "username": _fit(principal.username, 255),
+        "role": _fit(principal.role, 32) or None,
+        "org_id": _fit(principal.org_id, 64),
         "action": _fit(getattr(scope.get("route"), "name", None) or "unmatched", 100),
         "method": _fit(scope["method"], 16),
         "path": _fit(scope["path"], 2000),

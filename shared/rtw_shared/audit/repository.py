@@ -34,15 +34,20 @@ def append_batch(conn, contents: Sequence[Mapping[str, Any]]) -> list[int]:
     return ids
 
 
-def newest_first(conn, *, subject: str | None, case_id: str | None, before_id: int | None,
-                 limit: int) -> list[Mapping[str, Any]]:
+def newest_first(
+    conn, *, subject: str | None, case_id: str | None, before_id: int | None, limit: int
+) -> list[Mapping[str, Any]]:
     """Up to `limit` rows, newest first, optionally only one subject's and one case's, below an id."""
     query = select(audit_log)
     if subject is not None:
         query = query.where(audit_log.c.subject == subject)
     if case_id is not None:
-        query = query.where(or_(audit_log.c.case_ids.contains([case_id]),
-                                and_(audit_log.c.resource_type == "case", audit_log.c.resource_id == case_id)))
+        query = query.where(
+            or_(
+                audit_log.c.case_ids.contains([case_id]),
+                and_(audit_log.c.resource_type == "case", audit_log.c.resource_id == case_id),
+            )
+        )
     if before_id is not None:
         query = query.where(audit_log.c.id < before_id)
     return list(conn.execute(query.order_by(audit_log.c.id.desc()).limit(limit)).mappings())

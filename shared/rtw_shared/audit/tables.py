@@ -11,7 +11,8 @@ from sqlalchemy.dialects.postgresql import ARRAY
 metadata = MetaData()
 
 audit_log = Table(
-    "audit_log", metadata,
+    "audit_log",
+    metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),  # chain order
     Column("at", DateTime(timezone=True), nullable=False),
     Column("subject", String(64)),
@@ -55,10 +56,14 @@ def create_audit_log(op) -> None:
 
 def protect_audit_log(op) -> None:
     op.execute(REFUSE_CHANGE)
-    op.execute("CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
-               "FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change()")
-    op.execute("CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
-               "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change()")
+    op.execute(
+        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change()"
+    )
+    op.execute(
+        "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change()"
+    )
 
 
 def drop_audit_log(op) -> None:

@@ -52,8 +52,11 @@ def main(argv: list[str] | None = None) -> None:
             report = check(url)
         except SQLAlchemyError as error:
             where = make_url(url).render_as_string(hide_password=True)
-            print(f"{name}: could not read the audit log at {where}: {type(error).__name__} — is the database up "
-                  "and migrated?", file=sys.stderr)
+            print(
+                f"{name}: could not read the audit log at {where}: {type(error).__name__} — is the database up "
+                "and migrated?",
+                file=sys.stderr,
+            )
             worst = max(worst, 2)
             continue
         print(f"{name}: {describe(report)}")

@@ -22,8 +22,9 @@ from . import repository
 
 log = structlog.get_logger("rtw.audit")
 MAX_BATCH = 500
-BATCH_SIZE = Histogram("rtw_audit_batch_rows", "Audit rows written per transaction",
-                       buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512))
+BATCH_SIZE = Histogram(
+    "rtw_audit_batch_rows", "Audit rows written per transaction", buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
+)
 WRITE_FAILURES = Counter("rtw_audit_write_failures_total", "Audit rows that could not be written")
 
 _STOP = object()

@@ -37,11 +37,13 @@ def _message_name(event_type: str) -> str:
 
 def build() -> dict:
     models = sorted(registry.items())
-    _, schemas = models_json_schema([(model, "validation") for _, model in models],
-                                    ref_template="#/components/schemas/{model}")
+    _, schemas = models_json_schema(
+        [(model, "validation") for _, model in models], ref_template="#/components/schemas/{model}"
+    )
     messages = {
         _message_name(event_type): {
-            "name": event_type, "title": model.__name__,
+            "name": event_type,
+            "title": model.__name__,
             "summary": (model.__doc__ or event_type).strip().split("\n")[0],
             "contentType": "application/json",
             "headers": {"$ref": "#/components/schemas/CloudEventHeaders"},
@@ -59,20 +61,26 @@ def build() -> dict:
         }
     operations = {
         f"publish_{_message_name(t)}": {
-            "action": "send", "channel": {"$ref": f"#/channels/{m.TOPIC.name}"},
+            "action": "send",
+            "channel": {"$ref": f"#/channels/{m.TOPIC.name}"},
             "messages": [{"$ref": f"#/channels/{m.TOPIC.name}/messages/{_message_name(t)}"}],
         }
         for t, m in models
     }
     return {
         "asyncapi": "3.0.0",
-        "info": {"title": "RTW events", "version": "1.0.0",
-                 "description": "CloudEvents 1.0 in Kafka binary mode: metadata in ce_* headers, JSON payload."},
+        "info": {
+            "title": "RTW events",
+            "version": "1.0.0",
+            "description": "CloudEvents 1.0 in Kafka binary mode: metadata in ce_* headers, JSON payload.",
+        },
         "defaultContentType": "application/json",
         "channels": channels,
         "operations": operations,
-        "components": {"messages": messages,
-                       "schemas": {"CloudEventHeaders": CLOUD_EVENT_HEADERS, **schemas.get("$defs", {})}},
+        "components": {
+            "messages": messages,
+            "schemas": {"CloudEventHeaders": CLOUD_EVENT_HEADERS, **schemas.get("$defs", {})},
+        },
     }
 
 

@@ -95,8 +95,12 @@ def decode_record(headers: list[tuple[str, bytes]], value: bytes | None) -> Enve
         raise PoisonEventError(f"unknown event type {meta.get('ce_type')!r}")
     try:
         data = model.model_validate(json.loads(value or b""))
-        return Envelope(id=uuid.UUID(meta["ce_id"]), source=meta["ce_source"],
-                        time=datetime.fromisoformat(meta["ce_time"]),
-                        correlation_id=meta.get(CORRELATION_HEADER), data=data)
+        return Envelope(
+            id=uuid.UUID(meta["ce_id"]),
+            source=meta["ce_source"],
+            time=datetime.fromisoformat(meta["ce_time"]),
+            correlation_id=meta.get(CORRELATION_HEADER),
+            data=data,
+        )
     except (KeyError, ValueError, ValidationError) as error:
         raise PoisonEventError(f"invalid {model.TYPE} record: {error}") from error

@@ -14,10 +14,22 @@ from rtw_shared.messaging import topics
 from .base import EventPayload
 
 __all__ = [
-    "AccommodationDecidedV1", "AccommodationRequestedV1", "AccommodationWithdrawnV1", "CaseConsentChangedV1",
-    "CaseCreatedV1", "CaseEvent", "CaseSharedWithEmployerV1", "CaseSnapshot", "CaseStatusChangedV1",
-    "Consents", "NotificationDeliveredV1", "PlanCancelledV1", "PlanPublishedV1", "RequestedAccommodation",
-    "Restriction", "ScheduleWeek",
+    "AccommodationDecidedV1",
+    "AccommodationRequestedV1",
+    "AccommodationWithdrawnV1",
+    "CaseConsentChangedV1",
+    "CaseCreatedV1",
+    "CaseEvent",
+    "CaseSharedWithEmployerV1",
+    "CaseSnapshot",
+    "CaseStatusChangedV1",
+    "Consents",
+    "NotificationDeliveredV1",
+    "PlanCancelledV1",
+    "PlanPublishedV1",
+    "RequestedAccommodation",
+    "Restriction",
+    "ScheduleWeek",
 ]
 
 

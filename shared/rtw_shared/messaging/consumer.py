@@ -39,14 +39,23 @@ APPLIED = Counter("rtw_events_applied_total", "Events applied", ["consumer", "ty
 DUPLICATES = Counter("rtw_events_duplicate_total", "Redelivered events skipped by the inbox", ["consumer"])
 DEAD_LETTERED = Counter("rtw_events_dead_lettered_total", "Events sent to a dead-letter topic", ["consumer"])
 PARKED = Counter("rtw_events_parked_total", "Events parked until their case arrives", ["consumer"])
-PARKED_FAILURES = Counter("rtw_parked_event_failures_total", "Parked events whose handler failed once released",
-                          ["consumer"])
+PARKED_FAILURES = Counter(
+    "rtw_parked_event_failures_total", "Parked events whose handler failed once released", ["consumer"]
+)
 
 
 class EventConsumer:
-    def __init__(self, *, name: str, consumer: KafkaConsumer, dead_letter_producer: KafkaProducer,
-                 uow_factory: Callable[[], UnitOfWork], handlers: Mapping[str, Handler],
-                 max_attempts: int = 3, retry_backoff: float = 0.2):
+    def __init__(
+        self,
+        *,
+        name: str,
+        consumer: KafkaConsumer,
+        dead_letter_producer: KafkaProducer,
+        uow_factory: Callable[[], UnitOfWork],
+        handlers: Mapping[str, Handler],
+        max_attempts: int = 3,
+        retry_backoff: float = 0.2,
+    ):
         self.name = name
         self.consumer = consumer
         self.dead_letters = dead_letter_producer
@@ -101,8 +110,7 @@ class EventConsumer:
             except Exception as error:
                 failures += 1
                 reason = f"{type(error).__name__}: {error}"
-            log.warning("event failed", event_id=str(envelope.id), type=envelope.type,
-                        attempt=failures, error=reason)
+            log.warning("event failed", event_id=str(envelope.id), type=envelope.type, attempt=failures, error=reason)
             if failures >= self.max_attempts:
                 self._dead_letter(record, reason, attempts=failures)
                 return
@@ -126,8 +134,10 @@ class EventConsumer:
     def _claim(self, uow: UnitOfWork, envelope: Envelope) -> bool:
         """Insert the inbox row; False (and counted) when this event was applied before."""
         claimed = uow.session.execute(
-            pg_insert(inbox).values(consumer=self.name, event_id=envelope.id, event_type=envelope.type)
-            .on_conflict_do_nothing().returning(inbox.c.event_id)
+            pg_insert(inbox)
+            .values(consumer=self.name, event_id=envelope.id, event_type=envelope.type)
+            .on_conflict_do_nothing()
+            .returning(inbox.c.event_id)
         ).first()
         if claimed is None:
             DUPLICATES.labels(self.name).inc()
@@ -155,8 +165,12 @@ class EventConsumer:
                 # Its own bug must not hold back the event that released it: it stays parked, with why,
                 # for an operator to see (the inbox already holds its id, so a dead letter could not be replayed).
                 PARKED_FAILURES.labels(self.name).inc()
-                log.error("parked event failed when released; it stays parked", event_id=str(parked.id),
-                          type=parked.type, error=f"{type(error).__name__}: {error}")
+                log.error(
+                    "parked event failed when released; it stays parked",
+                    event_id=str(parked.id),
+                    type=parked.type,
+                    error=f"{type(error).__name__}: {error}",
+                )
                 parking.park(uow.session, self.name, parked, error=f"{type(error).__name__}: {error}")
             else:
                 APPLIED.labels(self.name, parked.type).inc()
@@ -173,8 +187,13 @@ class EventConsumer:
         topic = record.topic + DEAD_LETTER_SUFFIX
         self.dead_letters.send(topic, key=record.key, value=record.value, headers=headers).get(timeout=30)
         DEAD_LETTERED.labels(self.name).inc()
-        log.error("event dead-lettered", topic=topic, source=f"{record.topic}/{record.partition}/{record.offset}",
-                  error=error, attempts=attempts)
+        log.error(
+            "event dead-lettered",
+            topic=topic,
+            source=f"{record.topic}/{record.partition}/{record.offset}",
+            error=error,
+            attempts=attempts,
+        )
 
     def _commit(self, partition: TopicPartition, next_offset: int) -> None:
         self.consumer.commit({partition: OffsetAndMetadata(next_offset, "", -1)})

@@ -30,17 +30,27 @@ class CaseNotKnownYet(LookupError):  # noqa: N818 — a signal to park, not a fa
 def park(session: Session, consumer: str, envelope: Envelope, *, error: str | None = None) -> None:
     """Keep `envelope` until its case arrives (`error`: why its handler failed when it was last released)."""
     _, value, headers = encode_record(envelope)
-    session.execute(insert(parked_events).values(
-        consumer=consumer, event_id=envelope.id, case_id=envelope.data.case_id, event_type=envelope.type,
-        headers=[[k, v.decode()] for k, v in headers], payload=value.decode(),
-        last_error=error[:2000] if error else None,
-    ))
+    session.execute(
+        insert(parked_events).values(
+            consumer=consumer,
+            event_id=envelope.id,
+            case_id=envelope.data.case_id,
+            event_type=envelope.type,
+            headers=[[k, v.decode()] for k, v in headers],
+            payload=value.decode(),
+            last_error=error[:2000] if error else None,
+        )
+    )
 
 
 def take(session: Session, consumer: str, case_id: uuid.UUID) -> list[Envelope]:
     """Remove and return the events parked for `case_id`, oldest first."""
-    rows = sorted(session.execute(
-        delete(parked_events).where(parked_events.c.consumer == consumer, parked_events.c.case_id == case_id)
-        .returning(parked_events.c.headers, parked_events.c.payload, parked_events.c.parked_at)
-    ).all(), key=lambda row: row.parked_at)
+    rows = sorted(
+        session.execute(
+            delete(parked_events)
+            .where(parked_events.c.consumer == consumer, parked_events.c.case_id == case_id)
+            .returning(parked_events.c.headers, parked_events.c.payload, parked_events.c.parked_at)
+        ).all(),
+        key=lambda row: row.parked_at,
+    )
     return [decode_record([(k, v.encode()) for k, v in row.headers], row.payload.encode()) for row in rows]

@@ -42,10 +42,11 @@ BLOCKED_KEYS = text("""
     WHERE published_at IS NULL AND NOT dead AND id < :max_id AND NOT (id = ANY(:claimed))
       AND key = ANY(:keys)
 """)
-MARK_PUBLISHED = text("UPDATE outbox SET published_at = now(), attempts = attempts + 1 "
-                      "WHERE id = ANY(:ids)")
-MARK_FAILED = text("UPDATE outbox SET attempts = attempts + 1, last_error = :error, "
-                   "dead = (attempts + 1 >= :max_attempts) WHERE id = :id RETURNING dead")
+MARK_PUBLISHED = text("UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY(:ids)")
+MARK_FAILED = text(
+    "UPDATE outbox SET attempts = attempts + 1, last_error = :error, "
+    "dead = (attempts + 1 >= :max_attempts) WHERE id = :id RETURNING dead"
+)
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,16 @@ class Row:
 
 
 class OutboxRelay:
-    def __init__(self, engine: Engine, producer: KafkaProducer, *, batch_size: int = 200,
-                 max_attempts: int = 10, poll_seconds: float = 1.0, send_timeout: float = 15.0):
+    def __init__(
+        self,
+        engine: Engine,
+        producer: KafkaProducer,
+        *,
+        batch_size: int = 200,
+        max_attempts: int = 10,
+        poll_seconds: float = 1.0,
+        send_timeout: float = 15.0,
+    ):
         self.engine = engine
         self.producer = producer
         self.batch_size = batch_size
@@ -111,10 +120,13 @@ class OutboxRelay:
 
     def _keep_key_order(self, conn, rows: list[Row]) -> list[Row]:
         claimed = [r.id for r in rows]
-        blocked = {k for (k,) in conn.execute(
-            BLOCKED_KEYS.bindparams(bindparam("keys"), bindparam("claimed")),
-            {"max_id": max(claimed), "claimed": claimed, "keys": list({r.key for r in rows})},
-        )}
+        blocked = {
+            k
+            for (k,) in conn.execute(
+                BLOCKED_KEYS.bindparams(bindparam("keys"), bindparam("claimed")),
+                {"max_id": max(claimed), "claimed": claimed, "keys": list({r.key for r in rows})},
+            )
+        }
         return [r for r in rows if r.key not in blocked]
 
     def _send(self, rows: list[Row]) -> tuple[list[Row], list[tuple[Row, str]]]:
@@ -138,13 +150,13 @@ class OutboxRelay:
 
     def _produce(self, row: Row):
         headers = [(k, v.encode()) for k, v in row.headers]
-        return self.producer.send(row.topic, key=row.key.encode(), value=row.payload.encode(),
-                                  headers=headers)
+        return self.producer.send(row.topic, key=row.key.encode(), value=row.payload.encode(), headers=headers)
 
     def _record_failure(self, conn, row: Row, error: str) -> None:
         FAILED.inc()
-        dead = conn.execute(MARK_FAILED, {"id": row.id, "error": error[:2000],
-                                          "max_attempts": self.max_attempts}).scalar()
+        dead = conn.execute(
+            MARK_FAILED, {"id": row.id, "error": error[:2000], "max_attempts": self.max_attempts}
+        ).scalar()
         if dead:
             DEAD.inc()
         log.warning("outbox row not published", outbox_id=row.id, topic=row.topic, error=error, dead=dead)

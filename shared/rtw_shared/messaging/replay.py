@@ -23,12 +23,19 @@ def source_topic(dead_letter_topic: str) -> str:
     return dead_letter_topic.removesuffix(DEAD_LETTER_SUFFIX)
 
 
-def replay(bootstrap: str, dead_letter_topic: str, *, max_records: int = 1000, idle_ms: int = 3000,
-           group_id: str = REPLAY_GROUP) -> int:
+def replay(
+    bootstrap: str,
+    dead_letter_topic: str,
+    *,
+    max_records: int = 1000,
+    idle_ms: int = 3000,
+    group_id: str = REPLAY_GROUP,
+) -> int:
     """Republish up to `max_records` dead letters this group has not replayed before; return how many."""
     target = source_topic(dead_letter_topic)
-    consumer = make_consumer(bootstrap, dead_letter_topic, group_id=group_id, client_id="rtw-dlq-replay",
-                             consumer_timeout_ms=idle_ms)
+    consumer = make_consumer(
+        bootstrap, dead_letter_topic, group_id=group_id, client_id="rtw-dlq-replay", consumer_timeout_ms=idle_ms
+    )
     producer = make_producer(bootstrap, client_id="rtw-dlq-replay")
     replayed = 0
     try:

@@ -23,7 +23,8 @@ metadata = MetaData()
 
 # Events waiting to leave (and, once published, a record of what left and when).
 outbox = Table(
-    "outbox", metadata,
+    "outbox",
+    metadata,
     Column("id", BigInteger, primary_key=True, autoincrement=True),  # publication order
     Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
     Column("topic", String(200), nullable=False),
@@ -41,7 +42,8 @@ outbox = Table(
 
 # Events this service has applied, per consumer: the idempotency record.
 inbox = Table(
-    "inbox", metadata,
+    "inbox",
+    metadata,
     Column("consumer", String(100), primary_key=True),
     Column("event_id", UUID(as_uuid=True), primary_key=True),
     Column("event_type", String(200), nullable=False),
@@ -50,7 +52,8 @@ inbox = Table(
 
 # Events that arrived before their case (rtw_shared.messaging.parking).
 parked_events = Table(
-    "parked_events", metadata,
+    "parked_events",
+    metadata,
     Column("consumer", String(100), primary_key=True),
     Column("event_id", UUID(as_uuid=True), primary_key=True),
     Column("case_id", UUID(as_uuid=True), nullable=False),

@@ -63,8 +63,11 @@ class Handlers(Mapping[str, Handler]):
 
 
 def _declared_in(module: ModuleType) -> list[Handler]:
-    return [value for value in vars(module).values()
-            if callable(value) and hasattr(value, _MARK) and getattr(value, "__module__", None) == module.__name__]
+    return [
+        value
+        for value in vars(module).values()
+        if callable(value) and hasattr(value, _MARK) and getattr(value, "__module__", None) == module.__name__
+    ]
 
 
 def _name(handler: Handler) -> str:

@@ -12,9 +12,13 @@ from .models import AccommodationRequest
 def attested_content(request: AccommodationRequest) -> dict:
     """What was decided on: the request's identity and everything it asks. Never the answer itself."""
     return {
-        "id": str(request.id), "case_id": str(request.case_id), "plan_id": str(request.plan_id),
-        "plan_version": request.plan_version, "restrictions": request.restrictions,
-        "schedule": request.schedule, "accommodations": request.accommodations,
+        "id": str(request.id),
+        "case_id": str(request.case_id),
+        "plan_id": str(request.plan_id),
+        "plan_version": request.plan_version,
+        "restrictions": request.restrictions,
+        "schedule": request.schedule,
+        "accommodations": request.accommodations,
         "due_date": request.due_date.isoformat(),
     }
 

@@ -33,12 +33,21 @@ def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
     cases.lock_case(uow.session, event.case_id)
     copy = cases.get(uow.session, event.case_id)
     if copy is not None and copy.ended:
-        log.info("plan published for a case that ended; no request opened", case_id=str(event.case_id),
-                 plan_id=str(event.plan_id), case_status=copy.status)
+        log.info(
+            "plan published for a case that ended; no request opened",
+            case_id=str(event.case_id),
+            plan_id=str(event.plan_id),
+            case_status=copy.status,
+        )
         return
     values = {
-        "id": uuid.uuid4(), "case_id": event.case_id, "employer_org_id": event.employer_org_id,
-        "plan_id": event.plan_id, "plan_version": event.version, "status": REQUESTED, "version": 1,
+        "id": uuid.uuid4(),
+        "case_id": event.case_id,
+        "employer_org_id": event.employer_org_id,
+        "plan_id": event.plan_id,
+        "plan_version": event.version,
+        "status": REQUESTED,
+        "version": 1,
         "restrictions": [r.model_dump(mode="json") for r in event.restrictions],
         "schedule": [w.model_dump(mode="json") for w in event.schedule],
         "accommodations": [a.model_dump(mode="json") for a in event.accommodations],
@@ -46,10 +55,16 @@ def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
     }
     if not repository.insert_once(uow.session, values):
         return
-    uow.emit(AccommodationRequestedV1(
-        case_id=event.case_id, accommodation_id=values["id"], employer_org_id=event.employer_org_id,
-        plan_id=event.plan_id, plan_version=event.version, due_date=values["due_date"],
-    ))
+    uow.emit(
+        AccommodationRequestedV1(
+            case_id=event.case_id,
+            accommodation_id=values["id"],
+            employer_org_id=event.employer_org_id,
+            plan_id=event.plan_id,
+            plan_version=event.version,
+            due_date=values["due_date"],
+        )
+    )
 
 
 def withdraw_open_requests(uow: UnitOfWork, *, case_id: uuid.UUID, case_status: str) -> None:
@@ -58,6 +73,9 @@ def withdraw_open_requests(uow: UnitOfWork, *, case_id: uuid.UUID, case_status: 
     reason = f"the case was {case_status}"  # never the therapist's own words: they may be clinical
     for request in repository.open_requests(uow.session, case_id):
         request.status, request.withdrawn_reason = WITHDRAWN, reason
-        uow.emit(AccommodationWithdrawnV1(case_id=case_id, accommodation_id=request.id,
-                                          employer_org_id=request.employer_org_id, reason=reason))
+        uow.emit(
+            AccommodationWithdrawnV1(
+                case_id=case_id, accommodation_id=request.id, employer_org_id=request.employer_org_id, reason=reason
+            )
+        )
     uow.session.flush()  # the row versions move on: an If-Match read before this is stale

@@ -37,7 +37,8 @@ def insert_once(session: Session, values: dict) -> bool:
     ON CONFLICT DO NOTHING: the same plan version published twice (a redelivery under a new event
     id, or two consumers racing) yields one request and one announcement."""
     created = session.execute(
-        pg_insert(AccommodationRequest).values(**values)
+        pg_insert(AccommodationRequest)
+        .values(**values)
         .on_conflict_do_nothing(index_elements=["plan_id", "plan_version"])
         .returning(AccommodationRequest.id)
     ).first()
@@ -46,10 +47,12 @@ def insert_once(session: Session, values: dict) -> bool:
 
 def open_requests(session: Session, case_id: uuid.UUID) -> list[AccommodationRequest]:
     """The case's requests awaiting an answer, locked (a decision in flight finishes first, or waits)."""
-    query = (select(AccommodationRequest)
-             .where(AccommodationRequest.case_id == case_id, AccommodationRequest.status.in_(OPEN_STATUSES))
-             .order_by(AccommodationRequest.created_at, AccommodationRequest.id)
-             .with_for_update())
+    query = (
+        select(AccommodationRequest)
+        .where(AccommodationRequest.case_id == case_id, AccommodationRequest.status.in_(OPEN_STATUSES))
+        .order_by(AccommodationRequest.created_at, AccommodationRequest.id)
+        .with_for_update()
+    )
     return list(session.scalars(query))
 
 
@@ -64,13 +67,15 @@ def visible_to(principal: Principal) -> ColumnElement[bool]:
     return and_(AccommodationRequest.employer_org_id == principal.org_id, or_(CaseCopy.case_id.is_(None), on_copy))
 
 
-def list_visible(session: Session, *, principal: Principal, status: str | None,
-                 after: tuple[datetime, uuid.UUID] | None,
-                 limit: int) -> list[tuple[AccommodationRequest, CaseCopy | None]]:
+def list_visible(
+    session: Session, *, principal: Principal, status: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int
+) -> list[tuple[AccommodationRequest, CaseCopy | None]]:
     """Requests (with their case copy) a role's organisation may see, newest change first, keyset-paginated."""
-    query = (select(AccommodationRequest, CaseCopy)
-             .outerjoin(CaseCopy, CaseCopy.case_id == AccommodationRequest.case_id)
-             .where(visible_to(principal)))
+    query = (
+        select(AccommodationRequest, CaseCopy)
+        .outerjoin(CaseCopy, CaseCopy.case_id == AccommodationRequest.case_id)
+        .where(visible_to(principal))
+    )
     if status:
         query = query.where(AccommodationRequest.status == status)
     if after:

@@ -32,22 +32,31 @@ def _view_model(principal: Principal):
 
 def _present(view, principal: Principal, request: AccommodationRequest, case: CaseCopy | None):
     """`request` in `view`, showing the worker's identity and restrictions only as the caller may see them."""
-    return view.of(request, case, identity=policy.shows(principal, request, case, Part.IDENTITY),
-                   restrictions=policy.shows(principal, request, case, Part.RESTRICTIONS),
-                   shared=policy.shared_with_employer(request, case))
+    return view.of(
+        request,
+        case,
+        identity=policy.shows(principal, request, case, Part.IDENTITY),
+        restrictions=policy.shows(principal, request, case, Part.RESTRICTIONS),
+        shared=policy.shared_with_employer(request, case),
+    )
 
 
 @router.get("", response_model=AccommodationList)
-def list_requests(principal: CurrentPrincipal, uow: UowDep,
-                  status_filter: Annotated[Status | None, Query(alias="status")] = None,
-                  cursor: Annotated[str | None, Query(max_length=200)] = None,
-                  limit: Annotated[int, Query(ge=1, le=200)] = 50):
+def list_requests(
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    status_filter: Annotated[Status | None, Query(alias="status")] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+):
     """The requests the caller may see, in the caller's role's view."""
     view = _view_model(principal)
-    rows, next_cursor = service.list_visible_requests(uow=uow, principal=principal, status=status_filter,
-                                                      cursor=cursor, limit=limit)
-    return AccommodationList(items=[_present(view, principal, request, case) for request, case in rows],
-                             next_cursor=next_cursor)
+    rows, next_cursor = service.list_visible_requests(
+        uow=uow, principal=principal, status=status_filter, cursor=cursor, limit=limit
+    )
+    return AccommodationList(
+        items=[_present(view, principal, request, case) for request, case in rows], next_cursor=next_cursor
+    )
 
 
 @router.get("/{request_id}", response_model=AccommodationView | AccommodationStatusView)
@@ -60,11 +69,16 @@ def get_request(request_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep,
 
 
 @router.post("/{request_id}/decision", response_model=AccommodationView)
-def decide(request_id: uuid.UUID, body: DecisionIn, principal: Employer, uow: UowDep, response: Response,
-           if_match: IfMatch = None):
+def decide(
+    request_id: uuid.UUID,
+    body: DecisionIn,
+    principal: Employer,
+    uow: UowDep,
+    response: Response,
+    if_match: IfMatch = None,
+):
     """Confirm, decline or counter a request of your organisation (once: it must still be requested).
     Send the ETag you read as If-Match: 412 if someone answered or the request was withdrawn since."""
-    request, case = service.decide(uow=uow, principal=principal, request_id=request_id, data=body,
-                                   if_match=if_match)
+    request, case = service.decide(uow=uow, principal=principal, request_id=request_id, data=body, if_match=if_match)
     set_etag(response, request.version)
     return _present(AccommodationView, principal, request, case)

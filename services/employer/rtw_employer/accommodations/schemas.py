@@ -94,9 +94,11 @@ class AccommodationView(BaseModel):
     employer_org_id: str
     plan_id: uuid.UUID
     plan_version: int
-    restrictions_shared: bool = Field(description="whether the worker shares restrictions with the employer; "
-                                                  "false (or not known yet): the employer is not shown the "
-                                                  "worker's name, job title, restrictions nor schedule")
+    restrictions_shared: bool = Field(
+        description="whether the worker shares restrictions with the employer; "
+        "false (or not known yet): the employer is not shown the "
+        "worker's name, job title, restrictions nor schedule"
+    )
     restrictions: list[RestrictionView]
     accommodations: list[AccommodationItemView]
     schedule: list[ScheduleWeekView]
@@ -114,15 +116,18 @@ class AccommodationView(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, request: AccommodationRequest, case: CaseCopy | None, *, identity: bool, restrictions: bool,
-           shared: bool) -> AccommodationView:
+    def of(
+        cls, request: AccommodationRequest, case: CaseCopy | None, *, identity: bool, restrictions: bool, shared: bool
+    ) -> AccommodationView:
         """The view of `request`, showing the worker's identity and restrictions only as allowed; `shared`:
         whether the worker shares them with the employer."""
         fields = {name: getattr(request, name) for name in cls.model_fields if hasattr(request, name)}
-        fields.update(case_reference=case.reference if case else None,
-                      worker_name=case.worker_name if case and identity else None,
-                      job_title=case.job_title if case and identity else None,
-                      restrictions_shared=shared)
+        fields.update(
+            case_reference=case.reference if case else None,
+            worker_name=case.worker_name if case and identity else None,
+            job_title=case.job_title if case and identity else None,
+            restrictions_shared=shared,
+        )
         if not restrictions:
             fields.update(restrictions=[], schedule=[])
         return cls(**fields)
@@ -140,8 +145,13 @@ class AccommodationStatusView(BaseModel):
     @classmethod
     def of(cls, request: AccommodationRequest, case: CaseCopy | None, **_shown: bool) -> AccommodationStatusView:
         """Where `request` stands (nothing it shows depends on consents beyond seeing it at all)."""
-        return cls(id=request.id, case_id=request.case_id, status=request.status, due_date=request.due_date,
-                   updated_at=request.updated_at)
+        return cls(
+            id=request.id,
+            case_id=request.case_id,
+            status=request.status,
+            due_date=request.due_date,
+            updated_at=request.updated_at,
+        )
 
 
 class AccommodationList(BaseModel):

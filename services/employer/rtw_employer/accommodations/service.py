@@ -23,8 +23,9 @@ from .schemas import DecisionIn
 Visible = tuple[AccommodationRequest, CaseCopy | None]
 
 
-def get_visible_request(*, uow: UnitOfWork, principal: Principal, request_id: uuid.UUID,
-                        for_update: bool = False) -> Visible:
+def get_visible_request(
+    *, uow: UnitOfWork, principal: Principal, request_id: uuid.UUID, for_update: bool = False
+) -> Visible:
     """The request and its case copy if the caller may see them; 404 otherwise (existence not revealed)."""
     request = repository.get(uow.session, request_id, for_update=for_update)
     case = repository.case_copy(uow.session, request.case_id) if request else None
@@ -33,20 +34,23 @@ def get_visible_request(*, uow: UnitOfWork, principal: Principal, request_id: uu
     return request, case
 
 
-def list_visible_requests(*, uow: UnitOfWork, principal: Principal, status: str | None, cursor: str | None,
-                          limit: int) -> tuple[list[Visible], str | None]:
+def list_visible_requests(
+    *, uow: UnitOfWork, principal: Principal, status: str | None, cursor: str | None, limit: int
+) -> tuple[list[Visible], str | None]:
     """One page of the requests the caller may see, and the cursor of the next page."""
     if policy.reading_role(principal) is None:
         return [], None
-    rows = repository.list_visible(uow.session, principal=principal, status=status,
-                                   after=decode_cursor(cursor), limit=limit + 1)
+    rows = repository.list_visible(
+        uow.session, principal=principal, status=status, after=decode_cursor(cursor), limit=limit + 1
+    )
     rows, next_cursor = page(rows, limit, key=lambda row: (row[0].updated_at, row[0].id))
     # The SQL filter made the page; the shared decision admits (and audits) each row of it.
     return [(request, case) for request, case in rows if policy.can_see(principal, request, case)], next_cursor
 
 
-def decide(*, uow: UnitOfWork, principal: Principal, request_id: uuid.UUID, data: DecisionIn,
-           if_match: str | None = None) -> Visible:
+def decide(
+    *, uow: UnitOfWork, principal: Principal, request_id: uuid.UUID, data: DecisionIn, if_match: str | None = None
+) -> Visible:
     """Record the employer's answer with an attestation of what it answered, and announce it."""
     request, case = get_visible_request(uow=uow, principal=principal, request_id=request_id, for_update=True)
     if not policy.can_decide(principal, request):
@@ -59,11 +63,17 @@ def decide(*, uow: UnitOfWork, principal: Principal, request_id: uuid.UUID, data
     request.decided_at = datetime.now(UTC)
     request.attestation_sha256 = attest(request)
     uow.session.flush()  # version and updated_at, before the response describes the request
-    uow.emit(AccommodationDecidedV1(
-        case_id=request.case_id, accommodation_id=request.id, employer_org_id=request.employer_org_id,
-        decision=data.decision, decided_by=principal.subject, decided_at=request.decided_at,
-        attestation_sha256=request.attestation_sha256,
-    ))
+    uow.emit(
+        AccommodationDecidedV1(
+            case_id=request.case_id,
+            accommodation_id=request.id,
+            employer_org_id=request.employer_org_id,
+            decision=data.decision,
+            decided_by=principal.subject,
+            decided_at=request.decided_at,
+            attestation_sha256=request.attestation_sha256,
+        )
+    )
     uow.commit()
     return request, case
 
@@ -71,8 +81,9 @@ def decide(*, uow: UnitOfWork, principal: Principal, request_id: uuid.UUID, data
 def _require_undecided(request: AccommodationRequest) -> None:
     """409 unless the request still awaits its first answer, saying why it cannot be decided."""
     if request.status == WITHDRAWN:
-        raise ConflictError(f"accommodation request was withdrawn ({request.withdrawn_reason or 'no reason given'}); "
-                            "it can no longer be decided")
+        raise ConflictError(
+            f"accommodation request was withdrawn ({request.withdrawn_reason or 'no reason given'}); "
+            "it can no longer be decided"
+        )
     if request.status != REQUESTED:
-        raise ConflictError(f"accommodation request is already {request.status}; only a requested one can be "
-                            "decided")
+        raise ConflictError(f"accommodation request is already {request.status}; only a requested one can be decided")

@@ -38,11 +38,21 @@ def on_case_shared_with_employer(uow: UnitOfWork, envelope: Envelope) -> None:
     event: CaseSharedWithEmployerV1 = envelope.data
     snapshot = keep_copy(uow, event)
     if snapshot is None:
-        repository.show_legacy_identity(uow.session, event.case_id, employer_org_id=event.employer_org_id,
-                                        worker_name=event.worker_name, job_title=event.job_title)
+        repository.show_legacy_identity(
+            uow.session,
+            event.case_id,
+            employer_org_id=event.employer_org_id,
+            worker_name=event.worker_name,
+            job_title=event.job_title,
+        )
     elif snapshot.consents.share_restrictions_with_employer:
-        repository.show_identity(uow.session, event.case_id, up_to_version=snapshot.version,
-                                 worker_name=event.worker_name, job_title=event.job_title)
+        repository.show_identity(
+            uow.session,
+            event.case_id,
+            up_to_version=snapshot.version,
+            worker_name=event.worker_name,
+            job_title=event.job_title,
+        )
 
 
 def keep_copy(uow: UnitOfWork, event: CaseEvent) -> CaseSnapshot | None:

@@ -29,28 +29,35 @@ def get(session: Session, case_id: uuid.UUID) -> CaseCopy | None:
     return session.get(CaseCopy, case_id, populate_existing=True)
 
 
-def show_identity(session: Session, case_id: uuid.UUID, *, up_to_version: int, worker_name: str,
-                  job_title: str) -> None:
+def show_identity(
+    session: Session, case_id: uuid.UUID, *, up_to_version: int, worker_name: str, job_title: str
+) -> None:
     """Store who the worker is — unless the copy is newer than `up_to_version` or says not shared.
 
     "Not older" rather than "newer": a re-grant announces the consent and the name with one case
     version, in either order, and the name must land whichever of the two came first."""
     session.execute(
         update(CaseCopy)
-        .where(CaseCopy.case_id == case_id, CaseCopy.case_version <= up_to_version,
-               CaseCopy.share_restrictions_with_employer.is_(True))
+        .where(
+            CaseCopy.case_id == case_id,
+            CaseCopy.case_version <= up_to_version,
+            CaseCopy.share_restrictions_with_employer.is_(True),
+        )
         .values(worker_name=worker_name, job_title=job_title, updated_at=func.now())
     )
 
 
-def show_legacy_identity(session: Session, case_id: uuid.UUID, *, employer_org_id: str, worker_name: str,
-                         job_title: str) -> None:
+def show_legacy_identity(
+    session: Session, case_id: uuid.UUID, *, employer_org_id: str, worker_name: str, job_title: str
+) -> None:
     """A `case.shared_with_employer` without a snapshot (sent before snapshots existed, only with the
     worker's consent): name and job title as of the case's creation, a partial copy if there is none."""
     values = {"employer_org_id": employer_org_id, "worker_name": worker_name, "job_title": job_title}
     insert = pg_insert(CaseCopy).values(case_id=case_id, **values)
-    session.execute(insert.on_conflict_do_update(
-        index_elements=[CaseCopy.case_id],
-        set_={"worker_name": worker_name, "job_title": job_title, "updated_at": func.now()},
-        where=(CaseCopy.case_version <= LEGACY_SHARED_VERSION) & CaseCopy.share_restrictions_with_employer,
-    ))
+    session.execute(
+        insert.on_conflict_do_update(
+            index_elements=[CaseCopy.case_id],
+            set_={"worker_name": worker_name, "job_title": job_title, "updated_at": func.now()},
+            where=(CaseCopy.case_version <= LEGACY_SHARED_VERSION) & CaseCopy.share_restrictions_with_employer,
+        )
+    )

@@ -7,5 +7,9 @@ from rtw_shared.audit.tables import APPEND_ONLY_TABLES
 from rtw_shared.migrations import run_env
 
 settings = EmployerSettings()
-run_env(context, Base.metadata, settings.migration_database_url or settings.database_url,
-        append_only_tables=APPEND_ONLY_TABLES)
+run_env(
+    context,
+    Base.metadata,
+    settings.migration_database_url or settings.database_url,
+    append_only_tables=APPEND_ONLY_TABLES,
+)

@@ -12,8 +12,13 @@ from .models import Assessment
 
 def for_case(session: Session, case_id: uuid.UUID) -> list[Assessment]:
     """The case's assessments, oldest first."""
-    return list(session.scalars(select(Assessment).where(Assessment.case_id == case_id)
-                                .order_by(Assessment.assessed_on, Assessment.created_at)))
+    return list(
+        session.scalars(
+            select(Assessment)
+            .where(Assessment.case_id == case_id)
+            .order_by(Assessment.assessed_on, Assessment.created_at)
+        )
+    )
 
 
 def latest_with_counts(session: Session, case_ids: list[uuid.UUID]) -> list[tuple[Assessment, int]]:
@@ -21,11 +26,17 @@ def latest_with_counts(session: Session, case_ids: list[uuid.UUID]) -> list[tupl
     if not case_ids:
         return []
     newest_first = (Assessment.assessed_on.desc(), Assessment.created_at.desc())
-    ranked = select(
-        Assessment,
-        func.count().over(partition_by=Assessment.case_id).label("count"),
-        func.row_number().over(partition_by=Assessment.case_id, order_by=newest_first).label("rank"),
-    ).where(Assessment.case_id.in_(case_ids)).subquery()
+    ranked = (
+        select(
+            Assessment,
+            func.count().over(partition_by=Assessment.case_id).label("count"),
+            func.row_number().over(partition_by=Assessment.case_id, order_by=newest_first).label("rank"),
+        )
+        .where(Assessment.case_id.in_(case_ids))
+        .subquery()
+    )
     latest = aliased(Assessment, ranked)
-    return [(assessment, count) for assessment, count in
-            session.execute(select(latest, ranked.c.count).where(ranked.c.rank == 1)).all()]
+    return [
+        (assessment, count)
+        for assessment, count in session.execute(select(latest, ranked.c.count).where(ranked.c.rank == 1)).all()
+    ]

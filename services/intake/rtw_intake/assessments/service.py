@@ -19,8 +19,9 @@ from .models import Assessment
 from .schemas import AssessmentCreate
 
 
-def record_assessment(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID,
-                      data: AssessmentCreate) -> Assessment:
+def record_assessment(
+    *, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID, data: AssessmentCreate
+) -> Assessment:
     """Add an assessment to an open case; grip is stored as trials and their mean."""
     case = get_visible_case(uow=uow, principal=principal, case_id=case_id, part=Part.CLINICAL, for_update=True)
     if case.status in status_machine.FINAL:
@@ -29,16 +30,25 @@ def record_assessment(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UU
         raise UnprocessableError("date: an assessment cannot predate the injury", field="date")
     grip = data.grip_trials_kg
     assessment = Assessment(
-        case_id=case.id, assessed_on=data.date, capacities=[c.model_dump(mode="json") for c in data.capacities],
+        case_id=case.id,
+        assessed_on=data.date,
+        capacities=[c.model_dump(mode="json") for c in data.capacities],
         grip_trials_kg=grip.model_dump() if grip else None,
         grip_kg_left=round(fmean(grip.left), 2) if grip else None,
         grip_kg_right=round(fmean(grip.right), 2) if grip else None,
-        pain_nrs=data.pain_nrs, copm=[item.model_dump() for item in data.copm], recorded_by=principal.username,
+        pain_nrs=data.pain_nrs,
+        copm=[item.model_dump() for item in data.copm],
+        recorded_by=principal.username,
     )
     uow.session.add(assessment)
     # The timeline is read by insurers too: it says that an assessment happened, not what it found.
-    timeline.record(uow, case_id=case.id, kind="assessment.recorded", actor=principal.username,
-                    summary=f"Assessment recorded for {data.date.isoformat()}")
+    timeline.record(
+        uow,
+        case_id=case.id,
+        kind="assessment.recorded",
+        actor=principal.username,
+        summary=f"Assessment recorded for {data.date.isoformat()}",
+    )
     cases.mark_changed(uow.session, case.id)  # the insurer's view shows the assessments' summary
     uow.commit()
     return assessment

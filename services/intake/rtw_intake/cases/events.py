@@ -21,18 +21,30 @@ from .models import Case
 def snapshot(case: Case) -> CaseSnapshot:
     """Who is involved in `case` and what the worker consented to, at its current version."""
     return CaseSnapshot(
-        version=case.version, reference=case.reference, status=case.status, clinic_org_id=case.clinic_org_id,
-        employer_org_id=case.employer_org_id, insurer_org_id=case.insurer_org_id, therapist_id=case.therapist_id,
-        therapist_email=case.therapist_email, consents=Consents(**case.consents),
+        version=case.version,
+        reference=case.reference,
+        status=case.status,
+        clinic_org_id=case.clinic_org_id,
+        employer_org_id=case.employer_org_id,
+        insurer_org_id=case.insurer_org_id,
+        therapist_id=case.therapist_id,
+        therapist_email=case.therapist_email,
+        consents=Consents(**case.consents),
     )
 
 
 def created(case: Case) -> CaseCreatedV1:
     """`case.created`: who is involved, not who the worker is."""
     return CaseCreatedV1(
-        case_id=case.id, reference=case.reference, status=case.status, clinic_org_id=case.clinic_org_id,
-        employer_org_id=case.employer_org_id, insurer_org_id=case.insurer_org_id, therapist_id=case.therapist_id,
-        therapist_email=case.therapist_email, case=snapshot(case),
+        case_id=case.id,
+        reference=case.reference,
+        status=case.status,
+        clinic_org_id=case.clinic_org_id,
+        employer_org_id=case.employer_org_id,
+        insurer_org_id=case.insurer_org_id,
+        therapist_id=case.therapist_id,
+        therapist_email=case.therapist_email,
+        case=snapshot(case),
     )
 
 
@@ -40,19 +52,23 @@ def shared_with_employer(case: Case) -> CaseSharedWithEmployerV1:
     """What the employer may know of the worker: name and job title (only while the worker consents)."""
     worker, employment = case.worker, case.employment
     return CaseSharedWithEmployerV1(
-        case_id=case.id, employer_org_id=case.employer_org_id,
-        worker_name=f"{worker['given_name']} {worker['family_name']}", job_title=employment["job_title"],
+        case_id=case.id,
+        employer_org_id=case.employer_org_id,
+        worker_name=f"{worker['given_name']} {worker['family_name']}",
+        job_title=employment["job_title"],
         case=snapshot(case),
     )
 
 
 def status_changed(case: Case, *, previous: str, reason: str | None) -> CaseStatusChangedV1:
     """The case moved from `previous` to its current status."""
-    return CaseStatusChangedV1(case_id=case.id, from_status=previous, to_status=case.status, reason=reason,
-                               case=snapshot(case))
+    return CaseStatusChangedV1(
+        case_id=case.id, from_status=previous, to_status=case.status, reason=reason, case=snapshot(case)
+    )
 
 
 def consent_changed(case: Case, *, consent: str, granted: bool, changed_by: str) -> CaseConsentChangedV1:
     """One consent was granted or withdrawn (ids and flags only; never the evidence)."""
-    return CaseConsentChangedV1(case_id=case.id, consent=consent, granted=granted, changed_by=changed_by,
-                                case=snapshot(case))
+    return CaseConsentChangedV1(
+        case_id=case.id, consent=consent, granted=granted, changed_by=changed_by, case=snapshot(case)
+    )

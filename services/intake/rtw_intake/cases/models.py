@@ -45,13 +45,15 @@ class Case(Base):
     dot_strength_level_computed: Mapped[str | None] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
-                                                 onupdate=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
     # When anything a reader of the case can see last changed: the case itself (any ORM update sets it,
     # consents included) or its assessments, plan or accommodation (cases.repository.mark_changed, which
     # leaves `version` alone). `updated_since` and the list order follow it.
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
-                                                 onupdate=func.now())
+    changed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (

@@ -31,8 +31,9 @@ def mark_changed(session: Session, case_id: uuid.UUID) -> None:
     accommodation or assessments) — a Core UPDATE, so neither the case's optimistic version nor its
     own updated_at moves."""
     cases = Case.__table__
-    session.execute(update(cases).where(cases.c.id == case_id)
-                    .values(changed_at=func.now(), updated_at=cases.c.updated_at))
+    session.execute(
+        update(cases).where(cases.c.id == case_id).values(changed_at=func.now(), updated_at=cases.c.updated_at)
+    )
 
 
 def next_reference(session: Session, year: int) -> str:
@@ -41,8 +42,15 @@ def next_reference(session: Session, year: int) -> str:
     return f"RTW-{year}-{number:06d}"
 
 
-def list_visible(session: Session, *, principal: Principal, status: str | None, changed_since: datetime | None,
-                 after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[Case]:
+def list_visible(
+    session: Session,
+    *,
+    principal: Principal,
+    status: str | None,
+    changed_since: datetime | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[Case]:
     """Cases the caller may see (the shared decision as SQL: organisation and consent), most recently
     changed first, keyset-paginated on (changed_at, id) — the order of the ix_cases_*_changed indexes."""
     query = select(Case).where(access.sql_condition(principal, Case, Part.CASE))

@@ -31,16 +31,21 @@ def create_case(body: CaseCreate, principal: Therapist, uow: UowDep, response: R
 
 
 @router.get("", response_model=CaseList)
-def list_cases(principal: CurrentPrincipal, uow: UowDep,
-               status_filter: Annotated[CaseStatus | None, Query(alias="status")] = None,
-               updated_since: Annotated[Timestamp | None, Query(
-                   description="only cases in which something the caller can see changed since then")] = None,
-               cursor: Annotated[str | None, Query(max_length=200)] = None,
-               limit: Annotated[int, Query(ge=1, le=200)] = 50):
+def list_cases(
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    status_filter: Annotated[CaseStatus | None, Query(alias="status")] = None,
+    updated_since: Annotated[
+        Timestamp | None, Query(description="only cases in which something the caller can see changed since then")
+    ] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+):
     """The cases the caller may see, in the caller's role's view, most recently changed first."""
     policy.require_case_reader(principal)
-    cases, next_cursor = service.list_visible_cases(uow=uow, principal=principal, status=status_filter,
-                                                    updated_since=updated_since, cursor=cursor, limit=limit)
+    cases, next_cursor = service.list_visible_cases(
+        uow=uow, principal=principal, status=status_filter, updated_since=updated_since, cursor=cursor, limit=limit
+    )
     return CaseList(items=views.render_many(uow, principal, cases), next_cursor=next_cursor)
 
 
@@ -54,21 +59,35 @@ def get_case(case_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, respo
 
 
 @router.post("/{case_id}/transitions", response_model=CaseTherapistView)
-def transition_case(case_id: uuid.UUID, body: TransitionIn, principal: Therapist, uow: UowDep, response: Response,
-                    if_match: IfMatch = None):
+def transition_case(
+    case_id: uuid.UUID,
+    body: TransitionIn,
+    principal: Therapist,
+    uow: UowDep,
+    response: Response,
+    if_match: IfMatch = None,
+):
     """Move the case to another status (409 with the reason when the move is not allowed)."""
-    case = service.transition_case(uow=uow, principal=principal, case_id=case_id, to=body.to, reason=body.reason,
-                                   if_match=if_match)
+    case = service.transition_case(
+        uow=uow, principal=principal, case_id=case_id, to=body.to, reason=body.reason, if_match=if_match
+    )
     set_etag(response, case.version)
     return CaseTherapistView.model_validate(case)
 
 
 @router.put("/{case_id}/restrictions", response_model=CaseTherapistView)
-def replace_restrictions(case_id: uuid.UUID, body: RestrictionsReplace, principal: Therapist, uow: UowDep,
-                         response: Response, if_match: IfMatch = None):
+def replace_restrictions(
+    case_id: uuid.UUID,
+    body: RestrictionsReplace,
+    principal: Therapist,
+    uow: UowDep,
+    response: Response,
+    if_match: IfMatch = None,
+):
     """Replace the case's restrictions (demand, limit, frequency, start, review date, end)."""
-    case = service.replace_restrictions(uow=uow, principal=principal, case_id=case_id,
-                                        restrictions=body.restrictions, if_match=if_match)
+    case = service.replace_restrictions(
+        uow=uow, principal=principal, case_id=case_id, restrictions=body.restrictions, if_match=if_match
+    )
     set_etag(response, case.version)
     return CaseTherapistView.model_validate(case)
 

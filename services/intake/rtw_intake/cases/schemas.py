@@ -217,8 +217,10 @@ class CaseEmployerView(_Read):
     worker: WorkerNameView | None = Field(description="null while the worker does not consent to share it")
     employment: JobView | None = Field(description="null while the worker does not consent to share it")
     restrictions: list[RestrictionView] = Field(description="empty while the worker does not consent to share them")
-    restrictions_shared: bool = Field(description="whether the worker consents to share who they are and their "
-                                              "restrictions with the employer: false says why they are missing")
+    restrictions_shared: bool = Field(
+        description="whether the worker consents to share who they are and their "
+        "restrictions with the employer: false says why they are missing"
+    )
     created_at: datetime
     updated_at: datetime
 

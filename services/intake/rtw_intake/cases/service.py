@@ -29,13 +29,21 @@ def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate) -> C
     """Open a case for the calling therapist's clinic and announce it."""
     employment = data.employment.model_dump(mode="json")
     case = Case(
-        id=uuid.uuid4(), reference=repository.next_reference(uow.session, datetime.now(UTC).year),
-        status=INITIAL_STATUS, clinic_org_id=principal.org_id, employer_org_id=data.employment.employer_org_id,
-        insurer_org_id=data.claim.insurer_org_id, therapist_id=principal.subject,
-        therapist_username=principal.username, therapist_email=principal.email,
-        worker=data.worker.model_dump(mode="json"), claim=data.claim.model_dump(mode="json"), employment=employment,
+        id=uuid.uuid4(),
+        reference=repository.next_reference(uow.session, datetime.now(UTC).year),
+        status=INITIAL_STATUS,
+        clinic_org_id=principal.org_id,
+        employer_org_id=data.employment.employer_org_id,
+        insurer_org_id=data.claim.insurer_org_id,
+        therapist_id=principal.subject,
+        therapist_username=principal.username,
+        therapist_email=principal.email,
+        worker=data.worker.model_dump(mode="json"),
+        claim=data.claim.model_dump(mode="json"),
+        employment=employment,
         referral=data.referral.model_dump(mode="json") if data.referral else None,
-        restrictions=_stored(data.restrictions), **data.consents.model_dump(),
+        restrictions=_stored(data.restrictions),
+        **data.consents.model_dump(),
         dot_strength_level_computed=strength_level(force_demands_of(employment)),
     )
     uow.session.add(case)
@@ -43,10 +51,22 @@ def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate) -> C
     audit_context.note_case(case.id)
     # The consents given at intake open their history: who recorded them, and when.
     for consent in CONSENTS:
-        consent_history.add(uow.session, case_id=case.id, consent=consent, granted=getattr(case, consent),
-                            evidence=None, principal=principal)
-    timeline.record(uow, case_id=case.id, kind="case.opened", actor=principal.username,
-                    summary=f"Case {case.reference} opened ({case.status})", data=_strength_note(case))
+        consent_history.add(
+            uow.session,
+            case_id=case.id,
+            consent=consent,
+            granted=getattr(case, consent),
+            evidence=None,
+            principal=principal,
+        )
+    timeline.record(
+        uow,
+        case_id=case.id,
+        kind="case.opened",
+        actor=principal.username,
+        summary=f"Case {case.reference} opened ({case.status})",
+        data=_strength_note(case),
+    )
     uow.emit(events.created(case))
     if case.share_restrictions_with_employer:
         uow.emit(events.shared_with_employer(case))
@@ -55,17 +75,20 @@ def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate) -> C
 
 
 def _strength_note(case: Case) -> dict:
-    return {"dot_strength_level_stated": case.employment.get("dot_strength_level"),
-            "dot_strength_level_computed": case.dot_strength_level_computed,
-            "dot_strength_mismatch": case.dot_strength_mismatch}
+    return {
+        "dot_strength_level_stated": case.employment.get("dot_strength_level"),
+        "dot_strength_level_computed": case.dot_strength_level_computed,
+        "dot_strength_mismatch": case.dot_strength_mismatch,
+    }
 
 
 def _stored(restrictions: list[RestrictionIn]) -> list[dict]:
     return [r.model_dump(mode="json") for r in restrictions]
 
 
-def get_visible_case(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID, part: Part = Part.CASE,
-                     for_update: bool = False) -> Case:
+def get_visible_case(
+    *, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID, part: Part = Part.CASE, for_update: bool = False
+) -> Case:
     """The case if the caller's organisation may see `part` of it; 404 otherwise (existence not revealed)."""
     case = repository.get(uow.session, case_id, for_update=for_update)
     return policy.require_case(principal, case, part, what=f"case {case_id}")
@@ -78,8 +101,9 @@ def get_case_for_change(*, uow: UnitOfWork, principal: Principal, case_id: uuid.
     return case
 
 
-def transition_case(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID, to: str, reason: str | None,
-                    if_match: str | None) -> Case:
+def transition_case(
+    *, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID, to: str, reason: str | None, if_match: str | None
+) -> Case:
     """Move a case to another status if the status machine allows it (409 with the reason if not)."""
     case = get_case_for_change(uow=uow, principal=principal, case_id=case_id, if_match=if_match)
     if to in status_machine.NEEDS_REASON and not reason:
@@ -90,33 +114,62 @@ def transition_case(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID
         raise ConflictError(str(refusal), allowed_moves=case.allowed_moves) from refusal
     previous = case.status
     case.status, case.status_before_hold = new_state.status, new_state.status_before_hold
-    timeline.record(uow, case_id=case.id, kind="case.status_changed", actor=principal.username,
-                    summary=f"Status {previous} → {case.status}" + (f": {reason}" if reason else ""),
-                    data={"from": previous, "to": case.status, "reason": reason})
+    timeline.record(
+        uow,
+        case_id=case.id,
+        kind="case.status_changed",
+        actor=principal.username,
+        summary=f"Status {previous} → {case.status}" + (f": {reason}" if reason else ""),
+        data={"from": previous, "to": case.status, "reason": reason},
+    )
     uow.session.flush()  # the new version, before the event's snapshot names it
     uow.emit(events.status_changed(case, previous=previous, reason=reason))
     uow.commit()
     return case
 
 
-def replace_restrictions(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID,
-                         restrictions: list[RestrictionIn], if_match: str | None) -> Case:
+def replace_restrictions(
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    case_id: uuid.UUID,
+    restrictions: list[RestrictionIn],
+    if_match: str | None,
+) -> Case:
     """Replace the case's restrictions (therapist)."""
     case = get_case_for_change(uow=uow, principal=principal, case_id=case_id, if_match=if_match)
     if case.status in status_machine.FINAL:
         raise ConflictError(f"the case is {case.status}; its restrictions can no longer change")
     case.restrictions = _stored(restrictions)
-    timeline.record(uow, case_id=case.id, kind="case.restrictions_changed", actor=principal.username,
-                    summary=f"Restrictions updated ({len(restrictions)})")
+    timeline.record(
+        uow,
+        case_id=case.id,
+        kind="case.restrictions_changed",
+        actor=principal.username,
+        summary=f"Restrictions updated ({len(restrictions)})",
+    )
     uow.commit()
     return case
 
 
-def list_visible_cases(*, uow: UnitOfWork, principal: Principal, status: str | None, updated_since: datetime | None,
-                       cursor: str | None, limit: int) -> tuple[list[Case], str | None]:
+def list_visible_cases(
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    status: str | None,
+    updated_since: datetime | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[Case], str | None]:
     """One page of the cases the caller may see, most recently changed first, and the next page's cursor."""
-    cases = repository.list_visible(uow.session, principal=principal, status=status, changed_since=updated_since,
-                                    after=decode_cursor(cursor), limit=limit + 1)
+    cases = repository.list_visible(
+        uow.session,
+        principal=principal,
+        status=status,
+        changed_since=updated_since,
+        after=decode_cursor(cursor),
+        limit=limit + 1,
+    )
     shown, next_cursor = page(cases, limit, key=lambda case: (case.changed_at, case.id))
     return policy.shown_in_list(principal, shown), next_cursor
 
@@ -125,12 +178,20 @@ def case_status(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID) ->
     """The insurer's one-call answer, from the status projection (one row, no fan-out)."""
     case = get_visible_case(uow=uow, principal=principal, case_id=case_id, part=Part.PROGRESS)
     row = repository.status_projection(uow.session, case.id)
-    view = CaseStatusView(case_id=case.id, reference=case.reference, status=case.status, plan=PlanStatus(),
-                          accommodation=AccommodationStatus(), cost=Cost(), updated_at=case.changed_at)
+    view = CaseStatusView(
+        case_id=case.id,
+        reference=case.reference,
+        status=case.status,
+        plan=PlanStatus(),
+        accommodation=AccommodationStatus(),
+        cost=Cost(),
+        updated_at=case.changed_at,
+    )
     if row is None:
         return view
-    view.plan = PlanStatus(status=row.plan_status, version=row.plan_version, adherence=_num(row.adherence),
-                           job_match=_num(row.job_match))
+    view.plan = PlanStatus(
+        status=row.plan_status, version=row.plan_version, adherence=_num(row.adherence), job_match=_num(row.job_match)
+    )
     view.projected_rtw_date = row.projected_rtw_date
     if may_see(principal, case, Part.ACCOMMODATION):
         view.accommodation = AccommodationStatus(status=row.accommodation_status)

@@ -35,8 +35,9 @@ def transition(state: CaseState, to: str) -> CaseState:
         return CaseState(WITHDRAWN)
     if state.status == ON_HOLD:
         if to != state.status_before_hold:
-            raise IllegalTransitionError(f"the case is on hold: it can resume to {state.status_before_hold} "
-                                         "or be withdrawn")
+            raise IllegalTransitionError(
+                f"the case is on hold: it can resume to {state.status_before_hold} or be withdrawn"
+            )
         return CaseState(to)
     if to == ON_HOLD:
         return CaseState(ON_HOLD, status_before_hold=state.status)
@@ -46,8 +47,7 @@ def transition(state: CaseState, to: str) -> CaseState:
 def _next_in_flow(current: str, to: str) -> str:
     expected = FLOW[FLOW.index(current) + 1]
     if to != expected:
-        raise IllegalTransitionError(f"from {current} the case can move to {expected}, on_hold or withdrawn, "
-                                     f"not {to}")
+        raise IllegalTransitionError(f"from {current} the case can move to {expected}, on_hold or withdrawn, not {to}")
     return to
 
 

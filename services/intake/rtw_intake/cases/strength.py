@@ -38,8 +38,11 @@ def _covers(threshold: float | str, load_lb: float) -> bool:
 
 def strength_level(demands: Iterable[ForceDemand]) -> str | None:
     """The DOT level these demands call for; None when there are no force demands to judge."""
-    loads = [(FREQUENCY_INDEX[d.frequency], (d.load_kg or 0) / LB_IN_KG) for d in demands
-             if d.demand in FORCE_DEMANDS and d.frequency in FREQUENCY_INDEX]
+    loads = [
+        (FREQUENCY_INDEX[d.frequency], (d.load_kg or 0) / LB_IN_KG)
+        for d in demands
+        if d.demand in FORCE_DEMANDS and d.frequency in FREQUENCY_INDEX
+    ]
     if not loads:
         return None
     for level, thresholds in THRESHOLDS_LB.items():
@@ -50,5 +53,8 @@ def strength_level(demands: Iterable[ForceDemand]) -> str | None:
 
 def force_demands_of(employment: dict) -> list[ForceDemand]:
     """Every demand of every essential function of a stored employment."""
-    return [ForceDemand(d["demand"], d["frequency"], d.get("load_kg"))
-            for function in employment.get("essential_functions", []) for d in function.get("demands", [])]
+    return [
+        ForceDemand(d["demand"], d["frequency"], d.get("load_kg"))
+        for function in employment.get("essential_functions", [])
+        for d in function.get("demands", [])
+    ]

@@ -30,20 +30,30 @@ def render_many(uow: UnitOfWork, principal: Principal, cases: list[Case]) -> lis
     if view is CaseEmployerView:
         return [employer_view(principal, case) for case in cases]
     summaries = assessment_summaries(uow, [case.id for case in cases])
-    return [CaseInsurerView.model_validate({**_fields(case, "worker", "claim", "employer_org_id", "restrictions"),
-                                            "assessments": summaries.get(case.id, AssessmentSummary())})
-            for case in cases]
+    return [
+        CaseInsurerView.model_validate(
+            {
+                **_fields(case, "worker", "claim", "employer_org_id", "restrictions"),
+                "assessments": summaries.get(case.id, AssessmentSummary()),
+            }
+        )
+        for case in cases
+    ]
 
 
 def employer_view(principal: Principal, case: Case) -> CaseEmployerView:
     """Who the worker is only with Part.IDENTITY, their restrictions only with Part.RESTRICTIONS."""
     identity = may_see(principal, case, Part.IDENTITY)
     restrictions = may_see(principal, case, Part.RESTRICTIONS)
-    return CaseEmployerView.model_validate({
-        **_fields(case), "worker": case.worker if identity else None,
-        "employment": case.employment if identity else None,
-        "restrictions": case.restrictions if restrictions else [], "restrictions_shared": restrictions,
-    })
+    return CaseEmployerView.model_validate(
+        {
+            **_fields(case),
+            "worker": case.worker if identity else None,
+            "employment": case.employment if identity else None,
+            "restrictions": case.restrictions if restrictions else [],
+            "restrictions_shared": restrictions,
+        }
+    )
 
 
 def _fields(case: Case, *names: str) -> dict:
@@ -52,10 +62,16 @@ def _fields(case: Case, *names: str) -> dict:
 
 def assessment_summaries(uow: UnitOfWork, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, AssessmentSummary]:
     """Count and latest numbers of each case's assessments (cases without any are absent)."""
-    return {a.case_id: AssessmentSummary(count=count, latest_date=a.assessed_on, latest_pain_nrs=a.pain_nrs,
-                                         latest_grip_kg_left=_num(a.grip_kg_left),
-                                         latest_grip_kg_right=_num(a.grip_kg_right))
-            for a, count in assessments.latest_with_counts(uow.session, case_ids)}
+    return {
+        a.case_id: AssessmentSummary(
+            count=count,
+            latest_date=a.assessed_on,
+            latest_pain_nrs=a.pain_nrs,
+            latest_grip_kg_left=_num(a.grip_kg_left),
+            latest_grip_kg_right=_num(a.grip_kg_right),
+        )
+        for a, count in assessments.latest_with_counts(uow.session, case_ids)
+    }
 
 
 def _num(value) -> float | None:

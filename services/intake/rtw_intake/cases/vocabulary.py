@@ -10,26 +10,57 @@ from pydantic import Field
 from rtw_shared.vocabulary import Demand, Frequency
 
 __all__ = [
-           "FORCE_DEMANDS",
-           "BodyPart",
-           "CaseStatus",
-           "Demand",
-           "Frequency",
-           "Icd10Code",
-           "OnetSocCode",
-           "OrgId",
-           "StrengthLevel",
+    "FORCE_DEMANDS",
+    "BodyPart",
+    "CaseStatus",
+    "Demand",
+    "Frequency",
+    "Icd10Code",
+    "OnetSocCode",
+    "OrgId",
+    "StrengthLevel",
 ]
 
 StrengthLevel = Literal["sedentary", "light", "medium", "heavy", "very_heavy"]
-CaseStatus = Literal["referred", "assessing", "plan_active", "modified_duty", "full_duty", "closed",
-                     "on_hold", "withdrawn"]
+CaseStatus = Literal[
+    "referred", "assessing", "plan_active", "modified_duty", "full_duty", "closed", "on_hold", "withdrawn"
+]
 BodyPart = Literal[
-    "head", "neck", "cervical_spine", "thoracic_spine", "lumbar_spine", "sacrum_coccyx", "chest", "abdomen",
-    "pelvis", "shoulder_left", "shoulder_right", "upper_arm_left", "upper_arm_right", "elbow_left",
-    "elbow_right", "forearm_left", "forearm_right", "wrist_left", "wrist_right", "hand_left", "hand_right",
-    "fingers_left", "fingers_right", "hip_left", "hip_right", "thigh_left", "thigh_right", "knee_left",
-    "knee_right", "lower_leg_left", "lower_leg_right", "ankle_left", "ankle_right", "foot_left", "foot_right",
+    "head",
+    "neck",
+    "cervical_spine",
+    "thoracic_spine",
+    "lumbar_spine",
+    "sacrum_coccyx",
+    "chest",
+    "abdomen",
+    "pelvis",
+    "shoulder_left",
+    "shoulder_right",
+    "upper_arm_left",
+    "upper_arm_right",
+    "elbow_left",
+    "elbow_right",
+    "forearm_left",
+    "forearm_right",
+    "wrist_left",
+    "wrist_right",
+    "hand_left",
+    "hand_right",
+    "fingers_left",
+    "fingers_right",
+    "hip_left",
+    "hip_right",
+    "thigh_left",
+    "thigh_right",
+    "knee_left",
+    "knee_right",
+    "lower_leg_left",
+    "lower_leg_right",
+    "ankle_left",
+    "ankle_right",
+    "foot_left",
+    "foot_right",
     "multiple",
 ]
 

@@ -29,7 +29,8 @@ class ConsentChange(Base):
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (
-        CheckConstraint("consent IN ('share_restrictions_with_employer', 'share_status_with_insurer')",
-                        name="consent_known"),
+        CheckConstraint(
+            "consent IN ('share_restrictions_with_employer', 'share_status_with_insurer')", name="consent_known"
+        ),
         Index("ix_case_consents_case", "case_id", "id"),
     )

@@ -25,10 +25,17 @@ def read_consents(case_id: uuid.UUID, principal: Therapist, uow: UowDep, respons
 
 
 @router.put("", response_model=CaseConsentsView)
-def change_consents(case_id: uuid.UUID, body: ConsentsUpdate, principal: Therapist, uow: UowDep, response: Response,
-                    if_match: IfMatch = None):
+def change_consents(
+    case_id: uuid.UUID,
+    body: ConsentsUpdate,
+    principal: Therapist,
+    uow: UowDep,
+    response: Response,
+    if_match: IfMatch = None,
+):
     """Record the worker granting or withdrawing one or both consents (If-Match: the case's ETag)."""
-    view = service.change_consents(uow=uow, principal=principal, case_id=case_id, decisions=body.decisions(),
-                                   if_match=if_match)
+    view = service.change_consents(
+        uow=uow, principal=principal, case_id=case_id, decisions=body.decisions(), if_match=if_match
+    )
     set_etag(response, view.version)
     return view

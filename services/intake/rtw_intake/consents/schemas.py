@@ -17,8 +17,12 @@ ConsentName = Literal["share_restrictions_with_employer", "share_status_with_ins
 
 class ConsentDecisionIn(InputModel):
     granted: bool = Field(description="true: the worker gives this consent; false: the worker withdraws it")
-    evidence: str | None = Field(default=None, min_length=1, max_length=EVIDENCE_MAX_CHARS,
-                                 description='what the decision rests on, e.g. "signed form WD-12"')
+    evidence: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=EVIDENCE_MAX_CHARS,
+        description='what the decision rests on, e.g. "signed form WD-12"',
+    )
 
 
 def _no_default(schema: dict) -> None:

@@ -16,8 +16,10 @@ from .models import ConsentChange
 from .schemas import CaseConsentsView, ConsentActor, ConsentChangeView, ConsentDecisionIn, ConsentStateView
 
 # How the timeline names each consent (it says what changed, never the evidence).
-TIMELINE_NAMES = {"share_restrictions_with_employer": "share restrictions and identity with the employer",
-                  "share_status_with_insurer": "share the case with the insurer"}
+TIMELINE_NAMES = {
+    "share_restrictions_with_employer": "share restrictions and identity with the employer",
+    "share_status_with_insurer": "share the case with the insurer",
+}
 
 
 def read_consents(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID) -> CaseConsentsView:
@@ -26,18 +28,35 @@ def read_consents(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID) 
     return consents_view(case, repository.history(uow.session, case.id))
 
 
-def change_consents(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID,
-                    decisions: dict[str, ConsentDecisionIn], if_match: str | None) -> CaseConsentsView:
+def change_consents(
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    case_id: uuid.UUID,
+    decisions: dict[str, ConsentDecisionIn],
+    if_match: str | None,
+) -> CaseConsentsView:
     """Grant or withdraw consents; each actual change is kept, put on the timeline and announced."""
     case = get_case_for_change(uow=uow, principal=principal, case_id=case_id, if_match=if_match)
     changed = {name: decision for name, decision in decisions.items() if getattr(case, name) != decision.granted}
     for name, decision in changed.items():
         setattr(case, name, decision.granted)
-        repository.add(uow.session, case_id=case.id, consent=name, granted=decision.granted,
-                       evidence=decision.evidence, principal=principal)
-        timeline.record(uow, case_id=case.id, kind="consent.changed", actor=principal.username,
-                        summary=f"Consent to {TIMELINE_NAMES[name]} {'granted' if decision.granted else 'withdrawn'}",
-                        data={"consent": name, "granted": decision.granted})
+        repository.add(
+            uow.session,
+            case_id=case.id,
+            consent=name,
+            granted=decision.granted,
+            evidence=decision.evidence,
+            principal=principal,
+        )
+        timeline.record(
+            uow,
+            case_id=case.id,
+            kind="consent.changed",
+            actor=principal.username,
+            summary=f"Consent to {TIMELINE_NAMES[name]} {'granted' if decision.granted else 'withdrawn'}",
+            data={"consent": name, "granted": decision.granted},
+        )
     if changed:
         _announce(uow, case, changed, principal)
         uow.commit()
@@ -58,18 +77,26 @@ def consents_view(case: Case, history: list[ConsentChange]) -> CaseConsentsView:
     """The consents of `case` as its therapists read them."""
     changes = [_change_view(change) for change in history]
     latest = {change.consent: change for change in changes}
-    states = {name: ConsentStateView(granted=getattr(case, name), changed_by=_latest(latest, name, "changed_by"),
-                                     changed_at=_latest(latest, name, "changed_at"),
-                                     evidence=_latest(latest, name, "evidence"))
-              for name in CONSENTS}
+    states = {
+        name: ConsentStateView(
+            granted=getattr(case, name),
+            changed_by=_latest(latest, name, "changed_by"),
+            changed_at=_latest(latest, name, "changed_at"),
+            evidence=_latest(latest, name, "evidence"),
+        )
+        for name in CONSENTS
+    }
     return CaseConsentsView(case_id=case.id, version=case.version, history=changes, **states)
 
 
 def _change_view(change: ConsentChange) -> ConsentChangeView:
-    return ConsentChangeView(consent=change.consent, granted=change.granted, evidence=change.evidence,
-                             changed_at=change.changed_at,
-                             changed_by=ConsentActor(subject=change.changed_by_subject,
-                                                     username=change.changed_by_username))
+    return ConsentChangeView(
+        consent=change.consent,
+        granted=change.granted,
+        evidence=change.evidence,
+        changed_at=change.changed_at,
+        changed_by=ConsentActor(subject=change.changed_by_subject, username=change.changed_by_username),
+    )
 
 
 def _latest(latest: dict[str, ConsentChangeView], name: str, field: str):

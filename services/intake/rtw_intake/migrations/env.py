@@ -8,5 +8,9 @@ from rtw_shared.migrations import run_env
 
 settings = IntakeSettings()
 # The service's own role may only append to these: not the audit log, nor the record of the worker's consents.
-run_env(context, Base.metadata, settings.migration_database_url or settings.database_url,
-        append_only_tables=(*APPEND_ONLY_TABLES, "case_consents"))
+run_env(
+    context,
+    Base.metadata,
+    settings.migration_database_url or settings.database_url,
+    append_only_tables=(*APPEND_ONLY_TABLES, "case_consents"),
+)

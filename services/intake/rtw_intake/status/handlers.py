@@ -33,8 +33,13 @@ def _projection(uow: UnitOfWork, envelope: Envelope) -> CaseStatusProjection | N
     """The locked projection of the event's case; None (logged) for a case intake does not have."""
     case_id = envelope.data.case_id
     if not cases.has_case(uow.session, case_id):
-        log.warning("event for a case intake does not have: skipped", event_id=str(envelope.id),
-                    type=envelope.type, case_id=str(case_id), source=envelope.source)
+        log.warning(
+            "event for a case intake does not have: skipped",
+            event_id=str(envelope.id),
+            type=envelope.type,
+            case_id=str(case_id),
+            source=envelope.source,
+        )
         return None
     return repository.projection_for_update(uow.session, case_id)
 
@@ -60,8 +65,13 @@ def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
     row.plan_id, row.plan_status, row.plan_version = event.plan_id, "published", event.version
     row.projected_rtw_date = event.projected_rtw_date
     row.projected_cost = event.projected_cost
-    _record(uow, envelope, kind="plan.published", summary=f"Plan version {event.version} published",
-            data={"plan_id": str(event.plan_id)})
+    _record(
+        uow,
+        envelope,
+        kind="plan.published",
+        summary=f"Plan version {event.version} published",
+        data={"plan_id": str(event.plan_id)},
+    )
 
 
 @handles(PlanCancelledV1)
@@ -73,8 +83,13 @@ def on_plan_cancelled(uow: UnitOfWork, envelope: Envelope) -> None:
         return
     if row.plan_version is None or row.plan_version <= event.version:
         row.plan_id, row.plan_status, row.plan_version = event.plan_id, "cancelled", event.version
-    _record(uow, envelope, kind="plan.cancelled", summary=f"Plan version {event.version} cancelled: {event.reason}",
-            data={"plan_id": str(event.plan_id)})
+    _record(
+        uow,
+        envelope,
+        kind="plan.cancelled",
+        summary=f"Plan version {event.version} cancelled: {event.reason}",
+        data={"plan_id": str(event.plan_id)},
+    )
 
 
 @handles(AccommodationRequestedV1)
@@ -85,8 +100,12 @@ def on_accommodation_requested(uow: UnitOfWork, envelope: Envelope) -> None:
     if row is None:
         return
     row.accommodation_id, row.accommodation_status = event.accommodation_id, "requested"
-    _record(uow, envelope, kind="accommodation.requested",
-            summary=f"Accommodations requested from the employer, due {event.due_date.isoformat()}")
+    _record(
+        uow,
+        envelope,
+        kind="accommodation.requested",
+        summary=f"Accommodations requested from the employer, due {event.due_date.isoformat()}",
+    )
 
 
 @handles(AccommodationDecidedV1)
@@ -110,5 +129,4 @@ def on_accommodation_withdrawn(uow: UnitOfWork, envelope: Envelope) -> None:
         return
     if _is_current_accommodation(row, event.accommodation_id):
         row.accommodation_id, row.accommodation_status = event.accommodation_id, "withdrawn"
-    _record(uow, envelope, kind="accommodation.withdrawn",
-            summary=f"Accommodation request withdrawn: {event.reason}")
+    _record(uow, envelope, kind="accommodation.withdrawn", summary=f"Accommodation request withdrawn: {event.reason}")

@@ -27,5 +27,6 @@ class CaseStatusProjection(Base):
     projected_rtw_date: Mapped[date | None] = mapped_column(Date)
     projected_cost: Mapped[float | None] = mapped_column(Numeric(12, 2))
     actual_cost: Mapped[float | None] = mapped_column(Numeric(12, 2))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
-                                                 onupdate=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )

@@ -16,5 +16,6 @@ def add(session: Session, entry: TimelineEntry) -> None:
 
 def for_case(session: Session, case_id: uuid.UUID) -> list[TimelineEntry]:
     """Every entry of the case, oldest first."""
-    return list(session.scalars(select(TimelineEntry).where(TimelineEntry.case_id == case_id)
-                                .order_by(TimelineEntry.id)))
+    return list(
+        session.scalars(select(TimelineEntry).where(TimelineEntry.case_id == case_id).order_by(TimelineEntry.id))
+    )

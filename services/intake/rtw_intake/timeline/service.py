@@ -10,14 +10,16 @@ from . import repository
 from .models import SUMMARY_MAX_CHARS, TimelineEntry
 
 
-def record(uow: UnitOfWork, *, case_id: uuid.UUID, kind: str, summary: str, actor: str | None = None,
-           data: dict | None = None) -> None:
+def record(
+    uow: UnitOfWork, *, case_id: uuid.UUID, kind: str, summary: str, actor: str | None = None, data: dict | None = None
+) -> None:
     """Append one entry (in the caller's transaction)."""
     # Summaries quote other services' reasons, whose length intake does not control.
     if len(summary) > SUMMARY_MAX_CHARS:
-        summary = summary[:SUMMARY_MAX_CHARS - 1] + "…"
-    repository.add(uow.session, TimelineEntry(case_id=case_id, kind=kind, summary=summary, actor=actor,
-                                              data=data or {}))
+        summary = summary[: SUMMARY_MAX_CHARS - 1] + "…"
+    repository.add(
+        uow.session, TimelineEntry(case_id=case_id, kind=kind, summary=summary, actor=actor, data=data or {})
+    )
 
 
 def entries(*, uow: UnitOfWork, case_id: uuid.UUID) -> list[TimelineEntry]:

@@ -20,8 +20,7 @@ log = structlog.get_logger("rtw.notify.sender")
 
 
 class EmailSender:
-    def __init__(self, engine: Engine, settings: ServiceSettings, *, batch_size: int = 10,
-                 idle_seconds: float = 0.5):
+    def __init__(self, engine: Engine, settings: ServiceSettings, *, batch_size: int = 10, idle_seconds: float = 0.5):
         self.settings = settings
         self.session_factory = make_session_factory(engine)
         self.transport = SmtpTransport(settings.smtp_host, settings.smtp_port, settings.mail_from)
@@ -45,6 +44,7 @@ class EmailSender:
 
     def send_pending_once(self) -> int:
         """Send one batch of due emails; return how many were sent."""
-        with UnitOfWork(self.session_factory, source=self.settings.service_name,
-                        topic_prefix=self.settings.topic_prefix) as uow:
+        with UnitOfWork(
+            self.session_factory, source=self.settings.service_name, topic_prefix=self.settings.topic_prefix
+        ) as uow:
             return service.send_due_emails(uow=uow, transport=self.transport, limit=self.batch_size)

@@ -31,8 +31,14 @@ def send_due_emails(*, uow: UnitOfWork, transport: SmtpTransport, limit: int = 1
             _record_failure(email, f"{type(error).__name__}: {error}")
             continue
         email.status, email.sent_at, email.attempts = SENT, datetime.now(UTC), email.attempts + 1
-        uow.emit(NotificationDeliveredV1(case_id=email.case_id, notification_id=email.notification_id,
-                                         channel="email", trigger_event_type=email.trigger_event_type))
+        uow.emit(
+            NotificationDeliveredV1(
+                case_id=email.case_id,
+                notification_id=email.notification_id,
+                channel="email",
+                trigger_event_type=email.trigger_event_type,
+            )
+        )
         sent += 1
     uow.commit()
     return sent
@@ -44,5 +50,4 @@ def _record_failure(email: OutgoingEmail, error: str) -> None:
     email.next_attempt_at = datetime.now(UTC) + timedelta(seconds=BACKOFF_SECONDS * 2 ** (email.attempts - 1))
     if email.attempts >= MAX_ATTEMPTS:
         email.status = FAILED
-    log.warning("email not sent", email_id=str(email.id), attempts=email.attempts, status=email.status,
-                error=error)
+    log.warning("email not sent", email_id=str(email.id), attempts=email.attempts, status=email.status, error=error)

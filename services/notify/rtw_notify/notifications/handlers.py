@@ -45,8 +45,9 @@ def known_case(uow: UnitOfWork, case_id: uuid.UUID) -> CaseCopy:
 
 def add_notification(uow: UnitOfWork, envelope: Envelope, **fields) -> Notification:
     """One inbox line caused by `envelope` (fields: recipient, kind, title, body, accommodation_id)."""
-    notification = Notification(case_id=envelope.data.case_id, trigger_event_id=envelope.id,
-                                trigger_event_type=envelope.type, **fields)
+    notification = Notification(
+        case_id=envelope.data.case_id, trigger_event_id=envelope.id, trigger_event_type=envelope.type, **fields
+    )
     uow.session.add(notification)
     return notification
 
@@ -57,8 +58,12 @@ def on_accommodation_requested(uow: UnitOfWork, envelope: Envelope) -> None:
     event: AccommodationRequestedV1 = envelope.data
     case = known_case(uow, event.case_id)
     add_notification(
-        uow, envelope, recipient_org_id=event.employer_org_id, recipient_role="employer",
-        kind="accommodation_requested", title=f"Accommodation request for case {case.reference}",
+        uow,
+        envelope,
+        recipient_org_id=event.employer_org_id,
+        recipient_role="employer",
+        kind="accommodation_requested",
+        title=f"Accommodation request for case {case.reference}",
         body=f"A return-to-work plan asks for accommodations; please answer by {event.due_date.isoformat()}.",
         accommodation_id=event.accommodation_id,
     )
@@ -71,17 +76,29 @@ def on_accommodation_decided(uow: UnitOfWork, envelope: Envelope) -> None:
     case = known_case(uow, event.case_id)
     title = f"Accommodation {event.decision} for case {case.reference}"
     body = f"The employer {event.decision} the accommodation request for case {case.reference}."
-    notification = add_notification(uow, envelope, recipient_user_id=case.therapist_id,
-                                    kind="accommodation_decided", title=title, body=body,
-                                    accommodation_id=event.accommodation_id)
+    notification = add_notification(
+        uow,
+        envelope,
+        recipient_user_id=case.therapist_id,
+        kind="accommodation_decided",
+        title=title,
+        body=body,
+        accommodation_id=event.accommodation_id,
+    )
     uow.session.flush()  # the notification's id, for the email row that delivers it
     if case.therapist_email:
-        uow.session.add(OutgoingEmail(
-            idempotency_key=f"{envelope.id}:email:therapist", notification_id=notification.id,
-            case_id=event.case_id, trigger_event_type=envelope.type, recipient=case.therapist_email,
-            # The case id lets the reader (and a script) find the case; it reveals nothing about the worker.
-            subject=title, body=f"{body}\n\nCase id: {event.case_id}\n",
-        ))
+        uow.session.add(
+            OutgoingEmail(
+                idempotency_key=f"{envelope.id}:email:therapist",
+                notification_id=notification.id,
+                case_id=event.case_id,
+                trigger_event_type=envelope.type,
+                recipient=case.therapist_email,
+                # The case id lets the reader (and a script) find the case; it reveals nothing about the worker.
+                subject=title,
+                body=f"{body}\n\nCase id: {event.case_id}\n",
+            )
+        )
 
 
 @handles(AccommodationWithdrawnV1)
@@ -91,8 +108,12 @@ def on_accommodation_withdrawn(uow: UnitOfWork, envelope: Envelope) -> None:
     case = known_case(uow, event.case_id)
     # The event's reason is not repeated: the employer learns that the case ended, not why.
     add_notification(
-        uow, envelope, recipient_org_id=event.employer_org_id, recipient_role="employer",
-        kind="accommodation_withdrawn", title=f"Accommodation request for case {case.reference} withdrawn",
+        uow,
+        envelope,
+        recipient_org_id=event.employer_org_id,
+        recipient_role="employer",
+        kind="accommodation_withdrawn",
+        title=f"Accommodation request for case {case.reference} withdrawn",
         body="The case was withdrawn or closed, so this request can no longer be decided.",
         accommodation_id=event.accommodation_id,
     )
@@ -104,7 +125,10 @@ def on_plan_cancelled(uow: UnitOfWork, envelope: Envelope) -> None:
     event: PlanCancelledV1 = envelope.data
     case = known_case(uow, event.case_id)
     add_notification(
-        uow, envelope, recipient_user_id=case.therapist_id, kind="plan_cancelled",
+        uow,
+        envelope,
+        recipient_user_id=case.therapist_id,
+        kind="plan_cancelled",
         title=f"Plan for case {case.reference} cancelled",
         body=f"Version {event.version} of the plan for case {case.reference} was cancelled. Reason: {event.reason}",
     )
@@ -125,7 +149,11 @@ def on_case_status_changed(uow: UnitOfWork, envelope: Envelope) -> None:
         recipients.append(("insurer", case.insurer_org_id))
     for role, org_id in recipients:
         add_notification(
-            uow, envelope, recipient_org_id=org_id, recipient_role=role, kind=f"case_{event.to_status}",
+            uow,
+            envelope,
+            recipient_org_id=org_id,
+            recipient_role=role,
+            kind=f"case_{event.to_status}",
             title=f"Case {case.reference} was {event.to_status}",
             body=f"Case {case.reference} was {event.to_status}; no further action is needed on it.",
         )

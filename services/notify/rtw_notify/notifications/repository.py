@@ -16,12 +16,17 @@ def get(session: Session, notification_id: uuid.UUID, *, for_update: bool = Fals
     return session.get(Notification, notification_id, with_for_update=for_update)
 
 
-def list_inbox(session: Session, *, condition: ColumnElement[bool], unread: bool,
-               after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[tuple[Notification, CaseCopy]]:
+def list_inbox(
+    session: Session,
+    *,
+    condition: ColumnElement[bool],
+    unread: bool,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[tuple[Notification, CaseCopy]]:
     """Notifications matching `condition` (over them and their case copies) with those copies,
     newest first, keyset-paginated. A notification whose case copy is missing is not listed."""
-    query = (select(Notification, CaseCopy).join(CaseCopy, CaseCopy.case_id == Notification.case_id)
-             .where(condition))
+    query = select(Notification, CaseCopy).join(CaseCopy, CaseCopy.case_id == Notification.case_id).where(condition)
     if unread:
         query = query.where(Notification.read_at.is_(None))
     if after:

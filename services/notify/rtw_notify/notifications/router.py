@@ -17,9 +17,13 @@ router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
 
 
 @router.get("", response_model=NotificationList)
-def list_notifications(principal: CurrentPrincipal, uow: UowDep, unread: bool = False,
-                       cursor: Annotated[str | None, Query(max_length=200)] = None,
-                       limit: Annotated[int, Query(ge=1, le=200)] = 50):
+def list_notifications(
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    unread: bool = False,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+):
     """The caller's inbox: addressed to them, or to their organisation in their role, about cases they may see
     (the worker's consents included); newest first."""
     rows, next_cursor = service.list_inbox(uow=uow, principal=principal, unread=unread, cursor=cursor, limit=limit)

@@ -16,11 +16,17 @@ from . import repository
 from .models import Notification
 
 
-def list_inbox(*, uow: UnitOfWork, principal: Principal, unread: bool, cursor: str | None,
-               limit: int) -> tuple[list[Notification], str | None]:
+def list_inbox(
+    *, uow: UnitOfWork, principal: Principal, unread: bool, cursor: str | None, limit: int
+) -> tuple[list[Notification], str | None]:
     """One page of the caller's notifications, newest first, and the cursor of the next page."""
-    rows = repository.list_inbox(uow.session, condition=policy.inbox_filter(principal), unread=unread,
-                                 after=decode_cursor(cursor), limit=limit + 1)
+    rows = repository.list_inbox(
+        uow.session,
+        condition=policy.inbox_filter(principal),
+        unread=unread,
+        after=decode_cursor(cursor),
+        limit=limit + 1,
+    )
     shown, next_cursor = page(rows, limit, key=lambda row: (row[0].created_at, row[0].id))
     # The query already applied the same rule; asking per row notes exactly the returned cases for the audit row.
     return [n for n, case in shown if policy.may_read(principal, n, case)], next_cursor

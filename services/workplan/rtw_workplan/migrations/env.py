@@ -8,5 +8,9 @@ from rtw_workplan.settings import WorkplanSettings
 
 settings = WorkplanSettings()
 # The audit log is append-only for the service: not even its own role may change a row.
-run_env(context, Base.metadata, settings.migration_database_url or settings.database_url,
-        append_only_tables=APPEND_ONLY_TABLES)
+run_env(
+    context,
+    Base.metadata,
+    settings.migration_database_url or settings.database_url,
+    append_only_tables=APPEND_ONLY_TABLES,
+)

@@ -38,13 +38,24 @@ def latest_for_case(session: Session, case_id: uuid.UUID) -> Plan | None:
 
 def open_for_case(session: Session, case_id: uuid.UUID) -> list[Plan]:
     """The case's plan versions still in force (draft or published), locked for the change, in version order."""
-    query = (select(Plan).where(Plan.case_id == case_id, Plan.status.in_(OPEN_STATUSES))
-             .order_by(Plan.version).with_for_update())
+    query = (
+        select(Plan)
+        .where(Plan.case_id == case_id, Plan.status.in_(OPEN_STATUSES))
+        .order_by(Plan.version)
+        .with_for_update()
+    )
     return list(session.scalars(query))
 
 
-def list_visible(session: Session, *, principal: Principal, part: access.Part, case_id: uuid.UUID | None,
-                 after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[Plan]:
+def list_visible(
+    session: Session,
+    *,
+    principal: Principal,
+    part: access.Part,
+    case_id: uuid.UUID | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[Plan]:
     """Plans whose case's `part` the caller may see (the shared decision as SQL), newest first,
     keyset-paginated on (created_at, id)."""
     query = _with_case().where(access.sql_condition(principal, CaseCopy, part))

@@ -28,13 +28,18 @@ def _reader_view(principal: Principal):
 
 
 @router.get("", response_model=PlanList)
-def list_plans(principal: CurrentPrincipal, uow: UowDep, case_id: uuid.UUID | None = None,
-               cursor: Annotated[str | None, Query(max_length=200)] = None,
-               limit: Annotated[int, Query(ge=1, le=200)] = 50):
+def list_plans(
+    principal: CurrentPrincipal,
+    uow: UowDep,
+    case_id: uuid.UUID | None = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+):
     """The plans the caller may see (`?case_id=` for one case's versions), in the caller's role's view."""
     view = _reader_view(principal)
-    plans, next_cursor = service.list_visible_plans(uow=uow, principal=principal, case_id=case_id, cursor=cursor,
-                                                    limit=limit)
+    plans, next_cursor = service.list_visible_plans(
+        uow=uow, principal=principal, case_id=case_id, cursor=cursor, limit=limit
+    )
     return PlanList(items=[view.model_validate(document(p)) for p in plans], next_cursor=next_cursor)
 
 
@@ -48,8 +53,14 @@ def get_plan(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, respo
 
 
 @router.put("/{plan_id}", response_model=PlanTherapistView)
-def replace_plan(plan_id: uuid.UUID, body: PlanContent, principal: Therapist, uow: UowDep, response: Response,
-                 if_match: IfMatch = None):
+def replace_plan(
+    plan_id: uuid.UUID,
+    body: PlanContent,
+    principal: Therapist,
+    uow: UowDep,
+    response: Response,
+    if_match: IfMatch = None,
+):
     """Replace a draft's content (goals, phases, schedule, restrictions, accommodations); send the ETag
     you read as If-Match (412 when someone changed the plan since)."""
     plan = service.replace_draft(uow=uow, principal=principal, plan_id=plan_id, content=body, if_match=if_match)
@@ -58,8 +69,14 @@ def replace_plan(plan_id: uuid.UUID, body: PlanContent, principal: Therapist, uo
 
 
 @router.post("/{plan_id}/publish", response_model=PlanTherapistView)
-def publish_plan(plan_id: uuid.UUID, principal: Therapist, uow: UowDep, request: Request, response: Response,
-                 if_match: IfMatch = None):
+def publish_plan(
+    plan_id: uuid.UUID,
+    principal: Therapist,
+    uow: UowDep,
+    request: Request,
+    response: Response,
+    if_match: IfMatch = None,
+):
     """Publish a draft: projections are fixed and the employer and insurer are told (If-Match as for PUT)."""
     settings = request.app.state.settings
     fees = FeeSchedule(evaluation=settings.fee_evaluation, session=settings.fee_session)

@@ -157,10 +157,16 @@ def document(plan) -> dict:
     case = plan.case
     return {
         **plan.content,
-        "id": plan.id, "case_id": plan.case_id, "version": plan.version, "status": plan.status,
-        "clinic_org_id": case.clinic_org_id, "employer_org_id": case.employer_org_id,
-        "insurer_org_id": case.insurer_org_id, "therapist_id": case.therapist_id,
-        "projections": Projections(projected_rtw_date=plan.projected_rtw_date,
-                                   projected_cost=plan.projected_cost),
-        "created_at": plan.created_at, "updated_at": plan.updated_at, "published_at": plan.published_at,
+        "id": plan.id,
+        "case_id": plan.case_id,
+        "version": plan.version,
+        "status": plan.status,
+        "clinic_org_id": case.clinic_org_id,
+        "employer_org_id": case.employer_org_id,
+        "insurer_org_id": case.insurer_org_id,
+        "therapist_id": case.therapist_id,
+        "projections": Projections(projected_rtw_date=plan.projected_rtw_date, projected_cost=plan.projected_cost),
+        "created_at": plan.created_at,
+        "updated_at": plan.updated_at,
+        "published_at": plan.published_at,
     }

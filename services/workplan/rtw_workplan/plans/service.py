@@ -25,19 +25,27 @@ def get_visible_plan(*, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUI
     return policy.readable(principal, repository.get(uow.session, plan_id), plan_id)
 
 
-def list_visible_plans(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID | None, cursor: str | None,
-                       limit: int) -> tuple[list[Plan], str | None]:
+def list_visible_plans(
+    *, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID | None, cursor: str | None, limit: int
+) -> tuple[list[Plan], str | None]:
     """One page of the plans the caller may see, and the cursor of the next page."""
-    plans = repository.list_visible(uow.session, principal=principal, part=policy.PLAN_PART, case_id=case_id,
-                                    after=decode_cursor(cursor), limit=limit + 1)
+    plans = repository.list_visible(
+        uow.session,
+        principal=principal,
+        part=policy.PLAN_PART,
+        case_id=case_id,
+        after=decode_cursor(cursor),
+        limit=limit + 1,
+    )
     plans, next_cursor = page(plans, limit, key=lambda plan: (plan.created_at, plan.id))
     # The SQL filter states the same rule; asking the shared decision per row also notes each
     # returned case in the audit row.
     return [plan for plan in plans if policy.visible(principal, plan.case)], next_cursor
 
 
-def replace_draft(*, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, content: PlanContent,
-                  if_match: str | None) -> Plan:
+def replace_draft(
+    *, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, content: PlanContent, if_match: str | None
+) -> Plan:
     """Replace a draft's whole content (412 when If-Match is stale, 409 once it is no draft)."""
     plan = _editable_draft(uow, principal, plan_id, if_match=if_match, action="edited")
     plan.content = content.model_dump(mode="json")
@@ -47,8 +55,9 @@ def replace_draft(*, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, 
     return plan
 
 
-def publish_plan(*, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, fees: FeeSchedule,
-                 if_match: str | None) -> Plan:
+def publish_plan(
+    *, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, fees: FeeSchedule, if_match: str | None
+) -> Plan:
     """Publish a draft: fix its projections and announce it to the employer and the insurer."""
     plan = _editable_draft(uow, principal, plan_id, if_match=if_match, action="published")
     content = PlanContent.model_validate(plan.content)
@@ -60,12 +69,20 @@ def publish_plan(*, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, f
     plan.projected_cost = projections.projected_cost(content.phases, fees)
     uow.session.flush()
     uow.session.refresh(plan, ["updated_at"])
-    uow.emit(PlanPublishedV1(
-        case_id=plan.case_id, plan_id=plan.id, version=plan.version, employer_org_id=plan.case.employer_org_id,
-        published_at=published_at, restrictions=plan.content["restrictions"], schedule=plan.content["schedule"],
-        accommodations=plan.content["accommodations"], projected_rtw_date=plan.projected_rtw_date,
-        projected_cost=plan.projected_cost,
-    ))
+    uow.emit(
+        PlanPublishedV1(
+            case_id=plan.case_id,
+            plan_id=plan.id,
+            version=plan.version,
+            employer_org_id=plan.case.employer_org_id,
+            published_at=published_at,
+            restrictions=plan.content["restrictions"],
+            schedule=plan.content["schedule"],
+            accommodations=plan.content["accommodations"],
+            projected_rtw_date=plan.projected_rtw_date,
+            projected_cost=plan.projected_cost,
+        )
+    )
     uow.commit()
     return plan
 
@@ -86,14 +103,16 @@ def cancel_open_plans(*, uow: UnitOfWork, case: CaseCopy) -> list[Plan]:
     cancelled = repository.open_for_case(uow.session, case.case_id)
     for plan in cancelled:
         plan.status = "cancelled"
-        uow.emit(PlanCancelledV1(case_id=case.case_id, plan_id=plan.id, version=plan.version,
-                                 reason=f"case {case.status}"))
+        uow.emit(
+            PlanCancelledV1(case_id=case.case_id, plan_id=plan.id, version=plan.version, reason=f"case {case.status}")
+        )
     uow.session.flush()
     return cancelled
 
 
-def _editable_draft(uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, *, if_match: str | None,
-                    action: str) -> Plan:
+def _editable_draft(
+    uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, *, if_match: str | None, action: str
+) -> Plan:
     """The caller's clinic's draft, locked for the change; 404 if not theirs, 412 if the caller's copy is
     stale, 409 if not a draft (cancelled when its case ended, or already published)."""
     plan = policy.editable(principal, repository.get(uow.session, plan_id, for_update=True), plan_id)

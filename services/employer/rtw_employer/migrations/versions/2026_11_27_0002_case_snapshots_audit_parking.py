@@ -29,12 +29,17 @@ def upgrade() -> None:
     op.add_column("case_copies", sa.Column("case_version", sa.Integer, nullable=False, server_default="0"))
     op.add_column("case_copies", sa.Column("status", sa.String(32)))
     op.add_column("case_copies", sa.Column("therapist_id", sa.String(64)))
-    op.add_column("case_copies", sa.Column("share_restrictions_with_employer", sa.Boolean, nullable=False,
-                                           server_default=sa.false()))
-    op.add_column("case_copies", sa.Column("share_status_with_insurer", sa.Boolean, nullable=False,
-                                           server_default=sa.false()))
-    op.execute("UPDATE case_copies SET share_restrictions_with_employer = true, share_status_with_insurer = true, "
-               "status = 'referred', case_version = CASE WHEN reference IS NULL THEN 0 ELSE 1 END")
+    op.add_column(
+        "case_copies",
+        sa.Column("share_restrictions_with_employer", sa.Boolean, nullable=False, server_default=sa.false()),
+    )
+    op.add_column(
+        "case_copies", sa.Column("share_status_with_insurer", sa.Boolean, nullable=False, server_default=sa.false())
+    )
+    op.execute(
+        "UPDATE case_copies SET share_restrictions_with_employer = true, share_status_with_insurer = true, "
+        "status = 'referred', case_version = CASE WHEN reference IS NULL THEN 0 ELSE 1 END"
+    )
     op.create_index("ix_case_copies_employer_org_id", "case_copies", ["employer_org_id"])
     op.add_column("accommodation_requests", sa.Column("withdrawn_reason", sa.Text))
     create_audit_log(op)
@@ -46,6 +51,11 @@ def downgrade() -> None:
     drop_audit_log(op)
     op.drop_column("accommodation_requests", "withdrawn_reason")
     op.drop_index("ix_case_copies_employer_org_id", table_name="case_copies")
-    for column in ("share_status_with_insurer", "share_restrictions_with_employer", "therapist_id", "status",
-                   "case_version"):
+    for column in (
+        "share_status_with_insurer",
+        "share_restrictions_with_employer",
+        "therapist_id",
+        "status",
+        "case_version",
+    ):
         op.drop_column("case_copies", column)

@@ -49,10 +49,14 @@ def upgrade() -> None:
     op.create_index("ix_audit_log_resource_id", "audit_log", ["resource_id", "id"])
     op.create_index("ix_audit_log_subject", "audit_log", ["subject", "id"])
     op.execute(REFUSE_CHANGE)
-    op.execute("CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
-               "FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change()")
-    op.execute("CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
-               "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change()")
+    op.execute(
+        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change()"
+    )
+    op.execute(
+        "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change()"
+    )
 
 
 def downgrade() -> None:

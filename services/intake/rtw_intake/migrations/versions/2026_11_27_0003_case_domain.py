@@ -21,14 +21,19 @@ DEFAULT_CONSENTS = '{"share_restrictions_with_employer": true, "share_status_wit
 def upgrade() -> None:
     op.add_column("cases", sa.Column("status_before_hold", sa.String(32)))
     op.add_column("cases", sa.Column("referral", postgresql.JSONB))
-    op.add_column("cases", sa.Column("consents", postgresql.JSONB, nullable=False,
-                                     server_default=sa.text(f"'{DEFAULT_CONSENTS}'::jsonb")))
-    op.add_column("cases", sa.Column("restrictions", postgresql.JSONB, nullable=False,
-                                     server_default=sa.text("'[]'::jsonb")))
+    op.add_column(
+        "cases",
+        sa.Column("consents", postgresql.JSONB, nullable=False, server_default=sa.text(f"'{DEFAULT_CONSENTS}'::jsonb")),
+    )
+    op.add_column(
+        "cases", sa.Column("restrictions", postgresql.JSONB, nullable=False, server_default=sa.text("'[]'::jsonb"))
+    )
     op.add_column("cases", sa.Column("dot_strength_level_computed", sa.String(16)))
     op.create_check_constraint(
-        op.f("ck_cases_status_known"), "cases",
-        "status IN ('referred','assessing','plan_active','modified_duty','full_duty','closed','on_hold','withdrawn')")
+        op.f("ck_cases_status_known"),
+        "cases",
+        "status IN ('referred','assessing','plan_active','modified_duty','full_duty','closed','on_hold','withdrawn')",
+    )
     op.create_table(
         "assessments",
         sa.Column("id", postgresql.UUID(as_uuid=True), primary_key=True),

@@ -53,8 +53,7 @@ def upgrade() -> None:
         *_timestamps(),
     )
     op.create_index("ix_notifications_user", "notifications", ["recipient_user_id", "created_at"])
-    op.create_index("ix_notifications_org_role", "notifications",
-                    ["recipient_org_id", "recipient_role", "created_at"])
+    op.create_index("ix_notifications_org_role", "notifications", ["recipient_org_id", "recipient_role", "created_at"])
     _create_emails()
     create_messaging_tables(op)
 
@@ -64,8 +63,7 @@ def _create_emails() -> None:
         "emails",
         sa.Column("id", postgresql.UUID(as_uuid=True), primary_key=True),
         sa.Column("idempotency_key", sa.String(200), nullable=False, unique=True),
-        sa.Column("notification_id", postgresql.UUID(as_uuid=True), sa.ForeignKey("notifications.id"),
-                  nullable=False),
+        sa.Column("notification_id", postgresql.UUID(as_uuid=True), sa.ForeignKey("notifications.id"), nullable=False),
         sa.Column("case_id", postgresql.UUID(as_uuid=True), nullable=False),
         sa.Column("trigger_event_type", sa.String(200), nullable=False),
         sa.Column("recipient", sa.String(320), nullable=False),

@@ -31,8 +31,7 @@ def upgrade() -> None:
     op.create_table(
         "plans",
         sa.Column("id", postgresql.UUID(as_uuid=True), primary_key=True),
-        sa.Column("case_id", postgresql.UUID(as_uuid=True), sa.ForeignKey("cases.case_id"), nullable=False,
-                  index=True),
+        sa.Column("case_id", postgresql.UUID(as_uuid=True), sa.ForeignKey("cases.case_id"), nullable=False, index=True),
         sa.Column("version", sa.Integer, nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("clinic_org_id", sa.String(64), nullable=False, index=True),

@@ -35,8 +35,9 @@ def upgrade() -> None:
     _add_filled("cases", sa.Column("status", sa.String(32), nullable=False), "'referred'", None)
     for consent in ("share_restrictions_with_employer", "share_status_with_insurer"):
         _add_filled("cases", sa.Column(consent, sa.Boolean, nullable=False), "true", "false")
-    op.add_column("cases", sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False,
-                                     server_default=sa.func.now()))
+    op.add_column(
+        "cases", sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
+    )
     for column in INDEXED_CASE_COLUMNS:
         op.create_index(f"ix_cases_{column}", "cases", [column])
     op.add_column("plans", sa.Column("revision", sa.Integer, nullable=False, server_default=sa.text("1")))
@@ -47,9 +48,11 @@ def upgrade() -> None:
 def downgrade() -> None:
     for column in PLAN_ORG_COLUMNS:
         op.add_column("plans", sa.Column(column, sa.String(64)))
-    op.execute("UPDATE plans SET clinic_org_id = c.clinic_org_id, insurer_org_id = c.insurer_org_id, "
-               "employer_org_id = c.employer_org_id, therapist_id = c.therapist_id "
-               "FROM cases AS c WHERE c.case_id = plans.case_id")
+    op.execute(
+        "UPDATE plans SET clinic_org_id = c.clinic_org_id, insurer_org_id = c.insurer_org_id, "
+        "employer_org_id = c.employer_org_id, therapist_id = c.therapist_id "
+        "FROM cases AS c WHERE c.case_id = plans.case_id"
+    )
     for column in PLAN_ORG_COLUMNS:
         op.alter_column("plans", column, nullable=False)
     op.create_index("ix_plans_clinic_org_id", "plans", ["clinic_org_id"])
@@ -57,6 +60,11 @@ def downgrade() -> None:
     op.drop_column("plans", "revision")
     for column in INDEXED_CASE_COLUMNS:
         op.drop_index(f"ix_cases_{column}", "cases")
-    for column in ("updated_at", "share_status_with_insurer", "share_restrictions_with_employer", "status",
-                   "case_version"):
+    for column in (
+        "updated_at",
+        "share_status_with_insurer",
+        "share_restrictions_with_employer",
+        "status",
+        "case_version",
+    ):
         op.drop_column("cases", column)
