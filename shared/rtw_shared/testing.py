@@ -113,3 +113,35 @@ class Running:
     def __exit__(self, *exc):
         self.loop.stop()
         self.thread.join(timeout=30)
+
+
+def schema_drift(url: str, service_metadata, *, kept_indexes: tuple[str, ...] = ()) -> list:
+    """How the database migrated at `url` differs from what the service's models and the shared tables
+    its migrations create (audit_log, parked_events) describe — empty when they agree. The outbox and
+    inbox are the first migration's, checked by the shared tests; `kept_indexes` are indexes a
+    migration keeps on purpose though no model declares them."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import MetaData, create_engine
+
+    from .audit.tables import audit_log
+    from .messaging.tables import parked_events
+
+    expected = MetaData(naming_convention=service_metadata.naming_convention)
+    for table in [*service_metadata.tables.values(), audit_log, parked_events]:
+        table.to_metadata(expected)
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            found = compare_metadata(MigrationContext.configure(conn), expected)
+    finally:
+        engine.dispose()
+    ours = [d for d in found if _table_of(d) not in ("outbox", "inbox", "alembic_version")]
+    return [d for d in ours if not (d[0] == "remove_index" and d[1].name in kept_indexes)]
+
+
+def _table_of(difference) -> str | None:
+    if isinstance(difference, list):  # column changes: [("modify_type", schema, table, column, ...)]
+        return difference[0][2]
+    kind, item = difference[0], difference[1]
+    return item.name if kind.endswith("_table") else getattr(getattr(item, "table", None), "name", None)

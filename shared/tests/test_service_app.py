@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select
 
 from rtw_shared import audit_context
-from rtw_shared.audit.api import verify_chain
+from rtw_shared.audit.service import verify_chain
 from rtw_shared.audit.tables import audit_log
 from rtw_shared.audit.tables import metadata as audit_metadata
 from rtw_shared.auth import CurrentPrincipal

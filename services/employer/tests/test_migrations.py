@@ -6,14 +6,13 @@ from __future__ import annotations
 import uuid
 
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
 from rtw_employer import models  # noqa: F401 — registers every table on the metadata
 from rtw_employer.db import Base
 from rtw_employer.migrate import MIGRATIONS
 from rtw_shared.migrations import alembic_config, upgrade
+from rtw_shared.testing import schema_drift
 
 FROM_MIGRATION_ONLY = {"outbox", "inbox", "parked_events", "audit_log", "alembic_version"}  # shared tables
 ALL_TABLES = FROM_MIGRATION_ONLY | {"case_copies", "accommodation_requests"}
@@ -28,17 +27,7 @@ def _tables(url: str) -> set[str]:
 
 
 def test_the_migrated_schema_is_what_the_models_describe(employer_settings):
-    engine = create_engine(employer_settings.migration_database_url)
-    with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    engine.dispose()
-    drift = [
-        d
-        for d in diff
-        if not (d[0] == "remove_table" and d[1].name in FROM_MIGRATION_ONLY)
-        and not (d[0] == "remove_index" and d[1].table.name in FROM_MIGRATION_ONLY)
-    ]
-    assert drift == []
+    assert schema_drift(employer_settings.migration_database_url, Base.metadata) == []
 
 
 def test_downgrade_removes_everything_and_upgrade_restores_it(employer_settings):

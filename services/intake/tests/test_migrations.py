@@ -9,10 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from fastapi.testclient import TestClient
-from sqlalchemy import MetaData, create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, text
 
 from rtw_intake import models  # noqa: F401 — registers every table on the metadata
 from rtw_intake.app import create_app
@@ -20,44 +18,15 @@ from rtw_intake.db import Base
 from rtw_intake.migrate import MIGRATIONS
 from rtw_intake.settings import IntakeSettings
 from rtw_shared.audit import chain
-from rtw_shared.audit.tables import audit_log
-from rtw_shared.messaging.tables import parked_events
 from rtw_shared.migrations import alembic_config
-from rtw_shared.testing import app_url
+from rtw_shared.testing import app_url, schema_drift
 
 # Kept on purpose beyond the shared table: it finds rows written before `case_ids` existed.
 KEPT_INDEXES = {"ix_audit_log_resource_id"}
 
 
-def expected_schema() -> MetaData:
-    """Intake's tables and the shared ones its migrations create (the outbox and inbox are the first
-    migration's, checked by the shared tests)."""
-    combined = MetaData(naming_convention=Base.metadata.naming_convention)
-    for table in [*Base.metadata.tables.values(), audit_log, parked_events]:
-        table.to_metadata(combined)
-    return combined
-
-
-def drift(url: str) -> list:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            found = compare_metadata(MigrationContext.configure(conn), expected_schema())
-    finally:
-        engine.dispose()
-    ours = [d for d in found if _table_of(d) not in ("outbox", "inbox", "alembic_version")]
-    return [d for d in ours if not (d[0] == "remove_index" and d[1].name in KEPT_INDEXES)]
-
-
-def _table_of(difference) -> str | None:
-    if isinstance(difference, list):  # column changes: [("modify_type", schema, table, column, ...)]
-        return difference[0][2]
-    kind, item = difference[0], difference[1]
-    return item.name if kind.endswith("_table") else getattr(getattr(item, "table", None), "name", None)
-
-
 def test_the_migrated_schema_is_what_the_models_describe(intake_settings):
-    assert drift(intake_settings.migration_database_url) == []
+    assert schema_drift(intake_settings.migration_database_url, Base.metadata, kept_indexes=KEPT_INDEXES) == []
 
 
 def test_downgrade_to_the_first_revision_and_upgrade_again(intake_settings):
@@ -85,7 +54,7 @@ def test_downgrade_to_the_first_revision_and_upgrade_again(intake_settings):
         assert triggers == ["audit_log_append_only", "audit_log_no_truncate"]
     finally:
         engine.dispose()
-    assert drift(intake_settings.migration_database_url) == []
+    assert schema_drift(intake_settings.migration_database_url, Base.metadata, kept_indexes=KEPT_INDEXES) == []
 
 
 # --- a database that lived at revision 0003 (before consents, case_ids and changed_at) ----------
@@ -235,7 +204,7 @@ def test_an_existing_database_keeps_its_consents_and_gains_history_email_and_cha
         ("share_status_with_insurer", False, "tara", None),
     ]
     assert {h.changed_at for h in history if h.case_id == CASES[0][0]} == {T0 + timedelta(hours=1)}
-    assert drift(owner_url) == []
+    assert schema_drift(owner_url, Base.metadata, kept_indexes=KEPT_INDEXES) == []
 
 
 def test_the_upgraded_service_serves_old_cases_and_extends_the_old_chain(old_database, tokens):

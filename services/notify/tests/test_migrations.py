@@ -7,8 +7,6 @@ import uuid
 
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
@@ -16,6 +14,7 @@ from rtw_notify import models  # noqa: F401 — registers every table on the met
 from rtw_notify.db import Base
 from rtw_notify.migrate import MIGRATIONS
 from rtw_shared.migrations import alembic_config, upgrade
+from rtw_shared.testing import schema_drift
 
 SHARED_TABLES = {"outbox", "inbox", "parked_events", "audit_log", "alembic_version"}  # rtw_shared's, not notify's
 
@@ -52,16 +51,7 @@ def case_columns(url: str) -> set[str]:
 
 
 def test_the_migrated_schema_is_what_the_models_describe(notify_settings):
-    engine = create_engine(notify_settings.migration_database_url)
-    with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    engine.dispose()
-    drift = [
-        d
-        for d in diff
-        if not (d[0] in ("remove_table", "remove_index") and getattr(d[1], "table", d[1]).name in SHARED_TABLES)
-    ]
-    assert drift == []
+    assert schema_drift(notify_settings.migration_database_url, Base.metadata) == []
 
 
 def test_existing_copies_get_the_defaults_of_their_time_and_new_ones_the_mixins(owner_url):

@@ -5,12 +5,11 @@ import uuid
 
 import pytest
 from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import ProgrammingError
 
 from rtw_shared.migrations import alembic_config
+from rtw_shared.testing import schema_drift
 from rtw_workplan import models  # noqa: F401 — registers every table on the metadata
 from rtw_workplan.db import Base
 from rtw_workplan.migrate import MIGRATIONS
@@ -39,17 +38,7 @@ def _run(url: str, sql: str, **params) -> list:
 
 
 def test_the_migrated_schema_is_what_the_models_describe(workplan_settings):
-    engine = create_engine(workplan_settings.migration_database_url)
-    with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    engine.dispose()
-    drift = [
-        d
-        for d in diff
-        if not (d[0] == "remove_table" and d[1].name in from_migration_only)
-        and not (d[0] == "remove_index" and d[1].table.name in from_migration_only)
-    ]
-    assert drift == []
+    assert schema_drift(workplan_settings.migration_database_url, Base.metadata) == []
 
 
 def test_downgrade_removes_everything_and_upgrade_restores_it(workplan_settings):

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from ..services import SERVICE_DEFS
-from .api import ChainReport, verify_chain
+from .service import ChainReport, verify_chain
 
 
 def default_urls() -> list[str]:
