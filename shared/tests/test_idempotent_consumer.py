@@ -113,7 +113,8 @@ def test_a_poison_event_is_dead_lettered_with_its_error_and_the_partition_keeps_
     with Running(consumer):
         assert wait_for(lambda: "after" in effect_notes())
     assert effect_notes() == ["before", "after"]
-    assert calls.count("bad") == 3
+    # Once in its batch's shared transaction (rolled back), then max_attempts times on its own.
+    assert calls.count("bad") == 1 + 3
     dead = read_dead_letters(rtw_infra, prefix)
     assert len(dead) == 1
     headers = dict(dead[0].headers)
@@ -298,3 +299,27 @@ def test_a_parked_event_whose_handler_fails_stays_parked_and_does_not_hold_back_
         assert wait_for(lambda: parked_errors() == ["RuntimeError: a bug in the parked event's handler"])
     assert effect_notes() == ["case"]  # the case applied; the failed handler's own write undone
     assert inbox_count(engine) == 2
+
+
+def test_a_polled_batch_is_applied_in_one_transaction_with_duplicates_skipped(
+    rtw_infra, engine, uow_factory, prefix, record_effect, effect_notes
+):
+    from rtw_shared.messaging.consumer import APPLIED
+
+    case_id = uuid.uuid4()  # one key: one partition, one batch
+    records = [encode_record(event(case_id, f"n{n}")) for n in range(50)]
+    send(rtw_infra, prefix + "intake.case.v1", *records, records[7])
+    consumer = make_event_consumer(rtw_infra, prefix, uow_factory, record_effect)
+    applied_before, skipped_before = (
+        APPLIED.labels("test-consumer", "rtw.case.status_changed.v1")._value.get(),
+        duplicates_skipped(),
+    )
+    commits = []
+    from sqlalchemy import event as sa_event
+
+    sa_event.listen(engine, "commit", lambda conn: commits.append(1))
+    with Running(consumer):
+        assert wait_for(lambda: len(effect_notes()) == 50 and duplicates_skipped() > skipped_before)
+    assert effect_notes() == [f"n{n}" for n in range(50)]  # in order, each once
+    assert APPLIED.labels("test-consumer", "rtw.case.status_changed.v1")._value.get() == applied_before + 50
+    assert len(commits) < 10, "fifty events should share a handful of transactions, not one each"

@@ -1,7 +1,9 @@
 """The idempotent consumer: applies each event once, whatever Kafka delivers.
 
-For every record: decode the CloudEvent, then in ONE transaction insert `(consumer, event_id)`
-into the inbox and apply the handler's effect (a duplicate inserts nothing and is skipped).
+A polled batch of one partition is applied in ONE transaction: its `(consumer, event_id)` inbox
+rows inserted in one statement (a duplicate inserts nothing and is skipped), then each new event's
+effect in order. If anything in the batch fails, the transaction is rolled back and each record is
+applied alone, each in a transaction of its own.
 Offsets are committed to Kafka only after those transactions committed, so a crash anywhere
 means redelivery, never loss, and redelivery is absorbed by the inbox.
 
@@ -38,6 +40,8 @@ log = structlog.get_logger("rtw.consumer")
 APPLIED = Counter("rtw_events_applied_total", "Events applied", ["consumer", "type"])
 DUPLICATES = Counter("rtw_events_duplicate_total", "Redelivered events skipped by the inbox", ["consumer"])
 DEAD_LETTERED = Counter("rtw_events_dead_lettered_total", "Events sent to a dead-letter topic", ["consumer"])
+# Records applied together in one transaction, at most (one partition's share of a poll).
+MAX_BATCH = 500
 PARKED = Counter("rtw_events_parked_total", "Events parked until their case arrives", ["consumer"])
 PARKED_FAILURES = Counter(
     "rtw_parked_event_failures_total", "Parked events whose handler failed once released", ["consumer"]
@@ -69,13 +73,66 @@ class EventConsumer:
         """Consume until stopped; the current batch is finished and committed before leaving."""
         try:
             while not self.stopping.is_set():
-                batches = self.consumer.poll(timeout_ms=500, max_records=100)
+                batches = self.consumer.poll(timeout_ms=500, max_records=MAX_BATCH)
                 for partition, records in batches.items():
-                    for record in records:
-                        self.process(record)
+                    self.process_batch(records)
                     self._commit(partition, records[-1].offset + 1)
         finally:
             self.consumer.close(autocommit=False)
+
+    def process_batch(self, records: list[ConsumerRecord]) -> None:
+        """Apply one partition's polled records: all in one transaction when they all apply cleanly,
+        else one by one (so a poison event, an event to park or a database outage is handled alone)."""
+        if not self._apply_together(records):
+            for record in records:
+                self.process(record)
+
+    def _apply_together(self, records: list[ConsumerRecord]) -> bool:
+        """One transaction for the whole batch: inbox rows in one statement, then each new event's
+        effect in order, one commit. False (nothing committed) when any record needs the careful path."""
+        try:
+            envelopes = [decode_record(record.headers, record.value) for record in records]
+        except PoisonEventError:
+            return False
+        wanted = [envelope for envelope in envelopes if envelope.type in self.handlers]
+        if not wanted:
+            return True  # none of them concerns this service
+        applied: list[Envelope] = []
+        try:
+            with self.uow_factory() as uow:
+                claimed = self._claim_all(uow, wanted)
+                for envelope in wanted:
+                    if envelope.id not in claimed:
+                        DUPLICATES.labels(self.name).inc()
+                        continue
+                    claimed.discard(envelope.id)  # a copy later in the same batch is a duplicate too
+                    self._apply_in(uow, envelope)
+                    applied.append(envelope)
+                uow.commit()
+        except Exception as error:  # the careful path retries, parks or dead-letters each record alone
+            log.info(
+                "batch not applied together; applying its records one by one",
+                records=len(records),
+                reason=f"{type(error).__name__}: {error}",
+            )
+            return False
+        finally:
+            context.clear()
+        for envelope in applied:
+            APPLIED.labels(self.name, envelope.type).inc()
+        return True
+
+    def _claim_all(self, uow: UnitOfWork, envelopes: list[Envelope]) -> set:
+        """Insert the inbox rows of `envelopes` in one statement; the ids not applied before."""
+        rows = [{"consumer": self.name, "event_id": e.id, "event_type": e.type} for e in envelopes]
+        statement = pg_insert(inbox).values(rows).on_conflict_do_nothing().returning(inbox.c.event_id)
+        return set(uow.session.execute(statement).scalars())
+
+    def _apply_in(self, uow: UnitOfWork, envelope: Envelope) -> None:
+        context.bind_correlation_id(envelope.correlation_id)
+        self.handlers[envelope.type](uow, envelope)
+        if isinstance(envelope.data, CaseEvent):
+            self._release_parked(uow, envelope.data.case_id)
 
     def stop(self) -> None:
         self.stopping.set()
