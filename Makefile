@@ -11,7 +11,7 @@ PACKAGES := shared deploy/devstack $(wildcard services/*/pyproject.toml)
 EDITABLE := $(foreach p,$(PACKAGES),-e $(patsubst %/pyproject.toml,%,$(p)))
 PYTHON  ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: help up down status mail test lint format bench lock clean
+.PHONY: help up down status mail test lint format bench load lock clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -31,9 +31,11 @@ mail: $(STAMP)  ## list what the development SMTP sink received
 test: $(STAMP)  ## run the whole suite against the real servers (reuses a running stack)
 	@$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)  ## measure latency beside raw Kafka, and the audit append's cost (prints figures)
-	@$(BIN)/python bench/latency.py $(BENCH_ARGS)
-	@$(BIN)/python bench/audit_cost.py
+bench: $(STAMP)  ## measure every figure beside its baseline, one table + JSON in .data/bench (BENCH_ARGS=--quick, --only …)
+	@$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+load: $(STAMP)  ## Locust, headless: the three roles' mix at 200 req/s for 10 min on a private system (LOAD_ARGS=…)
+	@$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 lint: $(STAMP)  ## ruff rules and formatter, mypy, import contracts (all must pass)
 	@$(BIN)/ruff check .

@@ -1,5 +1,5 @@
 """What one audit row costs on the request path, the old way beside the new, in the same run on
-the same PostgreSQL (`make bench` runs it; prints figures, asserts nothing).
+the same PostgreSQL (`make bench` takes its row from `figure`; prints figures, asserts nothing).
 
 - per request: each request appends its own row in its own transaction under the chain's advisory
   lock (intake's design before the audit moved to rtw_shared: lock, last hash, next id, insert, commit);
@@ -86,7 +86,9 @@ def main() -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def report(engine, requests: int, concurrency: int) -> None:
+def both_designs(engine, requests: int, concurrency: int) -> dict[str, tuple[float, list[float]]]:
+    """(rows/s, waits in ms) of the per-request design, then of the batched AuditWriter."""
+
     def per_request(content: dict) -> None:
         with engine.begin() as conn:
             repository.append_batch(conn, [content])
@@ -97,6 +99,41 @@ def report(engine, requests: int, concurrency: int) -> None:
         "batched (AuditWriter)": measure(lambda c: writer.write(c).result(), requests, concurrency),
     }
     writer.close()
+    return results
+
+
+def figure(ctx) -> list:
+    """The batched audit append beside the per-request design, as one row of `make bench`'s table."""
+    from harness import Row, percentile, times
+
+    requests, concurrency = ctx.sizes.audit_rows, 16
+    dsn = ctx.empty_database("audit")
+    engine = create_engine(dsn.replace("postgresql://", "postgresql+psycopg://"), pool_size=concurrency, max_overflow=0)
+    try:
+        metadata.create_all(engine)
+        ctx.settle()
+        ctx.progress.say(f"audit append, {requests} rows, both designs")
+        (old_rate, old_waits), (new_rate, new_waits) = both_designs(engine, requests, concurrency).values()
+    finally:
+        engine.dispose()
+    ratio = new_rate / old_rate
+    return [
+        Row(
+            "audit",
+            f"audit append, {concurrency} concurrent ({requests:,} rows)",
+            f"batched {new_rate:,.0f} rows/s, wait p99 {percentile(new_waits, 99):.1f} ms",
+            f"per request {old_rate:,.0f} rows/s, wait p99 {percentile(old_waits, 99):.1f} ms",
+            ratio,
+            times(ratio),
+            "— (design check)",
+            None,
+            {"batched_rows_per_s": round(new_rate, 1), "per_request_rows_per_s": round(old_rate, 1)},
+        )
+    ]
+
+
+def report(engine, requests: int, concurrency: int) -> None:
+    results = both_designs(engine, requests, concurrency)
     print(f"audit append, {requests} rows, {concurrency} concurrent callers")
     for label, (rate, waits) in results.items():
         ordered = sorted(waits)
