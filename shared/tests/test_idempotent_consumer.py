@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import func, insert, select
 
-from rtw_shared.events import CaseStatusChangedV1, Envelope, encode_record
+from rtw_shared.events import CaseCreatedV1, CaseStatusChangedV1, Envelope, encode_record
 from rtw_shared.messaging.clients import make_consumer, make_producer
 from rtw_shared.messaging.consumer import EventConsumer
 from rtw_shared.testing import Running, wait_for
@@ -34,7 +34,8 @@ def effect_notes(engine, effects_table):
     return notes
 
 
-def make_event_consumer(rtw_infra, prefix, uow_factory, handler, max_attempts=3, group_id=None):
+def make_event_consumer(rtw_infra, prefix, uow_factory, handler=None, max_attempts=3, group_id=None, handlers=None):
+    """The consumer under test on the private topic: `handler` for status changes, or `handlers` by type."""
     return EventConsumer(
         name="test-consumer",
         consumer=make_consumer(
@@ -42,7 +43,7 @@ def make_event_consumer(rtw_infra, prefix, uow_factory, handler, max_attempts=3,
         ),
         dead_letter_producer=make_producer(rtw_infra.kafka_bootstrap),
         uow_factory=uow_factory,
-        handlers={CaseStatusChangedV1.TYPE: handler},
+        handlers=handlers or {CaseStatusChangedV1.TYPE: handler},
         max_attempts=max_attempts,
         retry_backoff=0.05,
     )
@@ -66,6 +67,22 @@ def duplicates_skipped() -> float:
     from rtw_shared.messaging.consumer import DUPLICATES
 
     return DUPLICATES.labels("test-consumer")._value.get()
+
+
+def created_event(case_id, reference="RTW-2026-000001") -> Envelope:
+    """Intake's `case.created` of `case_id`, as the parking tests need it."""
+    return Envelope(
+        source="intake",
+        data=CaseCreatedV1(
+            case_id=case_id,
+            reference=reference,
+            status="referred",
+            clinic_org_id="clinic-north",
+            employer_org_id="acme",
+            insurer_org_id="northwind",
+            therapist_id="t-1",
+        ),
+    )
 
 
 def inbox_count(engine) -> int:
@@ -208,33 +225,18 @@ def test_an_event_that_overtakes_its_case_is_parked_and_applied_once_the_case_ar
             attestation_sha256="a" * 64,
         ),
     )
-    created = Envelope(
-        source="intake",
-        data=CaseCreatedV1(
-            case_id=case_id,
-            reference="RTW-2026-000001",
-            status="referred",
-            clinic_org_id="clinic-north",
-            employer_org_id="acme",
-            insurer_org_id="northwind",
-            therapist_id="t-1",
-        ),
-    )
+    created = created_event(case_id, "RTW-2026-000001")
     # Both on one partition, the decision first and delivered twice: the worst order there is.
     send(rtw_infra, prefix + "intake.case.v1", *(encode_record(e) for e in (decided, decided, created)))
     parked_before, dead_before = (
         PARKED.labels("test-consumer")._value.get(),
         DEAD_LETTERED.labels("test-consumer")._value.get(),
     )
-    consumer = EventConsumer(
-        name="test-consumer",
-        consumer=make_consumer(
-            rtw_infra.kafka_bootstrap, prefix + "intake.case.v1", group_id=f"test-{uuid.uuid4().hex}"
-        ),
-        dead_letter_producer=make_producer(rtw_infra.kafka_bootstrap),
-        uow_factory=uow_factory,
+    consumer = make_event_consumer(
+        rtw_infra,
+        prefix,
+        uow_factory,
         handlers={CaseCreatedV1.TYPE: on_created, AccommodationDecidedV1.TYPE: on_decided},
-        retry_backoff=0.05,
     )
     with Running(consumer):
         assert wait_for(lambda: effect_notes() == ["case", "decided"])
@@ -267,28 +269,10 @@ def test_a_parked_event_whose_handler_fails_stays_parked_and_does_not_hold_back_
         raise RuntimeError("a bug in the parked event's handler")
 
     case_id = uuid.uuid4()
-    created = Envelope(
-        source="intake",
-        data=CaseCreatedV1(
-            case_id=case_id,
-            reference="RTW-2026-000003",
-            status="referred",
-            clinic_org_id="clinic-north",
-            employer_org_id="acme",
-            insurer_org_id="northwind",
-            therapist_id="t-1",
-        ),
-    )
+    created = created_event(case_id, "RTW-2026-000003")
     send(rtw_infra, prefix + "intake.case.v1", encode_record(event(case_id, "early")), encode_record(created))
-    consumer = EventConsumer(
-        name="test-consumer",
-        consumer=make_consumer(
-            rtw_infra.kafka_bootstrap, prefix + "intake.case.v1", group_id=f"test-{uuid.uuid4().hex}"
-        ),
-        dead_letter_producer=make_producer(rtw_infra.kafka_bootstrap),
-        uow_factory=uow_factory,
-        handlers={CaseCreatedV1.TYPE: on_created, CaseStatusChangedV1.TYPE: on_status},
-        retry_backoff=0.05,
+    consumer = make_event_consumer(
+        rtw_infra, prefix, uow_factory, handlers={CaseCreatedV1.TYPE: on_created, CaseStatusChangedV1.TYPE: on_status}
     )
 
     def parked_errors() -> list:
