@@ -145,3 +145,14 @@ def _table_of(difference) -> str | None:
         return difference[0][2]
     kind, item = difference[0], difference[1]
     return item.name if kind.endswith("_table") else getattr(getattr(item, "table", None), "name", None)
+
+
+def table_names(url: str) -> set[str]:
+    """The tables of the database at `url` (migration tests: what an upgrade or downgrade left)."""
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()

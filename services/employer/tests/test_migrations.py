@@ -6,24 +6,16 @@ from __future__ import annotations
 import uuid
 
 from alembic import command
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, text
 
 from rtw_employer import models  # noqa: F401 — registers every table on the metadata
 from rtw_employer.db import Base
 from rtw_employer.migrate import MIGRATIONS
 from rtw_shared.migrations import alembic_config, upgrade
-from rtw_shared.testing import schema_drift
+from rtw_shared.testing import schema_drift, table_names
 
 FROM_MIGRATION_ONLY = {"outbox", "inbox", "parked_events", "audit_log", "alembic_version"}  # shared tables
 ALL_TABLES = FROM_MIGRATION_ONLY | {"case_copies", "accommodation_requests"}
-
-
-def _tables(url: str) -> set[str]:
-    engine = create_engine(url)
-    try:
-        return set(inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
 
 
 def test_the_migrated_schema_is_what_the_models_describe(employer_settings):
@@ -33,9 +25,9 @@ def test_the_migrated_schema_is_what_the_models_describe(employer_settings):
 def test_downgrade_removes_everything_and_upgrade_restores_it(employer_settings):
     config = alembic_config(MIGRATIONS, employer_settings.migration_database_url)
     command.downgrade(config, "base")
-    assert _tables(employer_settings.migration_database_url) == {"alembic_version"}
+    assert table_names(employer_settings.migration_database_url) == {"alembic_version"}
     command.upgrade(config, "head")
-    assert _tables(employer_settings.migration_database_url) == ALL_TABLES
+    assert table_names(employer_settings.migration_database_url) == ALL_TABLES
 
 
 def test_a_database_with_copies_and_requests_upgrades_and_keeps_them(scratch_database):

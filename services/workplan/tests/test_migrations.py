@@ -5,11 +5,11 @@ import uuid
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
 from rtw_shared.migrations import alembic_config
-from rtw_shared.testing import schema_drift
+from rtw_shared.testing import schema_drift, table_names
 from rtw_workplan import models  # noqa: F401 — registers every table on the metadata
 from rtw_workplan.db import Base
 from rtw_workplan.migrate import MIGRATIONS
@@ -17,14 +17,6 @@ from rtw_workplan.migrate import MIGRATIONS
 # Shared tables, not workplan's models.
 from_migration_only = {"outbox", "inbox", "parked_events", "audit_log", "alembic_version"}
 WORKPLAN_TABLES = {"alembic_version", "cases", "plans", "outbox", "inbox", "parked_events", "audit_log"}
-
-
-def _tables(url: str) -> set[str]:
-    engine = create_engine(url)
-    try:
-        return set(inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
 
 
 def _run(url: str, sql: str, **params) -> list:
@@ -44,9 +36,9 @@ def test_the_migrated_schema_is_what_the_models_describe(workplan_settings):
 def test_downgrade_removes_everything_and_upgrade_restores_it(workplan_settings):
     config = alembic_config(MIGRATIONS, workplan_settings.migration_database_url)
     command.downgrade(config, "base")
-    assert _tables(workplan_settings.migration_database_url) == {"alembic_version"}
+    assert table_names(workplan_settings.migration_database_url) == {"alembic_version"}
     command.upgrade(config, "head")
-    assert _tables(workplan_settings.migration_database_url) == WORKPLAN_TABLES
+    assert table_names(workplan_settings.migration_database_url) == WORKPLAN_TABLES
 
 
 def test_a_database_with_cases_and_plans_is_upgraded_and_downgraded_keeping_them(workplan_settings):

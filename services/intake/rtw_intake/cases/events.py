@@ -33,19 +33,22 @@ def snapshot(case: Case) -> CaseSnapshot:
     )
 
 
+# `case.created`'s own fields (its original contract); the snapshot repeats them for newest-wins copies.
+CREATED_FIELDS = {
+    "reference",
+    "status",
+    "clinic_org_id",
+    "employer_org_id",
+    "insurer_org_id",
+    "therapist_id",
+    "therapist_email",
+}
+
+
 def created(case: Case) -> CaseCreatedV1:
     """`case.created`: who is involved, not who the worker is."""
-    return CaseCreatedV1(
-        case_id=case.id,
-        reference=case.reference,
-        status=case.status,
-        clinic_org_id=case.clinic_org_id,
-        employer_org_id=case.employer_org_id,
-        insurer_org_id=case.insurer_org_id,
-        therapist_id=case.therapist_id,
-        therapist_email=case.therapist_email,
-        case=snapshot(case),
-    )
+    now = snapshot(case)
+    return CaseCreatedV1(case_id=case.id, case=now, **now.model_dump(include=CREATED_FIELDS))
 
 
 def shared_with_employer(case: Case) -> CaseSharedWithEmployerV1:
