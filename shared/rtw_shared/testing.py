@@ -115,20 +115,23 @@ class Running:
         self.thread.join(timeout=30)
 
 
-def schema_drift(url: str, service_metadata, *, kept_indexes: tuple[str, ...] = ()) -> list:
+def schema_drift(url: str, service_metadata, *, kept_indexes: tuple[str, ...] = (), with_timers: bool = False) -> list:
     """How the database migrated at `url` differs from what the service's models and the shared tables
     its migrations create (audit_log, parked_events) describe — empty when they agree. The outbox and
     inbox are the first migration's, checked by the shared tests; `kept_indexes` are indexes a
-    migration keeps on purpose though no model declares them."""
+    migration keeps on purpose though no model declares them; `with_timers` for a service whose
+    migrations create the durable timers table (rtw_shared.timers)."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
     from sqlalchemy import MetaData, create_engine
 
     from .audit.tables import audit_log
     from .messaging.tables import parked_events
+    from .timers import timers
 
     expected = MetaData(naming_convention=service_metadata.naming_convention)
-    for table in [*service_metadata.tables.values(), audit_log, parked_events]:
+    shared_tables = [audit_log, parked_events, *([timers] if with_timers else [])]
+    for table in [*service_metadata.tables.values(), *shared_tables]:
         table.to_metadata(expected)
     engine = create_engine(url)
     try:

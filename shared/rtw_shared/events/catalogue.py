@@ -42,6 +42,7 @@ class Restriction(_Part):
     frequency: str | None = None
     load_kg: float | None = None
     duration_min: float | None = None
+    review_date: date | None = None  # when the therapist reviews it (notify reminds them)
 
 
 class ScheduleWeek(_Part):
@@ -154,6 +155,10 @@ class PlanPublishedV1(EventPayload):
     accommodations: list[RequestedAccommodation]
     projected_rtw_date: date | None = None
     projected_cost: float | None = None
+    # The day week 1 of the graduated schedule begins (week n starts 7 * (n - 1) days later), and
+    # the plan's next clinical review: the dates notify's and workplan's timers wait for.
+    schedule_start_date: date | None = None
+    next_review_date: date | None = None
 
 
 class PlanCancelledV1(EventPayload):
