@@ -57,6 +57,14 @@ class RequestedAccommodation(_Part):
     description: str
 
 
+class CounterOffer(_Part):
+    """What an employer offers instead of the requested accommodations or schedule."""
+
+    description: str
+    accommodations: list[RequestedAccommodation] = []
+    schedule: list[ScheduleWeek] = []
+
+
 class Consents(_Part):
     """What the worker agreed to share (docs/domain/consent.md). Both default to granted, as at intake."""
 
@@ -195,6 +203,24 @@ class AccommodationDecidedV1(EventPayload):
     decided_at: datetime
     # sha256 of exactly the request version the employer decided on (the attestation).
     attestation_sha256: str
+    # A counter-proposal's offer, as the employer wrote it (what the therapist's email shows).
+    counter: CounterOffer | None = None
+    # True when the therapist accepted the employer's counter-proposal: the request is confirmed
+    # with the counter as what was agreed (decided_by is then the therapist).
+    counter_accepted: bool = False
+
+
+class AccommodationExpiredV1(EventPayload):
+    """The due date passed with no decision: the request is `expired` (notify escalates to the
+    therapist and the insurer)."""
+
+    TYPE: ClassVar[str] = "rtw.accommodation.expired.v1"
+    TOPIC: ClassVar[topics.Topic] = topics.ACCOMMODATION
+
+    accommodation_id: uuid.UUID
+    employer_org_id: str
+    due_date: date
+    expired_at: datetime
 
 
 class AccommodationWithdrawnV1(EventPayload):
