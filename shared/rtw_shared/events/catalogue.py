@@ -169,6 +169,24 @@ class PlanPublishedV1(EventPayload):
     next_review_date: date | None = None
 
 
+class PlanScheduleWeekStartedV1(EventPayload):
+    """A week of a published plan's graduated schedule began (fired by workplan's durable timer on
+    `schedule_start_date + 7 * (week - 1)`): intake moves the case to `modified_duty` / `full_duty`,
+    notify tells the employer what this week looks like."""
+
+    TYPE: ClassVar[str] = "rtw.plan.schedule_week_started.v1"
+    TOPIC: ClassVar[topics.Topic] = topics.PLAN
+
+    plan_id: uuid.UUID
+    version: int
+    employer_org_id: str
+    week: int
+    starts_on: date
+    hours_per_day: float
+    days_per_week: int
+    duties: Literal["modified", "full"]
+
+
 class PlanCancelledV1(EventPayload):
     """A plan ended without being completed (the case was withdrawn or closed, or the therapist cancelled it)."""
 
