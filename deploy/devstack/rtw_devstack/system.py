@@ -9,9 +9,11 @@ import signal
 import socket
 import subprocess
 from dataclasses import dataclass, field
+from datetime import timedelta
 from importlib import import_module
 from pathlib import Path
 
+from rtw_shared.clock import OFFSET_FILE_ENV, set_offset
 from rtw_shared.testing import app_url
 
 from .procs import wait_until
@@ -42,6 +44,10 @@ class System:
         self.infra = infra
         self.topic_prefix = topic_prefix
         self.log_dir = log_dir
+        # Every process of this system reads its time from here (rtw_shared.clock): `move_clock`
+        # lets a test make days pass for running workers' timers without sleeping.
+        self.clock_file = log_dir / "clock-offset"
+        set_offset(self.clock_file, timedelta(0))
         self.services: dict[str, RunningService] = {}
         for defn in SERVICE_DEFS:
             migrations = Path(import_module(defn.package).__file__).parent / "migrations"
@@ -58,10 +64,15 @@ class System:
                 topic_prefix=topic_prefix,
             )
             env[defn.env_prefix + "LOG_LEVEL"] = "INFO"
+            env[OFFSET_FILE_ENV] = str(self.clock_file)
             self.services[defn.name] = RunningService(defn, free_port(), env)
 
     def url(self, service: str) -> str:
         return self.services[service].url
+
+    def move_clock(self, offset: timedelta) -> None:
+        """From now on every process of this system sees system time + `offset`."""
+        set_offset(self.clock_file, offset)
 
     def start(self) -> None:
         for name in self.services:
