@@ -9,15 +9,18 @@ import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Protocol
 
 import structlog
 from sqlalchemy.engine import Engine
 
+from .clock import process_clock
 from .db import make_engine, make_session_factory
 from .logging import configure_logging
 from .messaging.clients import make_consumer, make_producer
 from .messaging.consumer import EventConsumer
+from .messaging.pruning import Pruner
 from .messaging.relay import OutboxRelay
 from .messaging.wiring import Handlers
 from .settings import ServiceSettings
@@ -74,13 +77,24 @@ def build_loops(spec: WorkerSpec, engine: Engine, parts: set[str]) -> list[Loop]
         )
     if "loops" in parts:
         loops += [make(engine, s) for make in spec.extra_loops]
+    if "prune" in parts:
+        loops.append(
+            Pruner(
+                engine,
+                retention=timedelta(days=s.retention_days),
+                every_seconds=s.prune_every_seconds,
+                clock=process_clock(),
+            )
+        )
     return loops
 
 
 def run_worker(spec: WorkerSpec, argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=f"{spec.settings.service_name} worker")
     parser.add_argument(
-        "--only", default="relay,consumer,loops", help="comma-separated parts to run: relay, consumer, loops"
+        "--only",
+        default="relay,consumer,loops,prune",
+        help="comma-separated parts to run: relay, consumer, loops (the service's own), prune",
     )
     parts = set(parser.parse_args(argv).only.split(","))
     configure_logging(spec.settings.service_name, level=spec.settings.log_level, json=spec.settings.log_json)

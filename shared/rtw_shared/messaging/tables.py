@@ -38,6 +38,7 @@ outbox = Table(
     Column("last_error", Text),
     Column("dead", Boolean, nullable=False, server_default=text("false")),
     Index("ix_outbox_pending", "id", postgresql_where=text("published_at IS NULL AND NOT dead")),
+    Index("ix_outbox_published_at", "published_at", postgresql_where=text("published_at IS NOT NULL")),
 )
 
 # Events this service has applied, per consumer: the idempotency record.
@@ -48,6 +49,7 @@ inbox = Table(
     Column("event_id", UUID(as_uuid=True), primary_key=True),
     Column("event_type", String(200), nullable=False),
     Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_inbox_processed_at", "processed_at"),
 )
 
 # Events that arrived before their case (rtw_shared.messaging.parking).
@@ -72,6 +74,15 @@ def create_messaging_tables(op) -> None:
     """For a service's first Alembic migration: create outbox and inbox."""
     bind = op.get_bind()
     metadata.create_all(bind, tables=[outbox, inbox])
+
+
+def create_pruning_indexes(op) -> None:
+    """For a service's migration: the indexes pruning deletes by (rtw_shared.messaging.pruning).
+    A database created after they were declared has them already, hence `checkfirst`."""
+    for table in (outbox, inbox):
+        for index in table.indexes:
+            if index.name in ("ix_outbox_published_at", "ix_inbox_processed_at"):
+                index.create(op.get_bind(), checkfirst=True)
 
 
 def create_parking_table(op) -> None:
