@@ -4,13 +4,26 @@ with no environment at all talks to `make up`'s servers."""
 
 from __future__ import annotations
 
+import os
+from typing import Literal, Self
+
+from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+from .clock import OFFSET_FILE_ENV
+
+# Passwords that exist only in the development stack (deploy/devstack, docker-compose.yml).
+DEVELOPMENT_PASSWORDS = frozenset({"rtw_app", "rtw", "admin", "demo"})
 
 
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RTW_", extra="ignore", frozen=True)
 
     service_name: str = "rtw"
+    # `production` refuses to start with anything that only makes sense on a developer's machine
+    # (see `production_problems`); README "Running in production".
+    environment: Literal["development", "production"] = "development"
     # The service runs as an application role that may read and write rows but owns nothing
     # (it cannot alter tables, disable triggers or rewrite the audit log); migrations run as the
     # owner. Without a migration URL, migrations use `database_url`.
@@ -49,3 +62,22 @@ class ServiceSettings(BaseSettings):
     # keep it longer than the topics' retention, or a replayed event could be applied twice.
     retention_days: float = 7.0
     prune_every_seconds: float = 3600.0
+
+    @model_validator(mode="after")
+    def _refuse_development_values_in_production(self) -> Self:
+        if self.environment == "production" and (problems := self.production_problems()):
+            raise ValueError("refusing to start in production: " + "; ".join(problems))
+        return self
+
+    def production_problems(self) -> list[str]:
+        """What in these settings is fit only for development (services add their own)."""
+        problems = []
+        for name in ("database_url", "migration_database_url"):
+            url = getattr(self, name)
+            if url and make_url(url).password in DEVELOPMENT_PASSWORDS:
+                problems.append(f"{name} uses a development password")
+        if not self.keycloak_issuer.startswith("https://"):
+            problems.append("keycloak_issuer must be an https:// address")
+        if os.environ.get(OFFSET_FILE_ENV):
+            problems.append(f"{OFFSET_FILE_ENV} (a movable clock) is set")
+        return problems

@@ -156,3 +156,26 @@ def test_concurrent_requests_share_batches_and_the_chain_stays_linear(client, to
     assert all(later["prev_hash"] == earlier["hash"] for earlier, later in itertools.pairwise(rows))
     with database.connect() as conn:
         assert verify_chain(conn).intact
+
+
+def test_production_refuses_development_values_and_says_which(monkeypatch, tmp_path):
+    from pydantic import ValidationError
+
+    from rtw_shared.clock import OFFSET_FILE_ENV
+    from rtw_shared.settings import ServiceSettings
+
+    monkeypatch.setenv(OFFSET_FILE_ENV, str(tmp_path / "offset"))
+    with pytest.raises(ValidationError) as refused:
+        ServiceSettings(environment="production")
+    message = str(refused.value)
+    assert "database_url uses a development password" in message
+    assert "keycloak_issuer must be an https:// address" in message
+    assert OFFSET_FILE_ENV in message
+
+    monkeypatch.delenv(OFFSET_FILE_ENV)
+    fit = ServiceSettings(
+        environment="production",
+        database_url="postgresql+psycopg://rtw_app:s3cr3t-from-vault@db:5432/intake",
+        keycloak_issuer="https://id.example.org/realms/rtw",
+    )
+    assert fit.production_problems() == []

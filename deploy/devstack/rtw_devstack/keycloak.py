@@ -19,6 +19,9 @@ from .config import StackSettings
 
 NAME = "keycloak"
 JAVA_MAJOR = 21
+# The development server's bootstrap administrator (the admin console, and tests that create realms).
+ADMIN_USER = "admin"
+ADMIN_PASSWORD = "admin"  # development only, printed by `make up`
 BUILD_OPTIONS = ("--health-enabled=true", "--metrics-enabled=true", "--db=dev-file")
 
 
@@ -105,8 +108,8 @@ class Keycloak:
                 ],
                 env={
                     "JAVA_HOME": str(java_home),
-                    "KC_BOOTSTRAP_ADMIN_USERNAME": "admin",
-                    "KC_BOOTSTRAP_ADMIN_PASSWORD": "admin",
+                    "KC_BOOTSTRAP_ADMIN_USERNAME": ADMIN_USER,
+                    "KC_BOOTSTRAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
                     "JAVA_OPTS_KC_HEAP": "-Xms256m -Xmx768m",
                 },
             )

@@ -1,0 +1,62 @@
+"""The production realm, derived from the development realm so the two never drift apart.
+
+`python -m rtw_devstack.realm > deploy/keycloak/realm-rtw-production.json` regenerates it (a test
+checks the committed file is current). What production changes, and why:
+- no users at all: no demo logins, no shared passwords (people are created or federated by the
+  operator; machine clients are added per insurer with their own secret);
+- no `rtw-cli` client: the password grant is for development scripts and tests only;
+- no `northwind-api` client: its secret is public in this repository;
+- `sslRequired: external`: Keycloak refuses plain HTTP from anything but private addresses;
+- refresh tokens rotate and are single use (`revokeRefreshToken`, `refreshTokenMaxReuse: 0`);
+- no `offline_access` scope for the portal: a browser session must not yield a token that
+  outlives it;
+- the portal's addresses come from `${RTW_PORTAL_URL}` (e.g. https://rtw.example.org), which
+  Keycloak resolves from its environment when it imports the file at start-up.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from pathlib import Path
+
+DEVELOPMENT_REALM = Path(__file__).resolve().parents[2] / "keycloak" / "realm-rtw.json"
+PRODUCTION_REALM = DEVELOPMENT_REALM.with_name("realm-rtw-production.json")
+
+DEVELOPMENT_ONLY_CLIENTS = {"rtw-cli", "northwind-api"}
+PORTAL_URL = "${RTW_PORTAL_URL}"
+PORTAL_SCOPES = ["web-origins", "acr", "profile", "roles", "email", "basic"]
+
+
+def production_realm(development: dict) -> dict:
+    """The development realm with every development convenience taken out (see the module doc)."""
+    realm = copy.deepcopy(development)
+    realm["displayName"] = "RTW"
+    realm["sslRequired"] = "external"
+    realm["revokeRefreshToken"] = True
+    realm["refreshTokenMaxReuse"] = 0
+    realm["users"] = []
+    realm["clients"] = [
+        _production_client(c) for c in realm["clients"] if c["clientId"] not in DEVELOPMENT_ONLY_CLIENTS
+    ]
+    return realm
+
+
+def _production_client(client: dict) -> dict:
+    if client["clientId"] != "rtw-portal":
+        return client
+    client = {**client, "rootUrl": PORTAL_URL, "redirectUris": [f"{PORTAL_URL}/portal/*"]}
+    client["webOrigins"] = [PORTAL_URL]
+    client["attributes"] = {**client.get("attributes", {}), "post.logout.redirect.uris": f"{PORTAL_URL}/portal/*"}
+    client["defaultClientScopes"] = PORTAL_SCOPES
+    client["optionalClientScopes"] = []  # in particular no offline_access
+    return client
+
+
+def render() -> str:
+    return json.dumps(production_realm(json.loads(DEVELOPMENT_REALM.read_text())), indent=2) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render())
