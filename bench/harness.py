@@ -28,6 +28,8 @@ from rtw_shared.messaging.topics import topic_partitions
 from rtw_shared.testing import Tokens, create_migrated_database, drop_database
 
 BENCH_DIR = Path(__file__).resolve().parent
+# Settings of the private system benchmarks and `make load` run: rate limits off (explicitly).
+LOAD_PROFILE = {"RATE_LIMIT_PER_CALLER": "", "RATE_LIMIT_PER_ADDRESS": ""}
 REPO_ROOT = BENCH_DIR.parent
 
 
@@ -175,6 +177,8 @@ class Context:
         return Tokens(self.infra.keycloak_url, self.infra.keycloak_realm)
 
     # --- the private system ---------------------------------------------------------------------
+    # The load-test profile: the one place rate limits are off, explicitly — a benchmark measures
+    # what the service can do, not the limit it enforces on one caller.
     def system(self) -> System:
         """The four services (API + worker each) on scratch databases and private topics, started once."""
         if self._system is None:
@@ -187,7 +191,7 @@ class Context:
                 self.owner_urls[name] = url
                 return url
 
-            self._system = System(self.infra, prefix, self.log_dir, make_database)
+            self._system = System(self.infra, prefix, self.log_dir, make_database, settings=LOAD_PROFILE)
             self._system.start()
         return self._system
 

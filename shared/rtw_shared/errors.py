@@ -35,6 +35,7 @@ _PROBLEM_STATUSES = {
     412: "If-Match names an older version",
     413: "The request body is larger than the service accepts",
     422: "Invalid input; `errors` names each offending field",
+    429: "Too many requests from this caller; wait `Retry-After` seconds",
 }
 # Documented on every operation: any of them may answer, and clients should expect problem+json.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -86,6 +87,10 @@ class PayloadTooLargeError(ProblemError):
 
 class UnprocessableError(ProblemError):
     status, title = 422, "Unprocessable content"
+
+
+class TooManyRequestsError(ProblemError):
+    status, title = 429, "Too many requests"
 
 
 def problem(

@@ -4,7 +4,8 @@
    matches a short, plain pattern; otherwise a new one);
 2. for `/v1/…`: a valid bearer token — checked before the body is read, so a stranger cannot make
    the service parse anything; refused requests are counted (metric) and logged at most once per
-   interval, never written to the audit log;
+   interval, never written to the audit log; then the rate limits (rtw_shared.ratelimit): per
+   token subject, or per client address when the token is missing or invalid (429, Retry-After);
 3. a request body no larger than the cap (413 from Content-Length alone, or as soon as a streamed
    body passes it), and JSON without duplicate keys (422: "last one wins" hides mistakes);
 4. on the way out: `Cache-Control: no-store` and `X-Content-Type-Options: nosniff`, since answers
@@ -25,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import context
 from .errors import PayloadTooLargeError, ProblemError, UnprocessableError, problem
+from .ratelimit import RateLimits
 
 log = structlog.get_logger("rtw.gate")
 CORRELATION_HEADER = b"x-correlation-id"
@@ -77,9 +79,10 @@ class RateLimitedLog:
 
 
 class Gate:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int):
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, rate_limits: RateLimits):
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.rate_limits = rate_limits
         self.refusals = RateLimitedLog()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -106,12 +109,15 @@ class Gate:
 
         try:
             token = bearer_token(headers.get(b"authorization"))
-            scope["state"]["principal"] = scope["app"].state.token_validator.validate(token)
+            principal = scope["app"].state.token_validator.validate(token)
         except ProblemError as error:
             if error.status == 401:
+                self.rate_limits.check_address(_client_address(scope))  # a flood of bad tokens: 429
                 UNAUTHENTICATED.labels(error.extra.get("reason", "invalid")).inc()
                 self.refusals.refused(error.detail, scope["path"])
             raise
+        self.rate_limits.check_caller(principal.subject)
+        scope["state"]["principal"] = principal
 
     async def _checked_body(self, scope: Scope, headers: dict[bytes, bytes], receive: Receive) -> Receive:
         if scope["method"] not in BODY_METHODS:
@@ -141,6 +147,11 @@ class Gate:
             if not message.get("more_body", False):
                 break
         return b"".join(chunks)
+
+
+def _client_address(scope: Scope) -> str:
+    client = scope.get("client")
+    return client[0] if client else "unknown"
 
 
 def _too_large(limit: int) -> ProblemError:

@@ -45,6 +45,10 @@ class ServiceSettings(BaseSettings):
 
     # Request bodies above this many bytes are refused with 413 before they are read.
     max_body_bytes: int = 1_048_576
+    # 429 beyond these (rtw_shared.ratelimit): per token subject, and per client address for
+    # requests without a valid token. "" turns one off — only the load-test profile does.
+    rate_limit_per_caller: str = "100/second;3000/minute"
+    rate_limit_per_address: str = "20/second;300/minute"
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 51025

@@ -26,6 +26,7 @@ from .dependencies import UowDep, get_uow
 from .errors import PROBLEM_RESPONSES, install_error_handlers
 from .gate import Gate
 from .logging import configure_logging
+from .ratelimit import RateLimits
 from .settings import ServiceSettings
 
 __all__ = ["UowDep", "create_service_app", "get_uow"]
@@ -69,7 +70,11 @@ def create_service_app(
     install_error_handlers(app)
     # Added innermost first: Observe(Gate(Audit(app))).
     app.add_middleware(AuditMiddleware)
-    app.add_middleware(Gate, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        Gate,
+        max_body_bytes=settings.max_body_bytes,
+        rate_limits=RateLimits(per_caller=settings.rate_limit_per_caller, per_address=settings.rate_limit_per_address),
+    )
     app.add_middleware(Observe)
     app.include_router(_operations_router())
     for router in [*routers, audit_router]:

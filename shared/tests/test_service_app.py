@@ -53,8 +53,7 @@ def database(scratch_database):
     engine.dispose()
 
 
-@pytest.fixture
-def client(database, rtw_infra):
+def make_client(database, rtw_infra, **overrides) -> TestClient:
     settings = ServiceSettings(
         service_name="gate-test",
         database_url=database.url.render_as_string(False),
@@ -62,9 +61,39 @@ def client(database, rtw_infra):
         keycloak_issuer=rtw_infra.keycloak_issuer,
         max_body_bytes=LIMIT,
         log_json=False,
+        **overrides,
     )
-    with TestClient(create_service_app(settings, title="gate test", routers=[routes()])) as test_client:
+    return TestClient(create_service_app(settings, title="gate test", routers=[routes()]))
+
+
+@pytest.fixture
+def client(database, rtw_infra):
+    with make_client(database, rtw_infra) as test_client:
         yield test_client
+
+
+def test_a_caller_over_the_rate_limit_gets_429_with_retry_after_and_others_are_not_affected(
+    database, rtw_infra, tokens
+):
+    limits = {"rate_limit_per_caller": "5/minute", "rate_limit_per_address": "3/minute"}
+    with make_client(database, rtw_infra, **limits) as client:
+        things = f"/v1/things/{uuid.uuid4()}"
+        codes = [client.get(things, headers=tokens.headers("ivy")).status_code for _ in range(7)]
+        assert codes == [200] * 5 + [429] * 2
+        refused = client.get(things, headers=tokens.headers("ivy"))
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert 1 <= int(refused.headers["retry-after"]) <= 60
+        assert refused.json()["retry_after_seconds"] == int(refused.headers["retry-after"])
+        assert client.get(things, headers=tokens.headers("ian")).status_code == 200  # another caller
+
+        strangers = [client.get(things, headers={"Authorization": "Bearer forged"}).status_code for _ in range(5)]
+        assert strangers == [401] * 3 + [429] * 2
+
+
+def test_an_empty_limit_turns_rate_limiting_off(database, rtw_infra, tokens):
+    with make_client(database, rtw_infra, rate_limit_per_caller="") as client:
+        things = f"/v1/things/{uuid.uuid4()}"
+        assert {client.get(things, headers=tokens.headers("ivy")).status_code for _ in range(150)} == {200}
 
 
 def audit_rows(database) -> list[dict]:

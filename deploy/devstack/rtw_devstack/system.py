@@ -39,8 +39,11 @@ class RunningService:
 
 
 class System:
-    def __init__(self, infra, topic_prefix: str, log_dir: Path, make_database):
-        """`infra`: the pytest plugin's Infra; `make_database(migrations_dir, prefix)` → URL."""
+    def __init__(
+        self, infra, topic_prefix: str, log_dir: Path, make_database, *, settings: dict[str, str] | None = None
+    ):
+        """`infra`: the pytest plugin's Infra; `make_database(migrations_dir, prefix)` → URL;
+        `settings`: values every service gets (by field name, e.g. {"RATE_LIMIT_PER_CALLER": ""})."""
         self.infra = infra
         self.topic_prefix = topic_prefix
         self.log_dir = log_dir
@@ -65,6 +68,7 @@ class System:
             )
             env[defn.env_prefix + "LOG_LEVEL"] = "INFO"
             env[OFFSET_FILE_ENV] = str(self.clock_file)
+            env.update({defn.env_prefix + name: value for name, value in (settings or {}).items()})
             self.services[defn.name] = RunningService(defn, free_port(), env)
 
     def url(self, service: str) -> str:
