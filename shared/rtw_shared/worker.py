@@ -73,6 +73,7 @@ def build_loops(spec: WorkerSpec, engine: Engine, parts: set[str]) -> list[Loop]
                 uow_factory=lambda: UnitOfWork(session_factory, source=s.service_name, topic_prefix=s.topic_prefix),
                 handlers=spec.handlers,
                 max_attempts=s.consumer_max_attempts,
+                verify_source=True,
             )
         )
     if "loops" in parts:

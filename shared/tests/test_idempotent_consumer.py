@@ -34,7 +34,9 @@ def effect_notes(engine, effects_table):
     return notes
 
 
-def make_event_consumer(rtw_infra, prefix, uow_factory, handler=None, max_attempts=3, group_id=None, handlers=None):
+def make_event_consumer(
+    rtw_infra, prefix, uow_factory, handler=None, max_attempts=3, group_id=None, handlers=None, verify_source=False
+):
     """The consumer under test on the private topic: `handler` for status changes, or `handlers` by type."""
     return EventConsumer(
         name="test-consumer",
@@ -46,6 +48,7 @@ def make_event_consumer(rtw_infra, prefix, uow_factory, handler=None, max_attemp
         handlers=handlers or {CaseStatusChangedV1.TYPE: handler},
         max_attempts=max_attempts,
         retry_backoff=0.05,
+        verify_source=verify_source,
     )
 
 
@@ -57,9 +60,9 @@ def send(rtw_infra, topic, *records) -> None:
     producer.close()
 
 
-def event(case_id, to_status, reason=None):
+def event(case_id, to_status, reason=None, source="test"):
     return Envelope(
-        source="test", data=CaseStatusChangedV1(case_id=case_id, from_status="x", to_status=to_status, reason=reason)
+        source=source, data=CaseStatusChangedV1(case_id=case_id, from_status="x", to_status=to_status, reason=reason)
     )
 
 
@@ -151,6 +154,26 @@ def test_an_undecodable_record_goes_straight_to_the_dead_letter_topic(
     dead = read_dead_letters(rtw_infra, prefix)
     assert [r.value for r in dead] == [b"garbage"]
     assert dict(dead[0].headers)["rtw_dlq_attempts"] == b"1"
+
+
+def test_an_event_whose_source_is_not_its_topics_owner_is_dead_lettered_unapplied(
+    rtw_infra, uow_factory, prefix, record_effect, effect_notes
+):
+    case_id = uuid.uuid4()
+    send(
+        rtw_infra,
+        prefix + "intake.case.v1",
+        encode_record(event(case_id, "forged", source="employer")),
+        encode_record(event(case_id, "genuine", source="intake")),
+    )
+    consumer = make_event_consumer(rtw_infra, prefix, uow_factory, record_effect, verify_source=True)
+    with Running(consumer):
+        assert wait_for(lambda: effect_notes() == ["genuine"])
+    dead = read_dead_letters(rtw_infra, prefix)
+    assert len(dead) == 1
+    assert dict(dead[0].headers)["ce_source"] == b"employer"
+    assert b"comes only from intake" in dict(dead[0].headers)["rtw_dlq_error"]
+    assert effect_notes() == ["genuine"]
 
 
 def read_dead_letters(rtw_infra, prefix) -> list:

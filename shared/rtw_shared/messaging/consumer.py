@@ -9,8 +9,11 @@ means redelivery, never loss, and redelivery is absorbed by the inbox.
 
 A record that keeps failing is retried a bounded number of times, then sent to the topic's
 dead-letter twin with the error in its headers, and the partition keeps flowing. A record that
-can never be decoded goes there at once. Database outages are not the event's fault: those are
-retried until the database is back, and nothing is dead-lettered for them."""
+can never be decoded goes there at once, and so does (with `verify_source`, as every worker runs)
+one whose CloudEvents `source` is not the service that owns its type's topic, or that arrived on
+another topic than its type's: a forged or misrouted event is never applied. Database outages
+are not the event's fault: those are retried until the database is back, and nothing is
+dead-lettered for them."""
 
 from __future__ import annotations
 
@@ -59,6 +62,7 @@ class EventConsumer:
         handlers: Mapping[str, Handler],
         max_attempts: int = 3,
         retry_backoff: float = 0.2,
+        verify_source: bool = False,
     ):
         self.name = name
         self.consumer = consumer
@@ -67,6 +71,7 @@ class EventConsumer:
         self.handlers = handlers
         self.max_attempts = max_attempts
         self.retry_backoff = retry_backoff
+        self.verify_source = verify_source
         self.stopping = threading.Event()
 
     def run(self) -> None:
@@ -93,6 +98,8 @@ class EventConsumer:
         try:
             envelopes = [decode_record(record.headers, record.value) for record in records]
         except PoisonEventError:
+            return False
+        if any(self._forgery(record, envelope) for record, envelope in zip(records, envelopes, strict=True)):
             return False
         wanted = [envelope for envelope in envelopes if envelope.type in self.handlers]
         if not wanted:
@@ -137,12 +144,26 @@ class EventConsumer:
     def stop(self) -> None:
         self.stopping.set()
 
+    def _forgery(self, record: ConsumerRecord, envelope: Envelope) -> str | None:
+        """Why this event must not be trusted (None when it may): its topic's owner did not send it."""
+        if not self.verify_source:
+            return None
+        topic = type(envelope.data).TOPIC
+        if not record.topic.endswith(topic.name):
+            return f"forged or misrouted: {envelope.type} belongs on {topic.name}, not {record.topic}"
+        if envelope.source != topic.owner:
+            return f"forged: {envelope.type} comes only from {topic.owner}, this says it is from {envelope.source!r}"
+        return None
+
     def process(self, record: ConsumerRecord) -> None:
         """Apply one record (or dead-letter it). Returns once its effect is committed."""
         try:
             envelope = decode_record(record.headers, record.value)
         except PoisonEventError as error:
             self._dead_letter(record, str(error), attempts=1)
+            return
+        if forgery := self._forgery(record, envelope):
+            self._dead_letter(record, forgery, attempts=1)
             return
         handler = self.handlers.get(envelope.type)
         if handler is None:

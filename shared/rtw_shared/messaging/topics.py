@@ -15,6 +15,8 @@ DEAD_LETTER_SUFFIX = ".dlq"
 class Topic:
     name: str
     partitions: int
+    # The one service that writes it: consumers refuse an event whose `source` says otherwise.
+    owner: str
     # Dead letters are rare and only replayed by hand; one partition keeps their order simple.
     dead_letter_partitions: int = 1
 
@@ -23,10 +25,10 @@ class Topic:
         return self.name + DEAD_LETTER_SUFFIX
 
 
-CASE = Topic("intake.case.v1", partitions=6)
-PLAN = Topic("workplan.plan.v1", partitions=6)
-ACCOMMODATION = Topic("employer.accommodation.v1", partitions=6)
-DELIVERY = Topic("notify.delivery.v1", partitions=6)
+CASE = Topic("intake.case.v1", partitions=6, owner="intake")
+PLAN = Topic("workplan.plan.v1", partitions=6, owner="workplan")
+ACCOMMODATION = Topic("employer.accommodation.v1", partitions=6, owner="employer")
+DELIVERY = Topic("notify.delivery.v1", partitions=6, owner="notify")
 
 ALL_TOPICS: tuple[Topic, ...] = (CASE, PLAN, ACCOMMODATION, DELIVERY)
 
