@@ -59,4 +59,5 @@ def test_compose_runs_each_service_api_worker_and_migrations_from_the_dockerfile
         assert services[f"{name}-worker"]["command"] == [f"rtw-{name}-worker"]
         assert services[name]["ports"] == [f"127.0.0.1:{port}:8000"]
         assert services[name]["environment"][f"RTW_{name.upper()}_DATABASE_URL"].endswith(f"/{name}")
+        assert services[name]["restart"] == services[f"{name}-worker"]["restart"] == "unless-stopped"
     assert (ROOT / services["intake-migrate"]["build"]["dockerfile"]).exists()

@@ -13,6 +13,7 @@ from rtw_shared.services import SERVICE_NAMES
 from . import mail, stack
 from .config import StackSettings
 from .errors import StackError
+from .supervision import Supervisor
 
 DEMO_USERS = (
     ("tara", "therapist", "clinic-north"),
@@ -39,9 +40,12 @@ def cmd_down(settings: StackSettings, args: argparse.Namespace) -> None:
 
 def cmd_status(settings: StackSettings, args: argparse.Namespace) -> None:
     states = stack.status(settings)
+    restarts = Supervisor(settings).restarts()
     for name, component in stack.components(settings).items():
         state = "running" if states[name] else "stopped"
-        print(f"{name:<9} {state:<8} {component.describe()}")
+        counted = sum(n for program, n in restarts.items() if program.startswith(f"{name}-"))
+        note = f"  (restarted {counted}x after a crash)" if counted else ""
+        print(f"{name:<10} {state:<8} {component.describe()}{note}")
     sys.exit(0 if all(states.values()) else 3)
 
 

@@ -12,6 +12,7 @@ from rtw_shared.services import SERVICE_DEFS, ServiceDef
 
 from . import procs, ui
 from .config import StackSettings
+from .supervision import Supervisor
 
 __all__ = ["SERVICE_DEFS", "ServiceDef", "api_argv", "migrate_argv", "service_env", "worker_argv"]
 
@@ -81,6 +82,7 @@ class ServiceComponent:
         self.settings = settings
         self.defn = defn
         self.name = defn.name
+        self.supervisor = Supervisor(settings)
 
     @property
     def env(self) -> dict[str, str]:
@@ -97,34 +99,31 @@ class ServiceComponent:
         )
 
     def is_ready(self) -> bool:
-        worker_alive = procs.running_pid(self.settings, f"{self.name}-worker") is not None
-        return worker_alive and api_ready(self.settings.host, self.defn.port)
+        return self.supervisor.is_running(f"{self.name}-worker") and api_ready(self.settings.host, self.defn.port)
 
     def start(self) -> None:
         with ui.step(self.name, "migrating its database"):
             procs.run(migrate_argv(self.defn), what=f"{self.name} migrations", env=self.env)
-        with ui.step(self.name, f"starting API on :{self.defn.port} and worker"):
+        with ui.step(self.name, f"starting API on :{self.defn.port} and worker (supervised)"):
             for part, argv in (
                 ("api", api_argv(self.defn, self.defn.port, self.settings.host)),
                 ("worker", worker_argv(self.defn)),
             ):
-                procs.terminate(self.settings, f"{self.name}-{part}")  # a half-started leftover
-                procs.spawn(self.settings, f"{self.name}-{part}", argv, env=self.env)
+                procs.terminate(self.settings, f"{self.name}-{part}")  # a leftover from before supervision
+                self.supervisor.run(f"{self.name}-{part}", argv, self.env)
             if not procs.wait_until(self._started_and_ready, 60, interval=0.3):
                 raise procs.fail_with_log(self.settings, f"{self.name}-api", f"{self.name} did not become ready")
 
     def _started_and_ready(self) -> bool:
-        for part in ("api", "worker"):
-            if procs.running_pid(self.settings, f"{self.name}-{part}") is None:
-                raise procs.fail_with_log(self.settings, f"{self.name}-{part}", f"{self.name} {part} exited")
-        return api_ready(self.settings.host, self.defn.port)
+        return self.supervisor.is_running(f"{self.name}-worker") and api_ready(self.settings.host, self.defn.port)
 
     def provision(self) -> None:
         """Nothing: migrations run at start."""
 
     def stop(self) -> None:
         for part in ("worker", "api"):
-            procs.terminate(self.settings, f"{self.name}-{part}", grace_seconds=20)
+            self.supervisor.halt(f"{self.name}-{part}")
+            procs.terminate(self.settings, f"{self.name}-{part}", grace_seconds=20)  # from before supervision
 
     def describe(self) -> str:
         return f"http://{self.settings.host}:{self.defn.port}  (docs: /docs)"

@@ -16,6 +16,7 @@ from .keycloak import Keycloak
 from .mail import SmtpSink
 from .postgres import Postgres
 from .services import SERVICE_DEFS, ServiceComponent
+from .supervision import Supervisor
 
 INFRASTRUCTURE = ("postgres", "kafka", "keycloak", "smtp")
 
@@ -38,10 +39,10 @@ class Outcome:
 
 
 def components(settings: StackSettings) -> dict[str, Component]:
-    """Every component, in start order: the infrastructure, then the four services."""
+    """Every component, in start order: the infrastructure, the supervisor, then the four services."""
     infrastructure = (Postgres(settings), Kafka(settings), Keycloak(settings), SmtpSink(settings))
     services = tuple(ServiceComponent(settings, defn) for defn in SERVICE_DEFS)
-    return {c.name: c for c in (*infrastructure, *services)}
+    return {c.name: c for c in (*infrastructure, Supervisor(settings), *services)}
 
 
 def ensure(settings: StackSettings, names: list[str] | None = None) -> list[Outcome]:
@@ -54,7 +55,8 @@ def ensure(settings: StackSettings, names: list[str] | None = None) -> list[Outc
     phases = [
         [c for c in chosen if c.name == "postgres"],
         [c for c in chosen if c.name in INFRASTRUCTURE and c.name != "postgres"],
-        [c for c in chosen if c.name not in INFRASTRUCTURE],
+        [c for c in chosen if c.name == Supervisor.name],
+        [c for c in chosen if c.name not in (*INFRASTRUCTURE, Supervisor.name)],
     ]
     outcomes: list[Outcome] = []
     for phase in phases:
