@@ -64,7 +64,7 @@ def _produce(bootstrap: str, topic: str, records) -> dict[TopicPartition, int]:
         producer.send(topic, key=key, value=value, headers=headers)
     producer.flush(timeout=120)
     producer.close()
-    probe = KafkaConsumer(bootstrap_servers=bootstrap, client_id="rtw-bench-probe")
+    probe = make_consumer(bootstrap, group_id=None, client_id="rtw-bench-probe")
     partitions = [TopicPartition(topic, p) for p in probe.partitions_for_topic(topic)]
     ends = probe.end_offsets(partitions)
     probe.close()

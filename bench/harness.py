@@ -238,9 +238,9 @@ def stop_process(process: subprocess.Popen) -> None:
 
 
 def _delete_topics(bootstrap: str, names: list[str]) -> None:
-    from kafka import KafkaAdminClient
+    from rtw_shared.messaging.clients import make_admin
 
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="rtw-bench")
+    admin = make_admin(bootstrap, client_id="rtw-bench")
     try:
         admin.delete_topics(names)
     except Exception as error:  # leftovers are harmless (private names); say so and go on

@@ -12,9 +12,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from .clock import OFFSET_FILE_ENV
+from .messaging.clients import KafkaPrincipal
 
 # Passwords that exist only in the development stack (deploy/devstack, docker-compose.yml).
 DEVELOPMENT_PASSWORDS = frozenset({"rtw_app", "rtw", "admin", "demo"})
+# Kafka principals of the development stack have passwords ending in this (deploy/devstack).
+DEVELOPMENT_KAFKA_PASSWORD_SUFFIX = "-dev-secret"  # noqa: S105 — a marker to refuse, not a secret
 
 
 class ServiceSettings(BaseSettings):
@@ -32,6 +35,10 @@ class ServiceSettings(BaseSettings):
     db_pool_size: int = 10
 
     kafka_bootstrap: str = "127.0.0.1:59092"
+    # The service's own principal on the broker (SASL/SCRAM); the broker's ACLs let it write only
+    # the topics it owns and read only those it consumes. Unset: RTW_KAFKA_USERNAME/PASSWORD.
+    kafka_username: str | None = None
+    kafka_password: str | None = None
     # Prepended to every topic name: lets a test run its own copy of the system beside a
     # running stack without either seeing the other's events.
     topic_prefix: str = ""
@@ -67,6 +74,12 @@ class ServiceSettings(BaseSettings):
     retention_days: float = 7.0
     prune_every_seconds: float = 3600.0
 
+    @property
+    def kafka_principal(self) -> KafkaPrincipal | None:
+        if self.kafka_username and self.kafka_password:
+            return KafkaPrincipal(self.kafka_username, self.kafka_password)
+        return None
+
     @model_validator(mode="after")
     def _refuse_development_values_in_production(self) -> Self:
         if self.environment == "production" and (problems := self.production_problems()):
@@ -80,6 +93,8 @@ class ServiceSettings(BaseSettings):
             url = getattr(self, name)
             if url and make_url(url).password in DEVELOPMENT_PASSWORDS:
                 problems.append(f"{name} uses a development password")
+        if not self.kafka_username or (self.kafka_password or "").endswith(DEVELOPMENT_KAFKA_PASSWORD_SUFFIX):
+            problems.append("kafka_username/kafka_password must name the service's own broker principal")
         if not self.keycloak_issuer.startswith("https://"):
             problems.append("keycloak_issuer must be an https:// address")
         if os.environ.get(OFFSET_FILE_ENV):

@@ -54,7 +54,7 @@ def build_loops(spec: WorkerSpec, engine: Engine, parts: set[str]) -> list[Loop]
     s = spec.settings
     loops: list[Loop] = []
     if "relay" in parts:
-        producer = make_producer(s.kafka_bootstrap, client_id=f"{s.service_name}-relay")
+        producer = make_producer(s.kafka_bootstrap, client_id=f"{s.service_name}-relay", principal=s.kafka_principal)
         loops.append(
             OutboxRelay(engine, producer, max_attempts=s.relay_max_attempts, poll_seconds=s.relay_poll_seconds)
         )
@@ -68,8 +68,11 @@ def build_loops(spec: WorkerSpec, engine: Engine, parts: set[str]) -> list[Loop]
                     *[s.topic_prefix + t for t in spec.topics],
                     group_id=s.topic_prefix + spec.consumer_name,
                     client_id=f"{s.service_name}-consumer",
+                    principal=s.kafka_principal,
                 ),
-                dead_letter_producer=make_producer(s.kafka_bootstrap, client_id=f"{s.service_name}-dlq"),
+                dead_letter_producer=make_producer(
+                    s.kafka_bootstrap, client_id=f"{s.service_name}-dlq", principal=s.kafka_principal
+                ),
                 uow_factory=lambda: UnitOfWork(session_factory, source=s.service_name, topic_prefix=s.topic_prefix),
                 handlers=spec.handlers,
                 max_attempts=s.consumer_max_attempts,

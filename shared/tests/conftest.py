@@ -38,11 +38,12 @@ def uow_factory(engine, prefix):
 @pytest.fixture
 def prefix(rtw_infra) -> str:
     """A private copy of the case topic (and its dead-letter twin) for one test."""
-    from kafka import KafkaAdminClient
     from kafka.admin import NewTopic
 
+    from rtw_shared.messaging.clients import make_admin
+
     name = f"m{uuid.uuid4().hex[:8]}."
-    admin = KafkaAdminClient(bootstrap_servers=rtw_infra.kafka_bootstrap)
+    admin = make_admin(rtw_infra.kafka_bootstrap)
     created = [name + "intake.case.v1", name + "intake.case.v1.dlq"]
     admin.create_topics([NewTopic(created[0], 3, 1), NewTopic(created[1], 1, 1)])
     yield name

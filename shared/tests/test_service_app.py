@@ -200,11 +200,14 @@ def test_production_refuses_development_values_and_says_which(monkeypatch, tmp_p
     assert "database_url uses a development password" in message
     assert "keycloak_issuer must be an https:// address" in message
     assert OFFSET_FILE_ENV in message
+    assert "broker principal" in message
 
     monkeypatch.delenv(OFFSET_FILE_ENV)
     fit = ServiceSettings(
         environment="production",
         database_url="postgresql+psycopg://rtw_app:s3cr3t-from-vault@db:5432/intake",
         keycloak_issuer="https://id.example.org/realms/rtw",
+        kafka_username="intake",
+        kafka_password="s3cr3t-from-vault",
     )
     assert fit.production_problems() == []

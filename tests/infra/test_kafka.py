@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from kafka import KafkaAdminClient
-
-from rtw_shared.messaging.clients import ensure_topics, make_consumer, make_producer
+from rtw_shared.messaging.clients import ensure_topics, make_admin, make_consumer, make_producer
 from rtw_shared.messaging.topics import topic_partitions
 
 
@@ -53,7 +51,7 @@ def test_records_with_one_key_keep_their_order(rtw_infra, fresh_topic):
 
 def test_catalogue_topics_exist_with_their_partitions(rtw_infra):
     wanted = topic_partitions()
-    admin = KafkaAdminClient(bootstrap_servers=rtw_infra.kafka_bootstrap)
+    admin = make_admin(rtw_infra.kafka_bootstrap)
     try:
         described = {t["name"]: len(t["partitions"]) for t in admin.describe_topics(list(wanted))}
     finally:
@@ -66,6 +64,6 @@ def test_ensuring_topics_twice_creates_nothing_the_second_time(rtw_infra):
     name = f"test.ensure.{uuid.uuid4().hex[:8]}"
     assert ensure_topics(rtw_infra.kafka_bootstrap, {name: 2}) == [name]
     assert ensure_topics(rtw_infra.kafka_bootstrap, {name: 2}) == []
-    admin = KafkaAdminClient(bootstrap_servers=rtw_infra.kafka_bootstrap)
+    admin = make_admin(rtw_infra.kafka_bootstrap)
     admin.delete_topics([name])
     admin.close()

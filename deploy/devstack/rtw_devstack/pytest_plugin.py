@@ -109,10 +109,11 @@ def scratch_database(rtw_infra: Infra) -> Iterator[str]:
 @pytest.fixture
 def fresh_topic(rtw_infra: Infra) -> Iterator[Callable[..., str]]:
     """Creates topics private to one test (`fresh_topic(partitions=3)` → name); deletes them."""
-    from kafka import KafkaAdminClient
     from kafka.admin import NewTopic
 
-    admin = KafkaAdminClient(bootstrap_servers=rtw_infra.kafka_bootstrap, client_id="rtw-tests")
+    from rtw_shared.messaging.clients import make_admin
+
+    admin = make_admin(rtw_infra.kafka_bootstrap, client_id="rtw-tests")
     created: list[str] = []
 
     def make(partitions: int = 1, prefix: str = "test") -> str:

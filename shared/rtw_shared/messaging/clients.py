@@ -3,12 +3,19 @@
 Producers are idempotent with `acks=all` so a retried send never duplicates a record on the
 broker; consumers never auto-commit, because offsets are committed only after the database
 transaction that applied a record has committed (see docs/events.md).
+
+Every client authenticates with SASL/SCRAM-SHA-512 as a principal (the broker has no anonymous
+listener, and its ACLs say what each principal may do). A service passes its own principal from
+its settings; tools and tests that pass none use `RTW_KAFKA_USERNAME` / `RTW_KAFKA_PASSWORD` from
+the environment (as libpq reads PGPASSWORD). With neither, the client speaks plain Kafka.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
@@ -16,10 +23,52 @@ from kafka.errors import TopicAlreadyExistsError
 
 log = logging.getLogger(__name__)
 
+USERNAME_ENV, PASSWORD_ENV = "RTW_KAFKA_USERNAME", "RTW_KAFKA_PASSWORD"
+MECHANISM = "SCRAM-SHA-512"
 
-def make_producer(bootstrap_servers: str, *, client_id: str = "rtw", **overrides) -> KafkaProducer:
+
+@dataclass(frozen=True)
+class KafkaPrincipal:
+    """Who a client is to the broker."""
+
+    username: str
+    password: str
+
+    def __repr__(self) -> str:  # never print the password
+        return f"KafkaPrincipal({self.username!r})"
+
+
+def principal_from_env() -> KafkaPrincipal | None:
+    username, password = os.environ.get(USERNAME_ENV), os.environ.get(PASSWORD_ENV)
+    return KafkaPrincipal(username, password) if username and password else None
+
+
+def security_config(principal: KafkaPrincipal | None = None) -> dict:
+    """kafka-python settings that authenticate as `principal` (or the environment's)."""
+    principal = principal or principal_from_env()
+    if principal is None:
+        return {}
+    return {
+        "security_protocol": "SASL_PLAINTEXT",
+        "sasl_mechanism": MECHANISM,
+        "sasl_plain_username": principal.username,
+        "sasl_plain_password": principal.password,
+    }
+
+
+def make_admin(bootstrap_servers: str, *, principal: KafkaPrincipal | None = None, **overrides) -> KafkaAdminClient:
+    """An admin client (topics, ACLs), authenticated like every other client."""
+    config = {"bootstrap_servers": bootstrap_servers, "client_id": "rtw-admin", **security_config(principal)}
+    config.update(overrides)
+    return KafkaAdminClient(**config)
+
+
+def make_producer(
+    bootstrap_servers: str, *, client_id: str = "rtw", principal: KafkaPrincipal | None = None, **overrides
+) -> KafkaProducer:
     """An idempotent producer: acks from all in-sync replicas, retries that cannot duplicate."""
     config = {
+        **security_config(principal),
         "bootstrap_servers": bootstrap_servers,
         "client_id": client_id,
         "acks": "all",
@@ -33,10 +82,16 @@ def make_producer(bootstrap_servers: str, *, client_id: str = "rtw", **overrides
 
 
 def make_consumer(
-    bootstrap_servers: str, *topics: str, group_id: str, client_id: str = "rtw", **overrides
+    bootstrap_servers: str,
+    *topics: str,
+    group_id: str | None,
+    client_id: str = "rtw",
+    principal: KafkaPrincipal | None = None,
+    **overrides,
 ) -> KafkaConsumer:
     """A group consumer that commits offsets only when told to (after the database commit)."""
     config = {
+        **security_config(principal),
         "bootstrap_servers": bootstrap_servers,
         "client_id": client_id,
         "group_id": group_id,
@@ -48,9 +103,11 @@ def make_consumer(
     return KafkaConsumer(*topics, **config)
 
 
-def ensure_topics(bootstrap_servers: str, partitions_by_topic: Mapping[str, int]) -> list[str]:
+def ensure_topics(
+    bootstrap_servers: str, partitions_by_topic: Mapping[str, int], *, principal: KafkaPrincipal | None = None
+) -> list[str]:
     """Create the topics that do not exist yet; return the names created. Safe to run twice."""
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="rtw-provisioner")
+    admin = make_admin(bootstrap_servers, principal=principal, client_id="rtw-provisioner")
     try:
         existing = set(admin.list_topics())
         missing = [
