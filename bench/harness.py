@@ -19,7 +19,7 @@ from pathlib import Path
 
 import psycopg
 
-from rtw_devstack import stack
+from rtw_devstack import kafka_access, stack
 from rtw_devstack.config import StackSettings
 from rtw_devstack.pytest_plugin import infra_from_settings
 from rtw_devstack.system import System
@@ -133,6 +133,7 @@ class Context:
         self.settings = StackSettings()
         stack.ensure(self.settings, list(stack.INFRASTRUCTURE))
         self.infra = infra_from_settings(self.settings)
+        kafka_access.act_as(self.settings.kafka_admin)
         self.run_id = uuid.uuid4().hex[:8]
         self.log_dir = Path(tempfile.mkdtemp(prefix="rtw-bench-"))
         self.owner_urls: dict[str, str] = {}  # the system's databases, by service

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rtw_shared.messaging.clients import KafkaPrincipal
 from rtw_shared.services import SERVICE_NAMES
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -30,6 +31,7 @@ class StackSettings(BaseSettings):
     pg_app_password: str = "rtw_app"
     kafka_port: int = 59092
     kafka_controller_port: int = 59093
+    kafka_admin_password: str = "admin-dev-secret"  # development stack only
     keycloak_port: int = 58080
     keycloak_management_port: int = 59000
     keycloak_realm: str = "rtw"
@@ -51,6 +53,11 @@ class StackSettings(BaseSettings):
     @property
     def deploy_dir(self) -> Path:
         return self.repo_root / "deploy"
+
+    @property
+    def kafka_admin(self) -> KafkaPrincipal:
+        """The stack's super user on the broker (topics, principals, ACLs, tools and tests)."""
+        return KafkaPrincipal("admin", self.kafka_admin_password)
 
     @property
     def kafka_bootstrap(self) -> str:

@@ -2,7 +2,13 @@
 
 The broker's jars come from Maven Central through `deploy/kafka/pom.xml`, cached outside the
 checkout; the storage is formatted once with `kafka.tools.StorageTool`; the topics of
-`rtw_shared.messaging.topics` are created at start with explicit partition counts."""
+`rtw_shared.messaging.topics` are created at start with explicit partition counts.
+
+Clients must authenticate: the only client listener is SASL_PLAINTEXT with SCRAM-SHA-512 (no
+anonymous listener), and the standard KRaft authorizer denies what no ACL allows. The `admin`
+principal is created when the storage is formatted; the services' principals and their ACLs
+(rtw_devstack.kafka_access) on every `up`. The controller listener is plaintext and reachable
+only on the loopback address (it serves no produce or fetch requests)."""
 
 from __future__ import annotations
 
@@ -11,13 +17,13 @@ import shutil
 import uuid
 from pathlib import Path
 
-from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
-from rtw_shared.messaging.clients import ensure_topics
+from rtw_shared.messaging.clients import ensure_topics, make_admin
 from rtw_shared.messaging.topics import topic_partitions
+from rtw_shared.services import SERVICE_NAMES
 
-from . import procs, tools, ui
+from . import kafka_access, procs, tools, ui
 from .config import StackSettings
 
 NAME = "kafka"
@@ -47,8 +53,9 @@ class Kafka:
         if not procs.port_open(self.settings.host, self.settings.kafka_port):
             return False
         try:
-            admin = KafkaAdminClient(
-                bootstrap_servers=self.settings.kafka_bootstrap,
+            admin = make_admin(
+                self.settings.kafka_bootstrap,
+                principal=self.settings.kafka_admin,
                 request_timeout_ms=3000,
                 client_id="rtw-stack-probe",
             )
@@ -87,7 +94,9 @@ class Kafka:
     def start(self) -> None:
         self.install()
         java = tools.java_home(JAVA_MAJOR, env_var="RTW_KAFKA_JAVA_HOME") / "bin" / "java"
+        admin = self.settings.kafka_admin
         self._write_properties()
+        self._forget_storage_without_authentication()
         if not (self.home / "storage" / "meta.properties").exists():
             with ui.step(NAME, "formatting KRaft storage"):
                 procs.run(
@@ -100,19 +109,41 @@ class Kafka:
                         _cluster_id(),
                         "-c",
                         str(self.properties_file),
+                        "--add-scram",
+                        f"SCRAM-SHA-512=[name={admin.username},password={admin.password}]",
                     ],
                     what="kafka StorageTool format",
                 )
+            self.authenticated_marker.touch()
         with ui.step(NAME, f"starting broker on {self.settings.kafka_bootstrap}"):
             procs.spawn(self.settings, NAME, [str(java), *self._jvm_args(), "kafka.Kafka", str(self.properties_file)])
             if not procs.wait_until(self._started_and_ready, 120, interval=0.5):
                 raise procs.fail_with_log(self.settings, NAME, "Kafka did not become ready in 120s")
 
     def provision(self) -> None:
-        """Create the topics that are missing (idempotent; runs on every `up`)."""
-        created = ensure_topics(self.settings.kafka_bootstrap, topic_partitions())
+        """Create the topics that are missing, the services' principals and their ACLs (idempotent;
+        runs on every `up`)."""
+        created = ensure_topics(self.settings.kafka_bootstrap, topic_partitions(), principal=self.settings.kafka_admin)
         if created:
             ui.say(NAME, f"topics created: {', '.join(created)}")
+        admin = make_admin(self.settings.kafka_bootstrap, principal=self.settings.kafka_admin)
+        try:
+            kafka_access.ensure_principals(admin, [kafka_access.dev_principal(name) for name in SERVICE_NAMES])
+            kafka_access.grant(admin)
+        finally:
+            admin.close()
+
+    @property
+    def authenticated_marker(self) -> Path:
+        return self.home / "storage" / ".rtw-sasl"
+
+    def _forget_storage_without_authentication(self) -> None:
+        """A storage formatted before the broker required authentication has no admin principal:
+        format it again (development data only: the services' outboxes keep what they published)."""
+        storage = self.home / "storage"
+        if (storage / "meta.properties").exists() and not self.authenticated_marker.exists():
+            ui.say(NAME, "storage predates authentication: formatting it again (topics are re-created)")
+            shutil.rmtree(storage)
 
     def _started_and_ready(self) -> bool:
         if procs.running_pid(self.settings, NAME) is None:
@@ -145,11 +176,21 @@ class Kafka:
             "process.roles=broker,controller\n"
             "node.id=1\n"
             f"controller.quorum.voters=1@{s.host}:{s.kafka_controller_port}\n"
-            f"listeners=PLAINTEXT://{s.host}:{s.kafka_port},CONTROLLER://{s.host}:{s.kafka_controller_port}\n"
-            f"advertised.listeners=PLAINTEXT://{s.host}:{s.kafka_port}\n"
+            f"listeners=SASL_PLAINTEXT://{s.host}:{s.kafka_port},CONTROLLER://{s.host}:{s.kafka_controller_port}\n"
+            f"advertised.listeners=SASL_PLAINTEXT://{s.host}:{s.kafka_port}\n"
             "controller.listener.names=CONTROLLER\n"
-            "inter.broker.listener.name=PLAINTEXT\n"
-            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT\n"
+            "inter.broker.listener.name=SASL_PLAINTEXT\n"
+            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT\n"
+            "sasl.enabled.mechanisms=SCRAM-SHA-512\n"
+            "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512\n"
+            "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config="
+            "org.apache.kafka.common.security.scram.ScramLoginModule required "
+            f'username="{s.kafka_admin.username}" password="{s.kafka_admin.password}";\n'
+            "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer\n"
+            # admin: the stack's own tooling; ANONYMOUS: the broker talking to its own controller
+            # over the loopback-only controller listener.
+            f"super.users=User:{s.kafka_admin.username};User:ANONYMOUS\n"
+            "allow.everyone.if.no.acl.found=false\n"
             f"log.dirs={self.home / 'storage'}\n"
             # Topics are created deliberately, with their partition counts, never by accident.
             "auto.create.topics.enable=false\n"

@@ -19,9 +19,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from rtw_shared.messaging.clients import KafkaPrincipal
 from rtw_shared.services import SERVICE_NAMES
 
-from . import stack
+from . import kafka_access, stack
 from .config import StackSettings
 from .mail import ReceivedMail, received
 
@@ -41,6 +42,8 @@ class Infra:
     smtp_port: int
     maildir: Path
     service_databases: tuple[str, ...] = field(default=SERVICE_NAMES)
+    # The broker's super user, when the broker requires authentication (the process stack does).
+    kafka_admin: KafkaPrincipal | None = None
 
     @property
     def keycloak_issuer(self) -> str:
@@ -66,6 +69,7 @@ def infra_from_settings(settings: StackSettings) -> Infra:
         smtp_port=settings.smtp_port,
         maildir=settings.maildir,
         service_databases=settings.service_databases,
+        kafka_admin=settings.kafka_admin,
     )
 
 
@@ -82,6 +86,8 @@ def rtw_infra(pytestconfig: pytest.Config) -> Iterator[Infra]:
     with _progress_shown(pytestconfig):
         # Tests run their own copies of the services; only the infrastructure is shared.
         outcomes = stack.ensure(settings, list(stack.INFRASTRUCTURE))
+    # The tests' own Kafka clients (rtw_shared.messaging.clients) authenticate as the admin.
+    kafka_access.act_as(settings.kafka_admin)
     yield infra_from_settings(settings)
     started = [o.name for o in outcomes if o.started]
     if started and os.environ.get("RTW_KEEP_STACK") != "1":

@@ -8,10 +8,12 @@ import sys
 
 import httpx
 
+from rtw_shared.messaging.clients import KafkaPrincipal
 from rtw_shared.services import SERVICE_DEFS, ServiceDef
 
 from . import procs, ui
 from .config import StackSettings
+from .kafka_access import dev_principal
 from .supervision import Supervisor
 
 __all__ = ["SERVICE_DEFS", "ServiceDef", "api_argv", "migrate_argv", "service_env", "worker_argv"]
@@ -28,9 +30,15 @@ def service_env(
     smtp_host: str,
     smtp_port: int,
     topic_prefix: str = "",
+    kafka_principal: KafkaPrincipal | None = None,
 ) -> dict[str, str]:
     """The environment a service's processes read their settings from."""
+    if kafka_principal is not None:
+        credentials = {"KAFKA_USERNAME": kafka_principal.username, "KAFKA_PASSWORD": kafka_principal.password}
+    else:
+        credentials = {}
     values = {
+        **credentials,
         "DATABASE_URL": database_url,
         "MIGRATION_DATABASE_URL": migration_database_url,
         "KAFKA_BOOTSTRAP": kafka_bootstrap,
@@ -96,6 +104,7 @@ class ServiceComponent:
             keycloak_issuer=s.keycloak_issuer,
             smtp_host=s.host,
             smtp_port=s.smtp_port,
+            kafka_principal=dev_principal(self.defn.name),
         )
 
     def is_ready(self) -> bool:

@@ -14,8 +14,11 @@ from importlib import import_module
 from pathlib import Path
 
 from rtw_shared.clock import OFFSET_FILE_ENV, set_offset
+from rtw_shared.messaging.clients import make_admin
 from rtw_shared.testing import app_url
 
+from . import kafka_access
+from .kafka_access import dev_principal
 from .procs import wait_until
 from .services import SERVICE_DEFS, ServiceDef, api_argv, api_ready, service_env, worker_argv
 
@@ -65,6 +68,7 @@ class System:
                 smtp_host=infra.smtp_host,
                 smtp_port=infra.smtp_port,
                 topic_prefix=topic_prefix,
+                kafka_principal=dev_principal(defn.name) if infra.kafka_admin else None,
             )
             env[defn.env_prefix + "LOG_LEVEL"] = "INFO"
             env[OFFSET_FILE_ENV] = str(self.clock_file)
@@ -79,6 +83,12 @@ class System:
         set_offset(self.clock_file, offset)
 
     def start(self) -> None:
+        if self.infra.kafka_admin is not None:  # the services' ACLs for this system's private topics
+            admin = make_admin(self.infra.kafka_bootstrap, principal=self.infra.kafka_admin)
+            try:
+                kafka_access.grant(admin, self.topic_prefix)
+            finally:
+                admin.close()
         for name in self.services:
             self.start_part(name, "api")
             self.start_part(name, "worker")

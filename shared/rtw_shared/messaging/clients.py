@@ -22,6 +22,10 @@ from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 log = logging.getLogger(__name__)
+# kafka-python warns on every SASL_PLAINTEXT login. SCRAM never sends the password (only a salted
+# proof), but the session itself is unencrypted: fine on loopback, not across a network, where the
+# listener should be SASL_SSL (docs/operations.md). Said once here rather than on every connection.
+logging.getLogger("kafka.net.sasl.scram").setLevel(logging.ERROR)
 
 USERNAME_ENV, PASSWORD_ENV = "RTW_KAFKA_USERNAME", "RTW_KAFKA_PASSWORD"
 MECHANISM = "SCRAM-SHA-512"

@@ -1,0 +1,110 @@
+"""Who may do what on the broker: one SCRAM principal per service, and ACLs derived from the code.
+
+Each service's principal (its name) may
+- write (and describe) the topics it owns (`Topic.owner`);
+- read (and describe) the topics its worker consumes (`worker.spec().topics`), and write their
+  dead-letter twins (its consumer sends what it cannot apply there);
+- use only consumer groups named after its consumer (prefixed with the run's topic prefix).
+Nothing else: no topic creation, no other group, no cluster operations. The stack's `admin`
+principal (a super user) provisions topics, principals and ACLs, and runs tools and tests.
+
+`grant(admin, prefix)` is idempotent: `make up` runs it on every start, and an end-to-end
+`System` runs it for its private topic prefix."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import import_module
+
+from kafka import KafkaAdminClient
+from kafka.admin import (
+    ACL,
+    ACLOperation,
+    ACLPermissionType,
+    ACLResourcePatternType,
+    ResourcePattern,
+    ResourceType,
+    ScramMechanism,
+    UserScramCredentialUpsertion,
+)
+
+from rtw_shared.messaging.clients import PASSWORD_ENV, USERNAME_ENV, KafkaPrincipal
+from rtw_shared.messaging.topics import ALL_TOPICS, DEAD_LETTER_SUFFIX
+from rtw_shared.services import SERVICE_DEFS, ServiceDef
+
+ADMIN_USERNAME = "admin"
+DEV_PASSWORD_SUFFIX = "-dev-secret"  # rtw_shared.settings refuses it in production
+
+
+def dev_principal(name: str) -> KafkaPrincipal:
+    """The development stack's principal for a service (or `admin`)."""
+    return KafkaPrincipal(name, name + DEV_PASSWORD_SUFFIX)
+
+
+def act_as(principal: KafkaPrincipal) -> None:
+    """This process's own Kafka clients (tests, benchmarks, tools) authenticate as `principal`."""
+    os.environ[USERNAME_ENV], os.environ[PASSWORD_ENV] = principal.username, principal.password
+
+
+@dataclass(frozen=True)
+class ServiceAccess:
+    service: str
+    owns: tuple[str, ...]
+    consumes: tuple[str, ...]
+    consumer_group: str
+
+
+def service_access(defn: ServiceDef) -> ServiceAccess:
+    """What `defn`'s service does on the broker, read from its code."""
+    spec = import_module(f"{defn.package}.worker").spec()
+    return ServiceAccess(
+        service=defn.name,
+        owns=tuple(t.name for t in ALL_TOPICS if t.owner == defn.name),
+        consumes=tuple(spec.topics),
+        consumer_group=spec.consumer_name,
+    )
+
+
+def acls(access: ServiceAccess, prefix: str = "") -> list[ACL]:
+    user = f"User:{access.service}"
+
+    def allow(operation: ACLOperation, kind: ResourceType, name: str, pattern=ACLResourcePatternType.LITERAL) -> ACL:
+        return ACL(
+            principal=user,
+            host="*",
+            operation=operation,
+            permission_type=ACLPermissionType.ALLOW,
+            resource_pattern=ResourcePattern(kind, name, pattern),
+        )
+
+    granted = []
+    for topic in access.owns:
+        granted += [allow(ACLOperation.WRITE, ResourceType.TOPIC, prefix + topic)]
+        granted += [allow(ACLOperation.DESCRIBE, ResourceType.TOPIC, prefix + topic)]
+    for topic in access.consumes:
+        granted += [allow(ACLOperation.READ, ResourceType.TOPIC, prefix + topic)]
+        granted += [allow(ACLOperation.DESCRIBE, ResourceType.TOPIC, prefix + topic)]
+        granted += [allow(ACLOperation.WRITE, ResourceType.TOPIC, prefix + topic + DEAD_LETTER_SUFFIX)]
+        granted += [allow(ACLOperation.DESCRIBE, ResourceType.TOPIC, prefix + topic + DEAD_LETTER_SUFFIX)]
+    if access.consumes:
+        granted += [allow(ACLOperation.READ, ResourceType.GROUP, prefix + access.consumer_group)]
+    return granted
+
+
+def ensure_principals(admin: KafkaAdminClient, principals: list[KafkaPrincipal]) -> None:
+    """Create or update each principal's SCRAM credential."""
+    errors = admin.alter_user_scram_credentials(
+        [UserScramCredentialUpsertion(p.username, ScramMechanism.SCRAM_SHA_512, p.password) for p in principals]
+    )
+    failed = {user: error for user, error in errors.items() if error}
+    if failed:
+        raise RuntimeError(f"could not set Kafka credentials: {failed}")
+
+
+def grant(admin: KafkaAdminClient, prefix: str = "") -> None:
+    """Every service's ACLs for the topics named with `prefix` (idempotent)."""
+    wanted = [acl for defn in SERVICE_DEFS for acl in acls(service_access(defn), prefix)]
+    result = admin.create_acls(wanted)
+    if result["failed"]:
+        raise RuntimeError(f"could not create Kafka ACLs: {result['failed']}")
