@@ -71,6 +71,25 @@ def test_the_relay_is_woken_by_notify_not_the_poll(rtw_infra, engine, uow_factor
         )
 
 
+def test_the_relay_survives_losing_its_database_connections(rtw_infra, engine, uow_factory, prefix):
+    """What a PostgreSQL restart does to it: every connection of the relay is cut server-side."""
+    relay = OutboxRelay(engine, make_producer(rtw_infra.kafka_bootstrap), poll_seconds=0.5)
+    cut = text(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    with Running(relay) as running:
+        wait_for(lambda: False, timeout=0.5)  # it is listening
+        with engine.connect() as conn:
+            assert conn.execute(cut).scalar() >= 1
+        engine.dispose()  # the pool's connections were cut too
+        emit_events(uow_factory, [uuid.uuid4()], per_case=1)
+        assert wait_for(
+            lambda: scalar(engine, "SELECT count(*) FROM outbox WHERE published_at IS NOT NULL") == 1, timeout=15
+        )
+        assert not running.stopping.is_set()
+
+
 def test_a_row_that_keeps_failing_is_marked_dead(rtw_infra, engine, uow_factory):
     with uow_factory() as uow:  # its topic does not exist, and topics are never auto-created
         uow.topic_prefix = f"missing{uuid.uuid4().hex[:6]}."

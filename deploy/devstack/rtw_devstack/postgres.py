@@ -118,13 +118,14 @@ class Postgres:
         if created:
             ui.say(NAME, f"databases created: {', '.join(created)}")
 
-    def stop(self) -> None:
+    def stop(self, mode: str = "fast") -> None:
+        """`fast` by default; `immediate` (no checkpoint, clients cut off) for fault tests."""
         if not (self.cluster_dir / "postmaster.pid").exists():
             return
         bin_dir = tools.postgres_bin_dir()
         procs.run(
             self._as_server_user(
-                [str(bin_dir / "pg_ctl"), "-D", str(self.cluster_dir), "-m", "fast", "-w", "-t", "60", "stop"]
+                [str(bin_dir / "pg_ctl"), "-D", str(self.cluster_dir), "-m", mode, "-w", "-t", "60", "stop"]
             ),
             what="pg_ctl stop",
         )

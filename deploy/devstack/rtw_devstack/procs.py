@@ -87,6 +87,17 @@ def terminate(settings: StackSettings, name: str, *, grace_seconds: float = 20.0
     return True
 
 
+def kill(settings: StackSettings, name: str) -> bool:
+    """SIGKILL the named process group at once: no chance to finish anything (fault tests)."""
+    pid = running_pid(settings, name)
+    if pid is None:
+        return False
+    _signal_group(pid, signal.SIGKILL)
+    wait_until(lambda: running_pid(settings, name) is None, 10)
+    pid_file(settings, name).unlink(missing_ok=True)
+    return True
+
+
 def _signal_group(pid: int, sig: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, sig)

@@ -111,6 +111,7 @@ class EventConsumer:
                 for envelope in wanted:
                     if envelope.id not in claimed:
                         DUPLICATES.labels(self.name).inc()
+                        log.info("duplicate event skipped", event_id=str(envelope.id), type=envelope.type)
                         continue
                     claimed.discard(envelope.id)  # a copy later in the same batch is a duplicate too
                     self._apply_in(uow, envelope)

@@ -22,6 +22,7 @@ from kafka.errors import KafkaError
 from prometheus_client import Counter
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from .tables import OUTBOX_CHANNEL
 
@@ -79,12 +80,18 @@ class OutboxRelay:
         self.stopping = threading.Event()
 
     def run(self) -> None:
-        """Publish until stopped: drain what is pending, then sleep until NOTIFY or the poll."""
-        with self._listener() as listener:
-            while not self.stopping.is_set():
-                while self.publish_batch() and not self.stopping.is_set():
-                    pass
-                self._wait_for_notify(listener)
+        """Publish until stopped: drain what is pending, then sleep until NOTIFY or the poll. A lost
+        database (restarted, failed over) is waited for and reconnected to; it never stops the relay."""
+        while not self.stopping.is_set():
+            try:
+                with self._listener() as listener:
+                    while not self.stopping.is_set():
+                        while self.publish_batch() and not self.stopping.is_set():
+                            pass
+                        self._wait_for_notify(listener)
+            except (psycopg.OperationalError, OperationalError) as error:
+                log.warning("database unavailable; the relay retries in 1 s", error=str(error).splitlines()[0])
+                self.stopping.wait(1.0)
 
     def stop(self) -> None:
         self.stopping.set()
