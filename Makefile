@@ -11,7 +11,7 @@ PACKAGES := shared deploy/devstack $(wildcard services/*/pyproject.toml)
 EDITABLE := $(foreach p,$(PACKAGES),-e $(patsubst %/pyproject.toml,%,$(p)))
 PYTHON  ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: help up down status mail test lint format bench load lock clean
+.PHONY: help up down status mail test lint format bench load chaos lock clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -36,6 +36,13 @@ bench: $(STAMP)  ## measure every figure beside its baseline, one table + JSON i
 
 load: $(STAMP)  ## Locust, headless: the three roles' mix at 200 req/s for 10 min on a private system (LOAD_ARGS=…)
 	@$(BIN)/python bench/load.py $(LOAD_ARGS)
+
+.PHONY: screenshots
+screenshots: $(STAMP)  ## regenerate docs/screenshots/*.png: the portal in Chromium, desktop and 375 px (needs chromium)
+	@RTW_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_screenshots.py
+
+chaos: $(STAMP)  ## journeys under >= 20 random faults on a private stack; prints faults, recovery, effects (CHAOS_ARGS=--seed N …)
+	@$(BIN)/python -m rtw_devstack.chaos $(CHAOS_ARGS)
 
 lint: $(STAMP)  ## ruff rules and formatter, mypy, import contracts (all must pass)
 	@$(BIN)/ruff check .
