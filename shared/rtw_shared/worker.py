@@ -15,7 +15,7 @@ from typing import Protocol
 import structlog
 from sqlalchemy.engine import Engine
 
-from .clock import process_clock
+from .clock import system_clock
 from .db import make_engine, make_session_factory
 from .logging import configure_logging
 from .messaging.clients import make_consumer, make_producer
@@ -87,7 +87,9 @@ def build_loops(spec: WorkerSpec, engine: Engine, parts: set[str]) -> list[Loop]
                 engine,
                 retention=timedelta(days=s.retention_days),
                 every_seconds=s.prune_every_seconds,
-                clock=process_clock(),
+                # Real time, not the movable clock: retention is about how long Kafka may still
+                # redeliver an event, which a test moving the clock forward does not change.
+                clock=system_clock,
             )
         )
     return loops
