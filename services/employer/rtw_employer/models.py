@@ -2,5 +2,6 @@
 
 from .accommodations.models import AccommodationRequest
 from .cases.models import CaseCopy
+from .portal.models import PortalLogin, PortalSession
 
-__all__ = ["AccommodationRequest", "CaseCopy"]
+__all__ = ["AccommodationRequest", "CaseCopy", "PortalLogin", "PortalSession"]

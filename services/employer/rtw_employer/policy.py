@@ -62,3 +62,16 @@ def shared_with_employer(request: AccommodationRequest, case: CaseCopy | None) -
 def can_decide(principal: Principal, request: AccommodationRequest) -> bool:
     """Only the employer the request is addressed to decides; the caller's role was checked at the door."""
     return principal.has_role(*DECIDERS) and request.employer_org_id == principal.org_id
+
+
+def present(principal: Principal, request: AccommodationRequest, case: CaseCopy | None, view=None):
+    """`request` in `view` (default: the caller's role's read model), showing the worker's identity and
+    restrictions only as the caller may see them. The API and the portal both answer through this."""
+    view = view or view_model(principal)
+    return view.of(
+        request,
+        case,
+        identity=shows(principal, request, case, Part.IDENTITY),
+        restrictions=shows(principal, request, case, Part.RESTRICTIONS),
+        shared=shared_with_employer(request, case),
+    )

@@ -1,9 +1,13 @@
+import html
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -210,3 +214,44 @@ def open_request(deliver, case_story, plan_published, request_of):
         return request_of(story.case_id), story
 
     return make
+
+
+LOGIN_FORM_ACTION = re.compile(r'<form[^>]*id="kc-form-login"[^>]*action="([^"]+)"')
+
+
+def keycloak_redirect(authorization_url: str, user: str, password: str = "demo") -> str:
+    """Log in on Keycloak's real login page at `authorization_url`, as a person would fill in its form;
+    returns where Keycloak sends the browser back (the portal's callback, with code and state)."""
+    with httpx.Client(timeout=20, follow_redirects=False) as browser:
+        page = browser.get(authorization_url)
+        assert page.status_code == 200, page.text[:500]
+        action = LOGIN_FORM_ACTION.search(page.text)
+        assert action, "Keycloak's login form was not found"
+        # Keycloak marks its cookies Secure even on http://127.0.0.1 (browsers treat loopback as a secure
+        # context and send them; httpx does not): hand them back as a browser would.
+        jar = "; ".join(f"{cookie.name}={cookie.value}" for cookie in browser.cookies.jar)
+        answer = browser.post(
+            html.unescape(action.group(1)),
+            data={"username": user, "password": password},
+            headers={"Cookie": jar},
+        )
+        assert answer.status_code in (302, 303), answer.text[:500]
+        return answer.headers["location"]
+
+
+@pytest.fixture
+def sign_in():
+    """Sign a portal TestClient (on http://127.0.0.1:8103, where rtw-portal may return) in as `user`
+    through Keycloak's login page; returns the callback's answer (a 303 onwards)."""
+
+    def run(client, user: str, *, next_path: str = "/portal/requests"):
+        started = client.get("/portal/login", params={"next": next_path}, follow_redirects=False)
+        assert started.status_code == 303, started.text
+        back = urlsplit(keycloak_redirect(started.headers["location"], user))
+        assert back.path == "/portal/callback", back
+        query = parse_qs(back.query)
+        return client.get(
+            "/portal/callback", params={"code": query["code"][0], "state": query["state"][0]}, follow_redirects=False
+        )
+
+    return run

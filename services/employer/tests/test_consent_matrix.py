@@ -30,12 +30,24 @@ EMPLOYER_VIEW = {
     "note",
     "counter",
     "attestation_sha256",
+    "counter_accepted_by",
+    "counter_accepted_by_username",
+    "counter_accepted_at",
+    "agreement_sha256",
     "withdrawn_reason",
     "version",
     "created_at",
     "updated_at",
 }
-RESTRICTIONS = [{"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 10.0, "duration_min": None}]
+RESTRICTIONS = [
+    {
+        "demand": "lift_floor_waist",
+        "frequency": "occasional",
+        "load_kg": 10.0,
+        "duration_min": None,
+        "review_date": None,
+    }
+]
 # The callers: own organisation of the case (acme, clinic-north, northwind) and another one of each role.
 USERS = ("erin", "evan", "tara", "theo", "ivy", "ian")
 # The consent's values over time in each phase, after the case was opened with both granted.

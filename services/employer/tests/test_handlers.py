@@ -61,7 +61,13 @@ def test_a_plan_with_accommodations_opens_one_request_and_announces_it(
     assert row["due_date"] == datetime.now(UTC).date() + timedelta(days=7)
     assert [a["category"] for a in row["accommodations"]] == ["modified_duties", "rest_breaks"]
     assert row["restrictions"] == [
-        {"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 10.0, "duration_min": None}
+        {
+            "demand": "lift_floor_waist",
+            "frequency": "occasional",
+            "load_kg": 10.0,
+            "duration_min": None,
+            "review_date": None,
+        }
     ]
     [(event_type, payload)] = outbox()
     assert event_type == "rtw.accommodation.requested.v1"

@@ -4,6 +4,7 @@ down and up again cleanly."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from alembic import command
 from sqlalchemy import create_engine, text
@@ -15,11 +16,12 @@ from rtw_shared.migrations import alembic_config, upgrade
 from rtw_shared.testing import schema_drift, table_names
 
 FROM_MIGRATION_ONLY = {"outbox", "inbox", "parked_events", "audit_log", "alembic_version"}  # shared tables
-ALL_TABLES = FROM_MIGRATION_ONLY | {"case_copies", "accommodation_requests"}
+FROM_MIGRATION_ONLY |= {"timers"}  # rtw_shared.timers
+ALL_TABLES = FROM_MIGRATION_ONLY | {"case_copies", "accommodation_requests", "portal_logins", "portal_sessions"}
 
 
 def test_the_migrated_schema_is_what_the_models_describe(employer_settings):
-    assert schema_drift(employer_settings.migration_database_url, Base.metadata) == []
+    assert schema_drift(employer_settings.migration_database_url, Base.metadata, with_timers=True) == []
 
 
 def test_downgrade_removes_everything_and_upgrade_restores_it(employer_settings):
@@ -69,7 +71,15 @@ def test_a_database_with_copies_and_requests_upgrades_and_keeps_them(scratch_dat
         }
         kept = conn.execute(text("SELECT status, withdrawn_reason FROM accommodation_requests")).one()
         audit_rows = conn.execute(text("SELECT count(*) FROM audit_log")).scalar()
+        timer = conn.execute(text("SELECT key, kind, due_at, subject_id FROM timers")).one()
     engine.dispose()
     assert tuple(copies[full])[1:] == (1, "referred", True, True, "Maria Lopez", None)
     assert tuple(copies[partial])[1:] == (0, "referred", True, True, "Sam Okafor", None)
     assert tuple(kept) == ("requested", None) and audit_rows == 0
+    # The request still open gets the expiry timer a new one is given: the end of its due date (UTC).
+    assert tuple(timer) == (
+        f"accommodation-expiry:{request}",
+        "accommodation-expiry",
+        datetime(2026, 12, 5, tzinfo=UTC),
+        request,
+    )

@@ -31,3 +31,13 @@ def canonical_json(content: dict) -> str:
 def attest(request: AccommodationRequest) -> str:
     """sha256 hex of the canonical JSON of the attested content."""
     return hashlib.sha256(canonical_json(attested_content(request)).encode()).hexdigest()
+
+
+def agreed_content(request: AccommodationRequest) -> dict:
+    """What a therapist's acceptance of a counter-proposal agrees to: the request, and the counter it accepts."""
+    return {**attested_content(request), "agreed": request.counter}
+
+
+def attest_agreement(request: AccommodationRequest) -> str:
+    """sha256 hex of the canonical JSON of the request together with the counter-proposal accepted."""
+    return hashlib.sha256(canonical_json(agreed_content(request)).encode()).hexdigest()

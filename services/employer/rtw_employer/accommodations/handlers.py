@@ -1,19 +1,22 @@
-"""Turns a published plan that asks for accommodations into a request to the employer, and withdraws
-the open requests of a case that ended (docs/domain/accommodations.md)."""
+"""Turns a published plan that asks for accommodations into a request to the employer (ending the
+plan's older open requests), and withdraws the open requests of a case that ended
+(docs/domain/accommodations.md)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import structlog
 
+from rtw_shared.clock import process_clock
 from rtw_shared.events import AccommodationRequestedV1, AccommodationWithdrawnV1, Envelope, PlanPublishedV1
 from rtw_shared.messaging.wiring import handles
 from rtw_shared.uow import UnitOfWork
 
 from ..cases import repository as cases
-from . import repository
+from . import expiry, repository
+from .models import AccommodationRequest
 
 log = structlog.get_logger("rtw.employer")
 REQUESTED, WITHDRAWN = "requested", "withdrawn"
@@ -23,13 +26,16 @@ ANSWER_WITHIN = timedelta(days=7)
 
 @handles(PlanPublishedV1)
 def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
-    """Open one request per published plan version that asks for accommodations, and announce it.
+    """Open one request per published plan version that asks for accommodations, and announce it;
+    the plan's older requests still awaiting an answer end (a newer version replaces them).
 
     Applied whether or not intake's events for the case have arrived (its copy fills in later),
-    but not for a case the copy already says was withdrawn or closed."""
+    but not for a case the copy already says was withdrawn or closed. A version that says its
+    accommodations and schedule did not change (`accommodations_changed` false) leaves the open
+    request standing and opens none."""
     event: PlanPublishedV1 = envelope.data
-    if not event.accommodations:
-        return  # nothing for the employer to confirm
+    if getattr(event, "accommodations_changed", None) is False:
+        return  # the request already open still asks exactly this
     cases.lock_case(uow.session, event.case_id)
     copy = cases.get(uow.session, event.case_id)
     if copy is not None and copy.ended:
@@ -40,6 +46,15 @@ def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
             case_status=copy.status,
         )
         return
+    if repository.newest_plan_version(uow.session, event.plan_id) > event.version:
+        return  # a late copy of an older version: the newer one's request stands
+    supersede_open_requests(uow, plan_id=event.plan_id, by_version=event.version)
+    if event.accommodations:  # otherwise nothing for the employer to confirm
+        open_request(uow, event)
+
+
+def open_request(uow: UnitOfWork, event: PlanPublishedV1) -> None:
+    """Insert the request for `event`'s plan version (once), arm its expiry, and announce it."""
     values = {
         "id": uuid.uuid4(),
         "case_id": event.case_id,
@@ -51,10 +66,11 @@ def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
         "restrictions": [r.model_dump(mode="json") for r in event.restrictions],
         "schedule": [w.model_dump(mode="json") for w in event.schedule],
         "accommodations": [a.model_dump(mode="json") for a in event.accommodations],
-        "due_date": datetime.now(UTC).date() + ANSWER_WITHIN,
+        "due_date": process_clock()().date() + ANSWER_WITHIN,
     }
     if not repository.insert_once(uow.session, values):
         return
+    expiry.schedule_expiry(uow, request_id=values["id"], due_date=values["due_date"])
     uow.emit(
         AccommodationRequestedV1(
             case_id=event.case_id,
@@ -67,15 +83,32 @@ def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
     )
 
 
+def supersede_open_requests(uow: UnitOfWork, *, plan_id: uuid.UUID, by_version: int) -> None:
+    """Withdraw the plan's requests of older versions still awaiting an answer (requested, or countered
+    and awaiting the therapist): the therapist answered with a revised plan, which is what stands now."""
+    reason = f"plan version {by_version} replaced it"
+    for request in repository.open_requests_of_plan(uow.session, plan_id, before_version=by_version):
+        _withdraw(uow, request, reason)
+
+
 def withdraw_open_requests(uow: UnitOfWork, *, case_id: uuid.UUID, case_status: str) -> None:
     """Withdraw the case's requests still awaiting an answer (requested or countered), saying why,
     and announce each. Decided ones keep their answer; a second call finds nothing open."""
     reason = f"the case was {case_status}"  # never the therapist's own words: they may be clinical
     for request in repository.open_requests(uow.session, case_id):
-        request.status, request.withdrawn_reason = WITHDRAWN, reason
-        uow.emit(
-            AccommodationWithdrawnV1(
-                case_id=case_id, accommodation_id=request.id, employer_org_id=request.employer_org_id, reason=reason
-            )
+        _withdraw(uow, request, reason)
+
+
+def _withdraw(uow: UnitOfWork, request: AccommodationRequest, reason: str) -> None:
+    """End an open request, saying why, and announce it."""
+    request.status, request.withdrawn_reason = WITHDRAWN, reason
+    expiry.cancel_expiry(uow, request.id)
+    uow.session.flush()  # the row version moves on: an If-Match read before this is stale
+    uow.emit(
+        AccommodationWithdrawnV1(
+            case_id=request.case_id,
+            accommodation_id=request.id,
+            employer_org_id=request.employer_org_id,
+            reason=reason,
         )
-    uow.session.flush()  # the row versions move on: an If-Match read before this is stale
+    )

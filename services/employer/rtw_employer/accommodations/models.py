@@ -36,6 +36,12 @@ class AccommodationRequest(Base):
     note: Mapped[str | None] = mapped_column(Text)
     counter: Mapped[dict | None] = mapped_column(JSONB)
     attestation_sha256: Mapped[str | None] = mapped_column(String(64))
+    # The therapist accepted the employer's counter-proposal: the request is confirmed with the
+    # counter as what was agreed, and `agreement_sha256` attests the request and that counter together.
+    counter_accepted_by: Mapped[str | None] = mapped_column(String(64))
+    counter_accepted_by_username: Mapped[str | None] = mapped_column(String(255))
+    counter_accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    agreement_sha256: Mapped[str | None] = mapped_column(String(64))
     # Why a request can no longer be decided (its case was withdrawn or closed): told to whoever tries.
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -56,6 +57,29 @@ def open_requests(session: Session, case_id: uuid.UUID) -> list[AccommodationReq
     return list(session.scalars(query))
 
 
+def open_requests_of_plan(session: Session, plan_id: uuid.UUID, *, before_version: int) -> list[AccommodationRequest]:
+    """The plan's requests of versions before `before_version` still awaiting an answer, locked."""
+    query = (
+        select(AccommodationRequest)
+        .where(
+            AccommodationRequest.plan_id == plan_id,
+            AccommodationRequest.plan_version < before_version,
+            AccommodationRequest.status.in_(OPEN_STATUSES),
+        )
+        .order_by(AccommodationRequest.plan_version)
+        .with_for_update()
+    )
+    return list(session.scalars(query))
+
+
+def newest_plan_version(session: Session, plan_id: uuid.UUID) -> int:
+    """The newest version of the plan that opened a request (0: none yet)."""
+    query = select(func.coalesce(func.max(AccommodationRequest.plan_version), 0)).where(
+        AccommodationRequest.plan_id == plan_id
+    )
+    return int(session.scalar(query) or 0)
+
+
 def visible_to(principal: Principal) -> ColumnElement[bool]:
     """SQL for the requests rtw_shared.access lets a role's organisation see (Part.ACCOMMODATION), so a
     page holds what the caller may see; access.visible still decides (and audits) every row returned."""
@@ -68,16 +92,22 @@ def visible_to(principal: Principal) -> ColumnElement[bool]:
 
 
 def list_visible(
-    session: Session, *, principal: Principal, status: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int
+    session: Session,
+    *,
+    principal: Principal,
+    status: str | Collection[str] | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
 ) -> list[tuple[AccommodationRequest, CaseCopy | None]]:
-    """Requests (with their case copy) a role's organisation may see, newest change first, keyset-paginated."""
+    """Requests (with their case copy) a role's organisation may see, newest change first, keyset-paginated;
+    `status` one status or several."""
     query = (
         select(AccommodationRequest, CaseCopy)
         .outerjoin(CaseCopy, CaseCopy.case_id == AccommodationRequest.case_id)
         .where(visible_to(principal))
     )
     if status:
-        query = query.where(AccommodationRequest.status == status)
+        query = query.where(AccommodationRequest.status.in_([status] if isinstance(status, str) else list(status)))
     if after:
         query = query.where(tuple_(AccommodationRequest.updated_at, AccommodationRequest.id) < tuple_(*after))
     query = query.order_by(AccommodationRequest.updated_at.desc(), AccommodationRequest.id.desc()).limit(limit)

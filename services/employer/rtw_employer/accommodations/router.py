@@ -8,8 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from rtw_shared.access import Part
-from rtw_shared.auth import CurrentPrincipal, Employer, Principal
+from rtw_shared.auth import CurrentPrincipal, Employer, Principal, Therapist
 from rtw_shared.concurrency import IfMatch, set_etag
 from rtw_shared.errors import ForbiddenError
 from rtw_shared.web import UowDep
@@ -32,13 +31,7 @@ def _view_model(principal: Principal):
 
 def _present(view, principal: Principal, request: AccommodationRequest, case: CaseCopy | None):
     """`request` in `view`, showing the worker's identity and restrictions only as the caller may see them."""
-    return view.of(
-        request,
-        case,
-        identity=policy.shows(principal, request, case, Part.IDENTITY),
-        restrictions=policy.shows(principal, request, case, Part.RESTRICTIONS),
-        shared=policy.shared_with_employer(request, case),
-    )
+    return policy.present(principal, request, case, view)
 
 
 @router.get("", response_model=AccommodationList)
@@ -80,5 +73,17 @@ def decide(
     """Confirm, decline or counter a request of your organisation (once: it must still be requested).
     Send the ETag you read as If-Match: 412 if someone answered or the request was withdrawn since."""
     request, case = service.decide(uow=uow, principal=principal, request_id=request_id, data=body, if_match=if_match)
+    set_etag(response, request.version)
+    return _present(AccommodationView, principal, request, case)
+
+
+@router.post("/{request_id}/counter/accept", response_model=AccommodationView)
+def accept_counter(
+    request_id: uuid.UUID, principal: Therapist, uow: UowDep, response: Response, if_match: IfMatch = None
+):
+    """Accept the employer's counter-proposal on a request of your clinic's case: it becomes confirmed,
+    with the counter as what was agreed (`agreement_sha256`). 409 unless it is countered; to answer
+    with something else instead, publish a revised plan (a new request replaces this one)."""
+    request, case = service.accept_counter(uow=uow, principal=principal, request_id=request_id, if_match=if_match)
     set_etag(response, request.version)
     return _present(AccommodationView, principal, request, case)

@@ -66,6 +66,7 @@ class RestrictionView(BaseModel):
     frequency: str | None = None
     load_kg: float | None = None
     duration_min: float | None = None
+    review_date: date | None = Field(default=None, description="until when it applies: the therapist reviews it then")
 
 
 class ScheduleWeekView(BaseModel):
@@ -110,6 +111,12 @@ class AccommodationView(BaseModel):
     note: str | None
     counter: CounterProposal | None
     attestation_sha256: str | None
+    counter_accepted_by: str | None = Field(description="the therapist who accepted the counter-proposal")
+    counter_accepted_by_username: str | None
+    counter_accepted_at: datetime | None
+    agreement_sha256: str | None = Field(
+        description="sha256 of the request together with the counter-proposal the therapist accepted"
+    )
     withdrawn_reason: str | None = Field(description="why the request can no longer be decided")
     version: int
     created_at: datetime

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 from rtw_shared.auth import Principal
 from rtw_shared.concurrency import check_if_match
 from rtw_shared.errors import ConflictError, NotFoundError
 from rtw_shared.events import AccommodationDecidedV1
+from rtw_shared.events.catalogue import CounterOffer  # not in the package's __all__ yet
 from rtw_shared.pagination import decode_cursor, page
 from rtw_shared.uow import UnitOfWork
 
 from .. import policy
 from ..cases.models import CaseCopy
-from . import repository
-from .attestation import attest
+from . import expiry, repository
+from .attestation import attest, attest_agreement
 from .handlers import REQUESTED, WITHDRAWN
 from .models import AccommodationRequest
 from .schemas import DecisionIn
 
 Visible = tuple[AccommodationRequest, CaseCopy | None]
+COUNTERED, CONFIRMED = "countered", "confirmed"
 
 
 def get_visible_request(
@@ -35,7 +38,7 @@ def get_visible_request(
 
 
 def list_visible_requests(
-    *, uow: UnitOfWork, principal: Principal, status: str | None, cursor: str | None, limit: int
+    *, uow: UnitOfWork, principal: Principal, status: str | Collection[str] | None, cursor: str | None, limit: int
 ) -> tuple[list[Visible], str | None]:
     """One page of the requests the caller may see, and the cursor of the next page."""
     if policy.reading_role(principal) is None:
@@ -62,6 +65,7 @@ def decide(
     request.decided_by, request.decided_by_username = principal.subject, principal.username
     request.decided_at = datetime.now(UTC)
     request.attestation_sha256 = attest(request)
+    expiry.cancel_expiry(uow, request.id)
     uow.session.flush()  # version and updated_at, before the response describes the request
     uow.emit(
         AccommodationDecidedV1(
@@ -72,6 +76,40 @@ def decide(
             decided_by=principal.subject,
             decided_at=request.decided_at,
             attestation_sha256=request.attestation_sha256,
+            counter=CounterOffer.model_validate(request.counter) if request.counter else None,
+        )
+    )
+    uow.commit()
+    return request, case
+
+
+def accept_counter(
+    *, uow: UnitOfWork, principal: Principal, request_id: uuid.UUID, if_match: str | None = None
+) -> Visible:
+    """The case's therapist accepts the employer's counter-proposal: the request is confirmed with the
+    counter as what was agreed, attested together, and announced."""
+    request, case = get_visible_request(uow=uow, principal=principal, request_id=request_id, for_update=True)
+    check_if_match(if_match, request.version, what=f"accommodation request {request_id}")
+    if request.status != COUNTERED:
+        raise ConflictError(
+            f"accommodation request is {request.status}; only a countered one has a counter-proposal to accept"
+        )
+    request.status = CONFIRMED
+    request.counter_accepted_by, request.counter_accepted_by_username = principal.subject, principal.username
+    request.counter_accepted_at = datetime.now(UTC)
+    request.agreement_sha256 = attest_agreement(request)
+    uow.session.flush()  # version and updated_at, before the response describes the request
+    uow.emit(
+        AccommodationDecidedV1(
+            case_id=request.case_id,
+            accommodation_id=request.id,
+            employer_org_id=request.employer_org_id,
+            decision=CONFIRMED,
+            decided_by=principal.subject,
+            decided_at=request.counter_accepted_at,
+            attestation_sha256=request.agreement_sha256,
+            counter=CounterOffer.model_validate(request.counter),
+            counter_accepted=True,
         )
     )
     uow.commit()

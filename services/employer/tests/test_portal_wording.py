@@ -1,0 +1,144 @@
+"""What the portal says in plain words, and how its forms become the API's decision: pure functions,
+tested without I/O."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from rtw_employer.accommodations.expiry import expires_at
+from rtw_employer.portal import forms, wording
+from rtw_employer.portal.pages import safe_return_path
+
+
+@pytest.mark.parametrize(
+    ("restriction", "words"),
+    [
+        (
+            {"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 10, "review_date": "2027-01-12"},
+            "no lifting from floor to waist over 10 kg, occasional (up to a third of the shift), until 12 Jan",
+        ),
+        (
+            {"demand": "stand", "frequency": "frequent", "duration_min": 30},
+            "standing for no more than 30 minutes at a time, frequent (up to two thirds of the shift)",
+        ),
+        ({"demand": "climb_ladder", "frequency": "never"}, "no climbing ladders at all"),
+        ({"demand": "keyboarding"}, "limited keyboard work"),
+        ({"demand": "juggling", "load_kg": 2.5}, "limited juggling"),
+    ],
+)
+def test_restrictions_read_as_a_supervisor_would_say_them(restriction, words):
+    assert wording.restriction_in_words(restriction) == words
+
+
+@pytest.mark.parametrize(
+    ("due", "words", "tone"),
+    [
+        (date(2026, 12, 7), "due in 3 days", "later"),
+        (date(2026, 12, 6), "due in 2 days", "soon"),
+        (date(2026, 12, 5), "due in 1 day", "soon"),
+        (date(2026, 12, 4), "due today", "soon"),
+        (date(2026, 12, 3), "overdue by 1 day", "overdue"),
+        (date(2026, 11, 30), "overdue by 4 days", "overdue"),
+    ],
+)
+def test_due_dates_are_told_at_a_glance(due, words, tone):
+    assert wording.due_in_words(due, today=date(2026, 12, 4)) == wording.Due(words, tone)
+
+
+def test_every_jan_category_is_named_and_explained():
+    from typing import get_args
+
+    from rtw_shared.vocabulary import AccommodationCategory, Demand
+
+    for category in get_args(AccommodationCategory):
+        assert wording.category_name(category) and wording.category_explained(category)
+    assert set(get_args(Demand)) == set(wording.DEMANDS)
+    assert wording.category_name("standing_desk") == "Standing desk"
+
+
+def test_the_schedule_chart_scales_to_a_full_week():
+    schedule = [
+        {"week": 1, "hours_per_day": 4, "days_per_week": 5, "duties": "modified"},
+        {"week": 2, "hours_per_day": 8, "days_per_week": 5, "duties": "full"},
+    ]
+    first, second = wording.schedule_bars(schedule)
+    assert (first.hours, first.label, second.label) == (20, "20 h", "40 h")
+    assert second.height == pytest.approx(2 * first.height)
+    assert second.y + second.height == wording.CHART_HEIGHT - wording.CHART_BOTTOM  # bars stand on the axis
+    assert wording.schedule_bars([]) == []
+    assert wording.week_in_words(schedule[0]) == "4 h a day, 5 days a week, modified duties"
+
+
+def test_a_request_expires_at_the_end_of_its_due_date_utc():
+    assert expires_at(date(2026, 12, 4)).isoformat() == "2026-12-05T00:00:00+00:00"
+
+
+def test_forms_become_the_apis_decision():
+    assert forms.confirmation("  ").model_dump() == {"decision": "confirmed", "note": None, "counter": None}
+    assert forms.decline("No space on the line").note == "No space on the line"
+    with pytest.raises(forms.FormError, match="Say why you decline"):
+        forms.decline(" ")
+    offer = forms.counter(
+        forms.CounterForm(
+            description="Packing station",
+            acc_category=["modified_duties", "other"],
+            acc_description=["Packing only", ""],
+            offer_schedule=True,
+            week=["1"],
+            hours_per_day=["4.5"],
+            days_per_week=["4"],
+            duties=["modified"],
+        )
+    )
+    assert offer.counter.model_dump() == {
+        "description": "Packing station",
+        "accommodations": [{"category": "modified_duties", "description": "Packing only"}],
+        "schedule": [{"week": 1, "hours_per_day": 4.5, "days_per_week": 4, "duties": "modified"}],
+    }
+
+
+def test_a_bad_counter_form_says_what_to_fix():
+    with pytest.raises(forms.FormError) as refused:
+        forms.counter(
+            forms.CounterForm(
+                offer_schedule=True,
+                week=["1", "2"],
+                hours_per_day=["4", "30"],
+                days_per_week=["x", "5"],
+                duties=["modified", "full"],
+            )
+        )
+    assert refused.value.problems == [
+        "Week 1: give hours a day and days a week as numbers.",
+        "Describe what you can offer instead.",
+    ]
+    with pytest.raises(forms.FormError) as too_long:
+        forms.counter(
+            forms.CounterForm(
+                description="x",
+                offer_schedule=True,
+                week=["1"],
+                hours_per_day=["30"],
+                days_per_week=["5"],
+                duties=["full"],
+            )
+        )
+    assert too_long.value.problems == ["week row 1.hours_per_day: Input should be less than or equal to 24"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "goes_to"),
+    [
+        ("/portal/history", "/portal/history"),
+        ("/portal/requests?cursor=abc", "/portal/requests?cursor=abc"),
+        ("https://evil.example/portal/", "/portal/requests"),
+        ("//evil.example/portal/", "/portal/requests"),
+        ("/portal//evil.example", "/portal/requests"),
+        ("/v1/accommodations", "/portal/requests"),
+        (None, "/portal/requests"),
+    ],
+)
+def test_after_signing_in_the_portal_only_sends_you_within_itself(asked, goes_to):
+    assert safe_return_path(asked) == goes_to

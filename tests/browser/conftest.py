@@ -1,0 +1,125 @@
+"""Browser tests of the employer portal: Playwright driving Debian's Chromium (found on PATH, never
+downloaded), headless, against a private copy of the system (the `system` fixture) and the real
+Keycloak login page. Keycloak lets the `rtw-portal` client return to any port of 127.0.0.1 under
+/portal/ (an RFC 8252 loopback redirect, deploy/keycloak/realm-rtw.json), so the private employer
+service can sit on a free port beside `make up`'s."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rtw_devstack.journey import Journey
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core from the npm registry (vendor/README.md)
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium (`apt-get install chromium`; .ci/run installs it)."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """One headless Chromium for the session."""
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("Chromium is not installed here (apt-get install chromium); CI installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def journey(system, tokens) -> Journey:
+    """The walking-skeleton journey over HTTP against the private system."""
+    return Journey(system, tokens, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def portal(system) -> str:
+    """The private employer service's portal address."""
+    return system.url("employer") + "/portal"
+
+
+@pytest.fixture
+def new_page(browser):
+    """Factory: a page in a fresh browser context (its own cookies: one person), at `viewport`."""
+    contexts = []
+
+    def make(viewport: dict | None = None):
+        context = browser.new_context(viewport=viewport or DESKTOP)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def open_request(journey) -> callable:
+    """Factory: a case opened by tara and a plan published for it; returns erin's pending request (API view)."""
+
+    def make() -> dict:
+        case = journey.create_case()
+        journey.publish_plan(journey.draft_plan(case["id"])["id"])
+        return journey.pending_request(case["id"])
+
+    return make
+
+
+class PortalUI:
+    """What the tests do in the browser, as a person would, and what they check on every page."""
+
+    PHONE, DESKTOP = PHONE, DESKTOP
+
+    def __init__(self, portal: str):
+        self.portal = portal
+
+    def sign_in(self, page, user: str) -> None:
+        """Sign in on Keycloak's own login page: the portal's button, then Keycloak's form."""
+        page.goto(self.portal)
+        page.get_by_role("link", name="Sign in").click()
+        page.wait_for_selector("#kc-form-login")
+        page.fill("#username", user)
+        page.fill("#password", "demo")
+        page.click("#kc-login")
+        page.wait_for_url(f"{self.portal}/**")
+
+    def serious_violations(self, page) -> list[dict]:
+        """axe-core's serious and critical WCAG 2.1 A/AA violations on the page as it stands."""
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.evaluate(AXE.read_text())  # through DevTools: the page's CSP (no inline scripts) stays as it is
+        results = page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
+        )
+        return [
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in results["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    def assert_accessible(self, page) -> None:
+        """No serious or critical axe violation on the page."""
+        found = self.serious_violations(page)
+        assert found == [], f"{page.url}: {json.dumps(found, indent=1)}"
+
+    def overflow(self, page) -> int:
+        """How many CSS pixels the page is wider than its viewport (0: no horizontal scroll)."""
+        return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.fixture
+def ui(portal) -> PortalUI:
+    return PortalUI(portal)

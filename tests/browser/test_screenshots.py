@@ -1,0 +1,57 @@
+"""`make screenshots`: the portal's pending list and one request, at desktop and phone width, written
+to docs/screenshots/ for the README. Runs only when RTW_SCREENSHOTS names the folder (skipped in
+`make test`): three cases go through the journey on a private system, the clock moved between them
+so the badges differ ("due in 2 days", "due in 7 days")."""
+
+from __future__ import annotations
+
+import copy
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from rtw_devstack.journey import CASE
+
+REPO = Path(__file__).resolve().parents[2]
+WORKERS = [("Maria", "Lopez", "Warehouse associate"), ("Sam", "Okafor", "Forklift driver"), ("Ana", "Silva", "Picker")]
+
+
+@pytest.fixture
+def target() -> Path:
+    folder = os.environ.get("RTW_SCREENSHOTS")
+    if not folder:
+        pytest.skip("screenshots are made by `make screenshots` (RTW_SCREENSHOTS=docs/screenshots)")
+    path = (REPO / folder).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def open_case(journey, given: str, family: str, job: str) -> dict:
+    """A case for this worker, a published plan, and the employer's pending request."""
+    body = copy.deepcopy(CASE)
+    body["worker"].update(given_name=given, family_name=family)
+    body["employment"]["job_title"] = job
+    case = journey.ok("POST", "intake", "/v1/cases", "tara", expected=201, json=body)
+    journey.publish_plan(journey.draft_plan(case["id"])["id"])
+    return journey.pending_request(case["id"])
+
+
+def test_screenshots_of_the_portal(target, system, journey, new_page, ui, portal):
+    first = open_case(journey, *WORKERS[0])
+    system.move_clock(timedelta(days=5))  # the first request is now due in 2 days
+    for worker in WORKERS[1:]:
+        open_case(journey, *worker)
+    for name, viewport in (("desktop", ui.DESKTOP), ("phone", ui.PHONE)):
+        page = new_page(viewport)
+        ui.sign_in(page, "erin")
+        page.screenshot(path=str(target / f"pending-{name}.png"), full_page=True)
+        page.goto(f"{portal}/requests/{first['id']}")
+        page.screenshot(path=str(target / f"request-{name}.png"), full_page=True)
+    assert sorted(p.name for p in target.glob("*.png")) == [
+        "pending-desktop.png",
+        "pending-phone.png",
+        "request-desktop.png",
+        "request-phone.png",
+    ]
