@@ -1,4 +1,5 @@
-"""Whose notification is whose — notify's one place for authorization.
+"""Whose notification is whose, and who manages an organisation's webhooks and contacts —
+notify's one place for authorization.
 
 Every authenticated caller has an inbox, whatever their role. A notification is the caller's when
 it is addressed to them personally, or to their organisation in a role they hold — AND the caller
@@ -15,6 +16,7 @@ from sqlalchemy import ColumnElement, and_, or_
 from rtw_shared import access
 from rtw_shared.access import Part
 from rtw_shared.auth import Principal
+from rtw_shared.errors import ForbiddenError, UnprocessableError
 
 from .cases.models import CaseCopy
 from .notifications.models import Notification
@@ -41,8 +43,9 @@ def case_visible(principal: Principal) -> ColumnElement[bool]:
 
 
 def inbox_filter(principal: Principal) -> ColumnElement[bool]:
-    """The SQL condition selecting exactly the caller's notifications (joined with their case copies)."""
-    return and_(addressed_to(principal), case_visible(principal))
+    """The SQL condition selecting exactly the caller's notifications (outer-joined with their case
+    copies): about a case they may see, or about no case at all (their organisation's webhook)."""
+    return and_(addressed_to(principal), or_(Notification.case_id.is_(None), case_visible(principal)))
 
 
 def is_recipient(principal: Principal, notification: Notification) -> bool:
@@ -58,4 +61,47 @@ def is_recipient(principal: Principal, notification: Notification) -> bool:
 
 def may_read(principal: Principal, notification: Notification, case: CaseCopy | None) -> bool:
     """Whether the caller may see this notification; when so, its case is noted for the audit row."""
-    return is_recipient(principal, notification) and access.visible(principal, case, NOTIFICATION_PART)
+    if not is_recipient(principal, notification):
+        return False
+    return notification.case_id is None or access.visible(principal, case, NOTIFICATION_PART)
+
+
+# --- webhooks and contacts: an organisation's own settings ---------------------------------------
+# Insurers and employers manage their own organisation's; an administrator any organisation's.
+ORG_ROLES = ("insurer", "employer")
+MANAGING_ROLES = (*ORG_ROLES, "admin")
+
+
+def managed_org(principal: Principal, org_id: str | None, org_role: str | None) -> tuple[str, str]:
+    """The (organisation, role) a caller acts for: their own, or — for an administrator — the one named."""
+    if principal.has_role("admin"):
+        if not org_id or not org_role:
+            raise UnprocessableError(
+                "org_id and org_role: an administrator names whose setting this is", field="org_id"
+            )
+        return org_id, org_role
+    role = next(r for r in ORG_ROLES if r in principal.roles)
+    if (org_id and org_id != principal.org_id) or (org_role and org_role != role):
+        raise ForbiddenError("you may manage your own organisation's settings only; leave org_id and org_role out")
+    return principal.org_id, role
+
+
+def listed_org(principal: Principal, org_id: str | None) -> str | None:
+    """Whose settings a list shows: the caller's organisation's; an administrator's choice (None: all)."""
+    return org_id if principal.has_role("admin") else principal.org_id
+
+
+def manages(principal: Principal, org_id: str) -> bool:
+    """Whether the caller manages `org_id`'s settings (otherwise they are not found)."""
+    return principal.has_role("admin") or (principal.org_id == org_id and principal.has_role(*ORG_ROLES))
+
+
+def contact_org(principal: Principal, org_id: str | None) -> str:
+    """The organisation whose contacts a caller adds to: their own, or — for an administrator — the one named."""
+    if principal.has_role("admin"):
+        if not org_id:
+            raise UnprocessableError("org_id: an administrator names whose contact this is", field="org_id")
+        return org_id
+    if org_id and org_id != principal.org_id:
+        raise ForbiddenError("you may manage your own organisation's contacts only; leave org_id out")
+    return principal.org_id

@@ -1,24 +1,34 @@
-"""Notify's worker: `rtw-notify-worker` (outbox relay + event consumer + email sender)."""
+"""Notify's worker: `rtw-notify-worker` (outbox relay + event consumer + email sender + webhook
+sender + durable timers)."""
 
 from rtw_shared.messaging.wiring import Handlers
 from rtw_shared.worker import WorkerSpec, run_worker
 
 from . import models  # noqa: F401 — every table on the metadata, so foreign keys resolve
+from .accommodations import handlers as accommodation_handlers
 from .cases import handlers as case_handlers
 from .emails.sender import EmailSender
 from .notifications import handlers as notification_handlers
+from .plans import handlers as plan_handlers
+from .reminders.timers import timer_loop
 from .settings import NotifySettings
+from .webhooks.handlers import WithWebhooks
+from .webhooks.sender import WebhookSender
 
 
-def handlers() -> Handlers:
-    """Every event notify applies, by event class (the topics it consumes follow from them)."""
-    return Handlers(case_handlers, notification_handlers)
+def handlers() -> WithWebhooks:
+    """Every event notify applies, by type — its own handlers, each followed by the webhook fan-out,
+    and the fan-out alone for every other subscribable type (the topics it consumes follow)."""
+    return WithWebhooks(Handlers(case_handlers, notification_handlers, accommodation_handlers, plan_handlers))
 
 
 def spec(settings: NotifySettings | None = None) -> WorkerSpec:
     """The worker as `rtw-notify-worker` runs it."""
     return WorkerSpec(
-        settings=settings or NotifySettings(), consumer_name="notify", handlers=handlers(), extra_loops=[EmailSender]
+        settings=settings or NotifySettings(),
+        consumer_name="notify",
+        handlers=handlers(),  # type: ignore[arg-type] — a Mapping with `topics`, as WorkerSpec uses it
+        extra_loops=[EmailSender, WebhookSender, timer_loop],  # type: ignore[list-item]
     )
 
 

@@ -23,7 +23,12 @@ from rtw_shared.events import (
     Consents,
     Envelope,
     PlanCancelledV1,
+    PlanPublishedV1,
+    RequestedAccommodation,
+    Restriction,
+    ScheduleWeek,
 )
+from rtw_shared.events.catalogue import AccommodationExpiredV1, CounterOffer, PlanScheduleWeekStartedV1
 from rtw_shared.uow import UnitOfWork
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "rtw_notify" / "migrations"
@@ -143,26 +148,93 @@ def consent_changed(
     )
 
 
-def requested(case: CaseCreatedV1) -> AccommodationRequestedV1:
+def requested(case: CaseCreatedV1, due_date: date = date(2026, 12, 15)) -> AccommodationRequestedV1:
     return AccommodationRequestedV1(
         case_id=case.case_id,
         accommodation_id=uuid.uuid4(),
         employer_org_id=case.employer_org_id,
         plan_id=uuid.uuid4(),
         plan_version=1,
-        due_date=date(2026, 12, 15),
+        due_date=due_date,
     )
 
 
-def decided(case: CaseCreatedV1, decision: str = "confirmed") -> AccommodationDecidedV1:
+COUNTER = CounterOffer(
+    description="Half days for two weeks instead of the schedule",
+    accommodations=[RequestedAccommodation(category="rest_breaks", description="A 10-minute break every 2 hours")],
+    schedule=[ScheduleWeek(week=1, hours_per_day=4, days_per_week=5, duties="modified")],
+)
+
+
+def decided(
+    case: CaseCreatedV1,
+    decision: str = "confirmed",
+    *,
+    accommodation_id: uuid.UUID | None = None,
+    counter: CounterOffer | None = None,
+    counter_accepted: bool = False,
+) -> AccommodationDecidedV1:
     return AccommodationDecidedV1(
         case_id=case.case_id,
-        accommodation_id=uuid.uuid4(),
+        accommodation_id=accommodation_id or uuid.uuid4(),
         employer_org_id=case.employer_org_id,
         decision=decision,
         decided_by="erin",
         decided_at=datetime.now(UTC),
         attestation_sha256="0" * 64,
+        counter=counter,
+        counter_accepted=counter_accepted,
+    )
+
+
+def expired(case: CaseCreatedV1, request: AccommodationRequestedV1) -> AccommodationExpiredV1:
+    return AccommodationExpiredV1(
+        case_id=case.case_id,
+        accommodation_id=request.accommodation_id,
+        employer_org_id=case.employer_org_id,
+        due_date=request.due_date,
+        expired_at=datetime.now(UTC),
+    )
+
+
+def plan_published(
+    case: CaseCreatedV1,
+    *,
+    plan_id: uuid.UUID | None = None,
+    version: int = 1,
+    next_review_date: date | None = date(2026, 12, 21),
+    restriction_review: date | None = date(2026, 12, 18),
+) -> PlanPublishedV1:
+    return PlanPublishedV1(
+        case_id=case.case_id,
+        plan_id=plan_id or uuid.uuid4(),
+        version=version,
+        employer_org_id=case.employer_org_id,
+        published_at=datetime.now(UTC),
+        restrictions=[
+            Restriction(demand="lift_floor_waist", frequency="occasional", load_kg=10, review_date=restriction_review),
+            Restriction(demand="stoop", frequency="occasional", review_date=restriction_review),
+        ],
+        schedule=[ScheduleWeek(week=1, hours_per_day=4, days_per_week=5, duties="modified")],
+        accommodations=[RequestedAccommodation(category="rest_breaks", description="10-minute break every hour")],
+        projected_rtw_date=date(2027, 1, 15),
+        projected_cost=1500.0,
+        schedule_start_date=date(2026, 12, 7),
+        next_review_date=next_review_date,
+    )
+
+
+def week_started(case: CaseCreatedV1, week: int = 2) -> PlanScheduleWeekStartedV1:
+    return PlanScheduleWeekStartedV1(
+        case_id=case.case_id,
+        plan_id=uuid.uuid4(),
+        version=1,
+        employer_org_id=case.employer_org_id,
+        week=week,
+        starts_on=date(2026, 12, 14),
+        hours_per_day=6,
+        days_per_week=5,
+        duties="modified",
     )
 
 
@@ -190,6 +262,10 @@ def events() -> SimpleNamespace:
         decided=decided,
         accommodation_withdrawn=accommodation_withdrawn,
         plan_cancelled=plan_cancelled,
+        expired=expired,
+        plan_published=plan_published,
+        week_started=week_started,
+        counter=COUNTER,
     )
 
 
@@ -203,3 +279,75 @@ def inbox(client, tokens):
         return response.json()["items"]
 
     return read
+
+
+@pytest.fixture
+def contact(client, tokens):
+    """`contact("erin", "ops@acme.example")` → the contact the user's organisation added (asserting 201)."""
+
+    def add(user: str, email: str, **extra) -> dict:
+        response = client.post("/v1/contacts", json={"email": email, **extra}, headers=tokens.headers(user))
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    return add
+
+
+@pytest.fixture
+def fire(engine, notify_settings):
+    """`fire(now)`: fire notify's timers due at `now`, as the worker's timer loop would; how many fired."""
+    from rtw_notify.reminders.timers import HANDLERS
+    from rtw_shared.timers import fire_due
+
+    session_factory = make_session_factory(engine)
+
+    def run(now: datetime) -> int:
+        return fire_due(
+            lambda: UnitOfWork(session_factory, source="notify", topic_prefix=notify_settings.topic_prefix),
+            HANDLERS,
+            now,
+        )
+
+    return run
+
+
+class Receiver:
+    """A real HTTP receiver on loopback: records every request and answers with the statuses it is
+    told (`answers`, consumed in order; 200 once they run out)."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        self.requests: list[dict] = []
+        self.answers: list[int] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                outer.requests.append({"headers": dict(self.headers), "body": body.decode(), "path": self.path})
+                status = outer.answers.pop(0) if outer.answers else 200
+                self.send_response(status)
+                self.send_header("content-length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    running = Receiver()
+    yield running
+    running.close()

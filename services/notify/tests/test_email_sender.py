@@ -93,7 +93,7 @@ def test_after_five_failed_attempts_the_email_is_failed(apply, events, subject_o
 def test_the_worker_runs_the_sender_which_sends_and_stops_promptly(
     apply, events, subject_of, engine, notify_settings, rtw_infra
 ):
-    [make] = spec(notify_settings).extra_loops
+    make = spec(notify_settings).extra_loops[0]  # the email sender
     sender = make(engine, notify_settings)
     thread = threading.Thread(target=sender.run)
     thread.start()

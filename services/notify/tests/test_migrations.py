@@ -51,7 +51,7 @@ def case_columns(url: str) -> set[str]:
 
 
 def test_the_migrated_schema_is_what_the_models_describe(notify_settings):
-    assert schema_drift(notify_settings.migration_database_url, Base.metadata) == []
+    assert schema_drift(notify_settings.migration_database_url, Base.metadata, with_timers=True) == []
 
 
 def test_existing_copies_get_the_defaults_of_their_time_and_new_ones_the_mixins(owner_url):
@@ -114,3 +114,29 @@ def test_downgrade_to_the_first_revision_and_back(owner_url):
     command.upgrade(config, "head")
     assert tables(owner_url) >= {"audit_log", "parked_events"}
     assert {"case_version", "status", "share_status_with_insurer"} <= case_columns(owner_url)
+
+
+def test_0003_moves_read_marks_to_the_person_who_read(owner_url):
+    """A personal notification read before 0003 stays read for its reader; an organisation's shows as unread."""
+    upgrade(MIGRATIONS, owner_url, "0002")
+    case, personal, to_org = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    for notification, user, org in ((personal, "tara-subject", None), (to_org, None, "acme")):
+        run(
+            owner_url,
+            "INSERT INTO notifications (id, recipient_user_id, recipient_org_id, recipient_role, kind, title, body, "
+            "case_id, trigger_event_id, trigger_event_type, read_at) VALUES (:n, :u, :o, :r, 'k', 't', 'b', :c, :e, "
+            "'rtw.x.v1', '2026-11-20T10:00:00+00')",
+            n=notification,
+            u=user,
+            o=org,
+            r="employer" if org else None,
+            c=case,
+            e=uuid.uuid4(),
+        )
+    upgrade(MIGRATIONS, owner_url)
+    assert run(owner_url, "SELECT notification_id, subject FROM notification_reads") == [(personal, "tara-subject")]
+    assert run(owner_url, "SELECT count(*) FROM notifications") == [(2,)]
+    assert {"webhooks", "webhook_deliveries", "webhook_attempts", "org_contacts", "timers"} <= tables(owner_url)
+    config = alembic_config(MIGRATIONS, owner_url)
+    command.downgrade(config, "0002")
+    assert run(owner_url, "SELECT id FROM notifications WHERE read_at IS NOT NULL") == [(personal,)]

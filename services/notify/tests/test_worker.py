@@ -12,13 +12,12 @@ import uuid
 from collections import Counter
 
 import pytest
-from kafka import KafkaAdminClient
 from prometheus_client import REGISTRY
 from sqlalchemy import text
 
 from rtw_notify.worker import spec
 from rtw_shared.events import Envelope, encode_record
-from rtw_shared.messaging.clients import ensure_topics, make_producer
+from rtw_shared.messaging.clients import ensure_topics, make_admin, make_producer
 from rtw_shared.messaging.topics import topic_partitions
 from rtw_shared.worker import build_loops
 
@@ -96,7 +95,7 @@ def private_settings(notify_settings):
         settings.kafka_bootstrap, {settings.topic_prefix + name: n for name, n in topic_partitions().items()}
     )
     yield settings
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="rtw-notify-tests")
+    admin = make_admin(settings.kafka_bootstrap, client_id="rtw-notify-tests")
     try:
         admin.delete_topics(names)
     finally:
@@ -127,7 +126,8 @@ def scenario(events, therapist_id: str, order: tuple[str, ...]) -> tuple:
         "withdrawn": lambda: events.status_changed(case, "withdrawn"),
         "closed": lambda: events.status_changed(case, "closed"),
     }
-    return case, [Envelope(source="test", data=build[name]()) for name in order]
+    # Each event as its owning service publishes it (workers dead-letter an event from anyone else).
+    return case, [Envelope(source=payload.TOPIC.owner, data=payload) for payload in (build[name]() for name in order)]
 
 
 def deliver_in_rounds(settings, engine, consumer: str, scenarios: list) -> None:

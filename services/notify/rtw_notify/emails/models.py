@@ -22,11 +22,14 @@ class OutgoingEmail(Base):
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     notification_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("notifications.id"))
-    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    case_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # What kind of email this is (each person may turn kinds off); None on rows older than kinds.
+    kind: Mapped[str | None] = mapped_column(String(64))
     trigger_event_type: Mapped[str] = mapped_column(String(200))
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)  # the text part
+    html_body: Mapped[str | None] = mapped_column(Text)  # the HTML part (None on rows older than it)
     status: Mapped[str] = mapped_column(String(16), default=PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -31,14 +31,15 @@ def send_due_emails(*, uow: UnitOfWork, transport: SmtpTransport, limit: int = 1
             _record_failure(email, f"{type(error).__name__}: {error}")
             continue
         email.status, email.sent_at, email.attempts = SENT, datetime.now(UTC), email.attempts + 1
-        uow.emit(
-            NotificationDeliveredV1(
-                case_id=email.case_id,
-                notification_id=email.notification_id,
-                channel="email",
-                trigger_event_type=email.trigger_event_type,
+        if email.case_id is not None:  # events are about cases; an email about no case (a webhook) is not announced
+            uow.emit(
+                NotificationDeliveredV1(
+                    case_id=email.case_id,
+                    notification_id=email.notification_id,
+                    channel="email",
+                    trigger_event_type=email.trigger_event_type,
+                )
             )
-        )
         sent += 1
     uow.commit()
     return sent

@@ -1,4 +1,4 @@
-"""SMTP delivery of one email row, through smtplib."""
+"""SMTP delivery of one email row (text and HTML parts), through smtplib."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ class SmtpTransport:
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = message_id(email.idempotency_key, self.mail_from)
         message.set_content(email.body)
+        if email.html_body:  # a text part for every reader, and an HTML one for those who prefer it
+            message.add_alternative(email.html_body, subtype="html")
         return message
 
     def send(self, email: OutgoingEmail) -> None:

@@ -20,18 +20,18 @@ router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
 def list_notifications(
     principal: CurrentPrincipal,
     uow: UowDep,
-    unread: bool = False,
+    unread: Annotated[bool, Query(description="true: only what you have not read")] = False,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ):
     """The caller's inbox: addressed to them, or to their organisation in their role, about cases they may see
     (the worker's consents included); newest first."""
     rows, next_cursor = service.list_inbox(uow=uow, principal=principal, unread=unread, cursor=cursor, limit=limit)
-    return NotificationList(items=[NotificationRead.model_validate(n) for n in rows], next_cursor=next_cursor)
+    return NotificationList(items=rows, next_cursor=next_cursor)
 
 
 @router.post("/{notification_id}/read", response_model=NotificationRead)
 def mark_notification_read(notification_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep):
-    """Mark one of the caller's notifications read; anyone else's, or one about a case hidden from them, is 404."""
-    notification = service.mark_read(uow=uow, principal=principal, notification_id=notification_id)
-    return NotificationRead.model_validate(notification)
+    """Mark one of your notifications read — for you only. Anyone else's, or one about a case hidden
+    from you, is 404."""
+    return service.mark_read(uow=uow, principal=principal, notification_id=notification_id)

@@ -15,12 +15,12 @@ class NotificationRead(BaseModel):
     kind: str
     title: str
     body: str
-    case_id: uuid.UUID
+    case_id: uuid.UUID | None = None  # None: about no case (your organisation's webhook)
     accommodation_id: uuid.UUID | None = None
     recipient_user_id: str | None = None
     recipient_org_id: str | None = None
     recipient_role: str | None = None
-    read_at: datetime | None = None
+    read_at: datetime | None = None  # when YOU read it (None: unread by you)
     created_at: datetime
     updated_at: datetime
 

@@ -1,0 +1,74 @@
+"""Contact and email-preference use cases. Each takes a Unit of Work and commits it at most once."""
+
+from __future__ import annotations
+
+import uuid
+
+from rtw_shared.auth import Principal
+from rtw_shared.concurrency import check_if_match
+from rtw_shared.errors import ConflictError, NotFoundError, UnprocessableError
+from rtw_shared.pagination import decode_cursor, page
+from rtw_shared.uow import UnitOfWork
+
+from .. import policy
+from . import repository
+from .models import EmailPreference, OrgContact
+from .schemas import ContactCreate, PreferencesRead, PreferencesUpdate
+
+
+def add_contact(*, uow: UnitOfWork, principal: Principal, body: ContactCreate) -> OrgContact:
+    """Add an address that hears about the organisation's requests, reminders and webhooks by email."""
+    org_id = policy.contact_org(principal, body.org_id)
+    if repository.find_contact(uow.session, org_id, body.email):
+        raise ConflictError(f"{body.email} is a contact of {org_id} already")
+    contact = repository.add_contact(
+        uow.session, OrgContact(org_id=org_id, email=body.email, name=body.name, created_by=principal.username)
+    )
+    uow.commit()
+    return contact
+
+
+def list_contacts(
+    *, uow: UnitOfWork, principal: Principal, org_id: str | None, cursor: str | None, limit: int
+) -> tuple[list[OrgContact], str | None]:
+    """The caller's organisation's contacts (an administrator: anyone's), oldest first."""
+    rows = repository.list_contacts(
+        uow.session, org_id=policy.listed_org(principal, org_id), after=decode_cursor(cursor), limit=limit + 1
+    )
+    return page(rows, limit, key=lambda c: (c.created_at, c.id))
+
+
+def remove_contact(*, uow: UnitOfWork, principal: Principal, contact_id: uuid.UUID) -> None:
+    """Stop emailing a contact; anyone else's contact is not found."""
+    contact = repository.get_contact(uow.session, contact_id)
+    if contact is None or not policy.manages(principal, contact.org_id):
+        raise NotFoundError(f"contact {contact_id} not found")
+    repository.delete_contact(uow.session, contact)
+    uow.commit()
+
+
+def preferences(*, uow: UnitOfWork, principal: Principal) -> PreferencesRead:
+    """The caller's email preferences (nothing turned off until they say so)."""
+    row = repository.preference(uow.session, principal.subject)
+    if row is None:
+        return PreferencesRead(email=principal.email, disabled_kinds=[], version=0)
+    return PreferencesRead(email=row.email, disabled_kinds=row.disabled_kinds, version=row.version)
+
+
+def set_preferences(
+    *, uow: UnitOfWork, principal: Principal, body: PreferencesUpdate, if_match: str | None
+) -> PreferencesRead:
+    """Turn kinds of email off (and the others on) for the caller's address."""
+    if not principal.email:
+        raise UnprocessableError("your account has no email address, so notify sends you no email", field="email")
+    row = repository.preference(uow.session, principal.subject, for_update=True)
+    check_if_match(if_match, row.version if row else 0, what="your email preferences")
+    kinds = sorted(set(body.disabled_kinds))
+    if row is None:
+        row = EmailPreference(subject=principal.subject, email=principal.email.lower(), disabled_kinds=kinds, version=1)
+        repository.add_preference(uow.session, row)
+    else:
+        row.email, row.disabled_kinds, row.version = principal.email.lower(), kinds, row.version + 1
+    view = PreferencesRead(email=row.email, disabled_kinds=kinds, version=row.version)
+    uow.commit()
+    return view

@@ -1,0 +1,77 @@
+"""Plans: a published version arms its review reminders (the therapist's); a graduated-schedule
+week starting tells the employer what the week looks like; a cancelled plan tells its therapist
+and disarms its reminders, as a completed one does silently."""
+
+from __future__ import annotations
+
+from rtw_shared.events import Envelope, PlanCancelledV1, PlanPublishedV1
+from rtw_shared.events.catalogue import PlanCompletedV1, PlanScheduleWeekStartedV1
+from rtw_shared.messaging.wiring import handles
+from rtw_shared.uow import UnitOfWork
+
+from ..links import case_link
+from ..notifications.handlers import known_case
+from ..notifications.tell import Message, Trigger, tell_org, tell_user
+from ..reminders import schedule
+
+
+@handles(PlanPublishedV1)
+def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
+    """Arm this version's plan-review and restriction-review reminders (replacing the previous version's)."""
+    event: PlanPublishedV1 = envelope.data
+    known_case(uow, event.case_id)  # a plan of a case not known here waits for it, like every event
+    schedule.remind_reviews(uow.session, event)
+
+
+@handles(PlanScheduleWeekStartedV1)
+def on_schedule_week_started(uow: UnitOfWork, envelope: Envelope) -> None:
+    """Tell the employer organisation what this week of the graduated schedule looks like."""
+    event: PlanScheduleWeekStartedV1 = envelope.data
+    case = known_case(uow, event.case_id)
+    week = {
+        "week": event.week,
+        "starts_on": event.starts_on.isoformat(),
+        "hours_per_day": f"{event.hours_per_day:g}",
+        "days_per_week": event.days_per_week,
+        "duties": event.duties,
+    }
+    message = Message(
+        kind="schedule_week_started",
+        title=f"Week {event.week} of the schedule for case {case.reference} starts {week['starts_on']}",
+        body=(
+            f"{week['hours_per_day']} hours a day, {event.days_per_week} days a week, {event.duties} duties, "
+            f"from {week['starts_on']}."
+        ),
+        case_id=event.case_id,
+        email={
+            "reference": case.reference,
+            **week,
+            "case_id": str(event.case_id),
+            "link": case_link(event.case_id),
+            "link_text": "Open the case",
+        },
+    )
+    tell_org(uow, Trigger.event(envelope), message, org_id=event.employer_org_id, role="employer")
+
+
+@handles(PlanCancelledV1)
+def on_plan_cancelled(uow: UnitOfWork, envelope: Envelope) -> None:
+    """Tell the case's therapist their plan was cancelled (in-app: they usually caused it themselves)."""
+    event: PlanCancelledV1 = envelope.data
+    case = known_case(uow, event.case_id)
+    schedule.plan_ended(uow.session, event.plan_id)
+    message = Message(
+        kind="plan_cancelled",
+        title=f"Plan for case {case.reference} cancelled",
+        body=f"Version {event.version} of the plan for case {case.reference} was cancelled. Reason: {event.reason}",
+        case_id=event.case_id,
+    )
+    tell_user(uow, Trigger.event(envelope), message, user_id=case.therapist_id, email=None)
+
+
+@handles(PlanCompletedV1)
+def on_plan_completed(uow: UnitOfWork, envelope: Envelope) -> None:
+    """A completed plan has no reviews ahead: disarm its reminders."""
+    event: PlanCompletedV1 = envelope.data
+    known_case(uow, event.case_id)
+    schedule.plan_ended(uow.session, event.plan_id)

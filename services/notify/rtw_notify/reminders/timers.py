@@ -1,0 +1,122 @@
+"""What notify's durable timers do when they fire (rtw_shared.timers calls them inside the
+transaction that marks the timer fired, so each reminder is written once). A reminder about a
+case that has ended since, or that notify no longer knows, fires without telling anyone."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from rtw_shared.clock import process_clock
+from rtw_shared.db import make_session_factory
+from rtw_shared.settings import ServiceSettings
+from rtw_shared.timers import Timer, TimerHandler, TimerLoop
+from rtw_shared.uow import UnitOfWork
+
+from ..cases import repository as cases
+from ..cases.models import CaseCopy
+from ..links import case_link, request_link
+from ..notifications.tell import Message, Trigger, tell_org, tell_user
+from .schedule import DUE_SOON, PLAN_REVIEW, RESTRICTION_REVIEW
+
+ENDED = frozenset({"withdrawn", "closed"})
+
+
+def _open_case(uow: UnitOfWork, timer: Timer) -> CaseCopy | None:
+    case = cases.get(uow.session, uuid.UUID(timer.payload["case_id"]))
+    return case if case is not None and case.status not in ENDED else None
+
+
+def due_soon(uow: UnitOfWork, timer: Timer, now: datetime) -> None:
+    """Remind the employer organisation of a request due in two business days."""
+    case = _open_case(uow, timer)
+    if case is None:
+        return
+    p = timer.payload
+    accommodation_id = uuid.UUID(p["accommodation_id"])
+    message = Message(
+        kind=DUE_SOON,
+        title=f"Reminder: accommodation request for case {case.reference} is due {p['due_date']}",
+        body=f"The request is still unanswered; it expires after {p['due_date']}.",
+        case_id=case.case_id,
+        accommodation_id=accommodation_id,
+        email={
+            "reference": case.reference,
+            "due_date": p["due_date"],
+            "link": request_link(accommodation_id),
+            "link_text": "Open the request in the employer portal",
+        },
+    )
+    tell_org(uow, Trigger.timer(timer.key, timer.kind), message, org_id=p["employer_org_id"], role="employer")
+
+
+def plan_review_due(uow: UnitOfWork, timer: Timer, now: datetime) -> None:
+    """Tell the therapist a plan is due for its review today."""
+    case = _open_case(uow, timer)
+    if case is None:
+        return
+    p = timer.payload
+    message = Message(
+        kind=PLAN_REVIEW,
+        title=f"Plan review due today for case {case.reference}",
+        body=f"Version {p['plan_version']} of the plan is due for review on {p['review_date']}.",
+        case_id=case.case_id,
+        email={**_therapist_context(case), "review_date": p["review_date"], "plan_version": p["plan_version"]},
+    )
+    _tell_therapist(uow, timer, case, message)
+
+
+def restriction_review_due(uow: UnitOfWork, timer: Timer, now: datetime) -> None:
+    """Tell the therapist restrictions are due for review in two business days."""
+    case = _open_case(uow, timer)
+    if case is None:
+        return
+    p = timer.payload
+    demands = ", ".join(d.replace("_", " ") for d in p["demands"])
+    message = Message(
+        kind=RESTRICTION_REVIEW,
+        title=f"Restriction review due {p['review_date']} for case {case.reference}",
+        body=f"Restrictions due for review on {p['review_date']}: {demands}.",
+        case_id=case.case_id,
+        email={
+            **_therapist_context(case),
+            "review_date": p["review_date"],
+            "plan_version": p["plan_version"],
+            "demands": p["demands"],
+        },
+    )
+    _tell_therapist(uow, timer, case, message)
+
+
+def _therapist_context(case: CaseCopy) -> dict:
+    return {
+        "reference": case.reference,
+        "case_id": str(case.case_id),
+        "link": case_link(case.case_id),
+        "link_text": "Open the case",
+    }
+
+
+def _tell_therapist(uow: UnitOfWork, timer: Timer, case: CaseCopy, message: Message) -> None:
+    trigger = Trigger.timer(timer.key, timer.kind)
+    tell_user(uow, trigger, message, user_id=case.therapist_id, email=case.therapist_email, label="therapist")
+
+
+HANDLERS: Mapping[str, TimerHandler] = {
+    DUE_SOON: due_soon,
+    PLAN_REVIEW: plan_review_due,
+    RESTRICTION_REVIEW: restriction_review_due,
+}
+
+
+def timer_loop(engine: Engine, settings: ServiceSettings) -> TimerLoop:
+    """The worker loop firing notify's due timers on the process clock (tests can move it)."""
+    session_factory = make_session_factory(engine)
+    return TimerLoop(
+        lambda: UnitOfWork(session_factory, source=settings.service_name, topic_prefix=settings.topic_prefix),
+        HANDLERS,
+        clock=process_clock(),
+    )
