@@ -1,0 +1,25 @@
+"""Indexes on the outbox's published_at and the inbox's processed_at, which the worker's pruning
+deletes by (rtw_shared.messaging.pruning). A database created after they were declared has them.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-28
+"""
+
+from alembic import op
+
+from rtw_shared.messaging.tables import create_pruning_indexes
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    create_pruning_indexes(op)
+
+
+def downgrade() -> None:
+    op.drop_index("ix_inbox_processed_at", table_name="inbox")
+    op.drop_index("ix_outbox_published_at", table_name="outbox")
