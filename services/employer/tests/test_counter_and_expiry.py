@@ -124,17 +124,41 @@ def test_a_revised_plan_replaces_the_countered_request_with_a_new_one(
     assert len(client.get("/v1/accommodations", headers=tokens.headers("erin")).json()["items"]) == 2
 
 
-def test_a_version_that_changed_no_accommodation_keeps_the_open_request(
+def revision(plan_published, case_id, plan_id, *, accommodations_changed: bool, schedule_changed: bool):
+    """Version 2 of a plan, saying what changed for the employer (workplan's revision flags)."""
+    event = plan_published(case_id, plan_id=plan_id, version=2)
+    return event.model_copy(
+        update={
+            "supersedes_version": 1,
+            "accommodations_changed": accommodations_changed,
+            "schedule_changed": schedule_changed,
+        }
+    )
+
+
+def test_a_version_that_changed_neither_accommodations_nor_schedule_keeps_the_open_request(
     client, tokens, deliver, case_story, plan_published
 ):
     story = case_story()
     first = plan_published(story.case_id)
     deliver(*story.opened(), first)
-    unchanged = plan_published(story.case_id, plan_id=first.plan_id, version=2)
-    object.__setattr__(unchanged, "accommodations_changed", False)  # the field workplan may add (issue 8)
-    deliver(unchanged)
+    deliver(
+        revision(plan_published, story.case_id, first.plan_id, accommodations_changed=False, schedule_changed=False)
+    )
     items = client.get("/v1/accommodations", headers=tokens.headers("erin")).json()["items"]
     assert [(i["plan_version"], i["status"]) for i in items] == [(1, "requested")]
+
+
+def test_a_version_that_changed_only_the_schedule_asks_the_employer_again(
+    client, tokens, deliver, case_story, plan_published
+):
+    story = case_story()
+    first = plan_published(story.case_id)
+    deliver(*story.opened(), first)
+    hours = revision(plan_published, story.case_id, first.plan_id, accommodations_changed=False, schedule_changed=True)
+    deliver(hours)
+    items = client.get("/v1/accommodations", headers=tokens.headers("erin")).json()["items"]
+    assert sorted((i["plan_version"], i["status"]) for i in items) == [(1, "withdrawn"), (2, "requested")]
 
 
 @pytest.fixture

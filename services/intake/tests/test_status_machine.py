@@ -15,6 +15,7 @@ from rtw_intake.cases.status_machine import (
     CaseState,
     IllegalTransitionError,
     allowed_moves,
+    steps_towards,
     transition,
 )
 
@@ -78,3 +79,25 @@ def test_no_sequence_of_moves_reaches_an_illegal_state(attempts):
         history.append(new.status)
         state = new
     assert all(history.count(s) <= 1 for s in FINAL)
+
+
+# --- the work moves the case (status_machine.steps_towards) ----------------------------------------
+@pytest.mark.parametrize(
+    ("state", "to", "steps"),
+    [
+        (CaseState("assessing"), "plan_active", ["plan_active"]),
+        (CaseState("plan_active"), "modified_duty", ["modified_duty"]),
+        (CaseState("plan_active"), "full_duty", ["modified_duty", "full_duty"]),
+        (CaseState("assessing"), "full_duty", ["plan_active", "modified_duty", "full_duty"]),
+        (CaseState("referred"), "plan_active", []),  # the therapist has not begun assessing
+        (CaseState("modified_duty"), "plan_active", []),  # never backwards
+        (CaseState("full_duty"), "full_duty", []),  # already there
+        (CaseState("on_hold", "plan_active"), "modified_duty", []),
+        (CaseState("withdrawn"), "modified_duty", []),
+        (CaseState("closed"), "full_duty", []),
+        (CaseState("assessing"), "closed", ["plan_active", "modified_duty", "full_duty", "closed"]),
+        (CaseState("assessing"), "on_hold", []),  # not a flow status
+    ],
+)
+def test_the_work_moves_a_case_forward_one_legal_step_at_a_time(state, to, steps):
+    assert steps_towards(state, to) == steps

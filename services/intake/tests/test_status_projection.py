@@ -10,7 +10,6 @@ import uuid
 from datetime import UTC, date, datetime
 
 import pytest
-from kafka import KafkaAdminClient
 from sqlalchemy import text
 
 from rtw_devstack.journey import CASE
@@ -26,7 +25,7 @@ from rtw_shared.events import (
     encode_record,
 )
 from rtw_shared.messaging import topics
-from rtw_shared.messaging.clients import ensure_topics, make_producer
+from rtw_shared.messaging.clients import ensure_topics, make_admin, make_producer
 from rtw_shared.testing import wait_for
 from rtw_shared.worker import build_loops
 
@@ -54,7 +53,7 @@ def send(intake_settings):
     consumer.stop()
     thread.join(timeout=30)
     engine.dispose()
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="rtw-intake-tests")
+    admin = make_admin(settings.kafka_bootstrap, client_id="rtw-intake-tests")
     try:
         admin.delete_topics(list(own_topics))
     finally:

@@ -5,7 +5,10 @@ from fastapi import FastAPI
 from rtw_shared.web import create_service_app
 
 from . import models  # noqa: F401 — every table on the metadata, so relationships and foreign keys resolve
+from .clinics.router import router as clinics_router
 from .plans.router import router as plans_router
+from .progress.router import router as progress_router
+from .sessions.router import router as sessions_router
 from .settings import WorkplanSettings
 
 
@@ -14,6 +17,9 @@ def create_app(settings: WorkplanSettings | None = None) -> FastAPI:
     return create_service_app(
         settings or WorkplanSettings(),
         title="RTW workplan",
-        routers=[plans_router],
-        description="Graded return-to-work plans: drafts, publication, projected return date and cost.",
+        routers=[plans_router, sessions_router, progress_router, clinics_router],
+        description=(
+            "Graded return-to-work plans: drafts, publication and revisions, the session log, progression, "
+            "progress (adherence, capacity, job match, readiness, GAS, COPM, cost) and each clinic's rules."
+        ),
     )

@@ -1,6 +1,9 @@
 """Every ORM model of workplan, imported in one place (for Alembic and the app)."""
 
 from .cases.models import CaseCopy
+from .clinics.models import ClinicSettings
 from .plans.models import Plan
+from .progress.models import ProgressionDecision, Review
+from .sessions.models import SessionRevision, TreatmentSession
 
-__all__ = ["CaseCopy", "Plan"]
+__all__ = ["CaseCopy", "ClinicSettings", "Plan", "ProgressionDecision", "Review", "SessionRevision", "TreatmentSession"]

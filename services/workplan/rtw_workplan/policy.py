@@ -14,7 +14,7 @@ import uuid
 from rtw_shared import access
 from rtw_shared.access import Part
 from rtw_shared.auth import Principal
-from rtw_shared.errors import NotFoundError
+from rtw_shared.errors import ForbiddenError, NotFoundError
 
 from .cases.models import CaseCopy
 from .plans.models import Plan
@@ -25,6 +25,8 @@ PLAN_PART = Part.PROGRESS
 PlanReadModel = type[PlanTherapistView] | type[PlanInsurerView]
 VIEW_FOR_ROLE: dict[str, PlanReadModel] = {"therapist": PlanTherapistView, "insurer": PlanInsurerView}
 EDITORS = frozenset({"therapist"})
+# Session logs hold pain, effort and notes: the therapist's alone (the insurer reads the progress summary).
+SESSION_READERS = frozenset({"therapist"})
 
 
 def view_model(principal: Principal) -> PlanReadModel | None:
@@ -51,3 +53,16 @@ def editable(principal: Principal, plan: Plan | None, plan_id: uuid.UUID) -> Pla
     if plan is None or not (principal.has_role(*EDITORS) and visible(principal, plan.case)):
         raise NotFoundError(f"plan {plan_id} not found")
     return plan
+
+
+def reading_role(principal: Principal) -> str:
+    """The role the caller reads plans and progress as; 403 for a role that reads neither."""
+    if view_model(principal) is None:
+        raise ForbiddenError("your role does not read plans or their progress")
+    return access.reading_role(principal) or ""
+
+
+def require_session_reader(principal: Principal) -> None:
+    """403 unless the caller's role reads session logs (therapists)."""
+    if not principal.has_role(*SESSION_READERS):
+        raise ForbiddenError("session logs hold clinical detail: only the case's therapists read them")

@@ -16,7 +16,21 @@ from rtw_workplan.migrate import MIGRATIONS
 
 # Shared tables, not workplan's models.
 from_migration_only = {"outbox", "inbox", "parked_events", "audit_log", "alembic_version"}
-WORKPLAN_TABLES = {"alembic_version", "cases", "plans", "outbox", "inbox", "parked_events", "audit_log"}
+WORKPLAN_TABLES = {
+    "alembic_version",
+    "cases",
+    "plans",
+    "outbox",
+    "inbox",
+    "parked_events",
+    "audit_log",
+    "sessions",
+    "session_revisions",
+    "reviews",
+    "progression_decisions",
+    "clinic_settings",
+    "timers",
+}
 
 
 def _run(url: str, sql: str, **params) -> list:
@@ -30,7 +44,7 @@ def _run(url: str, sql: str, **params) -> list:
 
 
 def test_the_migrated_schema_is_what_the_models_describe(workplan_settings):
-    assert schema_drift(workplan_settings.migration_database_url, Base.metadata) == []
+    assert schema_drift(workplan_settings.migration_database_url, Base.metadata, with_timers=True) == []
 
 
 def test_downgrade_removes_everything_and_upgrade_restores_it(workplan_settings):

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 
 from rtw_devstack.journey import PLAN
 from rtw_workplan.app import create_app
+from rtw_workplan.progress.readiness import monday_after
 from rtw_workplan.settings import WorkplanSettings
 
 # The public contract's PUT example (journey.PLAN): 2 weeks x 3 sessions, a 3-week graduated schedule.
@@ -110,13 +111,19 @@ def test_publishing_fixes_projections_and_announces_them_without_clinical_detail
     assert response.status_code == 200, response.text
     plan = response.json()
     published_on = datetime.fromisoformat(plan["published_at"]).date()
+    # No session yet: readiness is the plan's own estimate (the end of its 2-week phase); the graduated
+    # schedule starts the Monday after and runs 3 weeks.
+    ready = published_on + timedelta(days=14)
     expected = {
-        "projected_rtw_date": (published_on + timedelta(days=21)).isoformat(),
+        "projected_rtw_date": (monday_after(ready) + timedelta(days=21)).isoformat(),
         "projected_cost": 175.0 + 120.0 * 3 * 2,
+        "projected_readiness_date": ready.isoformat(),
     }
     assert plan["status"] == "published"
     assert plan["projections"] == expected
-    [(event_type, topic, key, payload)] = outbox(workplan_settings)
+    assert plan["schedule_start_date"] == monday_after(ready).isoformat()
+    [(event_type, topic, key, payload), progress] = outbox(workplan_settings)
+    assert progress[0] == "rtw.plan.progress_changed.v1"
     event = json.loads(payload)
     assert event_type == "rtw.plan.published.v1"
     assert topic == workplan_settings.topic_prefix + "workplan.plan.v1"
@@ -139,7 +146,7 @@ def test_a_published_plan_cannot_be_edited_or_published_again(client, tokens, dr
     assert edit.status_code == 409
     assert edit.json()["detail"].endswith("is published; only a draft can be edited")
     assert stored(workplan_settings, draft_plan) == published
-    assert len(outbox(workplan_settings)) == 1
+    assert [row[0] for row in outbox(workplan_settings)] == ["rtw.plan.published.v1", "rtw.plan.progress_changed.v1"]
 
 
 def test_a_plan_without_a_schedule_cannot_be_published(client, tokens, draft_plan, workplan_settings):
@@ -172,7 +179,7 @@ def test_who_reads_a_plan(client, tokens, draft_plan, user, expected):
         return
     body = response.json()
     assert body["schedule"] == BODY["schedule"]
-    assert body["restrictions"] == [{**BODY["restrictions"][0], "duration_min": None}]
+    assert body["restrictions"] == [{**BODY["restrictions"][0], "duration_min": None, "review_date": None}]
     assert "projections" in body and body["status"] == "draft"
     clinical = {"goals", "phases", "accommodations", "therapist_id"}
     if user == "tara":

@@ -1,32 +1,11 @@
 """The plan's projections: pure arithmetic, no I/O."""
 
-from datetime import date
-
-import pytest
-
-from rtw_workplan.plans.projections import FeeSchedule, planned_sessions, projected_cost, projected_rtw_date
-from rtw_workplan.plans.schemas import PhaseIn, ScheduleWeekIn
-
-
-def week(n: int) -> ScheduleWeekIn:
-    return ScheduleWeekIn(week=n, hours_per_day=8, days_per_week=5, duties="full")
+from rtw_workplan.plans.projections import FeeSchedule, actual_cost, planned_sessions, projected_cost
+from rtw_workplan.plans.schemas import PhaseIn
 
 
 def phase(start: int, end: int, per_week: int) -> PhaseIn:
     return PhaseIn(name="p", start_week=start, end_week=end, sessions_per_week=per_week, minutes_per_session=60)
-
-
-def test_return_date_is_the_end_of_the_last_schedule_week():
-    assert projected_rtw_date(date(2026, 12, 1), [week(1), week(2), week(3)]) == date(2026, 12, 22)
-
-
-def test_return_date_follows_the_last_week_even_with_gaps():
-    assert projected_rtw_date(date(2026, 12, 28), [week(1), week(6)]) == date(2027, 2, 8)
-
-
-def test_no_schedule_has_no_return_date():
-    with pytest.raises(ValueError, match="at least one week"):
-        projected_rtw_date(date(2026, 12, 1), [])
 
 
 def test_sessions_count_every_week_of_each_phase_inclusively():
@@ -44,3 +23,8 @@ def test_cost_uses_the_configured_fee_schedule():
 
 def test_a_plan_without_phases_costs_the_evaluation():
     assert projected_cost([], FeeSchedule()) == 175.0
+
+
+def test_actual_cost_bills_the_evaluation_and_each_attended_session():
+    assert actual_cost(0, FeeSchedule()) == 175.0
+    assert actual_cost(12, FeeSchedule(evaluation=150.0, session=40.5)) == 150.0 + 12 * 40.5

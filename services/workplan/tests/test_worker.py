@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import uuid
 
-from kafka import KafkaAdminClient
 from sqlalchemy import select, text
 
 from rtw_shared.db import make_engine
 from rtw_shared.events import encode_record
 from rtw_shared.messaging import topics
-from rtw_shared.messaging.clients import ensure_topics, make_producer
+from rtw_shared.messaging.clients import ensure_topics, make_admin, make_producer
 from rtw_shared.testing import Running, wait_for
 from rtw_shared.worker import build_loops
 from rtw_workplan import worker
@@ -20,7 +19,7 @@ from rtw_workplan.plans.models import Plan
 
 
 def _delete_topic(bootstrap: str, topic: str) -> None:
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="rtw-workplan-tests")
+    admin = make_admin(bootstrap, client_id="rtw-workplan-tests")
     try:
         admin.delete_topics([topic])
     finally:

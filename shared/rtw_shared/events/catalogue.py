@@ -15,6 +15,7 @@ from .base import EventPayload
 
 __all__ = [
     "AccommodationDecidedV1",
+    "AccommodationExpiredV1",
     "AccommodationRequestedV1",
     "AccommodationWithdrawnV1",
     "CaseConsentChangedV1",
@@ -24,9 +25,17 @@ __all__ = [
     "CaseSnapshot",
     "CaseStatusChangedV1",
     "Consents",
+    "CounterOffer",
+    "Job",
+    "JobDemand",
     "NotificationDeliveredV1",
     "PlanCancelledV1",
+    "PlanCompletedV1",
+    "PlanProgressChangedV1",
     "PlanPublishedV1",
+    "PlanRevisedV1",
+    "PlanScheduleWeekStartedV1",
+    "PlanSessionLoggedV1",
     "RequestedAccommodation",
     "Restriction",
     "ScheduleWeek",
@@ -63,6 +72,26 @@ class CounterOffer(_Part):
     description: str
     accommodations: list[RequestedAccommodation] = []
     schedule: list[ScheduleWeek] = []
+
+
+class JobDemand(_Part):
+    """One physical demand of the worker's job (the case's essential functions), on the demand scale.
+    Not clinical: what the job asks, which workplan compares the worker's capacity with."""
+
+    demand: str
+    frequency: str
+    load_kg: float | None = None
+    duration_min: float | None = None
+    essential_function: str | None = None
+
+
+class Job(_Part):
+    """What the job demands and its usual hours (no title, no employer detail beyond the ids)."""
+
+    hours_per_day: float | None = None
+    days_per_week: int | None = None
+    dot_strength_level: str | None = None
+    demands: list[JobDemand] = []
 
 
 class Consents(_Part):
@@ -110,6 +139,8 @@ class CaseCreatedV1(CaseEvent):
     insurer_org_id: str
     therapist_id: str
     therapist_email: str | None = None
+    # The job's demands and hours: workplan's job match and publication checks compare with them.
+    job: Job | None = None
 
 
 class CaseSharedWithEmployerV1(CaseEvent):
@@ -167,6 +198,14 @@ class PlanPublishedV1(EventPayload):
     # the plan's next clinical review: the dates notify's and workplan's timers wait for.
     schedule_start_date: date | None = None
     next_review_date: date | None = None
+    # A revision supersedes `supersedes_version`; whether what the employer is asked for changed
+    # since that version (the employer opens a new accommodation request only when one is True).
+    # A first version: both True when it requests anything.
+    supersedes_version: int | None = None
+    accommodations_changed: bool | None = None
+    schedule_changed: bool | None = None
+    # When the worker's capacity is projected to meet the job's demands (workplan's trend).
+    projected_readiness_date: date | None = None
 
 
 class PlanScheduleWeekStartedV1(EventPayload):
@@ -196,6 +235,71 @@ class PlanCancelledV1(EventPayload):
     plan_id: uuid.UUID
     version: int
     reason: str
+
+
+class PlanRevisedV1(EventPayload):
+    """A therapist opened a new draft version of a published plan (publishing it supersedes the previous
+    version). For external subscribers; no RTW service consumes it."""
+
+    TYPE: ClassVar[str] = "rtw.plan.revised.v1"
+    TOPIC: ClassVar[topics.Topic] = topics.PLAN
+
+    plan_id: uuid.UUID
+    version: int
+    previous_plan_id: uuid.UUID
+    previous_version: int
+
+
+class PlanCompletedV1(EventPayload):
+    """The therapist completed the plan: the treatment ended as planned."""
+
+    TYPE: ClassVar[str] = "rtw.plan.completed.v1"
+    TOPIC: ClassVar[topics.Topic] = topics.PLAN
+
+    plan_id: uuid.UUID
+    version: int
+    completed_at: datetime
+
+
+class PlanSessionLoggedV1(EventPayload):
+    """A treatment session was recorded, or corrected (`revision` > 1). Dosage facts only: never pain,
+    effort, notes or what was achieved."""
+
+    TYPE: ClassVar[str] = "rtw.plan.session_logged.v1"
+    TOPIC: ClassVar[topics.Topic] = topics.PLAN
+
+    plan_id: uuid.UUID
+    version: int
+    session_id: uuid.UUID
+    revision: int
+    session_date: date
+    attendance: Literal["attended", "cancelled", "no_show"]
+    minutes: int
+    work_simulation: bool
+
+
+class PlanProgressChangedV1(EventPayload):
+    """The plan's computed progress after a session, a review or publication: the numbers the insurer's
+    status shows (intake keeps the newest by `computed_at`). Shares 0..1; null when not computable yet."""
+
+    TYPE: ClassVar[str] = "rtw.plan.progress_changed.v1"
+    TOPIC: ClassVar[topics.Topic] = topics.PLAN
+
+    plan_id: uuid.UUID
+    version: int
+    computed_at: datetime
+    sessions_attended: int
+    adherence: float | None = None
+    minutes_adherence: float | None = None
+    job_match: float | None = None
+    demands_met: int = 0
+    demands_total: int = 0
+    dot_strength_level_reached: str | None = None
+    gas_t_score: float | None = None
+    projected_readiness_date: date | None = None
+    projected_rtw_date: date | None = None
+    cost_projected: float | None = None
+    cost_actual: float | None = None
 
 
 # --- employer.accommodation.v1 -------------------------------------------------------------
@@ -254,8 +358,9 @@ class AccommodationWithdrawnV1(EventPayload):
 
 # --- notify.delivery.v1 --------------------------------------------------------------------
 class NotificationDeliveredV1(EventPayload):
-    """A notification left notify (an email accepted by the SMTP server). No RTW service consumes it: it is
-    for external subscribers (delivery reporting, and the webhooks planned for insurers and employers)."""
+    """A notification left notify: an email accepted by the SMTP server, or a webhook delivery a receiver
+    answered with 2xx (`notification_id` is then the delivery's id). No RTW service consumes it: it is for
+    delivery reporting; it is not itself subscribable by webhook (it would announce its own deliveries)."""
 
     TYPE: ClassVar[str] = "rtw.notification.delivered.v1"
     TOPIC: ClassVar[topics.Topic] = topics.DELIVERY

@@ -85,6 +85,12 @@ def create_pruning_indexes(op) -> None:
                 index.create(op.get_bind(), checkfirst=True)
 
 
+def drop_pruning_indexes(op) -> None:
+    """The downgrade of `create_pruning_indexes`."""
+    op.drop_index("ix_inbox_processed_at", table_name="inbox")
+    op.drop_index("ix_outbox_published_at", table_name="outbox")
+
+
 def create_parking_table(op) -> None:
     """For a service's migration: the table of events waiting for their case."""
     metadata.create_all(op.get_bind(), tables=[parked_events])

@@ -30,11 +30,11 @@ def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
     the plan's older requests still awaiting an answer end (a newer version replaces them).
 
     Applied whether or not intake's events for the case have arrived (its copy fills in later),
-    but not for a case the copy already says was withdrawn or closed. A version that says its
-    accommodations and schedule did not change (`accommodations_changed` false) leaves the open
-    request standing and opens none."""
+    but not for a case the copy already says was withdrawn or closed. A revision whose
+    accommodations and schedule both did not change (`accommodations_changed` and
+    `schedule_changed` false) leaves the open request standing and opens none."""
     event: PlanPublishedV1 = envelope.data
-    if getattr(event, "accommodations_changed", None) is False:
+    if event.accommodations_changed is False and event.schedule_changed is False:
         return  # the request already open still asks exactly this
     cases.lock_case(uow.session, event.case_id)
     copy = cases.get(uow.session, event.case_id)

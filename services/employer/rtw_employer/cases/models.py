@@ -24,12 +24,12 @@ class CaseCopy(CaseCopyMixin, Base):
     # Nullable here, unlike the mixin: copies made before intake's events carried a snapshot may
     # lack them (a `case.shared_with_employer` that came alone has case_version 0 and only the
     # employer; no old copy knows the therapist). The next snapshot of the case fills them in.
-    reference: Mapped[str | None] = mapped_column(String(32))  # type: ignore[assignment]
-    status: Mapped[str | None] = mapped_column(String(32))  # type: ignore[assignment]
-    clinic_org_id: Mapped[str | None] = mapped_column(String(64), index=True)  # type: ignore[assignment]
-    employer_org_id: Mapped[str | None] = mapped_column(String(64), index=True)  # type: ignore[assignment]
-    insurer_org_id: Mapped[str | None] = mapped_column(String(64), index=True)  # type: ignore[assignment]
-    therapist_id: Mapped[str | None] = mapped_column(String(64))  # type: ignore[assignment]
+    reference: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str | None] = mapped_column(String(32))
+    clinic_org_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    employer_org_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    insurer_org_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    therapist_id: Mapped[str | None] = mapped_column(String(64))
 
     # Set only while the newest snapshot says the worker shares restrictions with the employer.
     worker_name: Mapped[str | None] = mapped_column(String(255))

@@ -13,6 +13,8 @@ from rtw_shared.events import (
     CaseSnapshot,
     CaseStatusChangedV1,
     Consents,
+    Job,
+    JobDemand,
 )
 
 from .models import Case
@@ -45,10 +47,25 @@ CREATED_FIELDS = {
 }
 
 
+def job(case: Case) -> Job:
+    """What the job demands and its usual hours — not clinical, not who the worker is (workplan's job match)."""
+    employment = case.employment
+    return Job(
+        hours_per_day=employment.get("hours_per_day"),
+        days_per_week=employment.get("days_per_week"),
+        dot_strength_level=employment.get("dot_strength_level"),
+        demands=[
+            JobDemand(**demand, essential_function=function.get("name"))
+            for function in employment.get("essential_functions", [])
+            for demand in function.get("demands", [])
+        ],
+    )
+
+
 def created(case: Case) -> CaseCreatedV1:
-    """`case.created`: who is involved, not who the worker is."""
+    """`case.created`: who is involved and what the job demands, not who the worker is."""
     now = snapshot(case)
-    return CaseCreatedV1(case_id=case.id, case=now, **now.model_dump(include=CREATED_FIELDS))
+    return CaseCreatedV1(case_id=case.id, case=now, job=job(case), **now.model_dump(include=CREATED_FIELDS))
 
 
 def shared_with_employer(case: Case) -> CaseSharedWithEmployerV1:

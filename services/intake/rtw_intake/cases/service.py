@@ -128,6 +128,30 @@ def transition_case(
     return case
 
 
+def follow_the_work(*, uow: UnitOfWork, case_id: uuid.UUID, to: str, actor: str, reason: str) -> list[str]:
+    """Move the case forward along the flow to `to`, because the work moved it (a plan was published, a
+    schedule week began): one status-machine step at a time, each recorded and announced. Nothing moves
+    from `referred` (the therapist has not begun assessing), from on hold or an ended case, or when
+    the case is already at or past `to`. The caller commits; returns the statuses passed through."""
+    case = repository.get(uow.session, case_id, for_update=True)
+    steps = status_machine.steps_towards(case.state, to) if case else []
+    for step in steps:
+        previous = case.status
+        state = status_machine.transition(case.state, step)
+        case.status, case.status_before_hold = state.status, state.status_before_hold
+        timeline.record(
+            uow,
+            case_id=case.id,
+            kind="case.status_changed",
+            actor=actor,
+            summary=f"Status {previous} → {case.status}: {reason}",
+            data={"from": previous, "to": case.status, "reason": reason},
+        )
+        uow.session.flush()  # the new version, before the event's snapshot names it
+        uow.emit(events.status_changed(case, previous=previous, reason=reason))
+    return steps
+
+
 def replace_restrictions(
     *,
     uow: UnitOfWork,
@@ -193,6 +217,7 @@ def case_status(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID) ->
         status=row.plan_status, version=row.plan_version, adherence=_num(row.adherence), job_match=_num(row.job_match)
     )
     view.projected_rtw_date = row.projected_rtw_date
+    view.projected_readiness_date = row.projected_readiness_date
     if may_see(principal, case, Part.ACCOMMODATION):
         view.accommodation = AccommodationStatus(status=row.accommodation_status)
     if may_see(principal, case, Part.COST):

@@ -61,3 +61,20 @@ def allowed_moves(state: CaseState) -> list[str]:
         except IllegalTransitionError:
             continue
     return moves
+
+
+# Where the work itself may move a case forward from: a case still `referred` waits for its therapist.
+FOLLOWS_THE_WORK_FROM = FLOW[FLOW.index("assessing") :]
+
+
+def steps_towards(state: CaseState, to: str) -> list[str]:
+    """The flow statuses a case passes through to reach `to`, each a legal single transition; [] when
+    the case is not in the flow from `assessing` on, or is already at or past `to` (never backwards)."""
+    if to not in FLOW or state.status not in FOLLOWS_THE_WORK_FROM:
+        return []
+    here, there = FLOW.index(state.status), FLOW.index(to)
+    steps = list(FLOW[here + 1 : there + 1])
+    current = state
+    for step in steps:  # through the machine, so a rule it gains later holds here too
+        current = transition(current, step)
+    return steps

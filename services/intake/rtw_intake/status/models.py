@@ -27,6 +27,10 @@ class CaseStatusProjection(Base):
     projected_rtw_date: Mapped[date | None] = mapped_column(Date)
     projected_cost: Mapped[float | None] = mapped_column(Numeric(12, 2))
     actual_cost: Mapped[float | None] = mapped_column(Numeric(12, 2))
+    # From workplan's progress events: when the worker is projected ready, and when the applied
+    # progress was computed (an older one arriving late changes nothing).
+    projected_readiness_date: Mapped[date | None] = mapped_column(Date)
+    progress_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )

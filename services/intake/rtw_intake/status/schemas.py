@@ -31,5 +31,6 @@ class CaseStatusView(BaseModel):
     plan: PlanStatus
     accommodation: AccommodationStatus
     projected_rtw_date: date | None = None
+    projected_readiness_date: date | None = None
     cost: Cost
     updated_at: datetime

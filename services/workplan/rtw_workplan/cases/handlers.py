@@ -27,6 +27,8 @@ def on_case_event(uow: UnitOfWork, envelope: Envelope) -> None:
     The consumer commits (with its inbox row)."""
     event: CaseEvent = envelope.data
     apply_case_event(uow.session, CaseCopy, event)
+    if isinstance(event, CaseCreatedV1) and event.job is not None:
+        repository.keep_job(uow.session, event.case_id, event.job.model_dump(mode="json"))
     # Act on the copy, not on the event: a late, older event leaves the copy (and the plans) as the
     # newest snapshot says, and applying any event twice changes nothing the second time.
     case = repository.get(uow.session, event.case_id)

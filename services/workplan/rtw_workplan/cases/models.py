@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import DateTime, func
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rtw_shared.case_copy import CaseCopyMixin
@@ -22,6 +23,14 @@ class CaseCopy(CaseCopyMixin, Base):
 
     # When workplan first heard of the case (the mixin's updated_at: when the copy last changed).
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # What the job demands (`case.created`'s `job`: demands, usual hours): job match and the publication
+    # checks compare with it. Null for a case announced before intake sent it.
+    job: Mapped[dict | None] = mapped_column(JSONB)
+
+    @property
+    def job_demands(self) -> list[dict]:
+        """The job's demands as intake sent them ([] when unknown)."""
+        return list((self.job or {}).get("demands") or [])
 
     @property
     def ended(self) -> bool:

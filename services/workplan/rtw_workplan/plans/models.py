@@ -28,7 +28,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..cases.models import CaseCopy
 from ..db import Base
 
-STATUSES = ("draft", "published", "completed", "cancelled")
+# `superseded`: a published version a newer published version replaced (still readable, no longer in force).
+STATUSES = ("draft", "published", "superseded", "completed", "cancelled")
 # The statuses a plan is still in force with: ending its case cancels it.
 OPEN_STATUSES = ("draft", "published")
 EMPTY_CONTENT: dict[str, list] = {"goals": [], "phases": [], "schedule": [], "restrictions": [], "accommodations": []}
@@ -60,6 +61,20 @@ class Plan(Base):
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Fixed at publication: week 1 of the phases, week 1 of the graduated schedule, the next review.
+    therapy_start_date: Mapped[date | None] = mapped_column(Date)
+    schedule_start_date: Mapped[date | None] = mapped_column(Date)
+    next_review_date: Mapped[date | None] = mapped_column(Date)
+    projected_readiness_date: Mapped[date | None] = mapped_column(Date)
+    # The version this one revises, and which parts of the content differ from it.
+    previous_plan_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("plans.id"))
+    changes: Mapped[list | None] = mapped_column(JSONB)
+    # The clinical warnings the therapist acknowledged to publish: [{code, field, message}], who and when.
+    acknowledged_warnings: Mapped[list | None] = mapped_column(JSONB)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    # When and why it stopped being in force (superseded, completed, cancelled).
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(String(500))
 
     # Loaded with the plan by every query (repository.py): each read authorizes against it.
     case: Mapped[CaseCopy] = relationship(lazy="raise")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Protocol
 
 
@@ -16,21 +15,14 @@ class FeeSchedule:
     session: float = 120.0
 
 
-class _Week(Protocol):
-    week: int
-
-
 class _Phase(Protocol):
-    start_week: int
-    end_week: int
-    sessions_per_week: int
-
-
-def projected_rtw_date(published_on: date, schedule: Sequence[_Week]) -> date:
-    """Full return is expected when the graduated schedule's last week ends."""
-    if not schedule:
-        raise ValueError("a plan needs at least one week of schedule to project a return date")
-    return published_on + timedelta(days=7 * max(w.week for w in schedule))
+    # Read-only: a request's PhaseIn and the progress rules' frozen PhaseFacts both qualify.
+    @property
+    def start_week(self) -> int: ...
+    @property
+    def end_week(self) -> int: ...
+    @property
+    def sessions_per_week(self) -> int: ...
 
 
 def planned_sessions(phases: Sequence[_Phase]) -> int:
@@ -41,3 +33,8 @@ def planned_sessions(phases: Sequence[_Phase]) -> int:
 def projected_cost(phases: Sequence[_Phase], fees: FeeSchedule) -> float:
     """One evaluation plus every planned session, at the fee schedule's prices (to the cent)."""
     return round(fees.evaluation + fees.session * planned_sessions(phases), 2)
+
+
+def actual_cost(sessions_attended: int, fees: FeeSchedule) -> float:
+    """The evaluation plus every session attended so far (cancelled and missed sessions are not billed)."""
+    return round(fees.evaluation + fees.session * sessions_attended, 2)

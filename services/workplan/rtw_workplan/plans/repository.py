@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Select, select, tuple_
 from sqlalchemy.orm import Session, contains_eager
 
-from rtw_shared import access
+from rtw_shared import access, timers
 from rtw_shared.auth import Principal
 
 from ..cases.models import CaseCopy
@@ -65,3 +65,57 @@ def list_visible(
         query = query.where(tuple_(Plan.created_at, Plan.id) < tuple_(*after))
     query = query.order_by(Plan.created_at.desc(), Plan.id.desc()).limit(limit)
     return list(session.scalars(query))
+
+
+def open_draft_for_case(session: Session, case_id: uuid.UUID) -> Plan | None:
+    """The case's draft version, if it has one (a case has at most one draft at a time)."""
+    query = select(Plan).where(Plan.case_id == case_id, Plan.status == "draft").limit(1)
+    return session.scalars(query).first()
+
+
+def in_force_for_case(session: Session, case_id: uuid.UUID, *, for_update: bool = False) -> Plan | None:
+    """The case's published version (at most one is in force), loaded with its case."""
+    query = _with_case().where(Plan.case_id == case_id, Plan.status == "published")
+    if for_update:
+        query = query.with_for_update(of=Plan).execution_options(populate_existing=True)
+    return session.scalars(query).first()
+
+
+def add(session: Session, plan: Plan) -> None:
+    """A new plan version."""
+    session.add(plan)
+    session.flush()
+
+
+# --- the graduated schedule's durable timers (rtw_shared.timers) ---------------------------------
+WEEK_TIMER = "plan.schedule_week"
+
+
+def week_timer_key(plan_id: uuid.UUID, week: int) -> str:
+    return f"plan-week:{plan_id}:{week}"
+
+
+def schedule_week_timer(session: Session, plan_id: uuid.UUID, week: int, due_at: datetime) -> None:
+    """Arm the timer announcing week `week` of the plan's schedule at `due_at`."""
+    timers.schedule(
+        session,
+        key=week_timer_key(plan_id, week),
+        kind=WEEK_TIMER,
+        due_at=due_at,
+        subject_id=plan_id,
+        payload={"week": week},
+    )
+
+
+def cancel_week_timers(session: Session, plan_id: uuid.UUID) -> None:
+    """The plan is no longer in force: its weeks that have not begun will not be announced."""
+    timers.cancel_for(session, plan_id, kinds=(WEEK_TIMER,))
+
+
+def announced_weeks(session: Session, plan_id: uuid.UUID) -> set[int]:
+    """The schedule weeks of the plan whose start was already announced."""
+    table = timers.timers
+    query = select(table.c.payload).where(
+        table.c.subject_id == plan_id, table.c.kind == WEEK_TIMER, table.c.fired_at.is_not(None)
+    )
+    return {int(payload["week"]) for payload in session.scalars(query)}

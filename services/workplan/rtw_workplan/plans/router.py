@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response, status
 
 from rtw_shared.auth import CurrentPrincipal, Principal, Therapist
 from rtw_shared.concurrency import IfMatch, set_etag
@@ -13,9 +13,9 @@ from rtw_shared.errors import ForbiddenError
 from rtw_shared.web import UowDep
 
 from .. import policy
+from ..clinics.router import default_fees
 from . import service
-from .projections import FeeSchedule
-from .schemas import PlanContent, PlanList, PlanTherapistView, PlanView, document
+from .schemas import CancelIn, EndIn, PlanContent, PlanList, PlanTherapistView, PlanView, PublishIn, document
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"])
 
@@ -75,11 +75,55 @@ def publish_plan(
     uow: UowDep,
     request: Request,
     response: Response,
+    body: PublishIn | None = None,
     if_match: IfMatch = None,
 ):
-    """Publish a draft: projections are fixed and the employer and insurer are told (If-Match as for PUT)."""
-    settings = request.app.state.settings
-    fees = FeeSchedule(evaluation=settings.fee_evaluation, session=settings.fee_session)
-    plan = service.publish_plan(uow=uow, principal=principal, plan_id=plan_id, fees=fees, if_match=if_match)
+    """Publish a draft: it is checked (422 listing every problem; clinical warnings must be acknowledged by
+    their codes), its dates and projections are fixed, it supersedes the version in force, and the employer
+    and insurer are told (If-Match as for PUT)."""
+    plan = service.publish_plan(
+        uow=uow,
+        principal=principal,
+        plan_id=plan_id,
+        fees=default_fees(request),
+        acknowledge=body.acknowledge if body else [],
+        if_match=if_match,
+    )
+    set_etag(response, plan.revision)
+    return PlanTherapistView.model_validate(document(plan))
+
+
+@router.post("/{plan_id}/revisions", status_code=status.HTTP_201_CREATED, response_model=PlanTherapistView)
+def revise_plan(plan_id: uuid.UUID, principal: Therapist, uow: UowDep, response: Response, if_match: IfMatch = None):
+    """Open a new draft version of the published plan (its content copied); publishing it supersedes this one."""
+    draft = service.revise_plan(uow=uow, principal=principal, plan_id=plan_id, if_match=if_match)
+    set_etag(response, draft.revision)
+    response.headers["Location"] = f"/v1/plans/{draft.id}"
+    return PlanTherapistView.model_validate(document(draft))
+
+
+@router.post("/{plan_id}/complete", response_model=PlanTherapistView)
+def complete_plan(
+    plan_id: uuid.UUID,
+    principal: Therapist,
+    uow: UowDep,
+    response: Response,
+    body: EndIn | None = None,
+    if_match: IfMatch = None,
+):
+    """The treatment ended as planned: the published plan becomes completed."""
+    plan = service.complete_plan(
+        uow=uow, principal=principal, plan_id=plan_id, reason=body.reason if body else None, if_match=if_match
+    )
+    set_etag(response, plan.revision)
+    return PlanTherapistView.model_validate(document(plan))
+
+
+@router.post("/{plan_id}/cancel", response_model=PlanTherapistView)
+def cancel_plan(
+    plan_id: uuid.UUID, body: CancelIn, principal: Therapist, uow: UowDep, response: Response, if_match: IfMatch = None
+):
+    """Cancel a draft or the published plan (a reason is required)."""
+    plan = service.cancel_plan(uow=uow, principal=principal, plan_id=plan_id, reason=body.reason, if_match=if_match)
     set_etag(response, plan.revision)
     return PlanTherapistView.model_validate(document(plan))

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from rtw_shared.schemas import InputModel
+from rtw_shared.types import IsoDate
 from rtw_shared.vocabulary import AccommodationCategory, Demand, Duties, Frequency
 
 ActivityKind = Literal["work_simulation", "conditioning", "skill_training", "education"]
@@ -82,6 +83,7 @@ class RestrictionIn(_Input):
     frequency: Frequency
     load_kg: float | None = Field(default=None, ge=0, le=1000)
     duration_min: float | None = Field(default=None, ge=0, le=1440)
+    review_date: IsoDate | None = None
 
 
 class AccommodationIn(_Input):
@@ -97,6 +99,12 @@ class PlanContent(_Input):
     schedule: list[ScheduleWeekIn] = Field(default_factory=list, max_length=MAX_WEEKS)
     restrictions: list[RestrictionIn] = Field(default_factory=list, max_length=50)
     accommodations: list[AccommodationIn] = Field(default_factory=list, max_length=20)
+    # Week 1 of the phases (default: the day of publication, or the revised version's), week 1 of the
+    # graduated schedule (default: the Monday after the projected readiness date), the next review
+    # (default: two weeks after publication).
+    start_date: IsoDate | None = None
+    schedule_start_date: IsoDate | None = None
+    next_review_date: IsoDate | None = None
 
     @field_validator("schedule")
     @classmethod
@@ -108,10 +116,36 @@ class PlanContent(_Input):
 
 
 class Projections(BaseModel):
-    """Computed at publication (null for a draft): never typed in."""
+    """Computed at publication (null for a draft): never typed in. The current figures, which move with
+    every session, are at GET /v1/plans/{id}/progress."""
 
     projected_rtw_date: date | None = None
     projected_cost: float | None = None
+    projected_readiness_date: date | None = None
+
+
+class PublishIn(_Input):
+    """POST /v1/plans/{id}/publish (optional body): the codes of the clinical warnings you acknowledge."""
+
+    acknowledge: list[str] = Field(default_factory=list, max_length=50, description="warning codes, as answered")
+
+
+class EndIn(_Input):
+    """POST /v1/plans/{id}/complete (optional body): a note on how the treatment ended."""
+
+    reason: str | None = Field(default=None, min_length=1, max_length=500)
+
+
+class CancelIn(_Input):
+    """POST /v1/plans/{id}/cancel: why the plan is cancelled."""
+
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class WarningView(BaseModel):
+    code: str
+    field: str
+    message: str
 
 
 class _Read(BaseModel):
@@ -122,9 +156,15 @@ class _Read(BaseModel):
     schedule: list[ScheduleWeekIn]
     restrictions: list[RestrictionIn]
     projections: Projections
+    therapy_start_date: date | None = None
+    schedule_start_date: date | None = None
+    next_review_date: date | None = None
+    previous_plan_id: uuid.UUID | None = None
+    changes: list[str] | None = None
     created_at: datetime
     updated_at: datetime
     published_at: datetime | None = None
+    ended_at: datetime | None = None
 
 
 class PlanTherapistView(_Read):
@@ -137,6 +177,9 @@ class PlanTherapistView(_Read):
     goals: list[GoalIn]
     phases: list[PhaseIn]
     accommodations: list[AccommodationIn]
+    start_date: date | None = None
+    acknowledged_warnings: list[WarningView] | None = None
+    end_reason: str | None = None
 
 
 class PlanInsurerView(_Read):
@@ -165,8 +208,20 @@ def document(plan) -> dict:
         "employer_org_id": case.employer_org_id,
         "insurer_org_id": case.insurer_org_id,
         "therapist_id": case.therapist_id,
-        "projections": Projections(projected_rtw_date=plan.projected_rtw_date, projected_cost=plan.projected_cost),
+        "projections": Projections(
+            projected_rtw_date=plan.projected_rtw_date,
+            projected_cost=plan.projected_cost,
+            projected_readiness_date=plan.projected_readiness_date,
+        ),
+        "therapy_start_date": plan.therapy_start_date,
+        "schedule_start_date": plan.schedule_start_date or plan.content.get("schedule_start_date"),
+        "next_review_date": plan.next_review_date or plan.content.get("next_review_date"),
+        "previous_plan_id": plan.previous_plan_id,
+        "changes": plan.changes,
+        "acknowledged_warnings": plan.acknowledged_warnings,
         "created_at": plan.created_at,
         "updated_at": plan.updated_at,
         "published_at": plan.published_at,
+        "ended_at": plan.ended_at,
+        "end_reason": plan.end_reason,
     }

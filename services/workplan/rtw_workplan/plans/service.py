@@ -1,28 +1,45 @@
-"""Plan use cases. Each takes a Unit of Work and commits it at most once."""
+"""Plan use cases: read, edit a draft, publish (checks, dates, timers), revise, complete, cancel. Each
+takes a Unit of Work and commits it at most once."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import timedelta
 
 from rtw_shared.auth import Principal
 from rtw_shared.concurrency import check_if_match
 from rtw_shared.errors import ConflictError, UnprocessableError
-from rtw_shared.events import PlanCancelledV1, PlanPublishedV1
+from rtw_shared.events import PlanCancelledV1, PlanCompletedV1, PlanRevisedV1
 from rtw_shared.pagination import decode_cursor, page
 from rtw_shared.uow import UnitOfWork
 
 from .. import policy
 from ..cases.models import CaseCopy
-from . import projections, repository
+from ..progress import service as progress
+from . import checks, publication, repository
 from .models import EMPTY_CONTENT, Plan
 from .projections import FeeSchedule
 from .schemas import PlanContent
+
+REVIEW_INTERVAL = timedelta(days=14)  # the next review, unless the therapist sets it
 
 
 def get_visible_plan(*, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID) -> Plan:
     """The plan if the caller may see its case's progress; 404 otherwise (existence not revealed)."""
     return policy.readable(principal, repository.get(uow.session, plan_id), plan_id)
+
+
+def plan_in_force(
+    *, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, action: str, for_update: bool = False
+) -> Plan:
+    """The caller's clinic's plan, which must be the published version in force (409 saying why not)."""
+    plan = policy.editable(principal, repository.get(uow.session, plan_id, for_update=for_update), plan_id)
+    if plan.status != "published":
+        hint = " (publish it first)" if plan.status == "draft" else ""
+        raise ConflictError(
+            f"plan {plan_id} version {plan.version} is {_why(plan)}; only the plan in force can be {action}{hint}"
+        )
+    return plan
 
 
 def list_visible_plans(
@@ -49,6 +66,9 @@ def replace_draft(
     """Replace a draft's whole content (412 when If-Match is stale, 409 once it is no draft)."""
     plan = _editable_draft(uow, principal, plan_id, if_match=if_match, action="edited")
     plan.content = content.model_dump(mode="json")
+    if plan.previous_plan_id is not None:
+        previous = repository.get(uow.session, plan.previous_plan_id)
+        plan.changes = publication.changed_parts(previous.content if previous else {}, plan.content)
     uow.session.flush()  # bumps the revision; updated_at for the answer
     uow.session.refresh(plan, ["updated_at"])
     uow.commit()
@@ -56,35 +76,123 @@ def replace_draft(
 
 
 def publish_plan(
-    *, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, fees: FeeSchedule, if_match: str | None
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    plan_id: uuid.UUID,
+    fees: FeeSchedule,
+    acknowledge: list[str],
+    if_match: str | None,
 ) -> Plan:
-    """Publish a draft: fix its projections and announce it to the employer and the insurer."""
+    """Publish a draft: check it, fix its dates and projections, supersede the version in force, arm the
+    schedule's timers and announce it (422 listing every problem, or the warnings to acknowledge)."""
     plan = _editable_draft(uow, principal, plan_id, if_match=if_match, action="published")
     content = PlanContent.model_validate(plan.content)
     if not content.schedule:
         raise UnprocessableError("schedule: a plan needs at least one week; add the graduated schedule first")
-    published_at = datetime.now(UTC)
-    plan.status, plan.published_at = "published", published_at
-    plan.projected_rtw_date = projections.projected_rtw_date(published_at.date(), content.schedule)
-    plan.projected_cost = projections.projected_cost(content.phases, fees)
+    now = progress.now()
+    previous = repository.in_force_for_case(uow.session, plan.case_id, for_update=True)
+    with uow.session.no_autoflush:  # one UPDATE of the plan (one revision), after the checks pass
+        plan.therapy_start_date = (
+            content.start_date or (previous.therapy_start_date if previous else None) or now.date()
+        )
+        plan.schedule_start_date = content.schedule_start_date
+        plan.projected_cost = None  # the draft's figures: computed from its phases below
+        report = progress.report_for(uow, plan, fees, now.date())
+        outcome = checks.check(content, publication.check_context(plan, content, report))
+        warnings = publication.require_acknowledged(outcome, acknowledge)
+    plan.status, plan.published_at = "published", now
+    plan.schedule_start_date = report.schedule_start
+    plan.next_review_date = content.next_review_date or now.date() + REVIEW_INTERVAL
+    plan.projected_readiness_date = report.readiness.ready_on
+    plan.projected_rtw_date = report.projected_rtw_date
+    plan.projected_cost = report.cost_projected
+    plan.acknowledged_warnings = [publication.as_dict(w) for w in warnings] or None
+    plan.acknowledged_by = principal.subject if warnings else None
+    announced = _supersede(uow, previous, plan) if previous else set()
+    publication.arm_week_timers(uow.session, plan, content, now, skip=announced)
     uow.session.flush()
     uow.session.refresh(plan, ["updated_at"])
+    uow.emit(publication.published_event(plan, content, previous))
+    uow.emit(progress.progress_changed(plan, report))
+    uow.commit()
+    return plan
+
+
+def _supersede(uow: UnitOfWork, previous: Plan, plan: Plan) -> set[int]:
+    """End the version in force; the weeks it already announced (not announced again if they began)."""
+    announced = repository.announced_weeks(uow.session, previous.id)
+    previous.status, previous.ended_at = "superseded", plan.published_at
+    previous.end_reason = f"superseded by version {plan.version}"
+    repository.cancel_week_timers(uow.session, previous.id)
+    if plan.changes is None:
+        plan.changes = publication.changed_parts(previous.content, plan.content)
+    return announced
+
+
+def revise_plan(*, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, if_match: str | None) -> Plan:
+    """Open a new draft version of the plan in force, with its content (409 when a draft exists already)."""
+    plan = plan_in_force(uow=uow, principal=principal, plan_id=plan_id, action="revised", for_update=True)
+    check_if_match(if_match, plan.revision, what=f"plan {plan_id}")
+    draft = repository.open_draft_for_case(uow.session, plan.case_id)
+    if draft is not None:
+        raise ConflictError(f"version {draft.version} of this plan is already a draft ({draft.id}): edit that one")
+    latest = repository.latest_for_case(uow.session, plan.case_id)
+    revision = Plan(
+        case=plan.case,
+        version=(latest.version if latest else plan.version) + 1,
+        status="draft",
+        content=dict(plan.content),
+        previous_plan_id=plan.id,
+        changes=[],
+    )
+    repository.add(uow.session, revision)
     uow.emit(
-        PlanPublishedV1(
+        PlanRevisedV1(
             case_id=plan.case_id,
-            plan_id=plan.id,
-            version=plan.version,
-            employer_org_id=plan.case.employer_org_id,
-            published_at=published_at,
-            restrictions=plan.content["restrictions"],
-            schedule=plan.content["schedule"],
-            accommodations=plan.content["accommodations"],
-            projected_rtw_date=plan.projected_rtw_date,
-            projected_cost=plan.projected_cost,
+            plan_id=revision.id,
+            version=revision.version,
+            previous_plan_id=plan.id,
+            previous_version=plan.version,
         )
     )
     uow.commit()
+    return revision
+
+
+def complete_plan(
+    *, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, reason: str | None, if_match: str | None
+) -> Plan:
+    """The treatment ended as planned: the plan in force becomes completed (its remaining weeks stay unannounced)."""
+    plan = plan_in_force(uow=uow, principal=principal, plan_id=plan_id, action="completed", for_update=True)
+    check_if_match(if_match, plan.revision, what=f"plan {plan_id}")
+    ended = progress.now()
+    plan.status, plan.ended_at, plan.end_reason = "completed", ended, reason
+    repository.cancel_week_timers(uow.session, plan.id)
+    uow.session.flush()
+    uow.emit(PlanCompletedV1(case_id=plan.case_id, plan_id=plan.id, version=plan.version, completed_at=ended))
+    uow.commit()
     return plan
+
+
+def cancel_plan(
+    *, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, reason: str, if_match: str | None
+) -> Plan:
+    """The therapist cancels a draft or the plan in force, saying why."""
+    plan = policy.editable(principal, repository.get(uow.session, plan_id, for_update=True), plan_id)
+    check_if_match(if_match, plan.revision, what=f"plan {plan_id}")
+    if plan.status not in ("draft", "published"):
+        raise ConflictError(f"plan {plan_id} version {plan.version} is {_why(plan)}; it cannot be cancelled")
+    _cancel(uow, plan, reason)
+    uow.session.flush()
+    uow.commit()
+    return plan
+
+
+def _cancel(uow: UnitOfWork, plan: Plan, reason: str) -> None:
+    plan.status, plan.ended_at, plan.end_reason = "cancelled", progress.now(), reason
+    repository.cancel_week_timers(uow.session, plan.id)
+    uow.emit(PlanCancelledV1(case_id=plan.case_id, plan_id=plan.id, version=plan.version, reason=reason))
 
 
 def open_first_draft(*, uow: UnitOfWork, case: CaseCopy) -> Plan | None:
@@ -102,10 +210,7 @@ def cancel_open_plans(*, uow: UnitOfWork, case: CaseCopy) -> list[Plan]:
     """Cancel the case's draft and published versions (its case ended), announcing each. The caller commits."""
     cancelled = repository.open_for_case(uow.session, case.case_id)
     for plan in cancelled:
-        plan.status = "cancelled"
-        uow.emit(
-            PlanCancelledV1(case_id=case.case_id, plan_id=plan.id, version=plan.version, reason=f"case {case.status}")
-        )
+        _cancel(uow, plan, f"case {case.status}")
     uow.session.flush()
     return cancelled
 

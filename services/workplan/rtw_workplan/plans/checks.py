@@ -1,0 +1,160 @@
+"""The checks a plan passes before it is published. Pure.
+
+Hard errors refuse publication (422, every problem listed): what cannot be right — a target below
+its baseline, a load on a demand that is not moved (a 900 kg "stand"), an activity or a full-duty
+week against a `never` restriction, more hours or days than the job's usual ones, a schedule that
+begins before the treatment. Clinical warnings are what a therapist may have good reason for; they
+are returned, and publication needs each acknowledged (the acknowledgement is recorded)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..progress.facts import Requirement, measured_by_load
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str  # stable: a warning is acknowledged by its code
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the content is checked against: the job (when known), the dates publication fixes."""
+
+    job_demands: Sequence[Requirement]
+    job_hours_per_day: float | None
+    job_days_per_week: int | None
+    therapy_start: date
+    schedule_start: date
+    treatment_ends: date
+    ready_on: date | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+
+def check(content, context: Context) -> Outcome:
+    """Every hard error and clinical warning of a plan's content (a PlanContent)."""
+    errors = [*_goal_errors(content), *_activity_errors(content), *_schedule_errors(content, context)]
+    warnings = [*_goal_warnings(content, context), *_activity_warnings(content), *_schedule_warnings(content, context)]
+    return Outcome(tuple(errors), tuple(warnings))
+
+
+def _never(content) -> set[str]:
+    return {r.demand for r in content.restrictions if r.frequency == "never"}
+
+
+def _goal_errors(content) -> list[Problem]:
+    return [
+        Problem("target_below_baseline", f"goals.{i}", f"target {g.target} {g.unit} is below baseline {g.baseline}")
+        for i, g in enumerate(content.goals)
+        if g.target < g.baseline
+    ]
+
+
+def _activities(content):
+    for i, phase in enumerate(content.phases):
+        for j, activity in enumerate(phase.activities):
+            yield f"phases.{i}.activities.{j}", activity
+
+
+def _activity_errors(content) -> list[Problem]:
+    never, problems = _never(content), []
+    for field, activity in _activities(content):
+        if activity.load_kg and activity.demand and not measured_by_load(activity.demand):
+            message = f"load_kg applies to lifting, carrying, pushing, pulling and grip, not to {activity.demand}"
+            problems.append(Problem("load_on_postural_demand", field, message))
+        if activity.demand in never:
+            problems.append(Problem("activity_against_never", field, f"{activity.demand} is restricted to never"))
+    return problems
+
+
+def _schedule_errors(content, context: Context) -> list[Problem]:
+    never = _never(content)
+    blocked = ", ".join(sorted(never & {d.demand for d in context.job_demands if d.frequency != "never"}))
+    problems = [p for k, week in enumerate(content.schedule) for p in _week_errors(k, week, blocked, context)]
+    if content.schedule and context.schedule_start < context.therapy_start:
+        message = "the graduated schedule begins before the treatment starts"
+        problems.append(Problem("schedule_before_treatment", "schedule_start_date", message))
+    return problems
+
+
+def _week_errors(k: int, week, blocked: str, context: Context) -> list[Problem]:
+    field, problems = f"schedule.{k}", []
+    if week.duties == "full" and blocked:
+        message = f"week {week.week} is full duty but the job needs {blocked}, restricted to never"
+        problems.append(Problem("full_duty_against_never", field, message))
+    hours, days = context.job_hours_per_day, context.job_days_per_week
+    if hours is not None and week.hours_per_day > hours:
+        message = f"week {week.week}: {week.hours_per_day} h/day is more than the job's usual {hours}"
+        problems.append(Problem("hours_above_job", field, message))
+    if days is not None and week.days_per_week > days:
+        message = f"week {week.week}: {week.days_per_week} days/week is more than the job's usual {days}"
+        problems.append(Problem("days_above_job", field, message))
+    return problems
+
+
+def _goal_warnings(content, context: Context) -> list[Problem]:
+    problems = []
+    demands = {(d.demand): d for d in context.job_demands if d.frequency != "never"}
+    for i, goal in enumerate(content.goals):
+        if goal.target == goal.baseline:
+            problems.append(
+                Problem(f"target_equals_baseline:goals.{i}", f"goals.{i}", "target equals baseline: nothing to gain")
+            )
+        job = demands.get(goal.demand)
+        if job is not None and job.required is not None and goal.target < job.required:
+            message = f"target {goal.target} is below the job's {job.required} for {goal.demand}"
+            problems.append(Problem(f"target_below_job:goals.{i}", f"goals.{i}", message))
+    return problems
+
+
+def _activity_warnings(content) -> list[Problem]:
+    limits = {r.demand: r for r in content.restrictions if r.frequency != "never"}
+    problems = []
+    for field, activity in _activities(content):
+        limit = limits.get(activity.demand)
+        if limit is None:
+            continue
+        if activity.load_kg is not None and limit.load_kg is not None and activity.load_kg > limit.load_kg:
+            message = f"load {activity.load_kg} kg is above the restriction's {limit.load_kg} kg for {activity.demand}"
+            problems.append(Problem(f"load_above_restriction:{field}", field, message))
+        if (
+            activity.duration_min is not None
+            and limit.duration_min is not None
+            and activity.duration_min > limit.duration_min
+        ):
+            message = (
+                f"{activity.duration_min} min is above the restriction's {limit.duration_min} min for {activity.demand}"
+            )
+            problems.append(Problem(f"duration_above_restriction:{field}", field, message))
+    return problems
+
+
+def _schedule_warnings(content, context: Context) -> list[Problem]:
+    problems = []
+    if content.schedule and content.schedule[0].duties == "full":
+        problems.append(
+            Problem("no_graduated_return", "schedule.0", "full duty from the first week: no graduated return")
+        )
+    for k, week in enumerate(content.schedule):
+        if week.duties != "full":
+            continue
+        starts = context.schedule_start + timedelta(days=7 * (week.week - 1))
+        field = f"schedule.{k}"
+        if context.ready_on is not None and starts < context.ready_on:
+            message = f"full duty from {starts}, before the projected readiness date {context.ready_on}"
+            problems.append(Problem(f"full_duty_before_readiness:{field}", field, message))
+        if starts < context.treatment_ends:
+            message = f"full duty from {starts}, while treatment continues until {context.treatment_ends}"
+            problems.append(Problem(f"full_duty_during_treatment:{field}", field, message))
+        break  # the first full-duty week decides; later ones follow it
+    return problems

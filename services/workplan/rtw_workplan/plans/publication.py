@@ -1,0 +1,143 @@
+"""What publishing a plan involves besides its row: the context its checks run in, the acknowledgement
+of warnings, which parts changed since the version it supersedes, the graduated schedule's timers
+and the events. Called by service.py within its Unit of Work."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from rtw_shared.errors import UnprocessableError
+from rtw_shared.events import PlanPublishedV1, PlanScheduleWeekStartedV1
+
+from ..progress.facts import PhaseFacts
+from ..progress.report import Report, requirements, treatment_end
+from . import repository
+from .checks import Context, Outcome, Problem
+from .models import Plan
+from .schemas import PlanContent
+
+CONTENT_PARTS = (
+    "goals",
+    "phases",
+    "schedule",
+    "restrictions",
+    "accommodations",
+    "start_date",
+    "schedule_start_date",
+    "next_review_date",
+)
+
+
+def check_context(plan: Plan, content: PlanContent, report: Report) -> Context:
+    """The job, dates and readiness a plan's content is checked against at publication."""
+    job = plan.case.job or {}
+    therapy_start = plan.therapy_start_date or report.therapy_start
+    return Context(
+        job_demands=requirements(job, []) if job.get("demands") else [],
+        job_hours_per_day=job.get("hours_per_day"),
+        job_days_per_week=job.get("days_per_week"),
+        therapy_start=therapy_start,
+        schedule_start=report.schedule_start,
+        treatment_ends=treatment_end(therapy_start, report_phases(content)),
+        ready_on=report.readiness.ready_on,
+    )
+
+
+def report_phases(content: PlanContent) -> list[PhaseFacts]:
+    """The content's phases as the progress rules take them."""
+    return [PhaseFacts(p.start_week, p.end_week, p.sessions_per_week, p.minutes_per_session) for p in content.phases]
+
+
+def as_dict(problem: Problem) -> dict:
+    return asdict(problem)
+
+
+def require_acknowledged(outcome: Outcome, acknowledged: list[str]) -> tuple[Problem, ...]:
+    """The warnings acknowledged; 422 listing every hard error, and every warning not acknowledged."""
+    missing = [w for w in outcome.warnings if w.code not in set(acknowledged)]
+    if outcome.errors:
+        detail = "; ".join(f"{p.field}: {p.message}" for p in outcome.errors)
+        raise UnprocessableError(
+            f"the plan cannot be published: {detail}",
+            problems=[as_dict(p) for p in outcome.errors],
+            warnings=[as_dict(w) for w in outcome.warnings],
+        )
+    if missing:
+        raise UnprocessableError(
+            f"{len(missing)} clinical warning(s) to acknowledge before publishing: send their codes as `acknowledge`",
+            warnings=[as_dict(w) for w in missing],
+        )
+    return outcome.warnings
+
+
+def changed_parts(before: dict, after: dict) -> list[str]:
+    """The parts of a plan's content that differ between two versions."""
+    return [part for part in CONTENT_PARTS if before.get(part) != after.get(part)]
+
+
+def week_starts(schedule_start: date, week: int) -> date:
+    """Week n of the graduated schedule begins 7 x (n - 1) days after week 1."""
+    return schedule_start + timedelta(days=7 * (week - 1))
+
+
+def arm_week_timers(session: Session, plan: Plan, content: PlanContent, now: datetime, *, skip: set[int]) -> None:
+    """A durable timer per schedule week, firing when it begins (a week that began already fires at
+    once) — except weeks the superseded version announced that have already begun."""
+    for week in content.schedule:
+        starts = week_starts(plan.schedule_start_date, week.week)
+        if week.week in skip and starts <= now.date():
+            continue
+        due = datetime.combine(starts, time.min, tzinfo=UTC)
+        repository.schedule_week_timer(session, plan.id, week.week, due)
+
+
+def published_event(plan: Plan, content: PlanContent, previous: Plan | None) -> PlanPublishedV1:
+    """plan.published: what the employer must accommodate, what changed, the insurer's projections."""
+    if previous is None:
+        accommodations_changed, schedule_changed = bool(content.accommodations), bool(content.schedule)
+    else:
+        changed = set(changed_parts(previous.content, plan.content))
+        accommodations_changed = "accommodations" in changed
+        schedule_changed = bool(changed & {"schedule", "schedule_start_date"}) or (
+            previous.schedule_start_date != plan.schedule_start_date
+        )
+    return PlanPublishedV1(
+        case_id=plan.case_id,
+        plan_id=plan.id,
+        version=plan.version,
+        employer_org_id=plan.case.employer_org_id,
+        published_at=plan.published_at,
+        restrictions=plan.content["restrictions"],
+        schedule=plan.content["schedule"],
+        accommodations=plan.content["accommodations"],
+        projected_rtw_date=plan.projected_rtw_date,
+        projected_cost=float(plan.projected_cost) if plan.projected_cost is not None else None,
+        schedule_start_date=plan.schedule_start_date,
+        next_review_date=plan.next_review_date,
+        supersedes_version=previous.version if previous else None,
+        accommodations_changed=accommodations_changed,
+        schedule_changed=schedule_changed,
+        projected_readiness_date=plan.projected_readiness_date,
+    )
+
+
+def week_started_event(plan: Plan, week: int) -> PlanScheduleWeekStartedV1 | None:
+    """schedule_week_started for week `week` of `plan` (None if the plan has no such week)."""
+    content = PlanContent.model_validate(plan.content)
+    found = next((w for w in content.schedule if w.week == week), None)
+    if found is None or plan.schedule_start_date is None:
+        return None
+    return PlanScheduleWeekStartedV1(
+        case_id=plan.case_id,
+        plan_id=plan.id,
+        version=plan.version,
+        employer_org_id=plan.case.employer_org_id,
+        week=week,
+        starts_on=week_starts(plan.schedule_start_date, week),
+        hours_per_day=found.hours_per_day,
+        days_per_week=found.days_per_week,
+        duties=found.duties,
+    )

@@ -1,0 +1,82 @@
+"""The facts the progress computations work on: plain, immutable values built from the plan and its
+session log (no ORM, no I/O), so every rule in this package is a pure function of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+# Demands measured by the load moved (kg); every other demand by how long it is tolerated (minutes).
+LOAD_DEMANDS = frozenset({"lift_floor_waist", "lift_waist_shoulder", "lift_overhead", "carry", "push", "pull", "grip"})
+# The force demands the DOT strength level is judged on (docs/domain/cases.md).
+DOT_DEMANDS = frozenset({"lift_floor_waist", "lift_waist_shoulder", "lift_overhead", "carry", "push", "pull"})
+FREQUENCY_RANK = {"occasional": 0, "frequent": 1, "constant": 2}
+
+
+def measured_by_load(demand: str | None) -> bool:
+    """Whether a demand's capacity is a load (kg) rather than a tolerated duration (minutes)."""
+    return demand in LOAD_DEMANDS
+
+
+@dataclass(frozen=True)
+class Dose:
+    """A prescription or what was achieved: any of load, repetitions, sets and duration."""
+
+    load_kg: float | None = None
+    reps: int | None = None
+    sets: int | None = None
+    duration_min: float | None = None
+
+
+@dataclass(frozen=True)
+class ActivityResult:
+    """One activity of one session: what was prescribed, what was achieved, and whether it was tolerated."""
+
+    kind: str
+    demand: str | None
+    prescribed: Dose
+    achieved: Dose
+    tolerated: bool
+    frequency: str = "occasional"  # the frequency the therapist judged the performance at
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    """One logged session (its current revision)."""
+
+    day: date
+    attendance: str  # attended, cancelled or no_show
+    minutes: int
+    work_simulation: bool
+    pain_before: int | None = None
+    pain_after: int | None = None
+    activities: tuple[ActivityResult, ...] = field(default_factory=tuple)
+
+    @property
+    def attended(self) -> bool:
+        return self.attendance == "attended"
+
+
+@dataclass(frozen=True)
+class PhaseFacts:
+    """A treatment phase: weeks counted from the therapy start (week 1 begins on it)."""
+
+    start_week: int
+    end_week: int
+    sessions_per_week: int
+    minutes_per_session: int
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """Something the worker must be able to do: a job demand (or, when the job is unknown, a goal's target)."""
+
+    demand: str
+    frequency: str
+    load_kg: float | None = None
+    duration_min: float | None = None
+
+    @property
+    def required(self) -> float | None:
+        """The number capacity is compared with (kg or minutes)."""
+        return self.load_kg if measured_by_load(self.demand) else self.duration_min

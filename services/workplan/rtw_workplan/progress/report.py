@@ -1,0 +1,230 @@
+"""A plan's progress, computed from its rows: the facts are read off the session log, reviews and the
+case's job, and every number comes from the pure rules beside this module. Nothing here touches the
+database; the service hands it what the repositories read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ..plans.projections import FeeSchedule, actual_cost, projected_cost
+from . import capacity, dosage, progression, readiness, scores
+from .capacity import JobMatch
+from .facts import ActivityResult, Dose, PhaseFacts, Requirement, SessionFacts, measured_by_load
+
+
+@dataclass(frozen=True)
+class CapacityLine:
+    demand: str
+    frequency: str
+    unit: str
+    required: float | None
+    current: float | None
+    series: tuple[tuple[date, float], ...]
+    readiness: readiness.DemandReadiness
+
+
+@dataclass(frozen=True)
+class ActivityProgress:
+    kind: str
+    demand: str | None
+    recommendation: progression.Recommendation
+    last_prescribed: Dose  # what the last session with the activity prescribed
+
+
+@dataclass(frozen=True)
+class GasPoint:
+    review_date: date
+    t_score: float | None
+
+
+@dataclass(frozen=True)
+class Report:
+    as_of: date
+    therapy_start: date
+    schedule_start: date
+    adherence: dosage.Adherence
+    dosage: dosage.Dosage
+    capacity: tuple[CapacityLine, ...]
+    job_match: JobMatch
+    dot_level_reached: str | None
+    readiness: readiness.Readiness
+    projected_rtw_date: date | None
+    cost_projected: float
+    cost_actual: float
+    gas: tuple[GasPoint, ...]
+    copm_first: scores.CopmScores | None
+    copm_latest: scores.CopmScores | None
+    copm_change: scores.CopmChange | None
+    activities: tuple[ActivityProgress, ...] = field(default_factory=tuple)
+
+    @property
+    def gas_latest(self) -> float | None:
+        return self.gas[-1].t_score if self.gas else None
+
+    @property
+    def gas_change(self) -> float | None:
+        scored = [g.t_score for g in self.gas if g.t_score is not None]
+        return round(scored[-1] - scored[0], 2) if len(scored) > 1 else None
+
+
+def _dose(data: dict | None) -> Dose:
+    data = data or {}
+    return Dose(data.get("load_kg"), data.get("reps"), data.get("sets"), data.get("duration_min"))
+
+
+def session_facts(content: dict) -> SessionFacts:
+    """A stored session body (its current revision) as facts."""
+    return SessionFacts(
+        day=date.fromisoformat(content["date"]),
+        attendance=content.get("attendance", "attended"),
+        minutes=content.get("minutes", 0),
+        work_simulation=content.get("work_simulation", False),
+        pain_before=content.get("pain_before"),
+        pain_after=content.get("pain_after"),
+        activities=tuple(
+            ActivityResult(
+                kind=a["kind"],
+                demand=a.get("demand"),
+                prescribed=_dose(a.get("prescribed")),
+                achieved=_dose(a.get("achieved")),
+                tolerated=a.get("tolerated", True),
+                frequency=a.get("frequency", "occasional"),
+            )
+            for a in content.get("activities", [])
+        ),
+    )
+
+
+def requirements(job: dict | None, goals: Sequence) -> list[Requirement]:
+    """What the worker must be able to do: the job's demands; without a known job, the goals' targets."""
+    demands = (job or {}).get("demands") or []
+    if demands:
+        return [
+            Requirement(d["demand"], d.get("frequency", "occasional"), d.get("load_kg"), d.get("duration_min"))
+            for d in demands
+        ]
+    return [
+        Requirement(
+            g.demand,
+            "occasional",
+            g.target if measured_by_load(g.demand) else None,
+            None if measured_by_load(g.demand) else g.target,
+        )
+        for g in goals
+    ]
+
+
+def treatment_end(therapy_start: date, phases: Sequence[PhaseFacts]) -> date:
+    """The day after the last phase's last week (the plan's own estimate of readiness)."""
+    return therapy_start + timedelta(days=7 * max((p.end_week for p in phases), default=0))
+
+
+def activity_progress(sessions: Sequence[SessionFacts], rule: progression.Thresholds) -> list[ActivityProgress]:
+    """The latest recommendation for every (kind, demand) performed, after its latest session."""
+    ordered = [s for s in sorted(sessions, key=lambda s: s.day) if s.attended]
+    baseline = next((s.pain_before for s in ordered if s.pain_before is not None), None)
+    keys = sorted({(a.kind, a.demand or "") for s in ordered for a in s.activities})
+    out = []
+    for kind, demand in keys:
+        history = [
+            (i, s, a) for i, s in enumerate(ordered) for a in s.activities if (a.kind, a.demand or "") == (kind, demand)
+        ]
+        pairs = [(s, a) for _, s, a in history]
+        recommendation = progression.recommend(pairs, baseline, rule)
+        out.append(ActivityProgress(kind, demand or None, recommendation, pairs[-1][1].prescribed))
+    return out
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything one report is computed from."""
+
+    as_of: date
+    therapy_start: date
+    schedule_start: date | None
+    schedule_last_week: int
+    phases: tuple[PhaseFacts, ...]
+    goals: tuple
+    job: dict | None
+    sessions: tuple[SessionFacts, ...]
+    reviews: tuple[tuple[date, float | None, list], ...]  # (date, GAS T-score, COPM items)
+    fees: FeeSchedule
+    rule: progression.Thresholds
+    fixed_projected_cost: float | None = None
+
+
+def build(inputs: Inputs) -> Report:
+    """The whole progress report of one plan version as of a day."""
+    estimate = treatment_end(inputs.therapy_start, inputs.phases)
+    lines = tuple(_capacity_line(req, inputs, estimate) for req in requirements(inputs.job, inputs.goals))
+    ready = readiness.overall([line.readiness for line in lines])
+    schedule_start = inputs.schedule_start or readiness.monday_after(ready.ready_on or estimate)
+    rtw = (
+        readiness.projected_rtw_date(schedule_start, inputs.schedule_last_week, ready.ready_on)
+        if inputs.schedule_last_week
+        else None
+    )
+    copm_first, copm_latest, copm_change = _copm(inputs.reviews)
+    return Report(
+        as_of=inputs.as_of,
+        therapy_start=inputs.therapy_start,
+        schedule_start=schedule_start,
+        adherence=dosage.adherence(inputs.phases, inputs.sessions, inputs.therapy_start, inputs.as_of),
+        dosage=dosage.dosage(inputs.sessions),
+        capacity=lines,
+        job_match=capacity.job_match(requirements(inputs.job, inputs.goals), inputs.sessions),
+        dot_level_reached=capacity.dot_level_reached(inputs.sessions),
+        readiness=ready,
+        projected_rtw_date=rtw,
+        cost_projected=inputs.fixed_projected_cost
+        if inputs.fixed_projected_cost is not None
+        else projected_cost(inputs.phases, inputs.fees),
+        cost_actual=actual_cost(sum(s.attended for s in inputs.sessions), inputs.fees),
+        gas=tuple(GasPoint(day, t) for day, t, _ in inputs.reviews),
+        copm_first=copm_first,
+        copm_latest=copm_latest,
+        copm_change=copm_change,
+        activities=tuple(activity_progress(inputs.sessions, inputs.rule)),
+    )
+
+
+def _capacity_line(req: Requirement, inputs: Inputs, estimate: date) -> CapacityLine:
+    points = capacity.observations(inputs.sessions, req.demand, req.frequency)
+    return CapacityLine(
+        demand=req.demand,
+        frequency=req.frequency,
+        unit="kg" if measured_by_load(req.demand) else "min",
+        required=req.required,
+        current=capacity.current_capacity(inputs.sessions, req.demand, req.frequency),
+        series=tuple(points),
+        readiness=readiness.demand_readiness(points, req.required, inputs.as_of, estimate),
+    )
+
+
+def _copm(reviews: Sequence[tuple[date, float | None, list]]):
+    assessed = [
+        scores.copm_scores([(i["performance"], i["satisfaction"]) for i in items]) for _, _, items in reviews if items
+    ]
+    if not assessed:
+        return None, None, None
+    first, latest = assessed[0], assessed[-1]
+    return first, latest, scores.copm_change(first, latest) if len(assessed) > 1 else None
+
+
+def recommendations_after(
+    sessions: Sequence[SessionFacts], index: int, rule: progression.Thresholds
+) -> list[tuple[ActivityResult, progression.Recommendation]]:
+    """The recommendation for each activity of session `index` (of `sessions`, in log order), from the
+    history up to and including it."""
+    upto = [s for s in sessions[: index + 1] if s.attended]
+    if not sessions[index].attended:
+        return []
+    baseline = next((s.pain_before for s in upto if s.pain_before is not None), None)
+    out = []
+    for result in sessions[index].activities:
+        key = (result.kind, result.demand)
+        history = [(s, a) for s in upto for a in s.activities if (a.kind, a.demand) == key]
+        out.append((result, progression.recommend(history, baseline, rule)))
+    return out

@@ -1,0 +1,238 @@
+"""Session log use cases: record (idempotently), correct by a new revision, read, and decide on a
+progression recommendation. Each takes a Unit of Work and commits it at most once; every change
+announces the session (dosage facts only) and the plan's recomputed progress."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import asdict
+
+from rtw_shared.auth import Principal
+from rtw_shared.concurrency import check_if_match
+from rtw_shared.errors import ConflictError, NotFoundError, UnprocessableError
+from rtw_shared.events import PlanSessionLoggedV1
+from rtw_shared.pagination import decode_cursor, page
+from rtw_shared.uow import UnitOfWork
+
+from .. import policy
+from ..clinics import service as clinics
+from ..plans import repository as plans_repository
+from ..plans import service as plans
+from ..plans.models import Plan
+from ..plans.projections import FeeSchedule
+from ..progress import progression
+from ..progress import repository as progress_repository
+from ..progress import service as progress
+from ..progress.models import ProgressionDecision
+from ..progress.report import recommendations_after, session_facts
+from . import repository
+from .models import SessionRevision, TreatmentSession
+from .schemas import DecisionIn, SessionCorrectionIn, SessionIn
+
+
+def body_sha256(data: SessionIn) -> str:
+    """The fingerprint of a session body (the same key must come with the same body)."""
+    return hashlib.sha256(json.dumps(data.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+
+
+def log_session(
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    plan_id: uuid.UUID,
+    data: SessionIn,
+    idempotency_key: str | None,
+    fees: FeeSchedule,
+) -> tuple[TreatmentSession, bool]:
+    """Record a session of the plan in force; (the session, True) when the key's earlier POST made it."""
+    plan = plans.plan_in_force(uow=uow, principal=principal, plan_id=plan_id, action="given sessions")
+    digest = body_sha256(data)
+    earlier = _replayed(uow, plan, idempotency_key, digest)
+    if earlier is not None:
+        return earlier, True
+    _check_date(plan, data)
+    content = data.model_dump(mode="json")
+    row = TreatmentSession(
+        id=uuid.uuid4(),
+        case_id=plan.case_id,
+        plan_id=plan.id,
+        idempotency_key=idempotency_key,
+        request_sha256=digest,
+        revision=1,
+        session_date=data.date,
+        attendance=data.attendance,
+        content=content,
+        recorded_by=principal.subject,
+    )
+    first = SessionRevision(session_id=row.id, revision=1, content=content, recorded_by=principal.subject)
+    if not repository.add_new(uow.session, row, first):  # a concurrent retry with the same key won
+        return _replayed(uow, plan, idempotency_key, digest) or row, True
+    uow.emit(_logged(plan, row))
+    progress.announce(uow, plan, fees)
+    uow.commit()
+    return row, False
+
+
+def _replayed(uow: UnitOfWork, plan: Plan, key: str | None, digest: str) -> TreatmentSession | None:
+    if key is None:
+        return None
+    earlier = repository.by_idempotency_key(uow.session, plan.case_id, key)
+    if earlier is not None and earlier.request_sha256 != digest:
+        raise UnprocessableError(
+            "Idempotency-Key: this key was used for another session body; use a new key for a new session",
+            field="Idempotency-Key",
+        )
+    return earlier
+
+
+def _check_date(plan: Plan, data: SessionIn) -> None:
+    today = progress.today()
+    if data.date > today:
+        raise UnprocessableError(
+            f"date: a session cannot be logged ahead of time ({data.date} is after {today})", field="date"
+        )
+    if plan.therapy_start_date and data.date < plan.therapy_start_date:
+        raise UnprocessableError(
+            f"date: {data.date} is before the treatment began ({plan.therapy_start_date})", field="date"
+        )
+
+
+def _logged(plan: Plan, row: TreatmentSession) -> PlanSessionLoggedV1:
+    content = row.content
+    return PlanSessionLoggedV1(
+        case_id=plan.case_id,
+        plan_id=plan.id,
+        version=plan.version,
+        session_id=row.id,
+        revision=row.revision,
+        session_date=row.session_date,
+        attendance=row.attendance,
+        minutes=content["minutes"],
+        work_simulation=content["work_simulation"],
+    )
+
+
+def correct_session(
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    plan_id: uuid.UUID,
+    session_id: uuid.UUID,
+    correction: SessionCorrectionIn,
+    if_match: str | None,
+    fees: FeeSchedule,
+) -> TreatmentSession:
+    """Correct a session by a new revision (the earlier ones stay); 412 when If-Match is stale."""
+    data, reason = correction.session, correction.reason
+    plan = policy.editable(principal, plans_repository.get(uow.session, plan_id), plan_id)
+    row = _session_of(uow, plan, session_id, for_update=True)
+    check_if_match(if_match, row.revision, what=f"session {session_id}")
+    if plan.case.ended:
+        raise ConflictError(f"the case is {plan.case.status}; its sessions can no longer be corrected")
+    _check_date(plan, data)
+    content = data.model_dump(mode="json")
+    row.revision += 1
+    row.content, row.session_date, row.attendance = content, data.date, data.attendance
+    repository.add_revision(
+        uow.session,
+        SessionRevision(
+            session_id=row.id, revision=row.revision, content=content, reason=reason, recorded_by=principal.subject
+        ),
+    )
+    uow.session.refresh(row, ["updated_at"])
+    uow.emit(_logged(plan, row))
+    progress.announce_for_case(uow, plan.case_id, fees)
+    uow.commit()
+    return row
+
+
+def _session_of(uow: UnitOfWork, plan: Plan, session_id: uuid.UUID, *, for_update: bool = False) -> TreatmentSession:
+    row = repository.get(uow.session, session_id, for_update=for_update)
+    if row is None or row.case_id != plan.case_id:
+        raise NotFoundError(f"session {session_id} not found")
+    return row
+
+
+def readable_plan(*, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID) -> Plan:
+    """The plan whose session log the caller reads (403 for roles that read no sessions, 404 if not theirs)."""
+    policy.require_session_reader(principal)
+    return plans.get_visible_plan(uow=uow, principal=principal, plan_id=plan_id)
+
+
+def list_sessions(
+    *, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, cursor: str | None, limit: int
+) -> tuple[list[TreatmentSession], str | None]:
+    """One page of the session log of the plan's case (every version's), most recently recorded first."""
+    plan = readable_plan(uow=uow, principal=principal, plan_id=plan_id)
+    rows = repository.page_of_case(uow.session, plan.case_id, after=decode_cursor(cursor), limit=limit + 1)
+    return page(rows, limit, key=lambda row: (row.created_at, row.id))
+
+
+def get_session(
+    *, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, session_id: uuid.UUID
+) -> tuple[TreatmentSession, list[SessionRevision]]:
+    """One session with every revision."""
+    plan = readable_plan(uow=uow, principal=principal, plan_id=plan_id)
+    row = _session_of(uow, plan, session_id)
+    return row, repository.revisions(uow.session, row.id)
+
+
+def recommendations(
+    *, uow: UnitOfWork, row: TreatmentSession, fees: FeeSchedule, plan: Plan | None = None
+) -> list[tuple[object, progression.Recommendation]]:
+    """The recommendation per activity of the session, from the case's log up to it, by the clinic's rule."""
+    plan = plan or plans_repository.get(uow.session, row.plan_id)
+    logged = repository.of_case(uow.session, row.case_id)
+    index = next(i for i, s in enumerate(logged) if s.id == row.id)
+    rules = clinics.rules_for(uow=uow, clinic_org_id=plan.case.clinic_org_id, defaults=fees)
+    return recommendations_after([session_facts(s.content) for s in logged], index, rules.thresholds)
+
+
+def decide(
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    plan_id: uuid.UUID,
+    session_id: uuid.UUID,
+    data: DecisionIn,
+    fees: FeeSchedule,
+) -> ProgressionDecision:
+    """Accept or override the recommendation for one activity of a session; both are kept."""
+    plan = plans.plan_in_force(uow=uow, principal=principal, plan_id=plan_id, action="progressed")
+    row = _session_of(uow, plan, session_id)
+    found = [
+        (r, rec)
+        for r, rec in recommendations(uow=uow, row=row, plan=plan, fees=fees)
+        if (r.kind, r.demand) == (data.kind, data.demand)
+    ]
+    if not found:
+        raise UnprocessableError(
+            f"the session has no {data.kind} activity on {data.demand}: nothing to decide", field="kind"
+        )
+    result, recommended = found[-1]
+    rules = clinics.rules_for(uow=uow, clinic_org_id=plan.case.clinic_org_id, defaults=fees)
+    chosen = recommended.action if data.decision == "accept" else data.chosen
+    if data.prescription is not None and data.decision == "override":
+        prescription = data.prescription.model_dump()
+    else:
+        prescription = asdict(progression.next_dose(chosen, result, rules.thresholds))
+    decision = ProgressionDecision(
+        case_id=plan.case_id,
+        plan_id=plan.id,
+        session_id=row.id,
+        kind=data.kind,
+        demand=data.demand,
+        recommended=recommended.action,
+        recommended_reason=recommended.reason,
+        recommended_prescription=asdict(recommended.next_prescription),
+        chosen=chosen,
+        overridden=data.decision == "override",
+        reason=data.reason,
+        prescription=prescription,
+        decided_by=principal.subject,
+    )
+    progress_repository.add(uow.session, decision)
+    uow.commit()
+    return decision
