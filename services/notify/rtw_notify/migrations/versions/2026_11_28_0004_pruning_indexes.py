@@ -8,7 +8,7 @@ Create Date: 2026-11-28
 
 from alembic import op
 
-from rtw_shared.messaging.tables import create_pruning_indexes
+from rtw_shared.messaging.tables import create_pruning_indexes, drop_pruning_indexes
 
 revision = "0004"
 down_revision = "0003"
@@ -21,5 +21,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_inbox_processed_at", table_name="inbox")
-    op.drop_index("ix_outbox_published_at", table_name="outbox")
+    drop_pruning_indexes(op)
