@@ -28,6 +28,7 @@ import argparse
 import contextlib
 import os
 import random
+import shutil
 import signal
 import statistics
 import sys
@@ -52,7 +53,7 @@ from .config import StackSettings
 from .journey import CASE, PLAN
 from .pytest_plugin import Infra, infra_from_settings
 from .services import api_ready
-from .system import System
+from .system import System, free_port
 
 PROCESS_FAULTS = [f"kill {name} {part}" for name in SERVICE_NAMES for part in ("api", "worker")]
 SERVER_FAULTS = ["kill kafka", "stop postgres (immediate)", "stop keycloak"]
@@ -61,15 +62,15 @@ NOT_EFFECTS = {"outbox", "inbox", "parked_events", "audit_log", "timers", "alemb
 
 
 def private_settings(root: Path) -> StackSettings:
-    """A second stack on other ports, in its own folder."""
+    """A second stack in its own folder, on ports free right now (nothing else is disturbed)."""
     return StackSettings(
         data_dir=root,
-        pg_port=56432,
-        kafka_port=59192,
-        kafka_controller_port=59193,
-        keycloak_port=58180,
-        keycloak_management_port=59100,
-        smtp_port=51125,
+        pg_port=free_port(),
+        kafka_port=free_port(),
+        kafka_controller_port=free_port(),
+        keycloak_port=free_port(),
+        keycloak_management_port=free_port(),
+        smtp_port=free_port(),
     )
 
 
@@ -369,14 +370,22 @@ def run(*, seed: int, faults: int, journeys: int, concurrency: int, root: Path, 
     outcome = Outcome(seed=seed)
     settings = private_settings(root)
     say(f"chaos: seed {seed}, {faults} faults, {journeys} journeys ({concurrency} at a time); private stack in {root}")
-    stack.ensure(settings, list(stack.INFRASTRUCTURE))
+    stack.stop(settings, list(stack.INFRASTRUCTURE))  # whatever an interrupted run left behind
+    shutil.rmtree(root / "kafka", ignore_errors=True)  # old runs' topics; Keycloak's build is kept
+    try:
+        stack.ensure(settings, list(stack.INFRASTRUCTURE))
+    except Exception:
+        stack.stop(settings, list(stack.INFRASTRUCTURE))  # what did start
+        raise
     infra = infra_from_settings(settings)
     kafka_access.act_as(settings.kafka_admin)
     databases: list[str] = []
-    system = _private_system(infra, root, databases)
-    watchdog = Watchdog(system)
-    watchdog.start()
+    system = None
+    watchdog = None
     try:
+        system = _private_system(infra, root, databases)
+        watchdog = Watchdog(system)
+        watchdog.start()
         tokens = Tokens(infra.keycloak_url, infra.keycloak_realm)
         counter: Counter = Counter()
         control = ResilientJourney(system, tokens, counter).run()
@@ -393,8 +402,10 @@ def run(*, seed: int, faults: int, journeys: int, concurrency: int, root: Path, 
         outcome.client_retries = counter["client retries"]
         outcome.crash_restarts = dict(watchdog.restarts)
     finally:
-        watchdog.stop()
-        system.stop()
+        if watchdog is not None:
+            watchdog.stop()
+        if system is not None:
+            system.stop()
         for name in databases:
             with contextlib.suppress(Exception):
                 drop_database(infra.pg_dsn(), name)
