@@ -42,10 +42,13 @@ from pathlib import Path
 
 import httpx
 import psycopg
+from kafka import TopicPartition
+from kafka.admin import OffsetTimestamp
+from kafka.errors import KafkaError, NoError
 
-from rtw_shared.messaging.clients import ensure_topics
+from rtw_shared.messaging.clients import ensure_topics, make_admin
 from rtw_shared.messaging.topics import topic_partitions
-from rtw_shared.services import SERVICE_NAMES
+from rtw_shared.services import SERVICE_DEFS, SERVICE_NAMES
 from rtw_shared.testing import Tokens, create_migrated_database, drop_database
 
 from . import kafka_access, procs, stack
@@ -56,7 +59,11 @@ from .services import api_ready
 from .system import System, free_port
 
 PROCESS_FAULTS = [f"kill {name} {part}" for name in SERVICE_NAMES for part in ("api", "worker")]
+# An operator's (or a lost offsets topic's) replay: the consumer group is set back two minutes, so
+# everything it applied since arrives again and must be absorbed by the inbox.
+REPLAY_FAULTS = [f"rewind {name} consumer" for name in SERVICE_NAMES]
 SERVER_FAULTS = ["kill kafka", "stop postgres (immediate)", "stop keycloak"]
+PARTITIONS = topic_partitions()
 # Tables that record plumbing, not effects: their row counts may differ run to run.
 NOT_EFFECTS = {"outbox", "inbox", "parked_events", "audit_log", "timers", "alembic_version"}
 
@@ -270,7 +277,8 @@ class Injector:
         as room allows, the rest chosen at random."""
         chosen = SERVER_FAULTS[:count]
         chosen += self.rng.sample(PROCESS_FAULTS, min(len(PROCESS_FAULTS), count - len(chosen)))
-        kinds = PROCESS_FAULTS + SERVER_FAULTS
+        chosen += self.rng.sample(REPLAY_FAULTS, min(len(REPLAY_FAULTS), count - len(chosen)))
+        kinds = PROCESS_FAULTS + SERVER_FAULTS + REPLAY_FAULTS
         chosen += [self.rng.choice(kinds) for _ in range(count - len(chosen))]
         self.rng.shuffle(chosen)
         return chosen
@@ -278,6 +286,14 @@ class Injector:
     def inflict(self, fault: str, outage_s: float) -> FaultRecord:
         """Take something away for `outage_s`, bring it back; recovery = restart until all answer."""
         words = fault.split()
+        if words[0] == "rewind":
+            with self.watchdog.holding(words[1], "worker"):
+                self.system.kill(words[1], "worker")
+                self._rewind(words[1], seconds=120)
+                time.sleep(outage_s)
+                back = time.monotonic()
+                self.system.start_part(words[1], "worker")
+            return self._recovered(fault, outage_s, back)
         if words[0] == "kill" and words[1] in SERVICE_NAMES:
             with self.watchdog.holding(words[1], words[2]):
                 self.system.kill(words[1], words[2])
@@ -301,6 +317,34 @@ class Injector:
         record = self._recovered(fault, outage_s, back)
         record.note = note
         return record
+
+    def _rewind(self, service: str, seconds: int) -> None:
+        """Set `service`'s consumer group back `seconds` on every topic it consumes (once the killed
+        member has left the group, which takes the session timeout)."""
+        access = kafka_access.service_access(next(d for d in SERVICE_DEFS if d.name == service))
+        prefix = self.system.topic_prefix
+        admin = make_admin(self.settings.kafka_bootstrap, principal=self.settings.kafka_admin)
+        try:
+            since = OffsetTimestamp(int((time.time() - seconds) * 1000))
+            specs = {
+                TopicPartition(prefix + topic, partition): since
+                for topic in access.consumes
+                for partition in range(PARTITIONS[topic])
+            }
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    results = admin.reset_group_offsets(prefix + access.consumer_group, specs)
+                    failed = {tp: r["error"].__name__ for tp, r in results.items() if r["error"] is not NoError}
+                except KafkaError as error:
+                    failed = {"group": type(error).__name__}
+                if not failed:
+                    return
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"could not rewind {service}'s consumer group: {failed}")
+                time.sleep(1.0)  # the killed member is still in the group until its session times out
+        finally:
+            admin.close()
 
     def _cached_token_works(self) -> str:
         """With Keycloak away, a token issued before still opens the API (keys are cached)."""
