@@ -7,7 +7,8 @@ server harms nothing else. Then:
 1. one journey runs with no fault: the *control* — what one journey's effects look like;
 2. journeys run continuously (a few at a time, bounded in number) while a fault injector picks
    faults at random (printed seed, so a run can be repeated): SIGKILL of each service's API and
-   worker, the Kafka broker killed, PostgreSQL stopped with `-m immediate`, Keycloak stopped; each
+   worker, the Kafka broker killed, PostgreSQL stopped with `-m immediate`, Keycloak stopped, a
+   service's consumer group rewound two minutes (everything since arrives again); each
    is brought back after a short random outage and its recovery time measured (until the whole
    system answers again). A killed API or worker is started again the way a supervisor would;
    `make up` itself runs them under supervisord (rtw_devstack.supervision, tested on its own);
