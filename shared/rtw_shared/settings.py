@@ -69,6 +69,8 @@ class ServiceSettings(BaseSettings):
     # Relay: how often an outbox row may fail to publish before it is marked dead.
     relay_max_attempts: int = 10
     relay_poll_seconds: float = 1.0
+    # The worker answers GET /healthz and /metrics on this port (0: no health endpoint).
+    worker_health_port: int = 0
     # Published outbox rows and inbox rows older than this are deleted (rtw_shared.messaging.pruning);
     # keep it longer than the topics' retention, or a replayed event could be applied twice.
     retention_days: float = 7.0

@@ -5,14 +5,17 @@ stop them gracefully: the current event or batch is finished and committed first
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Protocol
 
 import structlog
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.engine import Engine
 
 from .clock import system_clock
@@ -112,7 +115,10 @@ def run_worker(spec: WorkerSpec, argv: list[str] | None = None) -> None:
         signal.signal(sig, lambda *_: stopping.set())
     for thread in threads:
         thread.start()
-    log.info("worker started", parts=sorted(parts), loops=[t.name for t in threads])
+    health = HealthServer(threads, spec.settings.worker_health_port) if spec.settings.worker_health_port else None
+    if health:
+        health.start()
+    log.info("worker started", parts=sorted(parts), loops=[t.name for t in threads], health_port=health and health.port)
     while not stopping.wait(0.5):
         if not all(t.is_alive() for t in threads):
             log.error("a worker loop died; exiting so the supervisor restarts us")
@@ -121,8 +127,56 @@ def run_worker(spec: WorkerSpec, argv: list[str] | None = None) -> None:
         loop.stop()
     for thread in threads:
         thread.join(timeout=30)
+    if health:
+        health.stop()
     engine.dispose()
     log.info("worker stopped")
+
+
+class HealthServer:
+    """`GET /healthz` on the worker: 200 while every loop's thread is alive, 503 naming the dead ones
+    otherwise (for a supervisor or an orchestrator to probe); `GET /metrics` for Prometheus."""
+
+    def __init__(self, threads: list[threading.Thread], port: int, host: str = "127.0.0.1"):
+        self._threads = threads
+        self._server = ThreadingHTTPServer((host, port), self._handler())
+        self.port = self._server.server_address[1]
+
+    def start(self) -> None:
+        threading.Thread(target=self._server.serve_forever, name="HealthServer", daemon=True).start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def dead(self) -> list[str]:
+        return [t.name for t in self._threads if not t.is_alive()]
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        health = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if self.path == "/healthz":
+                    dead = health.dead()
+                    body = json.dumps({"status": "dead loops" if dead else "ok", "dead": dead}).encode()
+                    self._answer(503 if dead else 200, "application/json", body)
+                elif self.path == "/metrics":
+                    self._answer(200, CONTENT_TYPE_LATEST, generate_latest())
+                else:
+                    self._answer(404, "text/plain", b"not found")
+
+            def _answer(self, status: int, content_type: str, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:  # probes every few seconds: not worth a log line
+                pass
+
+        return Handler
 
 
 def _guarded(loop: Loop) -> Callable[[], None]:

@@ -60,4 +60,8 @@ def test_compose_runs_each_service_api_worker_and_migrations_from_the_dockerfile
         assert services[name]["ports"] == [f"127.0.0.1:{port}:8000"]
         assert services[name]["environment"][f"RTW_{name.upper()}_DATABASE_URL"].endswith(f"/{name}")
         assert services[name]["restart"] == services[f"{name}-worker"]["restart"] == "unless-stopped"
+        worker = services[f"{name}-worker"]
+        port = worker["environment"][f"RTW_{name.upper()}_WORKER_HEALTH_PORT"]
+        assert f"127.0.0.1:{port}/healthz" in " ".join(worker["healthcheck"]["test"])
+        assert worker["environment"][f"RTW_{name.upper()}_DATABASE_URL"].endswith(f"/{name}")
     assert (ROOT / services["intake-migrate"]["build"]["dockerfile"]).exists()

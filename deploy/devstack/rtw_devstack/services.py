@@ -72,13 +72,22 @@ def api_argv(defn: ServiceDef, port: int, host: str = "127.0.0.1") -> list[str]:
     ]
 
 
+def worker_health_port(defn: ServiceDef) -> int:
+    """Where `make up`'s worker of `defn` answers /healthz (its API's port + 10: 8111 for intake)."""
+    return defn.port + 10
+
+
 def worker_argv(defn: ServiceDef) -> list[str]:
     return [sys.executable, "-m", f"{defn.package}.worker"]
 
 
 def api_ready(host: str, port: int) -> bool:
+    return _answers_ok(f"http://{host}:{port}/readyz")
+
+
+def _answers_ok(url: str) -> bool:
     try:
-        return httpx.get(f"http://{host}:{port}/readyz", timeout=2).status_code == 200
+        return httpx.get(url, timeout=2).status_code == 200
     except httpx.HTTPError:
         return False
 
@@ -105,10 +114,10 @@ class ServiceComponent:
             smtp_host=s.host,
             smtp_port=s.smtp_port,
             kafka_principal=dev_principal(self.defn.name),
-        )
+        ) | {self.defn.env_prefix + "WORKER_HEALTH_PORT": str(worker_health_port(self.defn))}
 
     def is_ready(self) -> bool:
-        return self.supervisor.is_running(f"{self.name}-worker") and api_ready(self.settings.host, self.defn.port)
+        return self._started_and_ready()
 
     def start(self) -> None:
         with ui.step(self.name, "migrating its database"):
@@ -124,7 +133,9 @@ class ServiceComponent:
                 raise procs.fail_with_log(self.settings, f"{self.name}-api", f"{self.name} did not become ready")
 
     def _started_and_ready(self) -> bool:
-        return self.supervisor.is_running(f"{self.name}-worker") and api_ready(self.settings.host, self.defn.port)
+        """The API answers /readyz and the worker's /healthz says every loop runs."""
+        worker = f"http://{self.settings.host}:{worker_health_port(self.defn)}/healthz"
+        return api_ready(self.settings.host, self.defn.port) and _answers_ok(worker)
 
     def provision(self) -> None:
         """Nothing: migrations run at start."""
