@@ -441,7 +441,10 @@ def run(*, seed: int, faults: int, journeys: int, concurrency: int, root: Path, 
         injector = Injector(settings, system, rng, watchdog, tokens)
         _journeys_under_faults(system, injector, tokens, counter, rng, faults, journeys, concurrency, outcome, say)
         _wait(lambda: settled(system), 240, "every outbox to drain")
-        time.sleep(3)  # the last events' consumers commit
+        # Consumers may still be catching up (one restarted late, after Kafka came back): give
+        # them time to converge, then judge. A lost effect never converges; a duplicate never
+        # goes away.
+        procs.wait_until(lambda: not _check_effects(system, outcome, control_effects), 180, interval=2.0)
         _check_effects(system, outcome, control_effects)
         outcome.duplicates_absorbed = duplicates_absorbed(system)
         outcome.client_retries = counter["client retries"]
@@ -510,8 +513,10 @@ def _journeys_under_faults(system, injector, tokens, counter, rng, faults, journ
         thread.join(timeout=900)
 
 
-def _check_effects(system: System, outcome: Outcome, control: dict[str, int]) -> None:
+def _check_effects(system: System, outcome: Outcome, control: dict[str, int]) -> dict:
+    """Record (and return) every journey whose effects differ from the control's."""
     effects = effects_per_case(system)
+    outcome.lost_or_doubled = {}
     for case_id in outcome.journeys:
         wrong = {
             table: (effects.get(table, {}).get(case_id, 0), expected)
@@ -520,6 +525,7 @@ def _check_effects(system: System, outcome: Outcome, control: dict[str, int]) ->
         }
         if wrong:
             outcome.lost_or_doubled[case_id] = wrong
+    return outcome.lost_or_doubled
 
 
 def _wait(predicate, timeout: float, what: str) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import psycopg
 import structlog
 from kafka import KafkaProducer
-from kafka.errors import KafkaError
+from kafka.errors import KafkaError, KafkaTimeoutError
 from prometheus_client import Counter
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Engine
@@ -139,17 +139,25 @@ class OutboxRelay:
     def _send(self, rows: list[Row]) -> tuple[list[Row], list[tuple[Row, str]]]:
         """Send every row, then wait for the broker's acknowledgements. What the broker
         acknowledged is published, even beside a failure: sending it again would duplicate it.
-        (Per-partition order holds because the idempotent producer retries in order.)"""
+        A row the broker has not answered for within the timeout (it is away) is neither published
+        nor failed: it stays pending and goes again later, so an outage neither kills the relay nor
+        uses up rows' attempts. (Per-partition order holds because the idempotent producer
+        retries in order.)"""
         published, failures, futures = [], [], []
         for row in rows:
             try:
                 futures.append((row, self._produce(row)))
             except KafkaError as error:  # e.g. no metadata for the topic within max_block_ms
                 failures.append((row, f"{type(error).__name__}: {error}"))
-        self.producer.flush(timeout=self.send_timeout)
+        try:
+            self.producer.flush(timeout=self.send_timeout)
+        except KafkaTimeoutError:
+            log.warning("the broker did not acknowledge in time; unacknowledged rows stay pending")
         for row, future in futures:
+            if not future.is_done:
+                continue  # no answer: pending, sent again later
             try:
-                future.get(timeout=self.send_timeout)
+                future.get(timeout=0)
                 published.append(row)
             except KafkaError as error:
                 failures.append((row, f"{type(error).__name__}: {error}"))
