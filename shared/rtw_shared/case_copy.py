@@ -77,15 +77,33 @@ def upsert_case_copy(
     """Insert the copy or overwrite it with a newer snapshot; True when this snapshot was applied.
 
     `extra` sets a service's own columns from the same snapshot (they follow the same rule)."""
-    values = {**copy_values(case_id, snapshot), **extra}
-    insert = pg_insert(model).values(**values)
-    changed = {name: insert.excluded[name] for name in values if name != "case_id"}
+    return bool(_upsert(session, model, [{**copy_values(case_id, snapshot), **extra}]))
+
+
+def apply_case_events(session: Session, model: type[CaseCopyMixin], events: list[CaseEvent]) -> set[uuid.UUID]:
+    """`apply_case_event` for many events in one statement; the ids of the copies it changed.
+
+    Only each case's newest snapshot can win, so it alone is offered (one statement cannot touch a
+    row twice): the copies end as applying the events one by one would leave them."""
+    newest: dict[uuid.UUID, CaseSnapshot] = {}
+    for event in events:
+        snapshot = snapshot_of(event)
+        if snapshot is not None and (event.case_id not in newest or snapshot.version > newest[event.case_id].version):
+            newest[event.case_id] = snapshot
+    if not newest:
+        return set()
+    return _upsert(session, model, [copy_values(case_id, snapshot) for case_id, snapshot in newest.items()])
+
+
+def _upsert(session: Session, model: type[CaseCopyMixin], rows: list[dict]) -> set[uuid.UUID]:
+    insert = pg_insert(model).values(rows)
+    changed = {name: insert.excluded[name] for name in rows[0] if name != "case_id"}
     statement = insert.on_conflict_do_update(
         index_elements=[model.case_id],
         set_={**changed, "updated_at": func.now()},
         where=model.case_version < insert.excluded.case_version,
     ).returning(model.case_id)
-    return session.execute(statement).first() is not None
+    return set(session.execute(statement).scalars())
 
 
 def apply_case_event(session: Session, model: type[CaseCopyMixin], event: CaseEvent, **extra) -> bool:

@@ -27,8 +27,16 @@ def new_base() -> type[DeclarativeBase]:
     return Base
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+def make_engine(url: str, *, pool_size: int = 10, read_only: bool = False) -> Engine:
+    """A pooled engine. The overflow covers bursts beside the limited request threads; in steady
+    state every checkout reuses a pooled connection.
+
+    `read_only`: connections without transactions (autocommit: no BEGIN/ROLLBACK round trips) on
+    which PostgreSQL refuses any write (`default_transaction_read_only`), for the API's GETs."""
+    options: dict = {}
+    if read_only:
+        options = {"isolation_level": "AUTOCOMMIT", "connect_args": {"options": "-c default_transaction_read_only=on"}}
+    return create_engine(url, pool_size=pool_size, max_overflow=max(2, pool_size // 2), pool_pre_ping=True, **options)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:

@@ -19,8 +19,9 @@ from .messaging.tables import OUTBOX_CHANNEL, outbox
 
 
 class UnitOfWork:
-    def __init__(self, session_factory: sessionmaker, *, source: str, topic_prefix: str = ""):
+    def __init__(self, session_factory: sessionmaker, *, source: str, topic_prefix: str = "", read_only: bool = False):
         self._session_factory = session_factory
+        self.read_only = read_only
         self.source = source
         self.topic_prefix = topic_prefix
         self.session: Session
@@ -38,6 +39,7 @@ class UnitOfWork:
 
     def emit(self, payload: EventPayload) -> Envelope:
         """Record that something happened; it is written to the outbox at commit."""
+        self._refuse_if_read_only("emit an event")
         envelope = Envelope(source=self.source, correlation_id=current_correlation_id(), data=payload)
         self._pending.append(envelope)
         return envelope
@@ -54,11 +56,16 @@ class UnitOfWork:
             raise
 
     def commit(self) -> None:
+        self._refuse_if_read_only("commit")
         if self._pending:
             self.session.execute(insert(outbox), [self._outbox_row(e) for e in self._pending])
             self.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": OUTBOX_CHANNEL})
         self.session.commit()
         self._pending = []
+
+    def _refuse_if_read_only(self, what: str) -> None:
+        if self.read_only:
+            raise ReadOnlyUnitOfWorkError(f"a read-only Unit of Work (a GET request) cannot {what}")
 
     def _outbox_row(self, envelope: Envelope) -> dict:
         key, value, headers = encode_record(envelope)
@@ -70,3 +77,7 @@ class UnitOfWork:
             "headers": [[k, v.decode()] for k, v in headers],
             "payload": value.decode(),
         }
+
+
+class ReadOnlyUnitOfWorkError(RuntimeError):
+    """A read-only Unit of Work was asked to write: a GET endpoint that changes state is a bug."""

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 import structlog
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -56,14 +57,19 @@ def create_service_app(
         app.state.settings = settings
         app.state.engine = engine
         app.state.session_factory = make_session_factory(engine)
+        read_engine = make_engine(settings.database_url, pool_size=settings.db_pool_size, read_only=True)
+        app.state.read_session_factory = make_session_factory(read_engine)
         app.state.audit_writer = AuditWriter(audit_engine)
         app.state.token_validator = TokenValidator(settings)
         app.state.token_validator.jwks.refresh(force=True)
+        # Sync endpoints run on anyio's threads: no more at once than there are pooled connections.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
         if on_startup:
             on_startup(app)
         yield
         app.state.audit_writer.close()
         audit_engine.dispose()
+        read_engine.dispose()
         engine.dispose()
 
     app = FastAPI(title=title, version=version, description=description, lifespan=lifespan, responses=PROBLEM_RESPONSES)

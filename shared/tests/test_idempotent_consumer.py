@@ -330,3 +330,56 @@ def test_a_polled_batch_is_applied_in_one_transaction_with_duplicates_skipped(
     assert effect_notes() == [f"n{n}" for n in range(50)]  # in order, each once
     assert APPLIED.labels("test-consumer", "rtw.case.status_changed.v1")._value.get() == applied_before + 50
     assert len(commits) < 10, "fifty events should share a handful of transactions, not one each"
+
+
+def test_a_run_of_events_goes_to_its_batch_handler_in_one_call_and_parked_events_still_follow_their_case(
+    rtw_infra, engine, uow_factory, prefix, effects_table, effect_notes
+):
+    import types
+
+    from rtw_shared.events import AccommodationDecidedV1
+    from rtw_shared.messaging import parking
+    from rtw_shared.messaging.wiring import Handlers, handles
+
+    runs: list[list[str]] = []
+    module = types.ModuleType("batch_handlers_under_test")
+
+    @handles(CaseStatusChangedV1, batch=True)
+    def on_statuses(uow, envelopes):
+        runs.append([e.data.to_status for e in envelopes])
+        for e in envelopes:
+            uow.session.execute(insert(effects_table).values(event_id=e.id, note=e.data.to_status))
+
+    @handles(AccommodationDecidedV1)
+    def on_decided(uow, envelope):
+        uow.session.execute(insert(effects_table).values(event_id=envelope.id, note="decided"))
+
+    for handler in (on_statuses, on_decided):
+        handler.__module__ = module.__name__
+        setattr(module, handler.__name__, handler)
+
+    case_a, case_b = uuid.uuid4(), uuid.uuid4()
+    waiting = Envelope(
+        source="employer",
+        data=AccommodationDecidedV1(
+            case_id=case_a,
+            accommodation_id=uuid.uuid4(),
+            employer_org_id="acme",
+            decision="confirmed",
+            decided_by="erin",
+            decided_at="2026-11-27T10:00:00Z",
+            attestation_sha256="a" * 64,
+        ),
+    )
+    with uow_factory() as uow:  # parked earlier, waiting for case A
+        parking.park(uow.session, "test-consumer", waiting)
+        uow.commit()
+    statuses = [event(case_b, "b1"), event(case_b, "b2"), event(case_a, "a1"), event(case_b, "b3"), event(case_b, "b4")]
+    one_key = encode_record(statuses[0])[0]  # one partition, so one poll holds them all
+    send(rtw_infra, prefix + "intake.case.v1", *((one_key, *encode_record(e)[1:]) for e in statuses))
+    consumer = make_event_consumer(rtw_infra, prefix, uow_factory, handlers=Handlers(module))
+    with Running(consumer):
+        assert wait_for(lambda: len(effect_notes()) == 6)
+    # Case A's event is applied alone and its parked event right after it, as one by one would.
+    assert effect_notes() == ["b1", "b2", "a1", "decided", "b3", "b4"]
+    assert runs == [["b1", "b2"], ["a1"], ["b3", "b4"]]

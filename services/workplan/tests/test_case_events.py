@@ -182,3 +182,35 @@ def test_a_case_first_heard_of_as_withdrawn_ends_with_its_draft_cancelled(delive
     assert [p.status for p in plans_of(session_factory, story.case_id)] == ["cancelled"]
     assert [e["reason"] for e in cancellations(session_factory)] == ["case withdrawn"]
     assert copy_of(session_factory, story.case_id).status == "withdrawn"
+
+
+def test_a_run_of_case_events_applied_together_leaves_what_one_by_one_would(
+    session_factory, case_story, workplan_settings
+):
+    # The worker's consumer hands a polled run of case events to the batch handler in one call.
+    from rtw_shared.events.catalogue import Job
+
+    x, y = case_story(), case_story(reference="RTW-2026-000124")
+    y_created = y.created()
+    job = Job(hours_per_day=8, days_per_week=5, dot_strength_level="medium")
+    x_created = Envelope(source="intake", data=x.created().data.model_copy(update={"job": job}))
+    run = [
+        x_created,
+        y_created,
+        x.status("assessing"),
+        y.consent("share_status_with_insurer", False),
+        x.status("withdrawn"),
+        x_created,  # late and older: changes nothing
+        Envelope(source="intake", data=y_created.data),  # y re-sent under a new id: no second plan
+    ]
+    batch = worker.spec(workplan_settings).handlers.batch_handler(x_created.type)
+    with UnitOfWork(session_factory, source="workplan", topic_prefix=workplan_settings.topic_prefix) as uow:
+        batch(uow, run)
+        uow.commit()
+    x_copy, y_copy = copy_of(session_factory, x.case_id), copy_of(session_factory, y.case_id)
+    assert (x_copy.case_version, x_copy.status) == (3, "withdrawn")
+    assert x_copy.job == job.model_dump(mode="json") and y_copy.job is None
+    assert (y_copy.case_version, y_copy.status, consents(y_copy)) == (2, "referred", (True, False))
+    assert [p.status for p in plans_of(session_factory, x.case_id)] == ["cancelled"]
+    assert [(p.version, p.status) for p in plans_of(session_factory, y.case_id)] == [(1, "draft")]
+    assert [(e["case_id"], e["reason"]) for e in cancellations(session_factory)] == [(str(x.case_id), "case withdrawn")]

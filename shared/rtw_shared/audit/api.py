@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from ..auth import CurrentPrincipal
-from ..dependencies import UowDep
+from ..dependencies import StreamingUowDep, UowDep
 from .service import AuditPage, ChainReport, audit_page, verify_for
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
@@ -29,6 +29,6 @@ def list_audit(
 
 
 @router.get("/verify", response_model=ChainReport)
-def verify_audit(principal: CurrentPrincipal, uow: UowDep):
+def verify_audit(principal: CurrentPrincipal, uow: StreamingUowDep):
     """Check this service's whole hash chain (administrators): intact, or the first row tampered with."""
     return verify_for(uow=uow, principal=principal)

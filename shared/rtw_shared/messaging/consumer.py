@@ -2,7 +2,8 @@
 
 A polled batch of one partition is applied in ONE transaction: its `(consumer, event_id)` inbox
 rows inserted in one statement (a duplicate inserts nothing and is skipped), then each new event's
-effect in order. If anything in the batch fails, the transaction is rolled back and each record is
+effect in order (a run of events whose handler takes batches in one call: `wiring.handles(batch=True)`).
+If anything in the batch fails, the transaction is rolled back and each record is
 applied alone, each in a transaction of its own.
 Offsets are committed to Kafka only after those transactions committed, so a crash anywhere
 means redelivery, never loss, and redelivery is absorbed by the inbox.
@@ -108,14 +109,16 @@ class EventConsumer:
         try:
             with self.uow_factory() as uow:
                 claimed = self._claim_all(uow, wanted)
+                fresh = []
                 for envelope in wanted:
                     if envelope.id not in claimed:
                         DUPLICATES.labels(self.name).inc()
                         log.info("duplicate event skipped", event_id=str(envelope.id), type=envelope.type)
                         continue
                     claimed.discard(envelope.id)  # a copy later in the same batch is a duplicate too
-                    self._apply_in(uow, envelope)
-                    applied.append(envelope)
+                    fresh.append(envelope)
+                self._apply_all_in(uow, fresh)
+                applied = fresh
                 uow.commit()
         except Exception as error:  # the careful path retries, parks or dead-letters each record alone
             log.info(
@@ -130,17 +133,43 @@ class EventConsumer:
             APPLIED.labels(self.name, envelope.type).inc()
         return True
 
+    def _apply_all_in(self, uow: UnitOfWork, envelopes: list[Envelope]) -> None:
+        """Apply `envelopes` in order: a run of consecutive events with one batch handler in one
+        call, the others one by one. An event whose case has parked events is applied alone, with
+        them right after it, exactly as on the one-by-one path."""
+        case_ids = [e.data.case_id for e in envelopes if isinstance(e.data, CaseEvent)]
+        waiting = parking.cases_waiting(uow.session, self.name, case_ids)
+        batch_of = getattr(self.handlers, "batch_handler", lambda event_type: None)
+        run: list[Envelope] = []
+        for envelope in envelopes:
+            batch = batch_of(envelope.type)
+            releases = isinstance(envelope.data, CaseEvent) and envelope.data.case_id in waiting
+            if run and (batch is None or releases or batch is not batch_of(run[0].type)):
+                self._apply_run(uow, batch_of(run[0].type), run)
+                run = []
+            if batch is not None and not releases:
+                run.append(envelope)
+            else:
+                self._apply_in(uow, envelope, release=releases)
+        if run:
+            self._apply_run(uow, batch_of(run[0].type), run)
+
+    def _apply_run(self, uow: UnitOfWork, batch, run: list[Envelope]) -> None:
+        # One correlation id per log line: a run's events each had their own; keep the first's.
+        context.bind_correlation_id(run[0].correlation_id)
+        batch(uow, run)
+
+    def _apply_in(self, uow: UnitOfWork, envelope: Envelope, *, release: bool = True) -> None:
+        context.bind_correlation_id(envelope.correlation_id)
+        self.handlers[envelope.type](uow, envelope)
+        if release and isinstance(envelope.data, CaseEvent):
+            self._release_parked(uow, envelope.data.case_id)
+
     def _claim_all(self, uow: UnitOfWork, envelopes: list[Envelope]) -> set:
         """Insert the inbox rows of `envelopes` in one statement; the ids not applied before."""
         rows = [{"consumer": self.name, "event_id": e.id, "event_type": e.type} for e in envelopes]
         statement = pg_insert(inbox).values(rows).on_conflict_do_nothing().returning(inbox.c.event_id)
         return set(uow.session.execute(statement).scalars())
-
-    def _apply_in(self, uow: UnitOfWork, envelope: Envelope) -> None:
-        context.bind_correlation_id(envelope.correlation_id)
-        self.handlers[envelope.type](uow, envelope)
-        if isinstance(envelope.data, CaseEvent):
-            self._release_parked(uow, envelope.data.case_id)
 
     def stop(self) -> None:
         self.stopping.set()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from rtw_shared.events.base import Envelope, decode_record, encode_record
@@ -54,3 +54,13 @@ def take(session: Session, consumer: str, case_id: uuid.UUID) -> list[Envelope]:
         key=lambda row: row.parked_at,
     )
     return [decode_record([(k, v.encode()) for k, v in row.headers], row.payload.encode()) for row in rows]
+
+
+def cases_waiting(session: Session, consumer: str, case_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of `case_ids` have events parked for `consumer` (one query for a whole batch)."""
+    if not case_ids:
+        return set()
+    query = select(parked_events.c.case_id).where(
+        parked_events.c.consumer == consumer, parked_events.c.case_id.in_(set(case_ids))
+    )
+    return set(session.execute(query.distinct()).scalars())

@@ -4,7 +4,7 @@ created"), and cancel its open plans once the case is withdrawn or closed."""
 
 from __future__ import annotations
 
-from rtw_shared.case_copy import apply_case_event
+from rtw_shared.case_copy import apply_case_events
 from rtw_shared.events import (
     CaseConsentChangedV1,
     CaseCreatedV1,
@@ -21,19 +21,22 @@ from . import repository
 from .models import CaseCopy
 
 
-@handles(CaseCreatedV1, CaseSharedWithEmployerV1, CaseStatusChangedV1, CaseConsentChangedV1)
-def on_case_event(uow: UnitOfWork, envelope: Envelope) -> None:
-    """Apply the event's case snapshot, then bring the case's plans in line with the copy.
-    The consumer commits (with its inbox row)."""
-    event: CaseEvent = envelope.data
-    apply_case_event(uow.session, CaseCopy, event)
-    if isinstance(event, CaseCreatedV1) and event.job is not None:
-        repository.keep_job(uow.session, event.case_id, event.job.model_dump(mode="json"))
-    # Act on the copy, not on the event: a late, older event leaves the copy (and the plans) as the
-    # newest snapshot says, and applying any event twice changes nothing the second time.
-    case = repository.get(uow.session, event.case_id)
-    if case is None:  # an event without a snapshot, of a case never seen: nothing to keep
-        return
-    plans.open_first_draft(uow=uow, case=case)
-    if case.ended:
-        plans.cancel_open_plans(uow=uow, case=case)
+@handles(CaseCreatedV1, CaseSharedWithEmployerV1, CaseStatusChangedV1, CaseConsentChangedV1, batch=True)
+def on_case_events(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
+    """Apply the events' case snapshots, then bring each case's plans in line with its copy. A whole
+    run of events takes a few statements, not a few per event. The consumer commits (with the inbox rows)."""
+    events: list[CaseEvent] = [envelope.data for envelope in envelopes]
+    apply_case_events(uow.session, CaseCopy, events)
+    repository.keep_jobs(
+        uow.session,
+        {e.case_id: e.job.model_dump(mode="json") for e in events if isinstance(e, CaseCreatedV1) and e.job},
+    )
+    # Act on the copies, not on the events: a late, older event leaves a copy (and its plans) as the
+    # newest snapshot says, and applying any event twice changes nothing the second time. So the
+    # copies' final state is all that matters, and one pass over them equals one pass per event.
+    # (An event without a snapshot, of a case never seen, has no copy: nothing to keep.)
+    cases = repository.get_many(uow.session, list(dict.fromkeys(e.case_id for e in events)))
+    plans.open_first_drafts(uow=uow, cases=cases)
+    for case in cases:
+        if case.ended:
+            plans.cancel_open_plans(uow=uow, case=case)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from .models import CaseCopy
@@ -15,7 +15,20 @@ def get(session: Session, case_id: uuid.UUID) -> CaseCopy | None:
     return session.get(CaseCopy, case_id, populate_existing=True)
 
 
-def keep_job(session: Session, case_id: uuid.UUID, job: dict) -> None:
-    """Store what the job demands. A job never changes after intake, so whichever snapshot won, the
-    `case.created` that carries it sets it (and a late or repeated one sets the same)."""
-    session.execute(update(CaseCopy).where(CaseCopy.case_id == case_id).values(job=job))
+def get_many(session: Session, case_ids: list[uuid.UUID]) -> list[CaseCopy]:
+    """The copies of `case_ids` that exist, as the database has them now, in the order asked."""
+    if not case_ids:
+        return []
+    query = select(CaseCopy).where(CaseCopy.case_id.in_(case_ids)).execution_options(populate_existing=True)
+    found = {case.case_id: case for case in session.scalars(query)}
+    return [found[case_id] for case_id in case_ids if case_id in found]
+
+
+def keep_jobs(session: Session, jobs: dict[uuid.UUID, dict]) -> None:
+    """Store what each case's job demands. A job never changes after intake, so whichever snapshot
+    won, the `case.created` that carries it sets it (and a late or repeated one sets the same)."""
+    if not jobs:
+        return
+    table = CaseCopy.__table__
+    statement = update(table).where(table.c.case_id == bindparam("b_case_id")).values(job=bindparam("b_job"))
+    session.execute(statement, [{"b_case_id": case_id, "b_job": job} for case_id, job in jobs.items()])

@@ -36,6 +36,13 @@ def latest_for_case(session: Session, case_id: uuid.UUID) -> Plan | None:
     return session.scalars(query).first()
 
 
+def cases_with_plans(session: Session, case_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of `case_ids` have at least one plan version."""
+    if not case_ids:
+        return set()
+    return set(session.scalars(select(Plan.case_id).where(Plan.case_id.in_(case_ids)).distinct()))
+
+
 def open_for_case(session: Session, case_id: uuid.UUID) -> list[Plan]:
     """The case's plan versions still in force (draft or published), locked for the change, in version order."""
     query = (

@@ -195,15 +195,19 @@ def _cancel(uow: UnitOfWork, plan: Plan, reason: str) -> None:
     uow.emit(PlanCancelledV1(case_id=plan.case_id, plan_id=plan.id, version=plan.version, reason=reason))
 
 
-def open_first_draft(*, uow: UnitOfWork, case: CaseCopy) -> Plan | None:
-    """The case's draft plan version 1 when it has no plan yet (docs/domain/plans.md: a draft exists for every case)."""
+def open_first_drafts(*, uow: UnitOfWork, cases: list[CaseCopy]) -> list[Plan]:
+    """A draft plan version 1 for each of `cases` that has no plan yet (docs/domain/plans.md: a draft
+    exists for every case)."""
     # Not only on `case.created`: whichever snapshot of the case arrives first opens it, and a
     # re-sent event finds the plan and opens no second one.
-    if repository.latest_for_case(uow.session, case.case_id) is not None:
-        return None
-    plan = Plan(case=case, version=1, status="draft", content={k: list(v) for k, v in EMPTY_CONTENT.items()})
-    uow.session.add(plan)
-    return plan
+    with_plans = repository.cases_with_plans(uow.session, [case.case_id for case in cases])
+    opened = [
+        Plan(case=case, version=1, status="draft", content={k: list(v) for k, v in EMPTY_CONTENT.items()})
+        for case in cases
+        if case.case_id not in with_plans
+    ]
+    uow.session.add_all(opened)
+    return opened
 
 
 def cancel_open_plans(*, uow: UnitOfWork, case: CaseCopy) -> list[Plan]:
