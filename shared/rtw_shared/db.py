@@ -31,12 +31,17 @@ def make_engine(url: str, *, pool_size: int = 10, read_only: bool = False) -> En
     """A pooled engine. The overflow covers bursts beside the limited request threads; in steady
     state every checkout reuses a pooled connection.
 
+    No ping before each checkout (a round trip on every request and batch): a connection that died
+    with its server fails its first statement, which invalidates the whole pool (SQLAlchemy's
+    disconnect handling), so only work already under way sees the outage. An API answers it
+    503 with Retry-After (rtw_shared.errors); workers retry.
+
     `read_only`: connections without transactions (autocommit: no BEGIN/ROLLBACK round trips) on
     which PostgreSQL refuses any write (`default_transaction_read_only`), for the API's GETs."""
     options: dict = {}
     if read_only:
         options = {"isolation_level": "AUTOCOMMIT", "connect_args": {"options": "-c default_transaction_read_only=on"}}
-    return create_engine(url, pool_size=pool_size, max_overflow=max(2, pool_size // 2), pool_pre_ping=True, **options)
+    return create_engine(url, pool_size=pool_size, max_overflow=max(2, pool_size // 2), pool_pre_ping=False, **options)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:

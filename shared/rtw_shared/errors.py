@@ -10,10 +10,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger("rtw.errors")
+DATABASE_RETRY_AFTER_SECONDS = 2
 
 
 class Problem(BaseModel):
@@ -36,6 +38,7 @@ _PROBLEM_STATUSES = {
     413: "The request body is larger than the service accepts",
     422: "Invalid input; `errors` names each offending field",
     429: "Too many requests from this caller; wait `Retry-After` seconds",
+    503: "The database is unavailable for a moment; nothing was changed. Retry after `Retry-After` seconds",
 }
 # Documented on every operation: any of them may answer, and clients should expect problem+json.
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -135,6 +138,19 @@ def install_error_handlers(app: FastAPI) -> None:
             str(error.detail),
             instance=request.url.path,
             headers=headers or None,
+        )
+
+    @app.exception_handler(OperationalError)
+    async def on_database_unavailable(request: Request, error: OperationalError):
+        # The database is away (restarting, failing over) or gave up on the statement: a passing
+        # condition, so 503 with when to try again, not a 500. Nothing was committed.
+        log.warning("database unavailable", path=request.url.path, error=str(error.orig).splitlines()[0])
+        return problem(
+            503,
+            "Service unavailable",
+            "The database is unavailable for a moment; nothing was changed. Try again shortly.",
+            instance=request.url.path,
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
         )
 
     @app.exception_handler(Exception)

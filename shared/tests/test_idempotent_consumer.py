@@ -88,6 +88,24 @@ def created_event(case_id, reference="RTW-2026-000001") -> Envelope:
     )
 
 
+def decided_event(case_id) -> Envelope:
+    """Employer's `accommodation.decided` for `case_id` (an event of another topic than intake's)."""
+    from rtw_shared.events import AccommodationDecidedV1
+
+    return Envelope(
+        source="employer",
+        data=AccommodationDecidedV1(
+            case_id=case_id,
+            accommodation_id=uuid.uuid4(),
+            employer_org_id="acme",
+            decision="confirmed",
+            decided_by="erin",
+            decided_at="2026-11-27T10:00:00Z",
+            attestation_sha256="a" * 64,
+        ),
+    )
+
+
 def inbox_count(engine) -> int:
     from rtw_shared.messaging.tables import inbox
 
@@ -236,18 +254,7 @@ def test_an_event_that_overtakes_its_case_is_parked_and_applied_once_the_case_ar
         uow.session.execute(insert(effects_table).values(event_id=envelope.id, note="decided"))
 
     case_id = uuid.uuid4()
-    decided = Envelope(
-        source="employer",
-        data=AccommodationDecidedV1(
-            case_id=case_id,
-            accommodation_id=uuid.uuid4(),
-            employer_org_id="acme",
-            decision="confirmed",
-            decided_by="erin",
-            decided_at="2026-11-27T10:00:00Z",
-            attestation_sha256="a" * 64,
-        ),
-    )
+    decided = decided_event(case_id)
     created = created_event(case_id, "RTW-2026-000001")
     # Both on one partition, the decision first and delivered twice: the worst order there is.
     send(rtw_infra, prefix + "intake.case.v1", *(encode_record(e) for e in (decided, decided, created)))
@@ -359,18 +366,7 @@ def test_a_run_of_events_goes_to_its_batch_handler_in_one_call_and_parked_events
         setattr(module, handler.__name__, handler)
 
     case_a, case_b = uuid.uuid4(), uuid.uuid4()
-    waiting = Envelope(
-        source="employer",
-        data=AccommodationDecidedV1(
-            case_id=case_a,
-            accommodation_id=uuid.uuid4(),
-            employer_org_id="acme",
-            decision="confirmed",
-            decided_by="erin",
-            decided_at="2026-11-27T10:00:00Z",
-            attestation_sha256="a" * 64,
-        ),
-    )
+    waiting = decided_event(case_a)
     with uow_factory() as uow:  # parked earlier, waiting for case A
         parking.park(uow.session, "test-consumer", waiting)
         uow.commit()

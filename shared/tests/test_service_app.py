@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, text
 
 from rtw_shared import audit_context
 from rtw_shared.audit.service import verify_chain
@@ -21,7 +21,8 @@ from rtw_shared.auth import CurrentPrincipal
 from rtw_shared.gate import UNAUTHENTICATED
 from rtw_shared.schemas import InputModel
 from rtw_shared.settings import ServiceSettings
-from rtw_shared.web import create_service_app
+from rtw_shared.uow import ReadOnlyUnitOfWorkError
+from rtw_shared.web import UowDep, create_service_app
 
 LIMIT = 2048
 
@@ -36,6 +37,15 @@ def routes() -> APIRouter:
     @router.post("/v1/notes")
     def add_note(body: Note, principal: CurrentPrincipal) -> dict:
         return {"text": body.text, "by": principal.username}
+
+    @router.get("/v1/clock")
+    def database_clock(principal: CurrentPrincipal, uow: UowDep) -> dict:
+        return {"now": uow.session.execute(text("SELECT now()")).scalar_one().isoformat()}
+
+    @router.get("/v1/sneaky-write")
+    def write_on_a_get(principal: CurrentPrincipal, uow: UowDep) -> dict:
+        uow.session.execute(text("CREATE TEMP TABLE sneaky (x int)"))  # a GET must not write
+        return {}
 
     @router.get("/v1/things/{thing_id}")
     def get_thing(thing_id: uuid.UUID, principal: CurrentPrincipal) -> dict:
@@ -211,3 +221,40 @@ def test_production_refuses_development_values_and_says_which(monkeypatch, tmp_p
         kafka_password="s3cr3t-from-vault",
     )
     assert fit.production_problems() == []
+
+
+def test_an_api_get_reads_on_a_connection_where_postgresql_refuses_writes(client, tokens):
+    assert client.get("/v1/clock", headers=tokens.headers("ivy")).status_code == 200
+    from sqlalchemy.exc import InternalError
+
+    # The test client re-raises what the endpoint raised (a client would get a logged 500).
+    with pytest.raises(InternalError, match="cannot execute CREATE TABLE in a read-only transaction"):
+        client.get("/v1/sneaky-write", headers=tokens.headers("ivy"))
+
+
+def test_a_read_only_unit_of_work_refuses_to_commit_or_emit(client):
+    from rtw_shared.events import CaseStatusChangedV1
+    from rtw_shared.uow import UnitOfWork
+
+    with UnitOfWork(client.app.state.read_session_factory, source="gate-test", read_only=True) as uow:
+        with pytest.raises(ReadOnlyUnitOfWorkError):
+            uow.emit(CaseStatusChangedV1(case_id=uuid.uuid4(), from_status="a", to_status="b"))
+        with pytest.raises(ReadOnlyUnitOfWorkError):
+            uow.commit()
+
+
+def test_while_the_database_is_away_the_api_answers_503_with_retry_after(rtw_infra, tokens):
+    from rtw_devstack.system import free_port
+
+    unreachable = f"postgresql+psycopg://nobody:nothing@127.0.0.1:{free_port()}/none"
+    settings = ServiceSettings(
+        service_name="gate-test",
+        database_url=unreachable,
+        keycloak_url=rtw_infra.keycloak_url,
+        keycloak_issuer=rtw_infra.keycloak_issuer,
+        log_json=False,
+    )
+    with TestClient(create_service_app(settings, title="gate test", routers=[routes()])) as client:
+        answer = client.get("/v1/clock", headers=tokens.headers("ivy"))
+    assert answer.status_code == 503 and answer.headers["content-type"] == "application/problem+json"
+    assert answer.headers["retry-after"] == "2" and "nothing was changed" in answer.json()["detail"]
