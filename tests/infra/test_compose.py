@@ -6,7 +6,6 @@ from pathlib import Path
 
 import yaml
 
-from rtw_shared.messaging.topics import topic_partitions
 from rtw_shared.services import SERVICE_DEFS, SERVICE_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,10 +38,20 @@ def test_compose_keycloak_imports_the_same_realm_file():
     assert "--import-realm" in compose()["services"]["keycloak"]["command"]
 
 
-def test_compose_creates_every_catalogue_topic_with_its_partitions():
-    script = " ".join(compose()["services"]["kafka-topics"]["command"])
-    for name, partitions in topic_partitions().items():
-        assert f"{name}:{partitions}" in script
+def test_compose_kafka_requires_authentication_and_is_provisioned_from_the_code():
+    services = compose()["services"]
+    kafka, access = services["kafka"], services["kafka-access"]
+    assert kafka["entrypoint"] == ["/bin/bash", "/rtw/start-authenticated.sh"]
+    assert "./deploy/kafka/start-authenticated.sh:/rtw/start-authenticated.sh:ro" in kafka["volumes"]
+    # Topics, principals and ACLs come from the same code as `make up`'s (rtw_devstack.kafka_access).
+    assert access["command"][:3] == ["python", "-m", "rtw_devstack.kafka_access"]
+    assert access["build"]["target"] == "tools"
+    for defn in SERVICE_DEFS:
+        env = services[defn.name]["environment"]
+        assert env[f"RTW_{defn.name.upper()}_KAFKA_USERNAME"] == defn.name
+        assert f"RTW_KAFKA_PASSWORD_{defn.name.upper()}" in env[f"RTW_{defn.name.upper()}_KAFKA_PASSWORD"]
+        for part in (defn.name, f"{defn.name}-worker"):
+            assert "kafka-access" in services[part]["depends_on"]
 
 
 def test_compose_creates_every_service_database():

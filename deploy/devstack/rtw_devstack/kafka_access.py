@@ -108,3 +108,44 @@ def grant(admin: KafkaAdminClient, prefix: str = "") -> None:
     result = admin.create_acls(wanted)
     if result["failed"]:
         raise RuntimeError(f"could not create Kafka ACLs: {result['failed']}")
+
+
+def principal_from_env(name: str) -> KafkaPrincipal:
+    """`name`'s principal, its password from `RTW_KAFKA_PASSWORD_<NAME>` (the development one without)."""
+    password = os.environ.get(f"{PASSWORD_ENV}_{name.upper()}")
+    return KafkaPrincipal(name, password) if password else dev_principal(name)
+
+
+def provision(bootstrap: str, admin_principal: KafkaPrincipal) -> list[str]:
+    """Topics, the services' principals and their ACLs on the broker at `bootstrap` (idempotent);
+    the topics it created."""
+    from rtw_shared.messaging.clients import ensure_topics, make_admin
+    from rtw_shared.messaging.topics import topic_partitions
+
+    created = ensure_topics(bootstrap, topic_partitions(), principal=admin_principal)
+    admin = make_admin(bootstrap, principal=admin_principal)
+    try:
+        ensure_principals(admin, [principal_from_env(defn.name) for defn in SERVICE_DEFS])
+        grant(admin)
+    finally:
+        admin.close()
+    return created
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m rtw_devstack.kafka_access --bootstrap HOST:PORT`: provision a broker that
+    `make up` did not start (docker compose's); the admin's credentials from RTW_KAFKA_USERNAME /
+    RTW_KAFKA_PASSWORD."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--bootstrap", required=True)
+    args = parser.parse_args(argv)
+    admin_principal = KafkaPrincipal(os.environ.get(USERNAME_ENV, ADMIN_USERNAME), os.environ[PASSWORD_ENV])
+    created = provision(args.bootstrap, admin_principal)
+    names = ", ".join(defn.name for defn in SERVICE_DEFS)
+    print(f"kafka: topics created: {', '.join(created) or 'none'}; principals and ACLs set for {names}")
+
+
+if __name__ == "__main__":
+    main()
