@@ -9,6 +9,7 @@ changes nothing, and two consumers racing cannot interleave their columns."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, Integer, String, func, text
@@ -80,8 +81,14 @@ def upsert_case_copy(
     return bool(_upsert(session, model, [{**copy_values(case_id, snapshot), **extra}]))
 
 
-def apply_case_events(session: Session, model: type[CaseCopyMixin], events: list[CaseEvent]) -> set[uuid.UUID]:
-    """`apply_case_event` for many events in one statement; the ids of the copies it changed.
+def apply_case_events(
+    session: Session,
+    model: type[CaseCopyMixin],
+    events: list[CaseEvent],
+    extra_of: Callable[[CaseSnapshot], dict] | None = None,
+) -> set[uuid.UUID]:
+    """`apply_case_event` for many events in one statement; the ids of the copies it changed
+    (`extra_of(snapshot)`: the service's own columns, as `extra` is for one).
 
     Only each case's newest snapshot can win, so it alone is offered (one statement cannot touch a
     row twice): the copies end as applying the events one by one would leave them."""
@@ -92,7 +99,11 @@ def apply_case_events(session: Session, model: type[CaseCopyMixin], events: list
             newest[event.case_id] = snapshot
     if not newest:
         return set()
-    return _upsert(session, model, [copy_values(case_id, snapshot) for case_id, snapshot in newest.items()])
+    return _upsert(
+        session,
+        model,
+        [{**copy_values(case_id, s), **(extra_of(s) if extra_of else {})} for case_id, s in newest.items()],
+    )
 
 
 def _upsert(session: Session, model: type[CaseCopyMixin], rows: list[dict]) -> set[uuid.UUID]:

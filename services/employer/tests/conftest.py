@@ -1,4 +1,5 @@
 import html
+import itertools
 import json
 import re
 import uuid
@@ -66,6 +67,28 @@ def deliver(engine, employer_settings):
             with UnitOfWork(session_factory, source="employer", topic_prefix=employer_settings.topic_prefix) as uow:
                 handlers[payload.TYPE](uow, Envelope(source="test", data=payload))
                 uow.commit()
+
+    return apply
+
+
+@pytest.fixture
+def deliver_together(engine, employer_settings):
+    """Apply events as the worker's consumer applies one polled batch: one Unit of Work, one commit,
+    each run of consecutive events with a batch handler in one call."""
+    session_factory = make_session_factory(engine)
+    handlers = spec(employer_settings).handlers
+
+    def apply(*payloads: EventPayload) -> None:
+        envelopes = [Envelope(source="test", data=payload) for payload in payloads]
+        with UnitOfWork(session_factory, source="employer", topic_prefix=employer_settings.topic_prefix) as uow:
+            for batch, run in itertools.groupby(envelopes, key=lambda e: handlers.batch_handler(e.type)):
+                run = list(run)
+                if batch is None:
+                    for envelope in run:
+                        handlers[envelope.type](uow, envelope)
+                else:
+                    batch(uow, run)
+            uow.commit()
 
     return apply
 

@@ -75,6 +75,34 @@ def test_every_order_of_opening_publishing_and_withdrawing_the_consent_ends_the_
     assert len(states) == 24
 
 
+def test_every_order_applied_as_one_polled_batch_ends_as_one_by_one(
+    client, tokens, deliver_together, case_story, plan_published, engine
+):
+    # The consumer hands runs of intake's events to the batch handler: the same end state.
+    states = {}
+    for order in itertools.permutations(("created", "shared", "published", "withdrawn", "regranted", "reshared")):
+        story = case_story()
+        created, shared = story.opened()
+        [withdrawn] = story.consent(RESTRICTIONS_CONSENT, False)
+        regranted, reshared = story.consent(RESTRICTIONS_CONSENT, True)
+        events = {
+            "created": created,
+            "shared": shared,
+            "published": plan_published(story.case_id),
+            "withdrawn": withdrawn,
+            "regranted": regranted,
+            "reshared": reshared,
+        }
+        deliver_together(*(events[name] for name in order))
+        states[order] = final_state(engine, client, tokens, story.case_id)
+        if len(states) == 120:  # every order of the first five, each event last once: enough, and quick
+            break
+    first = next(iter(states.values()))
+    assert first["copy"][0] == 3 and first["copy"][-2:] == ("Maria Lopez", "Warehouse associate")
+    assert (first["shown"]["worker_name"], first["shown"]["restrictions_shared"]) == ("Maria Lopez", True)
+    assert {order: state for order, state in states.items() if state != first} == {}
+
+
 @pytest.mark.slow  # 720 orders
 def test_every_order_of_a_withdrawal_and_its_regrant_ends_with_the_worker_shown_again(
     client, tokens, deliver, case_story, plan_published, engine

@@ -252,3 +252,24 @@ def test_a_destination_that_became_unsafe_is_refused_at_delivery_time(
     assert (delivery["status"], delivery["last_status_code"]) == ("pending", None)
     assert "refused: url: 127.0.0.1 resolves to 127.0.0.1, a loopback address" in delivery["last_error"]
     assert json.dumps(delivery)  # the log is plain JSON for people
+
+
+def test_a_run_of_case_events_applied_together_is_fanned_out_event_by_event(
+    engine, notify_settings, events, subject_of, sender, subscribe, receiver
+):
+    from rtw_notify.worker import handlers
+    from rtw_shared.db import make_session_factory
+    from rtw_shared.events import Envelope
+    from rtw_shared.uow import UnitOfWork
+
+    subscribe("ivy", "rtw.case.created.v1")
+    cases = [events.case_created(therapist_id=subject_of("tara")) for _ in range(3)]
+    run = [Envelope(source="test", data=case) for case in cases]
+    by_type = handlers()
+    batch = by_type.batch_handler(run[0].type)
+    assert batch is by_type.batch_handler(run[0].type)  # one object: the consumer groups runs by it
+    with UnitOfWork(make_session_factory(engine), source="notify", topic_prefix=notify_settings.topic_prefix) as uow:
+        batch(uow, run)  # the copies first, then each event's deliveries, in one transaction
+        uow.commit()
+    assert sender.send_due_once() == 3
+    assert sorted(json.loads(r["body"])["subject"] for r in receiver.requests) == sorted(str(c.case_id) for c in cases)

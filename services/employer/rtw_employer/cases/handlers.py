@@ -4,7 +4,7 @@ open accommodation requests (docs/domain/accommodations.md)."""
 
 from __future__ import annotations
 
-from rtw_shared.case_copy import apply_case_event, snapshot_of
+from rtw_shared.case_copy import apply_case_events, snapshot_of
 from rtw_shared.events import (
     CaseConsentChangedV1,
     CaseCreatedV1,
@@ -25,18 +25,33 @@ from .models import CaseCopy
 IDENTITY_WITHHELD = {"worker_name": None, "job_title": None}
 
 
-@handles(CaseCreatedV1, CaseStatusChangedV1, CaseConsentChangedV1)
-def on_case_event(uow: UnitOfWork, envelope: Envelope) -> None:
-    """Apply the event's snapshot to the copy (a withdrawn consent clears name and job title)."""
-    keep_copy(uow, envelope.data)
+@handles(CaseCreatedV1, CaseStatusChangedV1, CaseConsentChangedV1, CaseSharedWithEmployerV1, batch=True)
+def on_case_events(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
+    """Apply a run of intake's events in a few statements, leaving what one by one would:
+    - each copy takes its newest snapshot (one without the employer's consent clears name and job
+      title);
+    - then each `case.shared_with_employer` stores the worker's name and job title unless the copy
+      is newer or not shared (intake sends it again when the worker re-grants the consent), which
+      is what it did one by one, as a later, newer snapshot would have cleared or kept them anyway;
+    - a case that ended withdraws its open requests (once: it stays ended)."""
+    events: list[CaseEvent] = [envelope.data for envelope in envelopes]
+    case_ids = list(dict.fromkeys(event.case_id for event in events))
+    repository.lock_cases(uow.session, case_ids)
+    apply_case_events(uow.session, CaseCopy, events, extra_of=_identity_columns)
+    for event in events:
+        if isinstance(event, CaseSharedWithEmployerV1):
+            _show_identity(uow, event)
+    for copy in repository.get_many(uow.session, case_ids):
+        if copy.ended:
+            withdraw_open_requests(uow, case_id=copy.case_id, case_status=copy.status)
 
 
-@handles(CaseSharedWithEmployerV1)
-def on_case_shared_with_employer(uow: UnitOfWork, envelope: Envelope) -> None:
-    """Apply the snapshot, and store the worker's name and job title while the snapshot says shared.
-    Intake sends this event again when the worker re-grants the consent."""
-    event: CaseSharedWithEmployerV1 = envelope.data
-    snapshot = keep_copy(uow, event)
+def _identity_columns(snapshot: CaseSnapshot) -> dict:
+    return {} if snapshot.consents.share_restrictions_with_employer else IDENTITY_WITHHELD
+
+
+def _show_identity(uow: UnitOfWork, event: CaseSharedWithEmployerV1) -> None:
+    snapshot = snapshot_of(event)
     if snapshot is None:
         repository.show_legacy_identity(
             uow.session,
@@ -53,16 +68,3 @@ def on_case_shared_with_employer(uow: UnitOfWork, envelope: Envelope) -> None:
             worker_name=event.worker_name,
             job_title=event.job_title,
         )
-
-
-def keep_copy(uow: UnitOfWork, event: CaseEvent) -> CaseSnapshot | None:
-    """Apply `event`'s snapshot (if it is the newest) and withdraw the open requests of a case that
-    ended. Returns the snapshot (None: an event written before snapshots, other than `case.created`)."""
-    repository.lock_case(uow.session, event.case_id)
-    snapshot = snapshot_of(event)
-    shared = snapshot is None or snapshot.consents.share_restrictions_with_employer
-    apply_case_event(uow.session, CaseCopy, event, **({} if shared else IDENTITY_WITHHELD))
-    copy = repository.get(uow.session, event.case_id)
-    if copy is not None and copy.ended:
-        withdraw_open_requests(uow, case_id=event.case_id, case_status=copy.status)
-    return snapshot

@@ -4,7 +4,7 @@ so its handler lives with the notifications and calls `refresh_copy` itself."""
 
 from __future__ import annotations
 
-from rtw_shared.case_copy import snapshot_of
+from rtw_shared.case_copy import apply_case_events, snapshot_of
 from rtw_shared.events import CaseConsentChangedV1, CaseCreatedV1, CaseEvent, CaseSharedWithEmployerV1, Envelope
 from rtw_shared.messaging.wiring import handles
 from rtw_shared.uow import UnitOfWork
@@ -21,7 +21,13 @@ def refresh_copy(uow: UnitOfWork, event: CaseEvent) -> CaseCopy | None:
     return repository.keep_snapshot(uow.session, event.case_id, snapshot)
 
 
-@handles(CaseCreatedV1, CaseSharedWithEmployerV1, CaseConsentChangedV1)
-def on_case_event(uow: UnitOfWork, envelope: Envelope) -> None:
-    """Keep the copy (organisations, therapist, consents) as the newest snapshot says."""
-    refresh_copy(uow, envelope.data)
+@handles(CaseCreatedV1, CaseSharedWithEmployerV1, CaseConsentChangedV1, batch=True)
+def on_case_events(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
+    """Keep the copies (organisations, therapist, consents) as the newest snapshots say: one
+    statement for a whole run of events. (An event without a snapshot can only confirm a copy.)"""
+    apply_case_events(
+        uow.session,
+        CaseCopy,
+        [envelope.data for envelope in envelopes],
+        extra_of=lambda snapshot: {"therapist_email": snapshot.therapist_email},
+    )

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from rtw_shared.clock import process_clock
 from rtw_shared.events import Envelope, registry
 from rtw_shared.messaging.parking import CaseNotKnownYet
-from rtw_shared.messaging.wiring import Handler, Handlers
+from rtw_shared.messaging.wiring import BatchHandler, Handler, Handlers
 from rtw_shared.uow import UnitOfWork
 
 from ..cases import repository as cases
@@ -19,9 +19,12 @@ from . import payloads, repository
 from .models import PENDING
 
 
-def fan_out(uow: UnitOfWork, envelope: Envelope) -> None:
-    """One pending delivery per subscription that wants this event and whose organisation may see it."""
-    if not repository.anyone_subscribed(uow.session, envelope.type):
+def fan_out(uow: UnitOfWork, envelope: Envelope, *, someone_subscribed: bool | None = None) -> None:
+    """One pending delivery per subscription that wants this event and whose organisation may see it
+    (`someone_subscribed`: already asked, for a run of events)."""
+    if someone_subscribed is None:
+        someone_subscribed = repository.anyone_subscribed(uow.session, envelope.type)
+    if not someone_subscribed:
         return
     case = cases.get(uow.session, envelope.data.case_id)
     if case is None:
@@ -57,6 +60,7 @@ class WithWebhooks(Mapping[str, Handler]):
         self.handlers = handlers
         self._subscribable = frozenset(payloads.subscribable_types())
         self._types = sorted(set(handlers) | self._subscribable)
+        self._batches: dict[BatchHandler, BatchHandler] = {}
 
     @property
     def topics(self) -> list[str]:
@@ -75,6 +79,28 @@ class WithWebhooks(Mapping[str, Handler]):
                 fan_out(uow, envelope)
 
         return handle
+
+    def batch_handler(self, event_type: str) -> BatchHandler | None:
+        """The run form of a handler that has one, each event then fanned out (whether anyone
+        subscribes is asked once per type, not per event). The same object for the same handler:
+        the consumer groups a run by it."""
+        own = self.handlers.batch_handler(event_type)
+        if own is None:
+            return None
+        if own not in self._batches:
+            self._batches[own] = self._with_fan_out(own)
+        return self._batches[own]
+
+    def _with_fan_out(self, own: BatchHandler) -> BatchHandler:
+        def handle_run(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
+            own(uow, envelopes)  # first: the copies the fan-out decides on
+            types = {e.type for e in envelopes} & self._subscribable
+            subscribed = {t: repository.anyone_subscribed(uow.session, t) for t in types}
+            for envelope in envelopes:
+                if subscribed.get(envelope.type):
+                    fan_out(uow, envelope, someone_subscribed=True)
+
+        return handle_run
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._types)
