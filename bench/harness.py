@@ -25,7 +25,7 @@ from rtw_devstack.pytest_plugin import infra_from_settings
 from rtw_devstack.system import System
 from rtw_shared.messaging.clients import ensure_topics
 from rtw_shared.messaging.topics import topic_partitions
-from rtw_shared.testing import Tokens, create_migrated_database, drop_database
+from rtw_shared.testing import Tokens, create_migrated_database, delete_topics, drop_database
 
 BENCH_DIR = Path(__file__).resolve().parent
 # Settings of the private system benchmarks and `make load` run: rate limits off (explicitly).
@@ -213,7 +213,7 @@ class Context:
         for name in self._databases:
             drop_database(self.infra.pg_dsn(), name)
         if self._topics:
-            _delete_topics(self.infra.kafka_bootstrap, self._topics)
+            delete_topics(self.infra.kafka_bootstrap, self._topics)
 
     # --- fairness -------------------------------------------------------------------------------
     def settle(self, busy_below: float = 0.25) -> float:
@@ -236,18 +236,6 @@ def stop_process(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
-
-
-def _delete_topics(bootstrap: str, names: list[str]) -> None:
-    from rtw_shared.messaging.clients import make_admin
-
-    admin = make_admin(bootstrap, client_id="rtw-bench")
-    try:
-        admin.delete_topics(names)
-    except Exception as error:  # leftovers are harmless (private names); say so and go on
-        print(f"note: could not delete the run's topics: {error}", file=sys.stderr)
-    finally:
-        admin.close()
 
 
 def _cpu_times() -> tuple[int, int]:

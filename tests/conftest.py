@@ -11,7 +11,7 @@ from keycloak import KeycloakOpenID
 from rtw_devstack.system import System
 from rtw_shared.messaging.clients import ensure_topics
 from rtw_shared.messaging.topics import topic_partitions
-from rtw_shared.testing import create_migrated_database, drop_database
+from rtw_shared.testing import create_migrated_database, delete_topics, drop_database
 
 
 @pytest.fixture(scope="session")
@@ -21,10 +21,12 @@ def cli_client(rtw_infra) -> KeycloakOpenID:
 
 
 @pytest.fixture(scope="module")
-def system(rtw_infra, tmp_path_factory):
-
+def system(rtw_infra, tmp_path_factory, request):
+    """A private copy of the whole system (4 APIs, 4 workers, own databases and topics) for a test
+    module; settings every service gets may come from the module's `SYSTEM_SETTINGS`."""
     prefix = f"e{uuid.uuid4().hex[:8]}."
-    ensure_topics(rtw_infra.kafka_bootstrap, {prefix + n: p for n, p in topic_partitions().items()})
+    topics = {prefix + n: p for n, p in topic_partitions().items()}
+    ensure_topics(rtw_infra.kafka_bootstrap, topics)
     made: list[str] = []
 
     def make_database(migrations_dir, name: str) -> str:
@@ -33,9 +35,11 @@ def system(rtw_infra, tmp_path_factory):
         return url
 
     log_dir = tmp_path_factory.mktemp("system-logs")
-    running = System(rtw_infra, prefix, log_dir, make_database)
+    settings = getattr(request.module, "SYSTEM_SETTINGS", None)
+    running = System(rtw_infra, prefix, log_dir, make_database, settings=settings)
     running.start()
     yield running
     running.stop()
+    delete_topics(rtw_infra.kafka_bootstrap, list(topics))
     for name in made:
         drop_database(rtw_infra.pg_dsn(), name)

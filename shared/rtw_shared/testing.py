@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 import uuid
@@ -87,6 +88,20 @@ def create_migrated_database(admin_dsn: str, migrations_dir: Path, *, prefix: st
 def drop_database(admin_dsn: str, name: str) -> None:
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def delete_topics(bootstrap: str, names: list[str]) -> None:
+    """Delete a run's private topics, so a long-lived development broker does not pile them up.
+    Best effort: leftovers are harmless (private names), so a failure is said, not raised."""
+    from .messaging.clients import make_admin
+
+    admin = make_admin(bootstrap, client_id="rtw-cleanup")
+    try:
+        admin.delete_topics(names)
+    except Exception as error:
+        print(f"note: could not delete the run's topics: {error}", file=sys.stderr)
+    finally:
+        admin.close()
 
 
 def wait_for(predicate: Callable[[], object], timeout: float = 30.0, interval: float = 0.1) -> bool:

@@ -16,18 +16,24 @@ from rtw_shared.messaging.topics import topic_partitions
 from rtw_shared.services import SERVICE_DEFS
 
 
-@pytest.fixture(scope="module")
-def prefix(rtw_infra):
-    """A private copy of every topic, with the services' ACLs for it."""
+def private_topics(rtw_infra):
+    """A private copy of every topic, with the services' ACLs for it, while suspended."""
     if rtw_infra.kafka_admin is None:
         pytest.skip("this broker (RTW_INFRA=containers) does not require authentication")
     name = f"acl{uuid.uuid4().hex[:8]}."
     ensure_topics(rtw_infra.kafka_bootstrap, {name + t: n for t, n in topic_partitions().items()})
     admin = make_admin(rtw_infra.kafka_bootstrap)
     kafka_access.grant(admin, name)
-    yield name
+    yield admin, name
+    kafka_access.revoke(admin, name)
     admin.delete_topics([name + t for t in topic_partitions()])
     admin.close()
+
+
+@pytest.fixture(scope="module")
+def prefix(rtw_infra):
+    for _, name in private_topics(rtw_infra):
+        yield name
 
 
 def send_as(rtw_infra, service: str, topic: str) -> None:
@@ -90,3 +96,13 @@ def test_every_service_owns_one_topic_and_consumes_what_its_worker_handles():
     }
     assert "intake.case.v1" in accesses["workplan"].consumes
     assert all(set(a.owns).isdisjoint(a.consumes) for a in accesses.values())  # no service reads itself
+
+
+def test_revoking_a_prefix_takes_back_exactly_its_acls(rtw_infra, prefix):
+    """What an end-to-end system does when it stops, so a long-lived broker does not pile them up."""
+    for admin, other in private_topics(rtw_infra):
+        send_as(rtw_infra, "intake", other + "intake.case.v1")
+        kafka_access.revoke(admin, other)
+        with pytest.raises(TopicAuthorizationFailedError):
+            send_as(rtw_infra, "intake", other + "intake.case.v1")
+        send_as(rtw_infra, "intake", prefix + "intake.case.v1")  # another prefix's grant stands

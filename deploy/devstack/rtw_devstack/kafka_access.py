@@ -9,7 +9,8 @@ Nothing else: no topic creation, no other group, no cluster operations. The stac
 principal (a super user) provisions topics, principals and ACLs, and runs tools and tests.
 
 `grant(admin, prefix)` is idempotent: `make up` runs it on every start, and an end-to-end
-`System` runs it for its private topic prefix."""
+`System` runs it for its private topic prefix, and `revoke`s it when it stops, so a long-lived
+development broker does not pile up every test run's ACLs."""
 
 from __future__ import annotations
 
@@ -102,12 +103,22 @@ def ensure_principals(admin: KafkaAdminClient, principals: list[KafkaPrincipal])
         raise RuntimeError(f"could not set Kafka credentials: {failed}")
 
 
+def all_acls(prefix: str = "") -> list[ACL]:
+    return [acl for defn in SERVICE_DEFS for acl in acls(service_access(defn), prefix)]
+
+
 def grant(admin: KafkaAdminClient, prefix: str = "") -> None:
     """Every service's ACLs for the topics named with `prefix` (idempotent)."""
-    wanted = [acl for defn in SERVICE_DEFS for acl in acls(service_access(defn), prefix)]
-    result = admin.create_acls(wanted)
+    result = admin.create_acls(all_acls(prefix))
     if result["failed"]:
         raise RuntimeError(f"could not create Kafka ACLs: {result['failed']}")
+
+
+def revoke(admin: KafkaAdminClient, prefix: str) -> None:
+    """Take back what `grant(admin, prefix)` gave (each ACL matches itself exactly)."""
+    failed = [(acl, error) for acl, _, error in admin.delete_acls(all_acls(prefix)) if error.errno]
+    if failed:
+        raise RuntimeError(f"could not delete Kafka ACLs: {failed}")
 
 
 def principal_from_env(name: str) -> KafkaPrincipal:

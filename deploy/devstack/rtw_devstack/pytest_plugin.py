@@ -143,15 +143,18 @@ def tokens(rtw_infra: Infra):
 
 
 @pytest.fixture(scope="session")
-def topic_prefix(rtw_infra: Infra) -> str:
+def topic_prefix(rtw_infra: Infra):
     """A private copy of every catalogue topic for this test session (`<prefix>intake.case.v1`),
-    so tests never see a running stack's events, nor it theirs."""
+    so tests never see a running stack's events, nor it theirs. Deleted at the end of the session."""
     from rtw_shared.messaging.clients import ensure_topics
     from rtw_shared.messaging.topics import topic_partitions
+    from rtw_shared.testing import delete_topics
 
     prefix = f"t{uuid.uuid4().hex[:8]}."
-    ensure_topics(rtw_infra.kafka_bootstrap, {prefix + name: n for name, n in topic_partitions().items()})
-    return prefix
+    topics = {prefix + name: n for name, n in topic_partitions().items()}
+    ensure_topics(rtw_infra.kafka_bootstrap, topics)
+    yield prefix
+    delete_topics(rtw_infra.kafka_bootstrap, list(topics))
 
 
 @pytest.fixture

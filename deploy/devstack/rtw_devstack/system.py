@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
 from importlib import import_module
@@ -82,13 +83,19 @@ class System:
         """From now on every process of this system sees system time + `offset`."""
         set_offset(self.clock_file, offset)
 
+    def _manage_access(self, change) -> None:
+        """`change(admin, prefix)` (grant or revoke) for this system's private topics, on a broker
+        with ACLs."""
+        if self.infra.kafka_admin is None:
+            return
+        admin = make_admin(self.infra.kafka_bootstrap, principal=self.infra.kafka_admin)
+        try:
+            change(admin, self.topic_prefix)
+        finally:
+            admin.close()
+
     def start(self) -> None:
-        if self.infra.kafka_admin is not None:  # the services' ACLs for this system's private topics
-            admin = make_admin(self.infra.kafka_bootstrap, principal=self.infra.kafka_admin)
-            try:
-                kafka_access.grant(admin, self.topic_prefix)
-            finally:
-                admin.close()
+        self._manage_access(kafka_access.grant)
         for name in self.services:
             self.start_part(name, "api")
             self.start_part(name, "worker")
@@ -125,3 +132,7 @@ class System:
                     process.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     os.killpg(process.pid, signal.SIGKILL)
+        try:
+            self._manage_access(kafka_access.revoke)
+        except Exception as error:  # a stop must finish (chaos may stop with the broker down)
+            print(f"could not take back the Kafka ACLs of {self.topic_prefix}*: {error}", file=sys.stderr)
