@@ -60,7 +60,9 @@ def read_as(rtw_infra, service: str, topic: str, group: str) -> list:
 
 def test_a_client_without_credentials_is_refused(rtw_infra, prefix):
     with pytest.raises(KafkaTimeoutError):  # the broker never lets it bootstrap
-        anonymous = KafkaProducer(bootstrap_servers=rtw_infra.kafka_bootstrap, max_block_ms=5000)
+        anonymous = KafkaProducer(
+            bootstrap_servers=rtw_infra.kafka_bootstrap, max_block_ms=5000, bootstrap_timeout_ms=5000
+        )
         anonymous.send(prefix + "intake.case.v1", b"{}").get(timeout=10)
 
 

@@ -102,6 +102,13 @@ def make_consumer(
         "enable_auto_commit": False,
         "auto_offset_reset": "earliest",
         "isolation_level": "read_committed",
+        # A member that died without leaving (SIGKILL, OOM) holds its partitions until its session
+        # expires, and its restarted successor's join waits for that. kafka-python 3's default is
+        # 45 s (KIP-735): a supervised restart consumed nothing for 45-80 s. Heartbeats come from
+        # the client's own network loop, so a long batch does not count against 10 s
+        # (`max_poll_interval_ms` bounds that).
+        "session_timeout_ms": 10_000,
+        "heartbeat_interval_ms": 3_000,
     }
     config.update(overrides)
     return KafkaConsumer(*topics, **config)
