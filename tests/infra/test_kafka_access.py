@@ -4,6 +4,7 @@ needs (rtw_devstack.kafka_access): checked on the real broker with the services'
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from kafka import KafkaProducer
@@ -16,23 +17,26 @@ from rtw_shared.messaging.topics import topic_partitions
 from rtw_shared.services import SERVICE_DEFS
 
 
+@contextmanager
 def private_topics(rtw_infra):
-    """A private copy of every topic, with the services' ACLs for it, while suspended."""
+    """A private copy of every topic, with the services' ACLs for it: (admin client, prefix)."""
     if rtw_infra.kafka_admin is None:
         pytest.skip("this broker (RTW_INFRA=containers) does not require authentication")
     name = f"acl{uuid.uuid4().hex[:8]}."
     ensure_topics(rtw_infra.kafka_bootstrap, {name + t: n for t, n in topic_partitions().items()})
     admin = make_admin(rtw_infra.kafka_bootstrap)
-    kafka_access.grant(admin, name)
-    yield admin, name
-    kafka_access.revoke(admin, name)
-    admin.delete_topics([name + t for t in topic_partitions()])
-    admin.close()
+    try:
+        kafka_access.grant(admin, name)
+        yield admin, name
+    finally:
+        kafka_access.revoke(admin, name)
+        admin.delete_topics([name + t for t in topic_partitions()])
+        admin.close()
 
 
 @pytest.fixture(scope="module")
 def prefix(rtw_infra):
-    for _, name in private_topics(rtw_infra):
+    with private_topics(rtw_infra) as (_, name):
         yield name
 
 
@@ -102,7 +106,7 @@ def test_every_service_owns_one_topic_and_consumes_what_its_worker_handles():
 
 def test_revoking_a_prefix_takes_back_exactly_its_acls(rtw_infra, prefix):
     """What an end-to-end system does when it stops, so a long-lived broker does not pile them up."""
-    for admin, other in private_topics(rtw_infra):
+    with private_topics(rtw_infra) as (admin, other):
         send_as(rtw_infra, "intake", other + "intake.case.v1")
         kafka_access.revoke(admin, other)
         with pytest.raises(TopicAuthorizationFailedError):
