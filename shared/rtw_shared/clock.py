@@ -1,15 +1,25 @@
-"""What time it is, for anything that acts on dates (durable timers, due dates, schedule weeks).
+"""What time it is: ONE clock per process, built once and passed down.
 
-Production reads the system clock. Development and tests can move a *running* process's time
-forward without a restart: with `RTW_CLOCK_OFFSET_FILE` set, the clock is the system time plus
-the number of seconds written in that file (read at each call, so a test writes the file and
-the worker's next tick sees the new time). Nothing sleeps for days in a test."""
+Everything that stamps or compares a time in one flow — request handlers through the Unit of Work
+(`uow.now()`), event handlers, timers, the email and webhook senders — reads the clock its process
+was given, never `datetime.now()` on its own, so a test that moves that clock moves all of it.
+
+- A service process builds its clock once with `process_clock()`: the system clock in production;
+  with `RTW_CLOCK_OFFSET_FILE` set (development and end-to-end tests), the system time plus the
+  seconds written in that file, read at each call, so a test moves a *running* process's time.
+- In-process tests hand the app and the worker loops a clock they control
+  (`rtw_shared.testing.ManualClock`), starting at the real time: no test pins "now" to a date.
+
+Two readings stay on the wall clock on purpose, each said where it happens: the pruner's retention
+(how long Kafka may redeliver does not move with a test clock) and a webhook's signature timestamp
+(receivers check it against their own clocks)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 
 Clock = Callable[[], datetime]
@@ -18,6 +28,7 @@ OFFSET_FILE_ENV = "RTW_CLOCK_OFFSET_FILE"
 
 
 def system_clock() -> datetime:
+    """The wall clock, in UTC."""
     return datetime.now(UTC)
 
 
@@ -34,8 +45,10 @@ def offset_clock(path: Path) -> Clock:
     return now
 
 
+@cache
 def process_clock() -> Clock:
-    """The clock this process should use: the offset clock when the environment asks for one."""
+    """This process's clock (the same object on every call): the offset clock when the environment
+    names an offset file, else the system clock."""
     path = os.environ.get(OFFSET_FILE_ENV)
     return offset_clock(Path(path)) if path else system_clock
 
@@ -46,6 +59,7 @@ def set_offset(path: Path, offset: timedelta) -> None:
 
 
 def today(clock: Clock) -> date:
+    """The date on `clock`, in UTC."""
     return clock().date()
 
 

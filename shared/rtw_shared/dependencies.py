@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from .clock import Clock
 from .settings import ServiceSettings
 from .uow import UnitOfWork
 
@@ -29,6 +30,7 @@ def get_uow(request: Request) -> Iterator[UnitOfWork]:
         source=settings.service_name,
         topic_prefix=settings.topic_prefix,
         read_only=read_only,
+        clock=state.clock,
     ) as uow:
         yield uow
 
@@ -42,9 +44,19 @@ def get_streaming_uow(request: Request) -> Iterator[UnitOfWork]:
         source=settings.service_name,
         topic_prefix=settings.topic_prefix,
         read_only=True,
+        clock=request.app.state.clock,
     ) as uow:
         yield uow
 
 
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 StreamingUowDep = Annotated[UnitOfWork, Depends(get_streaming_uow)]
+
+
+def get_clock(request: Request) -> Clock:
+    """The app's clock (rtw_shared.clock), for a page that shows today's date."""
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+ClockDep = Annotated[Clock, Depends(get_clock)]

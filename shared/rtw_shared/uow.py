@@ -9,21 +9,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from .clock import Clock, system_clock
 from .context import current_correlation_id
 from .events.base import Envelope, EventPayload, encode_record
 from .messaging.tables import OUTBOX_CHANNEL, outbox
 
 
 class UnitOfWork:
-    def __init__(self, session_factory: sessionmaker, *, source: str, topic_prefix: str = "", read_only: bool = False):
+    def __init__(
+        self,
+        session_factory: sessionmaker,
+        *,
+        source: str,
+        topic_prefix: str = "",
+        read_only: bool = False,
+        clock: Clock = system_clock,
+    ):
         self._session_factory = session_factory
         self.read_only = read_only
         self.source = source
         self.topic_prefix = topic_prefix
+        self.clock = clock  # the process's clock (rtw_shared.clock): every time this work stamps
         self.session: Session
         self._pending: list[Envelope] = []
 
@@ -37,10 +48,14 @@ class UnitOfWork:
         self.session.rollback()
         self.session.close()
 
+    def now(self) -> datetime:
+        """The time on the process's clock (what handlers, use cases and timers stamp and compare)."""
+        return self.clock()
+
     def emit(self, payload: EventPayload) -> Envelope:
-        """Record that something happened; it is written to the outbox at commit."""
+        """Record that something happened (at `now()`); it is written to the outbox at commit."""
         self._refuse_if_read_only("emit an event")
-        envelope = Envelope(source=self.source, correlation_id=current_correlation_id(), data=payload)
+        envelope = Envelope(source=self.source, correlation_id=current_correlation_id(), time=self.now(), data=payload)
         self._pending.append(envelope)
         return envelope
 

@@ -22,6 +22,7 @@ from .audit.api import router as audit_router
 from .audit.middleware import AuditMiddleware
 from .audit.writer import AuditWriter
 from .auth import TokenValidator
+from .clock import Clock, process_clock
 from .db import make_engine, make_session_factory
 from .dependencies import UowDep, get_uow
 from .errors import PROBLEM_RESPONSES, install_error_handlers
@@ -47,7 +48,9 @@ def create_service_app(
     version: str = "1.0.0",
     description: str = "",
     on_startup: Callable[[FastAPI], None] | None = None,
+    clock: Clock | None = None,
 ) -> FastAPI:
+    """The service's app; `clock`: the time its requests read (the process clock unless a test gives one)."""
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
 
     @asynccontextmanager
@@ -55,6 +58,7 @@ def create_service_app(
         engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
         audit_engine = make_engine(settings.database_url, pool_size=AUDIT_POOL_SIZE)
         app.state.settings = settings
+        app.state.clock = clock or process_clock()
         app.state.engine = engine
         app.state.session_factory = make_session_factory(engine)
         read_engine = make_engine(settings.database_url, pool_size=settings.db_pool_size, read_only=True)

@@ -8,25 +8,27 @@ import argparse
 import json
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 import structlog
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
-from .clock import system_clock
+from .clock import Clock, process_clock, system_clock
 from .db import make_engine, make_session_factory
 from .logging import configure_logging
 from .messaging.clients import make_consumer, make_producer
 from .messaging.consumer import EventConsumer
 from .messaging.pruning import Pruner
 from .messaging.relay import OutboxRelay
-from .messaging.wiring import Handlers
+from .messaging.wiring import HandlerMap
 from .settings import ServiceSettings
+from .timers import TimerHandler, TimerLoop
 from .uow import UnitOfWork
 
 log = structlog.get_logger("rtw.worker")
@@ -39,22 +41,58 @@ class Loop(Protocol):
     def stop(self) -> None: ...
 
 
-@dataclass
-class WorkerSpec:
-    """What a service's worker consumes and runs."""
+SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
 
-    settings: ServiceSettings
+
+@dataclass
+class LoopContext(Generic[SettingsT]):
+    """What every loop of one worker shares: its database, its settings and its ONE clock."""
+
+    engine: Engine
+    settings: SettingsT
+    clock: Clock
+    session_factory: sessionmaker[Session] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.session_factory = make_session_factory(self.engine)
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A Unit of Work on this worker's database, stamping times with its clock."""
+        return UnitOfWork(
+            self.session_factory,
+            source=self.settings.service_name,
+            topic_prefix=self.settings.topic_prefix,
+            clock=self.clock,
+        )
+
+
+@dataclass
+class WorkerSpec(Generic[SettingsT]):
+    """What a service's worker consumes and runs (`clock`: the process clock unless a test gives one)."""
+
+    settings: SettingsT
     consumer_name: str
-    handlers: Handlers  # the topics consumed follow from the handlers' event classes
-    extra_loops: list[Callable[[Engine, ServiceSettings], Loop]] = field(default_factory=list)
+    handlers: HandlerMap  # the topics consumed follow from the handlers' event classes
+    extra_loops: list[Callable[[LoopContext[SettingsT]], Loop]] = field(default_factory=list)
+    clock: Clock = field(default_factory=process_clock)
 
     @property
     def topics(self) -> list[str]:
         return self.handlers.topics
 
 
-def build_loops(spec: WorkerSpec, engine: Engine, parts: set[str]) -> list[Loop]:
+def timer_loop(handlers: Mapping[str, TimerHandler]) -> Callable[[LoopContext[Any]], Loop]:
+    """A worker loop firing the service's due durable timers on the worker's clock."""
+
+    def make(context: LoopContext[Any]) -> Loop:
+        return TimerLoop(context.unit_of_work, handlers, clock=context.clock)
+
+    return make
+
+
+def build_loops(spec: WorkerSpec[Any], engine: Engine, parts: set[str]) -> list[Loop]:
     s = spec.settings
+    context = LoopContext(engine, s, spec.clock)
     loops: list[Loop] = []
     if "relay" in parts:
         producer = make_producer(s.kafka_bootstrap, client_id=f"{s.service_name}-relay", principal=s.kafka_principal)
@@ -62,7 +100,6 @@ def build_loops(spec: WorkerSpec, engine: Engine, parts: set[str]) -> list[Loop]
             OutboxRelay(engine, producer, max_attempts=s.relay_max_attempts, poll_seconds=s.relay_poll_seconds)
         )
     if "consumer" in parts and spec.topics:
-        session_factory = make_session_factory(engine)
         loops.append(
             EventConsumer(
                 name=spec.consumer_name,
@@ -76,14 +113,14 @@ def build_loops(spec: WorkerSpec, engine: Engine, parts: set[str]) -> list[Loop]
                 dead_letter_producer=make_producer(
                     s.kafka_bootstrap, client_id=f"{s.service_name}-dlq", principal=s.kafka_principal
                 ),
-                uow_factory=lambda: UnitOfWork(session_factory, source=s.service_name, topic_prefix=s.topic_prefix),
+                uow_factory=context.unit_of_work,
                 handlers=spec.handlers,
                 max_attempts=s.consumer_max_attempts,
                 verify_source=True,
             )
         )
     if "loops" in parts:
-        loops += [make(engine, s) for make in spec.extra_loops]
+        loops += [make(context) for make in spec.extra_loops]
     if "prune" in parts:
         loops.append(
             Pruner(
@@ -98,7 +135,7 @@ def build_loops(spec: WorkerSpec, engine: Engine, parts: set[str]) -> list[Loop]
     return loops
 
 
-def run_worker(spec: WorkerSpec, argv: list[str] | None = None) -> None:
+def run_worker(spec: WorkerSpec[Any], argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=f"{spec.settings.service_name} worker")
     parser.add_argument(
         "--only",

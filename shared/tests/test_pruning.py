@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 from rtw_shared.messaging.pruning import prune
 from rtw_shared.messaging.tables import inbox, outbox
 
-NOW = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
+NOW = datetime.now(UTC)  # the real time: pruning is judged relative to it, on any day
 OLD = NOW - timedelta(days=8)
 RECENT = NOW - timedelta(days=6)
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, select
 from rtw_shared import timers as durable
 from rtw_shared.clock import add_business_days, offset_clock, set_offset
 
-T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+T0 = datetime.now(UTC).replace(microsecond=0)  # the real time: a test of timers reads the same on any day
 
 
 @pytest.fixture

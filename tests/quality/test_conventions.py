@@ -4,6 +4,7 @@ contracts (pyproject.toml), and the conventions a linter cannot state."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -60,3 +61,94 @@ def test_no_docstring_cites_a_document_outside_the_repository():
         and p.name != "test_conventions.py"
     ]
     assert citing == [], "cite docs/ (inside the repository) instead"
+
+
+# --- time: no test pins "now" to a calendar date ----------------------------------------------------
+# A test that says "now is 2026-12-01" passes until that day has gone by, then fails for everyone
+# (it happened: the webhook sender's test clock began on a fixed date). Tests build their times from
+# the clock they control (`clock` fixture, `ManualClock`, `system.move_clock`), which starts at the
+# real time. Fixed dates stay fine as data (a birth date, a worked example's therapy start).
+NOW_NAMES = re.compile(r"^(now|today)$|_(now|today)$|^(now|today)_", re.IGNORECASE)
+NOW_KEYWORDS = frozenset({"now", "today", "as_of", "at", "clock"})
+NOW_FUNCTIONS = frozenset({"fire", "fire_due", "send_due_once", "ManualClock", "move_clock", "set_offset"})
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+TEST_FILES = sorted(
+    p
+    for pattern in (
+        "services/*/tests/**/*.py",
+        "shared/tests/**/*.py",
+        "deploy/devstack/tests/**/*.py",
+        "tests/**/*.py",
+    )
+    for p in ROOT.glob(pattern)
+)
+
+
+def _is_calendar_literal(node: ast.AST, dated_names: set[str]) -> bool:
+    """`date(2026, …)`, `datetime(2026, …)`, an ISO date string, or a module name bound to one."""
+    if isinstance(node, ast.Call):
+        called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        first = node.args[0] if node.args else None
+        return called in {"date", "datetime"} and isinstance(first, ast.Constant) and isinstance(first.value, int)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return bool(ISO_DATE.match(node.value))
+    return isinstance(node, ast.Name) and node.id in dated_names
+
+
+def _contains_calendar_literal(node: ast.AST, dated_names: set[str]) -> bool:
+    return any(_is_calendar_literal(child, dated_names) for child in ast.walk(node))
+
+
+def _target_names(target: ast.AST) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Attribute):
+        return [target.attr]
+    if isinstance(target, ast.Tuple):
+        return [name for element in target.elts for name in _target_names(element)]
+    return []
+
+
+def calendar_nows(path: Path) -> list[str]:
+    """Where `path` gives a calendar date as "now": assigned to a now/today name or attribute, passed
+    as `now=`/`today=`/`as_of=`/`at=`/`clock=`, or to a function that fires or sets a clock."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    dated_names = {
+        name
+        for node in tree.body
+        if isinstance(node, ast.Assign) and _contains_calendar_literal(node.value, set())
+        for target in node.targets
+        for name in _target_names(target)
+    }
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and _contains_calendar_literal(node.value, dated_names):
+            if any(NOW_NAMES.search(name) for target in node.targets for name in _target_names(target)):
+                found.append(f"{path}:{node.lineno}")
+        elif isinstance(node, ast.Call):
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            arguments = [*(node.args if called in NOW_FUNCTIONS else [])]
+            arguments += [k.value for k in node.keywords if k.arg in NOW_KEYWORDS]
+            if any(_contains_calendar_literal(a, dated_names) for a in arguments):
+                found.append(f"{path}:{node.lineno}")
+    return found
+
+
+def test_no_test_pins_now_to_a_calendar_date():
+    pinned = [where for path in TEST_FILES for where in calendar_nows(path)]
+    assert pinned == [], "build times from the test's clock (the `clock` fixture, ManualClock), not a calendar date"
+
+
+def test_the_calendar_check_finds_the_time_bomb_it_was_written_for(tmp_path):
+    bomb = tmp_path / "test_pinned_clock.py"
+    bomb.write_text(
+        "from datetime import UTC, datetime\n"
+        "START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)\n"
+        "class Clock:\n"
+        "    def __init__(self):\n"
+        "        self.now = START\n"
+        "def test(fire):\n"
+        "    fire(datetime(2027, 1, 1, tzinfo=UTC))\n"
+        "    report(as_of='2026-12-04')\n"
+    )
+    assert [w.rsplit(":", 1)[1] for w in calendar_nows(bomb)] == ["5", "7", "8"]

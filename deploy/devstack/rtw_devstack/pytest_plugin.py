@@ -134,6 +134,15 @@ def fresh_topic(rtw_infra: Infra) -> Iterator[Callable[..., str]]:
     admin.close()
 
 
+@pytest.fixture
+def clock():
+    """A clock the test moves by hand (`clock.move(days=2)`), starting at the real time: give it to the
+    app (`create_app(settings, clock=clock)`) and the worker loops, and build the test's times from it."""
+    from rtw_shared.testing import ManualClock
+
+    return ManualClock()
+
+
 @pytest.fixture(scope="session")
 def tokens(rtw_infra: Infra):
     """Real access tokens for the demo users and clients (`tokens.headers("tara")`)."""
@@ -157,16 +166,35 @@ def topic_prefix(rtw_infra: Infra):
     delete_topics(rtw_infra.kafka_bootstrap, list(topics))
 
 
-@pytest.fixture
-def migrated_database(rtw_infra: Infra):
-    """Factory: `migrated_database(migrations_dir, prefix)` → SQLAlchemy URL of a new database at
-    head; every database made is dropped after the test."""
+@pytest.fixture(scope="session")
+def migrated_templates(rtw_infra: Infra) -> Iterator[Callable[[Path, str], str]]:
+    """`template_for(migrations_dir, prefix)` → a database migrated to head ONCE per test session (per
+    migrations folder), for tests to copy; all dropped at the end of the session."""
     from rtw_shared.testing import create_migrated_database, drop_database
+
+    templates: dict[Path, str] = {}
+
+    def template_for(migrations_dir: Path, prefix: str) -> str:
+        key = Path(migrations_dir).resolve()
+        if key not in templates:
+            templates[key], _ = create_migrated_database(rtw_infra.pg_dsn(), key, prefix=f"template_{prefix}")
+        return templates[key]
+
+    yield template_for
+    for name in templates.values():
+        drop_database(rtw_infra.pg_dsn(), name)
+
+
+@pytest.fixture
+def migrated_database(rtw_infra: Infra, migrated_templates):
+    """Factory: `migrated_database(migrations_dir, prefix)` → SQLAlchemy URL of a new database at
+    head (a copy of the session's migrated template); every database made is dropped after the test."""
+    from rtw_shared.testing import clone_database, drop_database
 
     made: list[str] = []
 
     def make(migrations_dir, prefix: str = "test") -> str:
-        name, url = create_migrated_database(rtw_infra.pg_dsn(), migrations_dir, prefix=prefix)
+        name, url = clone_database(rtw_infra.pg_dsn(), migrated_templates(migrations_dir, prefix), prefix=prefix)
         made.append(name)
         return url
 

@@ -81,6 +81,7 @@ def test_a_stopped_consumer_finishes_and_commits_the_batch_it_holds(rtw_infra, s
     from rtw_shared.messaging.clients import make_consumer, make_producer
     from rtw_shared.messaging.consumer import EventConsumer
     from rtw_shared.messaging.tables import metadata as messaging
+    from rtw_shared.testing import HandlersByType
     from rtw_shared.uow import UnitOfWork
 
     from .conftest_tables import applied, applied_metadata
@@ -112,7 +113,7 @@ def test_a_stopped_consumer_finishes_and_commits_the_batch_it_holds(rtw_infra, s
         consumer=make_consumer(rtw_infra.kafka_bootstrap, topic, group_id=group),
         dead_letter_producer=make_producer(rtw_infra.kafka_bootstrap),
         uow_factory=lambda: UnitOfWork(session_factory, source="test"),
-        handlers={CaseStatusChangedV1.TYPE: slow_handler},
+        handlers=HandlersByType({CaseStatusChangedV1.TYPE: slow_handler}),
     )
     thread = threading.Thread(target=consumer.run)
     thread.start()

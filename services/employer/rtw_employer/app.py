@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from rtw_shared.clock import Clock
 from rtw_shared.web import create_service_app
 
 from . import models  # noqa: F401 — every table on the metadata, so relationships and foreign keys resolve
@@ -18,7 +19,7 @@ from .settings import EmployerSettings
 STATIC = Path(__file__).parent / "portal" / "static"
 
 
-def create_app(settings: EmployerSettings | None = None) -> FastAPI:
+def create_app(settings: EmployerSettings | None = None, *, clock: Clock | None = None) -> FastAPI:
     settings = settings or EmployerSettings()
 
     def start_portal(app: FastAPI) -> None:
@@ -26,6 +27,7 @@ def create_app(settings: EmployerSettings | None = None) -> FastAPI:
 
     app = create_service_app(
         settings,
+        clock=clock,
         title="RTW employer",
         routers=[accommodations_router, portal_router],
         description="Accommodation requests: the employer's view, and its decision on each. "

@@ -1,5 +1,4 @@
 import html
-import itertools
 import json
 import re
 import uuid
@@ -16,7 +15,7 @@ from sqlalchemy import text
 from rtw_employer.app import create_app
 from rtw_employer.settings import EmployerSettings
 from rtw_employer.worker import spec
-from rtw_shared.db import make_engine, make_session_factory
+from rtw_shared.db import make_engine
 from rtw_shared.events import (
     CaseConsentChangedV1,
     CaseCreatedV1,
@@ -28,7 +27,8 @@ from rtw_shared.events import (
     EventPayload,
     PlanPublishedV1,
 )
-from rtw_shared.uow import UnitOfWork
+from rtw_shared.messaging.consumer import apply_in_order
+from rtw_shared.worker import LoopContext
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "rtw_employer" / "migrations"
 ACCOMMODATIONS = [
@@ -44,8 +44,8 @@ def employer_settings(service_settings) -> EmployerSettings:
 
 
 @pytest.fixture
-def client(employer_settings):
-    with TestClient(create_app(employer_settings)) as test_client:
+def client(employer_settings, clock):
+    with TestClient(create_app(employer_settings, clock=clock)) as test_client:
         yield test_client
 
 
@@ -57,37 +57,35 @@ def engine(employer_settings):
 
 
 @pytest.fixture
-def deliver(engine, employer_settings):
-    """Apply events as the worker's consumer would: the worker's handler, then one commit per event."""
-    session_factory = make_session_factory(engine)
+def loops(engine, employer_settings, clock) -> LoopContext:
+    """What employer's worker gives its loops, on the test's database and clock."""
+    return LoopContext(engine, employer_settings, clock)
+
+
+@pytest.fixture
+def deliver(loops, employer_settings):
+    """Apply events as the worker's consumer applies them one polled batch at a time, a batch per event."""
     handlers = spec(employer_settings).handlers
 
     def apply(*payloads: EventPayload) -> None:
         for payload in payloads:
-            with UnitOfWork(session_factory, source="employer", topic_prefix=employer_settings.topic_prefix) as uow:
-                handlers[payload.TYPE](uow, Envelope(source="test", data=payload))
+            with loops.unit_of_work() as uow:
+                apply_in_order(uow, handlers, [Envelope(source="test", data=payload)], consumer="employer")
                 uow.commit()
 
     return apply
 
 
 @pytest.fixture
-def deliver_together(engine, employer_settings):
+def deliver_together(loops, employer_settings):
     """Apply events as the worker's consumer applies one polled batch: one Unit of Work, one commit,
-    each run of consecutive events with a batch handler in one call."""
-    session_factory = make_session_factory(engine)
+    each run of consecutive events with one handler in one call."""
     handlers = spec(employer_settings).handlers
 
     def apply(*payloads: EventPayload) -> None:
-        envelopes = [Envelope(source="test", data=payload) for payload in payloads]
-        with UnitOfWork(session_factory, source="employer", topic_prefix=employer_settings.topic_prefix) as uow:
-            for batch, run in itertools.groupby(envelopes, key=lambda e: handlers.batch_handler(e.type)):
-                run = list(run)
-                if batch is None:
-                    for envelope in run:
-                        handlers[envelope.type](uow, envelope)
-                else:
-                    batch(uow, run)
+        with loops.unit_of_work() as uow:
+            envelopes = [Envelope(source="test", data=payload) for payload in payloads]
+            apply_in_order(uow, handlers, envelopes, consumer="employer")
             uow.commit()
 
     return apply

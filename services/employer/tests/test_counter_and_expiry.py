@@ -13,9 +13,7 @@ from sqlalchemy import text
 
 from rtw_employer.accommodations import expiry
 from rtw_employer.worker import spec
-from rtw_shared.db import make_session_factory
 from rtw_shared.timers import TimerLoop, fire_due
-from rtw_shared.uow import UnitOfWork
 
 COUNTER = {
     "description": "Packing station instead of floor-level picking",
@@ -162,16 +160,12 @@ def test_a_version_that_changed_only_the_schedule_asks_the_employer_again(
 
 
 @pytest.fixture
-def fire(engine, employer_settings):
+def fire(loops):
     """Fire employer's due timers at `now`, as the worker's TimerLoop would; returns how many fired."""
-    session_factory = make_session_factory(engine)
 
     def run(now: datetime) -> int:
-        return fire_due(
-            lambda: UnitOfWork(session_factory, source="employer", topic_prefix=employer_settings.topic_prefix),
-            expiry.TIMER_HANDLERS,
-            now,
-        )
+        loops.clock.now = max(loops.clock.now, now)  # time only moves forward
+        return fire_due(loops.unit_of_work, expiry.TIMER_HANDLERS, now)
 
     return run
 
@@ -215,7 +209,7 @@ def test_an_unanswered_request_expires_at_the_end_of_its_due_date(client, tokens
 
 @pytest.mark.parametrize("answer", ["decided", "withdrawn", "replaced"])
 def test_an_answered_or_ended_request_never_expires(
-    client, tokens, open_request, deliver, plan_published, engine, fire, outbox, answer
+    client, tokens, open_request, deliver, plan_published, engine, fire, outbox, answer, clock
 ):
     request_id, story = open_request()
     if answer == "decided":
@@ -227,7 +221,7 @@ def test_an_answered_or_ended_request_never_expires(
             plan_id = conn.execute(text("SELECT plan_id FROM accommodation_requests")).scalar_one()
         deliver(plan_published(story.case_id, plan_id=plan_id, version=2, accommodations=[]))
     before = outbox()
-    assert fire(datetime.now(UTC) + timedelta(days=60)) == 0
+    assert fire(clock() + timedelta(days=60)) == 0
     assert outbox() == before
     with engine.connect() as conn:
         cancelled = conn.execute(
@@ -237,6 +231,6 @@ def test_an_answered_or_ended_request_never_expires(
     assert cancelled
 
 
-def test_the_worker_runs_the_expiry_timers(employer_settings, engine):
+def test_the_worker_runs_the_expiry_timers(employer_settings, loops):
     [make_loop] = spec(employer_settings).extra_loops
-    assert isinstance(make_loop(engine, employer_settings), TimerLoop)
+    assert isinstance(make_loop(loops), TimerLoop)

@@ -5,6 +5,7 @@ The audit log of every authenticated request and its `/v1/audit` endpoints come 
 
 from fastapi import FastAPI
 
+from rtw_shared.clock import Clock
 from rtw_shared.web import create_service_app
 
 from . import models  # noqa: F401 — every table on the metadata, so relationships and foreign keys resolve
@@ -15,11 +16,12 @@ from .settings import IntakeSettings
 from .timeline.router import router as timeline_router
 
 
-def create_app(settings: IntakeSettings | None = None) -> FastAPI:
+def create_app(settings: IntakeSettings | None = None, *, clock: Clock | None = None) -> FastAPI:
     """Intake's API app on `settings` (the environment's when None)."""
     settings = settings or IntakeSettings()
     return create_service_app(
         settings,
+        clock=clock,
         title="RTW intake",
         routers=[cases_router, consents_router, assessments_router, timeline_router],
         description="Cases, the worker's consents, assessments and restrictions; the insurer's status view.",

@@ -8,7 +8,7 @@ from .settings import IntakeSettings
 from .status import handlers as status_handlers
 
 
-def spec(settings: IntakeSettings | None = None) -> WorkerSpec:
+def spec(settings: IntakeSettings | None = None) -> WorkerSpec[IntakeSettings]:
     """What intake's worker consumes (workplan's and employer's events) and runs."""
     return WorkerSpec(settings=settings or IntakeSettings(), consumer_name="intake", handlers=Handlers(status_handlers))
 

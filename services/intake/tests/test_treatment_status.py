@@ -21,6 +21,7 @@ from rtw_shared.events import (
     PlanScheduleWeekStartedV1,
 )
 from rtw_shared.events.catalogue import AccommodationExpiredV1, AccommodationRequestedV1
+from rtw_shared.messaging.consumer import apply_in_order
 from rtw_shared.uow import UnitOfWork
 
 
@@ -34,7 +35,7 @@ def deliver(intake_settings):
     def apply(payload) -> Envelope:
         envelope = Envelope(source="workplan", data=payload)
         with UnitOfWork(session_factory, source="intake", topic_prefix=intake_settings.topic_prefix) as uow:
-            handlers[envelope.type](uow, envelope)
+            apply_in_order(uow, handlers, [envelope], consumer="intake")
             uow.commit()
         return envelope
 

@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 
+from rtw_shared.clock import Clock
 from rtw_shared.web import create_service_app
 
 from . import models  # noqa: F401 — every table on the metadata, so relationships and foreign keys resolve
@@ -12,9 +13,10 @@ from .settings import NotifySettings
 from .webhooks.router import router as webhooks_router
 
 
-def create_app(settings: NotifySettings | None = None) -> FastAPI:
+def create_app(settings: NotifySettings | None = None, *, clock: Clock | None = None) -> FastAPI:
     return create_service_app(
         settings or NotifySettings(),
+        clock=clock,
         title="RTW notify",
         routers=[notifications_router, webhooks_router, contacts_router, preferences_router],
         description=(

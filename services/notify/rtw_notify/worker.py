@@ -2,7 +2,7 @@
 sender + durable timers)."""
 
 from rtw_shared.messaging.wiring import Handlers
-from rtw_shared.worker import WorkerSpec, run_worker
+from rtw_shared.worker import WorkerSpec, run_worker, timer_loop
 
 from . import models  # noqa: F401 — every table on the metadata, so foreign keys resolve
 from .accommodations import handlers as accommodation_handlers
@@ -10,7 +10,7 @@ from .cases import handlers as case_handlers
 from .emails.sender import EmailSender
 from .notifications import handlers as notification_handlers
 from .plans import handlers as plan_handlers
-from .reminders.timers import timer_loop
+from .reminders import timers as reminders
 from .settings import NotifySettings
 from .webhooks.handlers import WithWebhooks
 from .webhooks.sender import WebhookSender
@@ -22,13 +22,13 @@ def handlers() -> WithWebhooks:
     return WithWebhooks(Handlers(case_handlers, notification_handlers, accommodation_handlers, plan_handlers))
 
 
-def spec(settings: NotifySettings | None = None) -> WorkerSpec:
+def spec(settings: NotifySettings | None = None) -> WorkerSpec[NotifySettings]:
     """The worker as `rtw-notify-worker` runs it."""
     return WorkerSpec(
         settings=settings or NotifySettings(),
         consumer_name="notify",
-        handlers=handlers(),  # type: ignore[arg-type] — a Mapping with `topics`, as WorkerSpec uses it
-        extra_loops=[EmailSender, WebhookSender, timer_loop],  # type: ignore[list-item]
+        handlers=handlers(),
+        extra_loops=[EmailSender, WebhookSender, timer_loop(reminders.HANDLERS)],
     )
 
 

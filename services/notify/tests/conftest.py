@@ -1,5 +1,6 @@
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -11,7 +12,7 @@ from sqlalchemy import create_engine
 from rtw_notify.app import create_app
 from rtw_notify.settings import NotifySettings
 from rtw_notify.worker import handlers
-from rtw_shared.db import make_session_factory
+from rtw_shared.clock import Clock
 from rtw_shared.events import (
     AccommodationDecidedV1,
     AccommodationRequestedV1,
@@ -29,7 +30,8 @@ from rtw_shared.events import (
     ScheduleWeek,
 )
 from rtw_shared.events.catalogue import AccommodationExpiredV1, CounterOffer, PlanScheduleWeekStartedV1
-from rtw_shared.uow import UnitOfWork
+from rtw_shared.messaging.consumer import apply_in_order
+from rtw_shared.worker import LoopContext
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "rtw_notify" / "migrations"
 
@@ -40,8 +42,8 @@ def notify_settings(service_settings) -> NotifySettings:
 
 
 @pytest.fixture
-def client(notify_settings):
-    with TestClient(create_app(notify_settings)) as test_client:
+def client(notify_settings, clock):
+    with TestClient(create_app(notify_settings, clock=clock)) as test_client:
         yield test_client
 
 
@@ -53,15 +55,20 @@ def engine(notify_settings):
 
 
 @pytest.fixture
-def apply(engine, notify_settings):
-    """Apply one event through notify's handlers, as the consumer would, and commit it."""
-    session_factory = make_session_factory(engine)
-    by_type = handlers()
+def loops(engine, notify_settings, clock) -> LoopContext:
+    """What notify's worker gives its loops (senders, timers), on the test's database and clock."""
+    return LoopContext(engine, notify_settings, clock)
+
+
+@pytest.fixture
+def apply(loops):
+    """Apply one event through notify's handlers, as the consumer does, and commit it."""
+    notify_handlers = handlers()
 
     def run(payload) -> Envelope:
-        envelope = Envelope(source="test", data=payload)
-        with UnitOfWork(session_factory, source="notify", topic_prefix=notify_settings.topic_prefix) as uow:
-            by_type[envelope.type](uow, envelope)
+        envelope = Envelope(source="test", data=payload, time=loops.clock())
+        with loops.unit_of_work() as uow:
+            apply_in_order(uow, notify_handlers, [envelope], consumer="notify")
             uow.commit()
         return envelope
 
@@ -148,14 +155,14 @@ def consent_changed(
     )
 
 
-def requested(case: CaseCreatedV1, due_date: date = date(2026, 12, 15)) -> AccommodationRequestedV1:
+def requested(clock: Clock, case: CaseCreatedV1, due_date: date | None = None) -> AccommodationRequestedV1:
     return AccommodationRequestedV1(
         case_id=case.case_id,
         accommodation_id=uuid.uuid4(),
         employer_org_id=case.employer_org_id,
         plan_id=uuid.uuid4(),
         plan_version=1,
-        due_date=due_date,
+        due_date=due_date or clock().date() + timedelta(days=11),
     )
 
 
@@ -167,6 +174,7 @@ COUNTER = CounterOffer(
 
 
 def decided(
+    clock: Clock,
     case: CaseCreatedV1,
     decision: str = "confirmed",
     *,
@@ -180,58 +188,66 @@ def decided(
         employer_org_id=case.employer_org_id,
         decision=decision,
         decided_by="erin",
-        decided_at=datetime.now(UTC),
+        decided_at=clock(),
         attestation_sha256="0" * 64,
         counter=counter,
         counter_accepted=counter_accepted,
     )
 
 
-def expired(case: CaseCreatedV1, request: AccommodationRequestedV1) -> AccommodationExpiredV1:
+def expired(clock: Clock, case: CaseCreatedV1, request: AccommodationRequestedV1) -> AccommodationExpiredV1:
     return AccommodationExpiredV1(
         case_id=case.case_id,
         accommodation_id=request.accommodation_id,
         employer_org_id=case.employer_org_id,
         due_date=request.due_date,
-        expired_at=datetime.now(UTC),
+        expired_at=clock(),
     )
 
 
+DEFAULT = object()  # "the builder's usual date", where None means "no date"
+
+
 def plan_published(
+    clock: Clock,
     case: CaseCreatedV1,
     *,
     plan_id: uuid.UUID | None = None,
     version: int = 1,
-    next_review_date: date | None = date(2026, 12, 21),
-    restriction_review: date | None = date(2026, 12, 18),
+    next_review_date=DEFAULT,
+    restriction_review=DEFAULT,
 ) -> PlanPublishedV1:
+    """Published today: reviews in two and three weeks, the schedule starting in three days."""
+    today = clock().date()
+    next_review_date = today + timedelta(days=17) if next_review_date is DEFAULT else next_review_date
+    restriction_review = today + timedelta(days=14) if restriction_review is DEFAULT else restriction_review
     return PlanPublishedV1(
         case_id=case.case_id,
         plan_id=plan_id or uuid.uuid4(),
         version=version,
         employer_org_id=case.employer_org_id,
-        published_at=datetime.now(UTC),
+        published_at=clock(),
         restrictions=[
             Restriction(demand="lift_floor_waist", frequency="occasional", load_kg=10, review_date=restriction_review),
             Restriction(demand="stoop", frequency="occasional", review_date=restriction_review),
         ],
         schedule=[ScheduleWeek(week=1, hours_per_day=4, days_per_week=5, duties="modified")],
         accommodations=[RequestedAccommodation(category="rest_breaks", description="10-minute break every hour")],
-        projected_rtw_date=date(2027, 1, 15),
+        projected_rtw_date=today + timedelta(days=42),
         projected_cost=1500.0,
-        schedule_start_date=date(2026, 12, 7),
+        schedule_start_date=today + timedelta(days=3),
         next_review_date=next_review_date,
     )
 
 
-def week_started(case: CaseCreatedV1, week: int = 2) -> PlanScheduleWeekStartedV1:
+def week_started(clock: Clock, case: CaseCreatedV1, week: int = 2) -> PlanScheduleWeekStartedV1:
     return PlanScheduleWeekStartedV1(
         case_id=case.case_id,
         plan_id=uuid.uuid4(),
         version=1,
         employer_org_id=case.employer_org_id,
         week=week,
-        starts_on=date(2026, 12, 14),
+        starts_on=clock().date() + timedelta(days=7 * (week - 1)),
         hours_per_day=6,
         days_per_week=5,
         duties="modified",
@@ -252,19 +268,20 @@ def plan_cancelled(case: CaseCreatedV1) -> PlanCancelledV1:
 
 
 @pytest.fixture
-def events() -> SimpleNamespace:
-    """Builders of the events notify consumes (tests import nothing from conftest under importlib mode)."""
+def events(clock) -> SimpleNamespace:
+    """Builders of the events notify consumes, their dates taken from the test's clock (tests import
+    nothing from conftest under importlib mode)."""
     return SimpleNamespace(
         case_created=case_created,
         status_changed=status_changed,
         consent_changed=consent_changed,
-        requested=requested,
-        decided=decided,
+        requested=partial(requested, clock),
+        decided=partial(decided, clock),
         accommodation_withdrawn=accommodation_withdrawn,
         plan_cancelled=plan_cancelled,
-        expired=expired,
-        plan_published=plan_published,
-        week_started=week_started,
+        expired=partial(expired, clock),
+        plan_published=partial(plan_published, clock),
+        week_started=partial(week_started, clock),
         counter=COUNTER,
     )
 
@@ -294,19 +311,15 @@ def contact(client, tokens):
 
 
 @pytest.fixture
-def fire(engine, notify_settings):
-    """`fire(now)`: fire notify's timers due at `now`, as the worker's timer loop would; how many fired."""
+def fire(loops):
+    """`fire(now)`: move the test's clock to `now` and fire notify's timers due then, as the worker's
+    timer loop would; how many fired."""
     from rtw_notify.reminders.timers import HANDLERS
     from rtw_shared.timers import fire_due
 
-    session_factory = make_session_factory(engine)
-
     def run(now: datetime) -> int:
-        return fire_due(
-            lambda: UnitOfWork(session_factory, source="notify", topic_prefix=notify_settings.topic_prefix),
-            HANDLERS,
-            now,
-        )
+        loops.clock.now = max(loops.clock.now, now)  # time only moves forward
+        return fire_due(loops.unit_of_work, HANDLERS, now)
 
     return run
 

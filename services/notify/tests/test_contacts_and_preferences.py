@@ -97,12 +97,12 @@ def parts(rtw_infra, key: str) -> dict[str, str]:
 
 
 def test_a_counter_offer_email_says_what_was_offered_in_both_parts(
-    apply, events, subject_of, engine, notify_settings, rtw_infra
+    apply, events, subject_of, engine, notify_settings, rtw_infra, loops
 ):
     case = events.case_created(therapist_id=subject_of("tara"))
     apply(case)
     apply(events.decided(case, "countered", counter=events.counter))
-    EmailSender(engine, notify_settings).send_pending_once()
+    EmailSender(loops).send_pending_once()
     [mail] = [m for m in rtw_infra.received_mail() if case.reference in m.subject]
     assert mail.recipients == ["tara@clinic-north.example"]
     assert mail.subject == f"Accommodation countered for case {case.reference}"
@@ -118,7 +118,7 @@ def test_a_counter_offer_email_says_what_was_offered_in_both_parts(
 
 
 def test_the_employers_contacts_are_emailed_a_request_with_its_portal_link(
-    apply, events, subject_of, engine, notify_settings, rtw_infra, contact
+    apply, events, subject_of, engine, notify_settings, rtw_infra, contact, loops
 ):
     contact("erin", "coordinator@acme.example")
     contact("erin", "supervisor@acme.example")
@@ -126,11 +126,11 @@ def test_the_employers_contacts_are_emailed_a_request_with_its_portal_link(
     case = events.case_created(therapist_id=subject_of("tara"))
     apply(case)
     request = apply(events.requested(case)).data
-    EmailSender(engine, notify_settings).send_pending_once()
+    EmailSender(loops).send_pending_once()
     mails = [m for m in rtw_infra.received_mail() if case.reference in m.subject]
     assert sorted(r for m in mails for r in m.recipients) == ["coordinator@acme.example", "supervisor@acme.example"]
     for mail in mails:
-        assert mail.subject == f"Accommodation request for case {case.reference}: please answer by 2026-12-15"
+        assert mail.subject == f"Accommodation request for case {case.reference}: please answer by {request.due_date}"
         both = parts(rtw_infra, mail.key)
         link = f"http://127.0.0.1:8103/portal/requests/{request.accommodation_id}"
         assert link in both["text"] and f'href="{link}"' in both["html"]

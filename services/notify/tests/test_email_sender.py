@@ -10,9 +10,10 @@ import time
 from sqlalchemy import text
 
 from rtw_notify.emails.sender import EmailSender
-from rtw_notify.emails.service import MAX_ATTEMPTS
+from rtw_notify.emails.service import BACKOFF_SECONDS, MAX_ATTEMPTS
 from rtw_notify.emails.transport import message_id
 from rtw_notify.worker import spec
+from rtw_shared.worker import LoopContext
 
 
 def one_email(engine) -> dict:
@@ -42,9 +43,11 @@ def decided_case(apply, events, subject_of):
     return case, apply(events.decided(case))
 
 
-def test_a_pending_email_is_delivered_once_and_announced(apply, events, subject_of, engine, notify_settings, rtw_infra):
+def test_a_pending_email_is_delivered_once_and_announced(
+    apply, events, subject_of, engine, notify_settings, rtw_infra, loops
+):
     case, envelope = decided_case(apply, events, subject_of)
-    sender = EmailSender(engine, notify_settings)
+    sender = EmailSender(loops)
     assert sender.send_pending_once() == 1
     [mail] = mail_about(rtw_infra, case.reference)
     assert mail.recipients == ["tara@clinic-north.example"]
@@ -61,40 +64,40 @@ def test_a_pending_email_is_delivered_once_and_announced(apply, events, subject_
 
 
 def test_an_unreachable_server_keeps_the_row_pending_with_backoff(
-    apply, events, subject_of, engine, notify_settings, rtw_infra
+    apply, events, subject_of, engine, notify_settings, rtw_infra, loops, clock
 ):
     case, _ = decided_case(apply, events, subject_of)
     broken = notify_settings.model_copy(update={"smtp_port": closed_port()})
-    assert EmailSender(engine, broken).send_pending_once() == 0
+    assert EmailSender(LoopContext(engine, broken, clock)).send_pending_once() == 0
     row = one_email(engine)
     assert (row["status"], row["attempts"]) == ("pending", 1)
     assert row["last_error"] and row["next_attempt_at"] > row["created_at"]
     assert outbox_types(engine) == []
     # Not due yet: the working server does not get it before its backoff has passed.
-    assert EmailSender(engine, notify_settings).send_pending_once() == 0
+    assert EmailSender(loops).send_pending_once() == 0
     assert mail_about(rtw_infra, case.reference) == []
+    clock.move(seconds=BACKOFF_SECONDS)  # once it has passed, the email goes
+    assert EmailSender(loops).send_pending_once() == 1
 
 
-def test_after_five_failed_attempts_the_email_is_failed(apply, events, subject_of, engine, notify_settings):
+def test_after_five_failed_attempts_the_email_is_failed(apply, events, subject_of, engine, notify_settings, clock):
     decided_case(apply, events, subject_of)
-    sender = EmailSender(engine, notify_settings.model_copy(update={"smtp_port": closed_port()}))
+    sender = EmailSender(LoopContext(engine, notify_settings.model_copy(update={"smtp_port": closed_port()}), clock))
     for _ in range(MAX_ATTEMPTS):
-        with engine.begin() as conn:  # skip the backoff wait
-            conn.execute(text("UPDATE emails SET next_attempt_at = now()"))
         sender.send_pending_once()
+        clock.move(hours=1)  # past any backoff
     row = one_email(engine)
     assert (row["status"], row["attempts"]) == ("failed", MAX_ATTEMPTS)
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE emails SET next_attempt_at = now()"))
+    clock.move(days=1)
     assert sender.send_pending_once() == 0
     assert one_email(engine)["attempts"] == MAX_ATTEMPTS
 
 
 def test_the_worker_runs_the_sender_which_sends_and_stops_promptly(
-    apply, events, subject_of, engine, notify_settings, rtw_infra
+    apply, events, subject_of, engine, notify_settings, rtw_infra, loops
 ):
     make = spec(notify_settings).extra_loops[0]  # the email sender
-    sender = make(engine, notify_settings)
+    sender = make(loops)
     thread = threading.Thread(target=sender.run)
     thread.start()
     case, _ = decided_case(apply, events, subject_of)

@@ -15,31 +15,15 @@ from standardwebhooks import Webhook
 
 from rtw_notify.emails.sender import EmailSender
 from rtw_notify.webhooks.sender import WebhookSender
-
-START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self):
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def move(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clock():
-    return Clock()
+from rtw_shared.worker import LoopContext
 
 
 @pytest.fixture
 def sender(engine, notify_settings, clock):
-    """The webhook sender with retries 1 s then 2 s apart (three attempts in all), on the test's clock."""
+    """The webhook sender with retries 1 s then 2 s apart (three attempts in all), on the test's clock —
+    the same clock the consumer's handlers stamp the deliveries with."""
     settings = notify_settings.model_copy(update={"webhook_retry_seconds": (1.0, 2.0), "webhook_timeout_seconds": 5.0})
-    return WebhookSender(engine, settings, clock=clock)
+    return WebhookSender(LoopContext(engine, settings, clock))
 
 
 @pytest.fixture
@@ -125,9 +109,9 @@ def test_two_failures_then_success_are_retried_on_the_schedule_and_logged(
     apply(events.case_created(therapist_id=subject_of("tara")))
     assert sender.send_due_once() == 1
     assert sender.send_due_once() == 0  # not due before its backoff
-    clock.move(1.3)
+    clock.move(seconds=1.3)
     assert sender.send_due_once() == 1
-    clock.move(2.5)
+    clock.move(seconds=2.5)
     assert sender.send_due_once() == 1
     assert len({r["headers"]["webhook-id"] for r in receiver.requests}) == 1 and len(receiver.requests) == 3
     for request in receiver.requests:
@@ -152,7 +136,7 @@ def test_after_repeated_failure_the_subscription_is_disabled_and_the_org_told(
     inbox,
     contact,
     engine,
-    notify_settings,
+    loops,
 ):
     contact("ivy", "integrations@northwind.example")
     webhook = subscribe("ivy", "rtw.case.created.v1")
@@ -160,7 +144,7 @@ def test_after_repeated_failure_the_subscription_is_disabled_and_the_org_told(
     apply(events.case_created(therapist_id=subject_of("tara")))
     for _ in range(3):
         sender.send_due_once()
-        clock.move(3)
+        clock.move(seconds=3)
     [delivery] = deliveries(client, tokens, webhook)
     assert (delivery["status"], delivery["attempts"]) == ("failed", 3)
     state = client.get(f"/v1/webhooks/{webhook['id']}", headers=tokens.headers("ivy")).json()
@@ -171,7 +155,7 @@ def test_after_repeated_failure_the_subscription_is_disabled_and_the_org_told(
     with engine.connect() as conn:
         [email] = conn.execute(text("SELECT recipient, subject, html_body FROM emails WHERE kind = 'webhook_disabled'"))
     assert email.recipient == "integrations@northwind.example" and receiver.url in email.subject
-    assert EmailSender(engine, notify_settings).send_pending_once() == 1  # an email about no case is sent too
+    assert EmailSender(loops).send_pending_once() == 1  # an email about no case is sent too
     # Disabled: a new event waits for nobody; enabled again, what waited is sent.
     apply(events.case_created(therapist_id=subject_of("tara")))
     assert sender.send_due_once() == 0
@@ -246,7 +230,7 @@ def test_a_destination_that_became_unsafe_is_refused_at_delivery_time(
     webhook = subscribe("ivy", "rtw.case.created.v1")
     strict = notify_settings.model_copy(update={"webhook_allow_loopback": False, "webhook_retry_seconds": (60.0,)})
     apply(events.case_created(therapist_id=subject_of("tara")))
-    WebhookSender(engine, strict, clock=clock).send_due_once()
+    WebhookSender(LoopContext(engine, strict, clock)).send_due_once()
     assert receiver.requests == []
     [delivery] = deliveries(client, tokens, webhook)
     assert (delivery["status"], delivery["last_status_code"]) == ("pending", None)
@@ -255,21 +239,19 @@ def test_a_destination_that_became_unsafe_is_refused_at_delivery_time(
 
 
 def test_a_run_of_case_events_applied_together_is_fanned_out_event_by_event(
-    engine, notify_settings, events, subject_of, sender, subscribe, receiver
+    loops, events, subject_of, sender, subscribe, receiver
 ):
     from rtw_notify.worker import handlers
-    from rtw_shared.db import make_session_factory
     from rtw_shared.events import Envelope
-    from rtw_shared.uow import UnitOfWork
 
     subscribe("ivy", "rtw.case.created.v1")
     cases = [events.case_created(therapist_id=subject_of("tara")) for _ in range(3)]
     run = [Envelope(source="test", data=case) for case in cases]
-    by_type = handlers()
-    batch = by_type.batch_handler(run[0].type)
-    assert batch is by_type.batch_handler(run[0].type)  # one object: the consumer groups runs by it
-    with UnitOfWork(make_session_factory(engine), source="notify", topic_prefix=notify_settings.topic_prefix) as uow:
-        batch(uow, run)  # the copies first, then each event's deliveries, in one transaction
+    notify_handlers = handlers()
+    handle_run = notify_handlers.handler_for(run[0].type)
+    assert handle_run is notify_handlers.handler_for(run[0].type)  # one object: the consumer groups runs by it
+    with loops.unit_of_work() as uow:
+        handle_run(uow, run)  # the copies first, then each event's deliveries, in one transaction
         uow.commit()
     assert sender.send_due_once() == 3
     assert sorted(json.loads(r["body"])["subject"] for r in receiver.requests) == sorted(str(c.case_id) for c in cases)

@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 
+from rtw_shared.clock import Clock
 from rtw_shared.web import create_service_app
 
 from . import models  # noqa: F401 — every table on the metadata, so relationships and foreign keys resolve
@@ -12,10 +13,11 @@ from .sessions.router import router as sessions_router
 from .settings import WorkplanSettings
 
 
-def create_app(settings: WorkplanSettings | None = None) -> FastAPI:
+def create_app(settings: WorkplanSettings | None = None, *, clock: Clock | None = None) -> FastAPI:
     """The workplan API (settings from the environment unless given)."""
     return create_service_app(
         settings or WorkplanSettings(),
+        clock=clock,
         title="RTW workplan",
         routers=[plans_router, sessions_router, progress_router, clinics_router],
         description=(

@@ -2,15 +2,8 @@
 keeps the case copy, opens draft plans and cancels the plans of ended cases; the durable timers that
 announce each week of a published plan's graduated schedule, on the process clock)."""
 
-from sqlalchemy.engine import Engine
-
-from rtw_shared.clock import process_clock
-from rtw_shared.db import make_session_factory
 from rtw_shared.messaging.wiring import Handlers
-from rtw_shared.settings import ServiceSettings
-from rtw_shared.timers import TimerLoop
-from rtw_shared.uow import UnitOfWork
-from rtw_shared.worker import WorkerSpec, run_worker
+from rtw_shared.worker import WorkerSpec, run_worker, timer_loop
 
 from . import models  # noqa: F401 — every table on the metadata, so foreign keys resolve
 from .cases import handlers as case_handlers
@@ -18,23 +11,13 @@ from .plans.handlers import TIMER_HANDLERS
 from .settings import WorkplanSettings
 
 
-def timer_loop(engine: Engine, settings: ServiceSettings) -> TimerLoop:
-    """The loop firing due timers, on the clock tests can move (RTW_CLOCK_OFFSET_FILE)."""
-    session_factory = make_session_factory(engine)
-    return TimerLoop(
-        lambda: UnitOfWork(session_factory, source=settings.service_name, topic_prefix=settings.topic_prefix),
-        TIMER_HANDLERS,
-        clock=process_clock(),
-    )
-
-
-def spec(settings: WorkplanSettings | None = None) -> WorkerSpec:
+def spec(settings: WorkplanSettings | None = None) -> WorkerSpec[WorkplanSettings]:
     """What the worker consumes (the topics follow from the handlers' event classes) and how it applies it."""
     return WorkerSpec(
         settings=settings or WorkplanSettings(),
         consumer_name="workplan",
         handlers=Handlers(case_handlers),
-        extra_loops=[timer_loop],
+        extra_loops=[timer_loop(TIMER_HANDLERS)],  # schedule weeks
     )
 
 

@@ -15,6 +15,7 @@ from rtw_shared.events import (
     Consents,
     Envelope,
 )
+from rtw_shared.messaging.consumer import apply_in_order
 from rtw_shared.uow import UnitOfWork
 from rtw_workplan import worker
 from rtw_workplan.app import create_app
@@ -142,7 +143,7 @@ def deliver(session_factory, workplan_settings):
 
     def apply(envelope: Envelope) -> None:
         with UnitOfWork(session_factory, source="workplan", topic_prefix=workplan_settings.topic_prefix) as uow:
-            handlers[envelope.type](uow, envelope)
+            apply_in_order(uow, handlers, [envelope], consumer="workplan")
             uow.commit()
 
     return apply

@@ -65,7 +65,7 @@ def test_the_same_case_arriving_again_opens_no_second_plan(deliver, session_fact
 def test_the_handler_leaves_the_commit_to_the_consumer(session_factory, case_created, workplan_settings):
     envelope = case_created()
     with UnitOfWork(session_factory, source="workplan") as uow:
-        worker.spec(workplan_settings).handlers[envelope.type](uow, envelope)
+        worker.spec(workplan_settings).handlers.handler_for(envelope.type)(uow, [envelope])
     # Leaving without uow.commit() rolls back: the consumer commits, with its inbox row.
     assert plans_of(session_factory, envelope.data.case_id) == []
     assert copy_of(session_factory, envelope.data.case_id) is None
@@ -203,9 +203,9 @@ def test_a_run_of_case_events_applied_together_leaves_what_one_by_one_would(
         x_created,  # late and older: changes nothing
         Envelope(source="intake", data=y_created.data),  # y re-sent under a new id: no second plan
     ]
-    batch = worker.spec(workplan_settings).handlers.batch_handler(x_created.type)
+    handle_run = worker.spec(workplan_settings).handlers.handler_for(x_created.type)
     with UnitOfWork(session_factory, source="workplan", topic_prefix=workplan_settings.topic_prefix) as uow:
-        batch(uow, run)
+        handle_run(uow, run)
         uow.commit()
     x_copy, y_copy = copy_of(session_factory, x.case_id), copy_of(session_factory, y.case_id)
     assert (x_copy.case_version, x_copy.status) == (3, "withdrawn")

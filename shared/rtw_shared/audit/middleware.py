@@ -10,7 +10,6 @@ for it. A failed audit write is logged as an error and counted; it does not chan
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -79,7 +78,7 @@ def entry_content(scope: Scope, principal: Principal, note: audit_context.AuditN
     """The audit row (without id and hashes) of a request that got `status`."""
     resource_type, resource_id = _resource(scope)
     return {
-        "at": datetime.now(UTC),
+        "at": scope["app"].state.clock(),
         "subject": _fit(principal.subject, 64),
         "username": _fit(principal.username, 255),
         "role": _fit(principal.role, 32) or None,

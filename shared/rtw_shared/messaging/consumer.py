@@ -1,25 +1,27 @@
 """The idempotent consumer: applies each event once, whatever Kafka delivers.
 
-A polled batch of one partition is applied in ONE transaction: its `(consumer, event_id)` inbox
-rows inserted in one statement (a duplicate inserts nothing and is skipped), then each new event's
-effect in order (a run of events whose handler takes batches in one call: `wiring.handles(batch=True)`).
-If anything in the batch fails, the transaction is rolled back and each record is
-applied alone, each in a transaction of its own.
-Offsets are committed to Kafka only after those transactions committed, so a crash anywhere
-means redelivery, never loss, and redelivery is absorbed by the inbox.
-
-A record that keeps failing is retried a bounded number of times, then sent to the topic's
-dead-letter twin with the error in its headers, and the partition keeps flowing. A record that
-can never be decoded goes there at once, and so does (with `verify_source`, as every worker runs)
-one whose CloudEvents `source` is not the service that owns its type's topic, or that arrived on
-another topic than its type's: a forged or misrouted event is never applied. Database outages
-are not the event's fault: those are retried until the database is back, and nothing is
-dead-lettered for them."""
+ONE path, whether a handler takes one event or a run of them:
+1. A polled batch of one partition is decoded; a record that can never be decoded, or (with
+   `verify_source`, as every worker runs) whose CloudEvents `source` is not the service that owns
+   its type's topic, or that arrived on another topic than its type's, goes to the topic's
+   dead-letter twin at once: a forged or misrouted event is never applied.
+2. The events this service handles are applied in ONE transaction (`_apply`): their
+   `(consumer, event_id)` inbox rows inserted in one statement — a duplicate inserts nothing, is
+   counted and skipped —, then each run of consecutive events with the same handler in one call
+   (`apply_in_order`), then one commit.
+3. If that fails, each event is applied alone through the same `_apply`: an event whose case is
+   not known yet is parked (docs/events.md), a database outage is waited out (not the event's
+   fault, nothing is dead-lettered for it), and an event that keeps failing is retried a bounded
+   number of times, then dead-lettered with the error in its headers; the partition keeps flowing.
+Offsets are committed to Kafka only after those transactions committed, so a crash anywhere means
+redelivery, never loss, and redelivery is absorbed by the inbox."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import structlog
 from kafka import KafkaConsumer, KafkaProducer
@@ -37,7 +39,7 @@ from rtw_shared.uow import UnitOfWork
 from . import parking
 from .tables import inbox
 from .topics import DEAD_LETTER_SUFFIX
-from .wiring import Handler
+from .wiring import HandlerMap, RunHandler
 
 log = structlog.get_logger("rtw.consumer")
 
@@ -52,6 +54,14 @@ PARKED_FAILURES = Counter(
 )
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """An event as it arrived: its Kafka record (what a dead letter carries) and its decoded envelope."""
+
+    record: ConsumerRecord
+    envelope: Envelope
+
+
 class EventConsumer:
     def __init__(
         self,
@@ -60,7 +70,7 @@ class EventConsumer:
         consumer: KafkaConsumer,
         dead_letter_producer: KafkaProducer,
         uow_factory: Callable[[], UnitOfWork],
-        handlers: Mapping[str, Handler],
+        handlers: HandlerMap,
         max_attempts: int = 3,
         retry_backoff: float = 0.2,
         verify_source: bool = False,
@@ -86,93 +96,46 @@ class EventConsumer:
         finally:
             self.consumer.close(autocommit=False)
 
-    def process_batch(self, records: list[ConsumerRecord]) -> None:
-        """Apply one partition's polled records: all in one transaction when they all apply cleanly,
-        else one by one (so a poison event, an event to park or a database outage is handled alone)."""
-        if not self._apply_together(records):
-            for record in records:
-                self.process(record)
-
-    def _apply_together(self, records: list[ConsumerRecord]) -> bool:
-        """One transaction for the whole batch: inbox rows in one statement, then each new event's
-        effect in order, one commit. False (nothing committed) when any record needs the careful path."""
-        try:
-            envelopes = [decode_record(record.headers, record.value) for record in records]
-        except PoisonEventError:
-            return False
-        if any(self._forgery(record, envelope) for record, envelope in zip(records, envelopes, strict=True)):
-            return False
-        wanted = [envelope for envelope in envelopes if envelope.type in self.handlers]
-        if not wanted:
-            return True  # none of them concerns this service
-        applied: list[Envelope] = []
-        try:
-            with self.uow_factory() as uow:
-                claimed = self._claim_all(uow, wanted)
-                fresh = []
-                for envelope in wanted:
-                    if envelope.id not in claimed:
-                        DUPLICATES.labels(self.name).inc()
-                        log.info("duplicate event skipped", event_id=str(envelope.id), type=envelope.type)
-                        continue
-                    claimed.discard(envelope.id)  # a copy later in the same batch is a duplicate too
-                    fresh.append(envelope)
-                self._apply_all_in(uow, fresh)
-                applied = fresh
-                uow.commit()
-        except Exception as error:  # the careful path retries, parks or dead-letters each record alone
-            log.info(
-                "batch not applied together; applying its records one by one",
-                records=len(records),
-                reason=f"{type(error).__name__}: {error}",
-            )
-            return False
-        finally:
-            context.clear()
-        for envelope in applied:
-            APPLIED.labels(self.name, envelope.type).inc()
-        return True
-
-    def _apply_all_in(self, uow: UnitOfWork, envelopes: list[Envelope]) -> None:
-        """Apply `envelopes` in order: a run of consecutive events with one batch handler in one
-        call, the others one by one. An event whose case has parked events is applied alone, with
-        them right after it, exactly as on the one-by-one path."""
-        case_ids = [e.data.case_id for e in envelopes if isinstance(e.data, CaseEvent)]
-        waiting = parking.cases_waiting(uow.session, self.name, case_ids)
-        batch_of = getattr(self.handlers, "batch_handler", lambda event_type: None)
-        run: list[Envelope] = []
-        for envelope in envelopes:
-            batch = batch_of(envelope.type)
-            releases = isinstance(envelope.data, CaseEvent) and envelope.data.case_id in waiting
-            if run and (batch is None or releases or batch is not batch_of(run[0].type)):
-                self._apply_run(uow, batch_of(run[0].type), run)
-                run = []
-            if batch is not None and not releases:
-                run.append(envelope)
-            else:
-                self._apply_in(uow, envelope, release=releases)
-        if run:
-            self._apply_run(uow, batch_of(run[0].type), run)
-
-    def _apply_run(self, uow: UnitOfWork, batch, run: list[Envelope]) -> None:
-        # One correlation id per log line: a run's events each had their own; keep the first's.
-        context.bind_correlation_id(run[0].correlation_id)
-        batch(uow, run)
-
-    def _apply_in(self, uow: UnitOfWork, envelope: Envelope, *, release: bool = True) -> None:
-        context.bind_correlation_id(envelope.correlation_id)
-        self.handlers[envelope.type](uow, envelope)
-        if release and isinstance(envelope.data, CaseEvent):
-            self._release_parked(uow, envelope.data.case_id)
-
-    def _claim_all(self, uow: UnitOfWork, envelopes: list[Envelope]) -> set:
-        """Insert the inbox rows of `envelopes` in one statement; the ids not applied before."""
-        rows = [{"consumer": self.name, "event_id": e.id, "event_type": e.type} for e in envelopes]
-        statement = pg_insert(inbox).values(rows).on_conflict_do_nothing().returning(inbox.c.event_id)
-        return set(uow.session.execute(statement).scalars())
-
     def stop(self) -> None:
         self.stopping.set()
+
+    def process_batch(self, records: list[ConsumerRecord]) -> None:
+        """Apply one partition's polled records: all in one transaction when they apply cleanly, else
+        each alone (so an event to park, retry or dead-letter is handled by itself). Returns once
+        every record's effect (or dead letter) is committed."""
+        deliveries = [d for d in map(self._accept, records) if d is not None]
+        if not deliveries:
+            return
+        if len(deliveries) > 1:
+            try:
+                self._apply(deliveries)
+                return
+            except Exception as error:
+                log.info(
+                    "batch not applied together; applying its events one by one",
+                    events=len(deliveries),
+                    reason=f"{type(error).__name__}: {error}",
+                )
+        for delivery in deliveries:
+            self._apply_alone(delivery)
+
+    def process(self, record: ConsumerRecord) -> None:
+        """Apply one record (or dead-letter it): a batch of one."""
+        self.process_batch([record])
+
+    def _accept(self, record: ConsumerRecord) -> Delivery | None:
+        """The record as a delivery to apply; None when it is dead-lettered or not this service's business."""
+        try:
+            envelope = decode_record(record.headers, record.value)
+        except PoisonEventError as error:
+            self._dead_letter(record, str(error), attempts=1)
+            return None
+        if forgery := self._forgery(record, envelope):
+            self._dead_letter(record, forgery, attempts=1)
+            return None
+        if self.handlers.handler_for(envelope.type) is None:
+            return None
+        return Delivery(record, envelope)
 
     def _forgery(self, record: ConsumerRecord, envelope: Envelope) -> str | None:
         """Why this event must not be trusted (None when it may): its topic's owner did not send it."""
@@ -185,103 +148,84 @@ class EventConsumer:
             return f"forged: {envelope.type} comes only from {topic.owner}, this says it is from {envelope.source!r}"
         return None
 
-    def process(self, record: ConsumerRecord) -> None:
-        """Apply one record (or dead-letter it). Returns once its effect is committed."""
+    def _apply(self, deliveries: list[Delivery]) -> None:
+        """THE apply step: claim every event in the inbox in one statement, apply the fresh ones in
+        order, commit. Raises (nothing committed) when any of them fails."""
+        envelopes = [d.envelope for d in deliveries]
         try:
-            envelope = decode_record(record.headers, record.value)
-        except PoisonEventError as error:
-            self._dead_letter(record, str(error), attempts=1)
-            return
-        if forgery := self._forgery(record, envelope):
-            self._dead_letter(record, forgery, attempts=1)
-            return
-        handler = self.handlers.get(envelope.type)
-        if handler is None:
-            return  # an event this service does not care about
-        context.bind_correlation_id(envelope.correlation_id)
-        try:
-            self._apply_with_retries(record, envelope, handler)
+            with self.uow_factory() as uow:
+                fresh = self._claim(uow, envelopes)
+                apply_in_order(uow, self.handlers, fresh, consumer=self.name, on_parked_failure=self._parked_failed)
+                uow.commit()
         finally:
             context.clear()
+        for envelope in fresh:
+            APPLIED.labels(self.name, envelope.type).inc()
 
-    def _apply_with_retries(self, record: ConsumerRecord, envelope: Envelope, handler: Handler) -> None:
+    def _apply_alone(self, delivery: Delivery) -> None:
+        """Apply one event: park it if its case is not known yet, wait out a database outage, retry a
+        failing one a bounded number of times and then dead-letter it."""
         failures = 0
         while not self.stopping.is_set():
             try:
-                self._apply(envelope, handler)
+                self._apply([delivery])
+                return
+            except parking.CaseNotKnownYet:
+                self._park(delivery.envelope)
                 return
             except OperationalError as error:
-                # The database is away: not the event's fault, so it does not count against it.
-                log.warning("database unavailable; retrying", event_id=str(envelope.id), error=str(error))
+                log.warning("database unavailable; retrying", event_id=str(delivery.envelope.id), error=str(error))
                 self.stopping.wait(1.0)
                 continue
             except Exception as error:
                 failures += 1
                 reason = f"{type(error).__name__}: {error}"
-            log.warning("event failed", event_id=str(envelope.id), type=envelope.type, attempt=failures, error=reason)
+            log.warning(
+                "event failed",
+                event_id=str(delivery.envelope.id),
+                type=delivery.envelope.type,
+                attempt=failures,
+                error=reason,
+            )
             if failures >= self.max_attempts:
-                self._dead_letter(record, reason, attempts=failures)
+                self._dead_letter(delivery.record, reason, attempts=failures)
                 return
             self.stopping.wait(self.retry_backoff * failures)
         raise ConsumerStoppingError("stopped before the event was applied; it will be redelivered")
 
-    def _apply(self, envelope: Envelope, handler: Handler) -> None:
-        try:
-            with self.uow_factory() as uow:
-                if not self._claim(uow, envelope):
-                    return
-                handler(uow, envelope)
-                if isinstance(envelope.data, CaseEvent):
-                    self._release_parked(uow, envelope.data.case_id)
-                uow.commit()
-        except parking.CaseNotKnownYet:
-            self._park(envelope)
-            return
-        APPLIED.labels(self.name, envelope.type).inc()
-
-    def _claim(self, uow: UnitOfWork, envelope: Envelope) -> bool:
-        """Insert the inbox row; False (and counted) when this event was applied before."""
-        claimed = uow.session.execute(
-            pg_insert(inbox)
-            .values(consumer=self.name, event_id=envelope.id, event_type=envelope.type)
-            .on_conflict_do_nothing()
-            .returning(inbox.c.event_id)
-        ).first()
-        if claimed is None:
-            DUPLICATES.labels(self.name).inc()
-            log.info("duplicate event skipped", event_id=str(envelope.id), type=envelope.type)
-        return claimed is not None
+    def _claim(self, uow: UnitOfWork, envelopes: list[Envelope]) -> list[Envelope]:
+        """Insert the inbox rows of `envelopes` in one statement; the ones not applied before, in
+        order (a redelivery, or a second copy in the same batch, is counted once and skipped)."""
+        rows = [{"consumer": self.name, "event_id": e.id, "event_type": e.type} for e in envelopes]
+        statement = pg_insert(inbox).values(rows).on_conflict_do_nothing().returning(inbox.c.event_id)
+        claimed: set[uuid.UUID] = set(uow.session.execute(statement).scalars())
+        fresh = []
+        for envelope in envelopes:
+            if envelope.id in claimed:
+                claimed.discard(envelope.id)
+                fresh.append(envelope)
+            else:
+                DUPLICATES.labels(self.name).inc()
+                log.info("duplicate event skipped", event_id=str(envelope.id), type=envelope.type)
+        return fresh
 
     def _park(self, envelope: Envelope) -> None:
         """The handler's transaction was rolled back; record the event as taken and keep it for later."""
         with self.uow_factory() as uow:
-            if self._claim(uow, envelope):
+            if self._claim(uow, [envelope]):
                 parking.park(uow.session, self.name, envelope)
                 uow.commit()
                 PARKED.labels(self.name).inc()
                 log.info("event parked until its case arrives", event_id=str(envelope.id), type=envelope.type)
 
-    def _release_parked(self, uow: UnitOfWork, case_id) -> None:
-        """Apply, in this transaction, the events that were waiting for this case."""
-        for parked in parking.take(uow.session, self.name, case_id):
-            try:
-                with uow.savepoint():
-                    self.handlers[parked.type](uow, parked)
-            except parking.CaseNotKnownYet:  # still missing something: keep waiting
-                parking.park(uow.session, self.name, parked)
-            except Exception as error:
-                # Its own bug must not hold back the event that released it: it stays parked, with why,
-                # for an operator to see (the inbox already holds its id, so a dead letter could not be replayed).
-                PARKED_FAILURES.labels(self.name).inc()
-                log.error(
-                    "parked event failed when released; it stays parked",
-                    event_id=str(parked.id),
-                    type=parked.type,
-                    error=f"{type(error).__name__}: {error}",
-                )
-                parking.park(uow.session, self.name, parked, error=f"{type(error).__name__}: {error}")
-            else:
-                APPLIED.labels(self.name, parked.type).inc()
+    def _parked_failed(self, parked: Envelope, error: Exception) -> None:
+        PARKED_FAILURES.labels(self.name).inc()
+        log.error(
+            "parked event failed when released; it stays parked",
+            event_id=str(parked.id),
+            type=parked.type,
+            error=f"{type(error).__name__}: {error}",
+        )
 
     def _dead_letter(self, record: ConsumerRecord, error: str, *, attempts: int) -> None:
         """Send the record, untouched, to the dead-letter topic with why it failed."""
@@ -305,6 +249,73 @@ class EventConsumer:
 
     def _commit(self, partition: TopicPartition, next_offset: int) -> None:
         self.consumer.commit({partition: OffsetAndMetadata(next_offset, "", -1)})
+
+
+def apply_in_order(
+    uow: UnitOfWork,
+    handlers: HandlerMap,
+    envelopes: list[Envelope],
+    *,
+    consumer: str,
+    on_parked_failure: Callable[[Envelope, Exception], None] | None = None,
+) -> None:
+    """Apply `envelopes` in order inside `uow` (no commit): each run of consecutive events with the
+    same handler in one call. An intake event whose case has parked events ends its run and is
+    followed, in this transaction, by those parked events (parking.py)."""
+    case_ids = [e.data.case_id for e in envelopes if isinstance(e.data, CaseEvent)]
+    waiting = parking.cases_waiting(uow.session, consumer, case_ids)
+    for handler, run in _runs(handlers, envelopes, waiting):
+        context.bind_correlation_id(run[0].correlation_id)  # a run's log lines carry its first event's
+        handler(uow, run)
+        last = run[-1].data
+        if isinstance(last, CaseEvent) and last.case_id in waiting:
+            _release_parked(uow, handlers, consumer, last.case_id, on_parked_failure)
+
+
+def _runs(
+    handlers: HandlerMap, envelopes: list[Envelope], waiting: set[uuid.UUID]
+) -> list[tuple[RunHandler, list[Envelope]]]:
+    """(handler, run) in order: consecutive events with one handler, cut after any event that releases parked ones."""
+    runs: list[tuple[RunHandler, list[Envelope]]] = []
+    may_extend = False
+    for envelope in envelopes:
+        handler = handlers.handler_for(envelope.type)
+        if handler is None:
+            continue
+        if may_extend and runs[-1][0] is handler:
+            runs[-1][1].append(envelope)
+        else:
+            runs.append((handler, [envelope]))
+        releases = isinstance(envelope.data, CaseEvent) and envelope.data.case_id in waiting
+        may_extend = not releases
+    return runs
+
+
+def _release_parked(
+    uow: UnitOfWork,
+    handlers: HandlerMap,
+    consumer: str,
+    case_id: uuid.UUID,
+    on_failure: Callable[[Envelope, Exception], None] | None,
+) -> None:
+    """Apply, in this transaction, the events that were waiting for this case."""
+    for parked in parking.take(uow.session, consumer, case_id):
+        handler = handlers.handler_for(parked.type)
+        if handler is None:
+            continue
+        try:
+            with uow.savepoint():
+                handler(uow, [parked])
+        except parking.CaseNotKnownYet:  # still missing something: keep waiting
+            parking.park(uow.session, consumer, parked)
+        except Exception as error:
+            # Its own bug must not hold back the event that released it: it stays parked, with why,
+            # for an operator to see (the inbox already holds its id, so a dead letter could not be replayed).
+            if on_failure:
+                on_failure(parked, error)
+            parking.park(uow.session, consumer, parked, error=f"{type(error).__name__}: {error}")
+        else:
+            APPLIED.labels(consumer, parked.type).inc()
 
 
 class ConsumerStoppingError(RuntimeError):

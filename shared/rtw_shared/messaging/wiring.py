@@ -6,32 +6,57 @@
 A handler may take a whole run of events at once — `@handles(CaseCreatedV1, batch=True)` on a
 function of `(uow, envelopes)` — when applying them together leaves exactly what applying them one
 by one in order would (set-based statements instead of a few per event: make bench's consumer
-figure). It still serves single events: `Handlers` hands the consumer a one-event form of it.
+figure).
 
 A service's worker collects the modules that hold its handlers — `Handlers(cases.handlers,
 plans.handlers)` — and everything else follows: the topics it consumes come from the classes
 (each event class names its topic), and two handlers for one event class fail at start-up
-instead of one silently replacing the other."""
+instead of one silently replacing the other.
+
+The consumer sees every handler in ONE shape, a `RunHandler` taking a run of envelopes: a batch
+handler as it is, a one-event handler wrapped to take each event of the run in order. Whatever
+gives the consumer its handlers (`Handlers`, or notify's webhook fan-out around them) is a
+`HandlerMap`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from types import ModuleType
+from typing import Any, Protocol, TypeVar
 
 from rtw_shared.events.base import Envelope, EventPayload
 from rtw_shared.uow import UnitOfWork
 
 Handler = Callable[[UnitOfWork, Envelope], None]
-BatchHandler = Callable[[UnitOfWork, list[Envelope]], None]
+RunHandler = Callable[[UnitOfWork, list[Envelope]], None]
 _MARK = "__rtw_handles__"
 _BATCH_MARK = "__rtw_handles_batches__"
+F = TypeVar("F", bound=Callable[..., None])
 
 
-def handles(*event_classes: type[EventPayload], batch: bool = False) -> Callable:
+class HandlerMap(Protocol):
+    """What the consumer needs of a service's handlers."""
+
+    @property
+    def topics(self) -> list[str]:
+        """The topics the handled events travel on."""
+        ...
+
+    def handler_for(self, event_type: str) -> RunHandler | None:
+        """What applies a run of `event_type` events (None: not this service's business). Event types
+        with the same handler give the same object: the consumer applies such a run in one call."""
+        ...
+
+    def event_types(self) -> Iterable[str]:
+        """Every event type handled."""
+        ...
+
+
+def handles(*event_classes: type[EventPayload], batch: bool = False) -> Callable[[F], F]:
     """Declare that the decorated function applies events of `event_classes` (`batch`: it takes a
     list of envelopes, in order, and applies them as one by one would)."""
 
-    def mark(handler):
+    def mark(handler: F) -> F:
         setattr(handler, _MARK, (*getattr(handler, _MARK, ()), *event_classes))
         if batch:
             setattr(handler, _BATCH_MARK, True)
@@ -40,56 +65,57 @@ def handles(*event_classes: type[EventPayload], batch: bool = False) -> Callable
     return mark
 
 
-def _one_at_a_time(batch_handler: BatchHandler) -> Handler:
-    def handle_one(uow: UnitOfWork, envelope: Envelope) -> None:
-        batch_handler(uow, [envelope])
+def each_in_turn(handler: Handler) -> RunHandler:
+    """A one-event handler as a run handler: each event of the run, in order."""
 
-    handle_one.__qualname__ = f"{batch_handler.__qualname__}[one]"
-    return handle_one
+    def handle_run(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
+        for envelope in envelopes:
+            handler(uow, envelope)
+
+    handle_run.__qualname__ = f"{handler.__qualname__}[each]"
+    handle_run.__module__ = handler.__module__
+    return handle_run
 
 
-class Handlers(Mapping[str, Handler]):
-    """Event type → handler, gathered from the `@handles` functions of `modules`."""
+class Handlers:
+    """Event type → run handler, gathered from the `@handles` functions of `modules` (a HandlerMap)."""
 
     def __init__(self, *modules: ModuleType):
-        self.by_class: dict[type[EventPayload], Handler] = {}
-        self._batches: dict[str, BatchHandler] = {}
+        self._by_class: dict[type[EventPayload], RunHandler] = {}
+        self._declared: dict[type[EventPayload], Callable[..., None]] = {}
         for module in modules:
             for declared in _declared_in(module):
-                is_batch = getattr(declared, _BATCH_MARK, False)
-                handler = _one_at_a_time(declared) if is_batch else declared
+                run_handler = declared if getattr(declared, _BATCH_MARK, False) else each_in_turn(declared)
                 for event_class in getattr(declared, _MARK):
-                    self._add(event_class, handler)
-                    if is_batch:
-                        self._batches[event_class.TYPE] = declared
-        self._by_type = {cls.TYPE: handler for cls, handler in self.by_class.items()}
+                    self._add(event_class, declared, run_handler)
+        self._by_type = {cls.TYPE: handler for cls, handler in self._by_class.items()}
 
-    def batch_handler(self, event_type: str) -> BatchHandler | None:
-        """The handler that applies a run of `event_type` events at once, if there is one."""
-        return self._batches.get(event_type)
-
-    def _add(self, event_class: type[EventPayload], handler: Handler) -> None:
-        existing = self.by_class.get(event_class)
-        if existing is not None and existing is not handler:
-            raise TypeError(f"two handlers for {event_class.__name__}: {_name(existing)} and {_name(handler)}")
-        self.by_class[event_class] = handler
+    def _add(self, event_class: type[EventPayload], declared: Callable[..., None], run_handler: RunHandler) -> None:
+        existing = self._declared.get(event_class)
+        if existing is not None and existing is not declared:
+            raise TypeError(f"two handlers for {event_class.__name__}: {_name(existing)} and {_name(declared)}")
+        if existing is None:
+            self._declared[event_class] = declared
+            self._by_class[event_class] = run_handler
 
     @property
     def topics(self) -> list[str]:
         """The topics these handlers' events travel on, in a stable order."""
-        return sorted({cls.TOPIC.name for cls in self.by_class})
+        return sorted({cls.TOPIC.name for cls in self._by_class})
 
-    def __getitem__(self, event_type: str) -> Handler:
-        return self._by_type[event_type]
+    def handler_for(self, event_type: str) -> RunHandler | None:
+        """The run handler of `event_type`, if this service applies it."""
+        return self._by_type.get(event_type)
 
-    def __iter__(self) -> Iterator[str]:
+    def declared_for(self, event_type: str) -> Callable[..., None] | None:
+        """The function declared with `@handles` for `event_type` (what a reader of the code looks for)."""
+        return next((f for cls, f in self._declared.items() if event_type == cls.TYPE), None)
+
+    def event_types(self) -> Iterator[str]:
         return iter(self._by_type)
 
-    def __len__(self) -> int:
-        return len(self._by_type)
 
-
-def _declared_in(module: ModuleType) -> list[Handler]:
+def _declared_in(module: ModuleType) -> list[Callable[..., None]]:
     return [
         value
         for value in vars(module).values()
@@ -97,5 +123,5 @@ def _declared_in(module: ModuleType) -> list[Handler]:
     ]
 
 
-def _name(handler: Handler) -> str:
+def _name(handler: Any) -> str:
     return f"{handler.__module__}.{handler.__qualname__}"

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import structlog
 
-from rtw_shared.clock import process_clock
 from rtw_shared.events import AccommodationRequestedV1, AccommodationWithdrawnV1, Envelope, PlanPublishedV1
 from rtw_shared.messaging.wiring import handles
 from rtw_shared.uow import UnitOfWork
@@ -66,7 +65,7 @@ def open_request(uow: UnitOfWork, event: PlanPublishedV1) -> None:
         "restrictions": [r.model_dump(mode="json") for r in event.restrictions],
         "schedule": [w.model_dump(mode="json") for w in event.schedule],
         "accommodations": [a.model_dump(mode="json") for a in event.accommodations],
-        "due_date": process_clock()().date() + ANSWER_WITHIN,
+        "due_date": uow.now().date() + ANSWER_WITHIN,
     }
     if not repository.insert_once(uow.session, values):
         return

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
-from datetime import UTC, datetime
 
 from rtw_shared.auth import Principal
 from rtw_shared.concurrency import check_if_match
@@ -63,7 +62,7 @@ def decide(
     request.status, request.note = data.decision, data.note
     request.counter = data.counter.model_dump(mode="json") if data.counter else None
     request.decided_by, request.decided_by_username = principal.subject, principal.username
-    request.decided_at = datetime.now(UTC)
+    request.decided_at = uow.now()
     request.attestation_sha256 = attest(request)
     expiry.cancel_expiry(uow, request.id)
     uow.session.flush()  # version and updated_at, before the response describes the request
@@ -96,7 +95,7 @@ def accept_counter(
         )
     request.status = CONFIRMED
     request.counter_accepted_by, request.counter_accepted_by_username = principal.subject, principal.username
-    request.counter_accepted_at = datetime.now(UTC)
+    request.counter_accepted_at = uow.now()
     request.agreement_sha256 = attest_agreement(request)
     uow.session.flush()  # version and updated_at, before the response describes the request
     uow.emit(

@@ -16,7 +16,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
-from rtw_shared.clock import process_clock
 from rtw_shared.errors import ProblemError
 from rtw_shared.web import UowDep
 
@@ -47,9 +46,9 @@ class FormRefusedError(Exception):
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """A page, with who is signed in and today's date (on the process clock, like the timers)."""
+    """A page, with who is signed in and today's date (on the app's clock, like the timers)."""
     context.setdefault("signed", getattr(request.state, "signed", None))
-    context.setdefault("today", process_clock()().date())
+    context.setdefault("today", request.app.state.clock().date())
     return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import structlog
 
@@ -58,6 +58,7 @@ def start_login(*, uow: UnitOfWork, oidc: KeycloakPortalClient, redirect_uri: st
             nonce=authorization.nonce,
             code_verifier=authorization.code_verifier,
             return_to=return_to,
+            created_at=uow.now(),  # compared with uow.now() when the sign-in comes back
         ),
     )
     uow.commit()
@@ -77,7 +78,7 @@ def finish_login(
 ) -> tuple[str, str, Principal]:
     """Complete a sign-in begun in this browser: returns the session cookie's id, where to go, and who it is."""
     login = repository.take_login(uow.session, digest(login_id)) if login_id else None
-    now = datetime.now(UTC)
+    now = uow.now()
     if login is None or login.created_at < now - LOGIN_VALID_FOR or not secrets.compare_digest(login.state, state):
         uow.commit()  # the sign-in is used up either way
         raise SignInError("this sign-in did not start here, or it took too long")
@@ -108,7 +109,7 @@ def current(
     row = repository.get_session(uow.session, digest(session_id)) if session_id else None
     if row is None:
         return None
-    now = datetime.now(UTC)
+    now = uow.now()
     idle, too_old = timedelta(minutes=settings.portal_idle_minutes), timedelta(hours=settings.portal_max_session_hours)
     try:
         if row.last_seen_at < now - idle or row.created_at < now - too_old:

@@ -4,10 +4,11 @@ must not see does not exist in its model (docs/domain/access.md)."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
+from rtw_shared.clock import process_clock
 from rtw_shared.schemas import InputModel
 from rtw_shared.types import IsoDate
 
@@ -17,7 +18,8 @@ OLDEST_WORKER_YEARS, YOUNGEST_WORKER_YEARS = 100, 14
 
 
 def today() -> date:
-    return datetime.now(UTC).date()
+    """Today on the process clock: a validator has no Unit of Work to ask (rtw_shared.clock)."""
+    return process_clock()().date()
 
 
 def not_in_future(value: date | None) -> date | None:

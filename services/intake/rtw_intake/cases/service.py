@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from rtw_shared import audit_context
 from rtw_shared.access import Part, may_see
@@ -30,7 +30,7 @@ def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate) -> C
     employment = data.employment.model_dump(mode="json")
     case = Case(
         id=uuid.uuid4(),
-        reference=repository.next_reference(uow.session, datetime.now(UTC).year),
+        reference=repository.next_reference(uow.session, uow.now().year),
         status=INITIAL_STATUS,
         clinic_org_id=principal.org_id,
         employer_org_id=data.employment.employer_org_id,

@@ -6,12 +6,10 @@ from __future__ import annotations
 import threading
 
 import structlog
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from rtw_shared.db import make_session_factory
 from rtw_shared.settings import ServiceSettings
-from rtw_shared.uow import UnitOfWork
+from rtw_shared.worker import LoopContext
 
 from . import service
 from .transport import SmtpTransport
@@ -20,9 +18,9 @@ log = structlog.get_logger("rtw.notify.sender")
 
 
 class EmailSender:
-    def __init__(self, engine: Engine, settings: ServiceSettings, *, batch_size: int = 10, idle_seconds: float = 0.5):
-        self.settings = settings
-        self.session_factory = make_session_factory(engine)
+    def __init__(self, context: LoopContext[ServiceSettings], *, batch_size: int = 10, idle_seconds: float = 0.5):
+        self.context = context
+        settings = context.settings
         self.transport = SmtpTransport(settings.smtp_host, settings.smtp_port, settings.mail_from)
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
@@ -44,7 +42,5 @@ class EmailSender:
 
     def send_pending_once(self) -> int:
         """Send one batch of due emails; return how many were sent."""
-        with UnitOfWork(
-            self.session_factory, source=self.settings.service_name, topic_prefix=self.settings.topic_prefix
-        ) as uow:
+        with self.context.unit_of_work() as uow:
             return service.send_due_emails(uow=uow, transport=self.transport, limit=self.batch_size)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import structlog
 
@@ -24,13 +24,14 @@ def send_due_emails(*, uow: UnitOfWork, transport: SmtpTransport, limit: int = 1
     sent = 0
     # The rows stay locked while sending: no other sender takes them, and a crash before the
     # commit leaves them pending, to be resent under the same Message-ID.
-    for email in repository.claim_due(uow.session, limit=limit):
+    now = uow.now()
+    for email in repository.claim_due(uow.session, now=now, limit=limit):
         try:
             transport.send(email)
         except Exception as error:  # one email's failure is its own: the batch's sent ones still commit
-            _record_failure(email, f"{type(error).__name__}: {error}")
+            _record_failure(email, f"{type(error).__name__}: {error}", now)
             continue
-        email.status, email.sent_at, email.attempts = SENT, datetime.now(UTC), email.attempts + 1
+        email.status, email.sent_at, email.attempts = SENT, now, email.attempts + 1
         if email.case_id is not None:  # events are about cases; an email about no case (a webhook) is not announced
             uow.emit(
                 NotificationDeliveredV1(
@@ -45,10 +46,10 @@ def send_due_emails(*, uow: UnitOfWork, transport: SmtpTransport, limit: int = 1
     return sent
 
 
-def _record_failure(email: OutgoingEmail, error: str) -> None:
+def _record_failure(email: OutgoingEmail, error: str, now: datetime) -> None:
     email.attempts += 1
     email.last_error = error[:2000]
-    email.next_attempt_at = datetime.now(UTC) + timedelta(seconds=BACKOFF_SECONDS * 2 ** (email.attempts - 1))
+    email.next_attempt_at = now + timedelta(seconds=BACKOFF_SECONDS * 2 ** (email.attempts - 1))
     if email.attempts >= MAX_ATTEMPTS:
         email.status = FAILED
     log.warning("email not sent", email_id=str(email.id), attempts=email.attempts, status=email.status, error=error)

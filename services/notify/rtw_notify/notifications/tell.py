@@ -99,5 +99,6 @@ def _email(
             subject=rendered.subject,
             body=rendered.text,
             html_body=rendered.html,
+            next_attempt_at=uow.now(),  # due at once, on the clock the sender compares with
         )
     )

@@ -8,12 +8,7 @@ import uuid
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy.engine import Engine
-
-from rtw_shared.clock import process_clock
-from rtw_shared.db import make_session_factory
-from rtw_shared.settings import ServiceSettings
-from rtw_shared.timers import Timer, TimerHandler, TimerLoop
+from rtw_shared.timers import Timer, TimerHandler
 from rtw_shared.uow import UnitOfWork
 
 from ..cases import repository as cases
@@ -110,13 +105,3 @@ HANDLERS: Mapping[str, TimerHandler] = {
     PLAN_REVIEW: plan_review_due,
     RESTRICTION_REVIEW: restriction_review_due,
 }
-
-
-def timer_loop(engine: Engine, settings: ServiceSettings) -> TimerLoop:
-    """The worker loop firing notify's due timers on the process clock (tests can move it)."""
-    session_factory = make_session_factory(engine)
-    return TimerLoop(
-        lambda: UnitOfWork(session_factory, source=settings.service_name, topic_prefix=settings.topic_prefix),
-        HANDLERS,
-        clock=process_clock(),
-    )

@@ -6,12 +6,11 @@ what each receives is cut again at sending time (payloads.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
-from rtw_shared.clock import process_clock
 from rtw_shared.events import Envelope, registry
 from rtw_shared.messaging.parking import CaseNotKnownYet
-from rtw_shared.messaging.wiring import BatchHandler, Handler, Handlers
+from rtw_shared.messaging.wiring import Handlers, RunHandler
 from rtw_shared.uow import UnitOfWork
 
 from ..cases import repository as cases
@@ -19,18 +18,14 @@ from . import payloads, repository
 from .models import PENDING
 
 
-def fan_out(uow: UnitOfWork, envelope: Envelope, *, someone_subscribed: bool | None = None) -> None:
+def fan_out(uow: UnitOfWork, envelope: Envelope) -> None:
     """One pending delivery per subscription that wants this event and whose organisation may see it
-    (`someone_subscribed`: already asked, for a run of events)."""
-    if someone_subscribed is None:
-        someone_subscribed = repository.anyone_subscribed(uow.session, envelope.type)
-    if not someone_subscribed:
-        return
+    (the caller asked whether anyone subscribes to its type at all)."""
     case = cases.get(uow.session, envelope.data.case_id)
     if case is None:
         raise CaseNotKnownYet(envelope.data.case_id)
     parties = [(case.employer_org_id, "employer"), (case.insurer_org_id, "insurer")]
-    now = process_clock()()
+    now = uow.now()
     for webhook in repository.subscribed(uow.session, envelope.type, parties):
         who = payloads.reader(webhook.org_id, webhook.org_role, str(webhook.id))
         if not payloads.may_receive(who, case, envelope.type):
@@ -52,58 +47,43 @@ def fan_out(uow: UnitOfWork, envelope: Envelope, *, someone_subscribed: bool | N
         )
 
 
-class WithWebhooks(Mapping[str, Handler]):
+class WithWebhooks:
     """Notify's handlers, each followed by the webhook fan-out; and the fan-out alone for every other
-    subscribable type in the catalogue, so a new event type can be subscribed to without code changes."""
+    subscribable type in the catalogue, so a new event type can be subscribed to without code changes
+    (a HandlerMap, as the consumer takes it)."""
 
     def __init__(self, handlers: Handlers):
         self.handlers = handlers
         self._subscribable = frozenset(payloads.subscribable_types())
-        self._types = sorted(set(handlers) | self._subscribable)
-        self._batches: dict[BatchHandler, BatchHandler] = {}
+        self._types = sorted(set(handlers.event_types()) | self._subscribable)
+        self._wrapped: dict[RunHandler | None, RunHandler] = {}
 
     @property
     def topics(self) -> list[str]:
         return sorted({registry[t].TOPIC.name for t in self._types})
 
-    def __getitem__(self, event_type: str) -> Handler:
-        if event_type not in self._types:
-            raise KeyError(event_type)
-        own = self.handlers.get(event_type)
-        subscribable = event_type in self._subscribable
+    def event_types(self) -> Iterator[str]:
+        return iter(self._types)
 
-        def handle(uow: UnitOfWork, envelope: Envelope) -> None:
-            if own is not None:
-                own(uow, envelope)  # first: a case event refreshes the copy the fan-out decides on
-            if subscribable:
-                fan_out(uow, envelope)
-
-        return handle
-
-    def batch_handler(self, event_type: str) -> BatchHandler | None:
-        """The run form of a handler that has one, each event then fanned out (whether anyone
-        subscribes is asked once per type, not per event). The same object for the same handler:
+    def handler_for(self, event_type: str) -> RunHandler | None:
+        """Notify's own run handler for `event_type` (if any), then each event fanned out (whether
+        anyone subscribes is asked once per type per run). The same object for the same own handler:
         the consumer groups a run by it."""
-        own = self.handlers.batch_handler(event_type)
-        if own is None:
+        if event_type not in self._types:
             return None
-        if own not in self._batches:
-            self._batches[own] = self._with_fan_out(own)
-        return self._batches[own]
+        own = self.handlers.handler_for(event_type)
+        if own not in self._wrapped:
+            self._wrapped[own] = self._with_fan_out(own)
+        return self._wrapped[own]
 
-    def _with_fan_out(self, own: BatchHandler) -> BatchHandler:
+    def _with_fan_out(self, own: RunHandler | None) -> RunHandler:
         def handle_run(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
-            own(uow, envelopes)  # first: the copies the fan-out decides on
+            if own is not None:
+                own(uow, envelopes)  # first: a case event refreshes the copy the fan-out decides on
             types = {e.type for e in envelopes} & self._subscribable
             subscribed = {t: repository.anyone_subscribed(uow.session, t) for t in types}
             for envelope in envelopes:
                 if subscribed.get(envelope.type):
-                    fan_out(uow, envelope, someone_subscribed=True)
+                    fan_out(uow, envelope)
 
         return handle_run
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._types)
-
-    def __len__(self) -> int:
-        return len(self._types)

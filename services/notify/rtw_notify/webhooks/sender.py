@@ -13,13 +13,11 @@ from datetime import UTC, datetime
 
 import httpx
 import structlog
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from rtw_shared.clock import Clock, process_clock
-from rtw_shared.db import make_session_factory
 from rtw_shared.events import NotificationDeliveredV1
 from rtw_shared.uow import UnitOfWork
+from rtw_shared.worker import LoopContext
 
 from ..cases import repository as cases
 from ..notifications.tell import Message, Trigger, tell_org
@@ -58,9 +56,9 @@ def _attempt(
         row.status, row.last_error = WITHHELD, "the organisation may no longer see this event"
         return
     body = json.dumps(event, separators=(",", ":"))
-    sent_at = datetime.now(UTC)  # the real time: receivers check the timestamp against their own clocks
+    sent_at = datetime.now(UTC)  # the wall clock on purpose: receivers check it against their own clocks
     headers = signing.headers(
-        message_id=str(row.event_id), sent_at=sent_at, body=body, secrets_in_force=_secrets(webhook, sent_at)
+        message_id=str(row.event_id), sent_at=sent_at, body=body, secrets_in_force=_secrets(webhook, now)
     )
     outcome = delivery.post(
         client,
@@ -141,19 +139,10 @@ def disable(uow: UnitOfWork, webhook: Webhook, reason: str, now: datetime) -> No
 class WebhookSender:
     """Sends due webhook deliveries until stopped (the worker's loop)."""
 
-    def __init__(
-        self,
-        engine: Engine,
-        settings: NotifySettings,
-        *,
-        clock: Clock | None = None,
-        batch_size: int = 10,
-        idle_seconds: float = 0.5,
-    ):
-        self.settings = settings
-        self.session_factory = make_session_factory(engine)
-        self.client = delivery.make_client(settings.webhook_timeout_seconds)
-        self.clock = clock or process_clock()
+    def __init__(self, context: LoopContext[NotifySettings], *, batch_size: int = 10, idle_seconds: float = 0.5):
+        self.context = context
+        self.settings = context.settings
+        self.client = delivery.make_client(self.settings.webhook_timeout_seconds)
         self.batch_size, self.idle_seconds = batch_size, idle_seconds
         self.stopping = threading.Event()
 
@@ -173,9 +162,7 @@ class WebhookSender:
 
     def send_due_once(self) -> int:
         """Attempt one batch of due deliveries; how many were attempted."""
-        with UnitOfWork(
-            self.session_factory, source=self.settings.service_name, topic_prefix=self.settings.topic_prefix
-        ) as uow:
+        with self.context.unit_of_work() as uow:
             return deliver_due(
-                uow=uow, client=self.client, settings=self.settings, now=self.clock(), limit=self.batch_size
+                uow=uow, client=self.client, settings=self.settings, now=uow.now(), limit=self.batch_size
             )

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from rtw_shared import access
 from rtw_shared.auth import Principal
-from rtw_shared.clock import process_clock
 from rtw_shared.concurrency import check_if_match
 from rtw_shared.errors import NotFoundError, UnprocessableError
 from rtw_shared.pagination import decode_cursor, page
@@ -67,7 +66,7 @@ def delete(*, uow: UnitOfWork, principal: Principal, webhook_id: uuid.UUID, if_m
     """Unsubscribe: nothing more is delivered; the deliveries log is kept."""
     webhook = get(uow=uow, principal=principal, webhook_id=webhook_id, for_update=True)
     check_if_match(if_match, webhook.version, what=f"webhook {webhook_id}")
-    webhook.deleted_at, webhook.version = datetime.now(UTC), webhook.version + 1
+    webhook.deleted_at, webhook.version = uow.now(), webhook.version + 1
     uow.commit()
 
 
@@ -85,7 +84,7 @@ def rotate_secret(
     check_if_match(if_match, webhook.version, what=f"webhook {webhook_id}")
     overlap = settings.webhook_secret_overlap_seconds if body.overlap_seconds is None else body.overlap_seconds
     webhook.previous_secret = webhook.secret
-    webhook.previous_secret_expires_at = datetime.now(UTC) + timedelta(seconds=overlap)
+    webhook.previous_secret_expires_at = uow.now() + timedelta(seconds=overlap)
     webhook.secret = signing.new_secret()
     return _saved(uow, webhook)
 
@@ -161,7 +160,7 @@ def replay_one(*, uow: UnitOfWork, principal: Principal, webhook_id: uuid.UUID, 
     row = repository.get_delivery(uow.session, webhook_id, delivery_id, for_update=True)
     if row is None:
         raise NotFoundError(f"delivery {delivery_id} not found")
-    row.status, row.attempts, row.next_attempt_at = PENDING, 0, process_clock()()
+    row.status, row.attempts, row.next_attempt_at = PENDING, 0, uow.now()
     uow.session.flush()
     uow.session.refresh(row)
     view = _view(uow, principal, row, repository.attempts_of(uow.session, [row.id])[row.id])
@@ -174,6 +173,6 @@ def replay_range(*, uow: UnitOfWork, principal: Principal, webhook_id: uuid.UUID
     if body.until <= body.since:
         raise UnprocessableError("until: must be later than since", field="until")
     get(uow=uow, principal=principal, webhook_id=webhook_id)
-    count = repository.replay_range(uow.session, webhook_id, body.since, body.until, process_clock()())
+    count = repository.replay_range(uow.session, webhook_id, body.since, body.until, uow.now())
     uow.commit()
     return count

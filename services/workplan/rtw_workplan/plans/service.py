@@ -90,7 +90,7 @@ def publish_plan(
     content = PlanContent.model_validate(plan.content)
     if not content.schedule:
         raise UnprocessableError("schedule: a plan needs at least one week; add the graduated schedule first")
-    now = progress.now()
+    now = uow.now()
     previous = repository.in_force_for_case(uow.session, plan.case_id, for_update=True)
     with uow.session.no_autoflush:  # one UPDATE of the plan (one revision), after the checks pass
         plan.therapy_start_date = (
@@ -114,7 +114,7 @@ def publish_plan(
     uow.session.flush()
     uow.session.refresh(plan, ["updated_at"])
     uow.emit(publication.published_event(plan, content, previous))
-    uow.emit(progress.progress_changed(plan, report))
+    uow.emit(progress.progress_changed(plan, report, now))
     uow.commit()
     return plan
 
@@ -166,7 +166,7 @@ def complete_plan(
     """The treatment ended as planned: the plan in force becomes completed (its remaining weeks stay unannounced)."""
     plan = plan_in_force(uow=uow, principal=principal, plan_id=plan_id, action="completed", for_update=True)
     check_if_match(if_match, plan.revision, what=f"plan {plan_id}")
-    ended = progress.now()
+    ended = uow.now()
     plan.status, plan.ended_at, plan.end_reason = "completed", ended, reason
     repository.cancel_week_timers(uow.session, plan.id)
     uow.session.flush()
@@ -190,7 +190,7 @@ def cancel_plan(
 
 
 def _cancel(uow: UnitOfWork, plan: Plan, reason: str) -> None:
-    plan.status, plan.ended_at, plan.end_reason = "cancelled", progress.now(), reason
+    plan.status, plan.ended_at, plan.end_reason = "cancelled", uow.now(), reason
     repository.cancel_week_timers(uow.session, plan.id)
     uow.emit(PlanCancelledV1(case_id=plan.case_id, plan_id=plan.id, version=plan.version, reason=reason))
 

@@ -4,10 +4,9 @@ record reviews and progression decisions. Each takes a Unit of Work and commits 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from rtw_shared.auth import Principal
-from rtw_shared.clock import process_clock
 from rtw_shared.errors import UnprocessableError
 from rtw_shared.events import PlanProgressChangedV1
 from rtw_shared.uow import UnitOfWork
@@ -23,15 +22,6 @@ from .facts import PhaseFacts
 from .models import Review
 from .report import Inputs, Report, build, session_facts
 from .schemas import ReviewIn
-
-
-def now() -> datetime:
-    """The service's time (rtw_shared.clock: tests and the dev stack can move it)."""
-    return process_clock()()
-
-
-def today() -> date:
-    return now().date()
 
 
 def therapy_start(plan: Plan, content: PlanContent, as_of: date) -> date:
@@ -65,16 +55,16 @@ def inputs_for(uow: UnitOfWork, plan: Plan, fees: FeeSchedule, rules, as_of: dat
 def report_for(uow: UnitOfWork, plan: Plan, defaults: FeeSchedule, as_of: date | None = None) -> Report:
     """The plan's progress report as of a day (today by default), with its clinic's fees and rule."""
     rules = clinics.rules_for(uow=uow, clinic_org_id=plan.case.clinic_org_id, defaults=defaults)
-    return build(inputs_for(uow, plan, rules.fees, rules, as_of or today()))
+    return build(inputs_for(uow, plan, rules.fees, rules, as_of or uow.now().date()))
 
 
-def progress_changed(plan: Plan, report: Report) -> PlanProgressChangedV1:
+def progress_changed(plan: Plan, report: Report, computed_at: datetime) -> PlanProgressChangedV1:
     """The numbers the insurer's status shows, as an event (ids and numbers only)."""
     return PlanProgressChangedV1(
         case_id=plan.case_id,
         plan_id=plan.id,
         version=plan.version,
-        computed_at=datetime.now(UTC),
+        computed_at=computed_at,
         sessions_attended=report.dosage.sessions_attended,
         adherence=report.adherence.sessions,
         minutes_adherence=report.adherence.minutes,
@@ -93,7 +83,7 @@ def progress_changed(plan: Plan, report: Report) -> PlanProgressChangedV1:
 def announce(uow: UnitOfWork, plan: Plan, defaults: FeeSchedule) -> Report:
     """Recompute the published plan's progress and emit it (the caller commits)."""
     report = report_for(uow, plan, defaults)
-    uow.emit(progress_changed(plan, report))
+    uow.emit(progress_changed(plan, report, uow.now()))
     return report
 
 

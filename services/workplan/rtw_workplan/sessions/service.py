@@ -8,6 +8,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import asdict
+from datetime import date
 
 from rtw_shared.auth import Principal
 from rtw_shared.concurrency import check_if_match
@@ -52,7 +53,7 @@ def log_session(
     earlier = _replayed(uow, plan, idempotency_key, digest)
     if earlier is not None:
         return earlier, True
-    _check_date(plan, data)
+    _check_date(plan, data, today=uow.now().date())
     content = data.model_dump(mode="json")
     row = TreatmentSession(
         id=uuid.uuid4(),
@@ -87,8 +88,7 @@ def _replayed(uow: UnitOfWork, plan: Plan, key: str | None, digest: str) -> Trea
     return earlier
 
 
-def _check_date(plan: Plan, data: SessionIn) -> None:
-    today = progress.today()
+def _check_date(plan: Plan, data: SessionIn, *, today: date) -> None:
     if data.date > today:
         raise UnprocessableError(
             f"date: a session cannot be logged ahead of time ({data.date} is after {today})", field="date"
@@ -131,7 +131,7 @@ def correct_session(
     check_if_match(if_match, row.revision, what=f"session {session_id}")
     if plan.case.ended:
         raise ConflictError(f"the case is {plan.case.status}; its sessions can no longer be corrected")
-    _check_date(plan, data)
+    _check_date(plan, data, today=uow.now().date())
     content = data.model_dump(mode="json")
     row.revision += 1
     row.content, row.session_date, row.attendance = content, data.date, data.attendance
