@@ -28,8 +28,12 @@ status: $(STAMP)  ## say what runs
 mail: $(STAMP)  ## list what the development SMTP sink received
 	@$(BIN)/rtw-stack mail
 
-test: $(STAMP)  ## run the whole suite against the real servers (reuses a running stack)
-	@$(BIN)/pytest $(PYTEST_ARGS)
+# Test processes side by side (pytest-xdist; 0 = one process). Each test module runs whole in one
+# process (--dist loadscope), so a module's private system starts once; the longest modules go first.
+TEST_WORKERS ?= 2
+
+test: $(STAMP)  ## run the whole suite against the real servers (reuses a running stack; TEST_WORKERS=2)
+	@$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder $(PYTEST_ARGS)
 
 bench: $(STAMP)  ## measure every figure beside its baseline, one table + JSON in .data/bench (BENCH_ARGS=--quick, --only …)
 	@$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -20,10 +20,9 @@ def cli_client(rtw_infra) -> KeycloakOpenID:
     return KeycloakOpenID(server_url=rtw_infra.keycloak_url, realm_name=rtw_infra.keycloak_realm, client_id="rtw-cli")
 
 
-@pytest.fixture(scope="module")
-def system(rtw_infra, tmp_path_factory, request):
-    """A private copy of the whole system (4 APIs, 4 workers, own databases and topics) for a test
-    module; settings every service gets may come from the module's `SYSTEM_SETTINGS`."""
+def _running_system(rtw_infra, log_dir, settings: dict[str, str] | None):
+    """Start a private copy of the whole system (4 APIs, 4 workers, own databases and topics); yield it;
+    stop it and drop what it made."""
     prefix = f"e{uuid.uuid4().hex[:8]}."
     topics = {prefix + n: p for n, p in topic_partitions().items()}
     ensure_topics(rtw_infra.kafka_bootstrap, topics)
@@ -34,12 +33,31 @@ def system(rtw_infra, tmp_path_factory, request):
         made.append(db_name)
         return url
 
-    log_dir = tmp_path_factory.mktemp("system-logs")
-    settings = getattr(request.module, "SYSTEM_SETTINGS", None)
     running = System(rtw_infra, prefix, log_dir, make_database, settings=settings)
-    running.start()
-    yield running
-    running.stop()
-    delete_topics(rtw_infra.kafka_bootstrap, list(topics))
-    for name in made:
-        drop_database(rtw_infra.pg_dsn(), name)
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+        delete_topics(rtw_infra.kafka_bootstrap, list(topics))
+        for name in made:
+            drop_database(rtw_infra.pg_dsn(), name)
+
+
+@pytest.fixture(scope="session")
+def shared_system(rtw_infra, tmp_path_factory):
+    """One system for the modules that only use it as people would (no clock moved, no process killed,
+    no row tampered with, default settings): each test works on cases of its own."""
+    yield from _running_system(rtw_infra, tmp_path_factory.mktemp("shared-system-logs"), None)
+
+
+@pytest.fixture(scope="module")
+def system(rtw_infra, tmp_path_factory, request):
+    """The system a test module runs against: the session's shared one, or a private one for a module
+    that declares `PRIVATE_SYSTEM = "why"` (it moves the clock, kills processes, tampers with rows) or
+    gives its services settings (`SYSTEM_SETTINGS`, e.g. {"RATE_LIMIT_PER_CALLER": ""})."""
+    settings = getattr(request.module, "SYSTEM_SETTINGS", None)
+    if settings is None and not getattr(request.module, "PRIVATE_SYSTEM", None):
+        yield request.getfixturevalue("shared_system")
+        return
+    yield from _running_system(rtw_infra, tmp_path_factory.mktemp("system-logs"), settings)

@@ -14,6 +14,8 @@ import pytest
 
 from rtw_devstack.journey import CASE
 
+PRIVATE_SYSTEM = "it moves the system's clock so requests fall due"
+
 REPO = Path(__file__).resolve().parents[2]
 WORKERS = [("Maria", "Lopez", "Warehouse associate"), ("Sam", "Okafor", "Forklift driver"), ("Ana", "Silva", "Picker")]
 

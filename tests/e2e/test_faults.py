@@ -8,6 +8,8 @@ from sqlalchemy import create_engine, text
 
 from rtw_devstack.journey import Journey
 
+PRIVATE_SYSTEM = "it kills workers mid-journey"
+
 CASES = 6
 
 

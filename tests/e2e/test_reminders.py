@@ -14,6 +14,8 @@ import pytest
 from rtw_devstack.journey import Journey
 from rtw_notify.reminders.dates import ahead_of
 
+PRIVATE_SYSTEM = "it moves the system's clock by days and kills a worker"
+
 
 @pytest.fixture(scope="module")
 def journey(system, tokens):

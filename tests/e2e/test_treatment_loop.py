@@ -16,6 +16,8 @@ import pytest
 
 from rtw_devstack.journey import CASE, Journey
 
+PRIVATE_SYSTEM = "it moves the system's clock through the schedule weeks"
+
 _EXAMPLE = Path(__file__).resolve().parents[2] / "services/workplan/tests/worked_example.py"
 _spec = importlib.util.spec_from_file_location("worked_example", _EXAMPLE)
 example = importlib.util.module_from_spec(_spec)

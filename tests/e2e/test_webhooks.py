@@ -18,6 +18,8 @@ from rtw_devstack.journey import Journey
 from rtw_devstack.services import api_ready
 from rtw_shared.testing import wait_for
 
+PRIVATE_SYSTEM = "its failing receivers get an organisation's subscriptions disabled"
+
 SUBSCRIBED = [
     "rtw.case.created.v1",
     "rtw.case.status_changed.v1",

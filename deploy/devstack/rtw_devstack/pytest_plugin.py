@@ -73,26 +73,57 @@ def infra_from_settings(settings: StackSettings) -> Infra:
     )
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With pytest-xdist, start the infrastructure in the controller before its workers exist, so two
+    workers never race to start one PostgreSQL (without it, the first test that needs it does)."""
+    if _leads_xdist_workers(session.config):
+        _ensure_infrastructure(session.config)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop, once every test is over, only what this run started (a stack `make up` runs is left alone)."""
+    started = session.config.stash.get(_STARTED, [])
+    if started and os.environ.get("RTW_KEEP_STACK") != "1":
+        with _progress_shown(session.config):
+            stack.stop(StackSettings(), started)
+
+
+_STARTED = pytest.StashKey[list[str]]()
+
+
+def _ensure_infrastructure(config: pytest.Config) -> None:
+    """Start what of the infrastructure does not run yet (once per run) and remember it, to stop it at the end."""
+    if _STARTED in config.stash or os.environ.get("RTW_INFRA", "processes") == "containers":
+        return
+    with _progress_shown(config):
+        outcomes = stack.ensure(StackSettings(), list(stack.INFRASTRUCTURE))
+    config.stash[_STARTED] = [o.name for o in outcomes if o.started]
+
+
+def _is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _leads_xdist_workers(config: pytest.Config) -> bool:
+    return not _is_xdist_worker(config) and bool(getattr(config.option, "numprocesses", None))
+
+
 @pytest.fixture(scope="session")
 def rtw_infra(pytestconfig: pytest.Config) -> Iterator[Infra]:
-    """The real PostgreSQL, Kafka, Keycloak and SMTP sink for this test session."""
+    """The real PostgreSQL, Kafka, Keycloak and SMTP sink for this test session: started if needed (by
+    the xdist controller, when there is one), stopped when the run ends if this run started them."""
     if os.environ.get("RTW_INFRA", "processes") == "containers":
         from .containers import containers_infra
 
         with _progress_shown(pytestconfig), containers_infra() as infra:
             yield infra
         return
+    if not _is_xdist_worker(pytestconfig):
+        _ensure_infrastructure(pytestconfig)
     settings = StackSettings()
-    with _progress_shown(pytestconfig):
-        # Tests run their own copies of the services; only the infrastructure is shared.
-        outcomes = stack.ensure(settings, list(stack.INFRASTRUCTURE))
     # The tests' own Kafka clients (rtw_shared.messaging.clients) authenticate as the admin.
     kafka_access.act_as(settings.kafka_admin)
     yield infra_from_settings(settings)
-    started = [o.name for o in outcomes if o.started]
-    if started and os.environ.get("RTW_KEEP_STACK") != "1":
-        with _progress_shown(pytestconfig):
-            stack.stop(settings, started)
 
 
 def _progress_shown(pytestconfig: pytest.Config):
@@ -227,3 +258,18 @@ def service_settings(rtw_infra: Infra, migrated_database, topic_prefix):
         return settings_class(**{**wiring, **overrides})
 
     return make
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the longest modules first, so that with pytest-xdist (`make test`) the last minutes are not
+    one worker finishing a chaos run while the other idles: modules with `slow` tests that start whole
+    systems (top-level tests/), then other modules with `slow` tests, then the rest; collection order
+    otherwise."""
+    slow_modules = {item.path for item in items if item.get_closest_marker("slow")}
+
+    def weight(item: pytest.Item) -> int:
+        if item.path not in slow_modules:
+            return 2
+        return 0 if item.path.relative_to(config.rootpath).parts[0] == "tests" else 1
+
+    items.sort(key=weight)  # stable: the order within each weight is kept
