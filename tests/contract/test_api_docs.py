@@ -1,6 +1,8 @@
 """What every service's `/docs` (Swagger UI) and `/redoc` load comes from the service itself, so the
-pages work without internet. No servers needed: the apps are built and asked in-process (their pages
-and files need no database); the browser check is tests/browser/test_api_docs_browser.py."""
+pages work without internet; and the request-body examples they show are bodies the API accepts.
+No servers needed: the apps are built and asked in-process (their pages and files need no database);
+the browser check is tests/browser/test_api_docs_browser.py, posting the examples each service's
+tests/test_openapi_examples.py."""
 
 from __future__ import annotations
 
@@ -10,11 +12,20 @@ from html.parser import HTMLParser
 
 import pytest
 from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
+from pydantic import TypeAdapter
 
 from rtw_shared.services import SERVICE_DEFS
 
 PAGES = ("/docs", "/redoc")
+# The operations people try first: each shows at least one example body.
+EXAMPLED = {
+    ("intake", "post", "/v1/cases"),
+    ("workplan", "put", "/v1/plans/{plan_id}"),
+    ("workplan", "post", "/v1/plans/{plan_id}/sessions"),
+    ("employer", "post", "/v1/accommodations/{request_id}/decision"),
+}
 CONTENT_TYPES = {".js": "text/javascript", ".css": "text/css", ".png": "image/png", ".json": "application/json"}
 # A CSP source that names no host: a keyword, a hash, or a scheme of the page's own making.
 HOSTLESS_SOURCE = re.compile(r"^('[a-z-]+'|'sha256-[A-Za-z0-9+/=]+'|data:|blob:)$")
@@ -76,3 +87,34 @@ def test_the_ui_files_may_be_cached_and_the_pages_may_not(service):
     script = next(url for url in References(page.text).urls if url.endswith(".js"))
     assert page.headers["cache-control"] == "no-store"
     assert client.get(script).headers["cache-control"] == "public, max-age=86400"
+
+
+def examples_by_operation(app: FastAPI) -> dict[tuple[str, str], tuple[APIRoute, dict]]:
+    """(method, path) → (its route, its request-body examples as /openapi.json shows them)."""
+    document, found = app.openapi(), {}
+    routes = {  # iter_route_contexts: the routes of included routers too, with their full paths
+        (method.lower(), context.path): context.original_route
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.original_route, APIRoute)
+        for method in context.original_route.methods
+    }
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            media = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+            if media.get("examples"):
+                found[(method, path)] = (routes[(method, path)], media["examples"])
+    return found
+
+
+def test_the_main_operations_show_example_bodies():
+    shown = {(d.name, *key) for d in SERVICE_DEFS for key in examples_by_operation(service_app(d.name))}
+    assert EXAMPLED - shown == set()
+
+
+def test_every_example_body_is_valid_for_its_operation(service):
+    name, app, _ = service
+    for (method, path), (route, examples) in examples_by_operation(app).items():
+        body_type = TypeAdapter(route.body_field.field_info.annotation)
+        for label, example in examples.items():
+            assert example.get("summary"), f"{name} {method} {path} {label}: say in a few words what it shows"
+            body_type.validate_python(example["value"])  # raises, naming the field, if the API would refuse it
