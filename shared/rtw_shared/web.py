@@ -1,7 +1,8 @@
 """The app factory every service uses: the gate (correlation id, authentication before the body,
 body limits, security headers), the audit log of every authenticated API request, errors as
 problem+json, JSON access logs, Prometheus metrics, `/healthz` and `/readyz`, the audit endpoints,
-and the database and token validator on `app.state`."""
+`/docs` and `/redoc` that work offline (rtw_shared.api_docs), and the database and token validator
+on `app.state`."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import context
+from .api_docs import install_docs
 from .audit.api import router as audit_router
 from .audit.middleware import AuditMiddleware
 from .audit.writer import AuditWriter
@@ -76,8 +78,17 @@ def create_service_app(
         read_engine.dispose()
         engine.dispose()
 
-    app = FastAPI(title=title, version=version, description=description, lifespan=lifespan, responses=PROBLEM_RESPONSES)
+    app = FastAPI(
+        title=title,
+        version=version,
+        description=description,
+        lifespan=lifespan,
+        responses=PROBLEM_RESPONSES,
+        docs_url=None,  # install_docs: the pages load their files from the service, not a CDN
+        redoc_url=None,
+    )
     install_error_handlers(app)
+    install_docs(app)
     # Added innermost first: Observe(Gate(Audit(app))).
     app.add_middleware(AuditMiddleware)
     app.add_middleware(

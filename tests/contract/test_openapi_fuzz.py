@@ -13,11 +13,11 @@ import httpx
 import pytest
 
 from rtw_devstack.journey import CASE
+from rtw_shared.services import SERVICE_DEFS
+from rtw_shared.testing import DEMO_USERS
 
 EXAMPLES_PER_OPERATION = 30
 CONFIG = Path(__file__).with_name("schemathesis.toml")
-# Who calls each service: a user whose role the service mostly serves.
-CALLER = {"intake": "tara", "workplan": "tara", "employer": "erin", "notify": "erin"}
 # Schemathesis sends requests as fast as it can, from one address and one token: the rate limits
 # would answer some of them 429 instead of what a check expects (a missing token's 401, say).
 # The limits have their own tests; this module's system runs with them off, by the explicit
@@ -33,9 +33,21 @@ def seeded(system, tokens):
     return system
 
 
+def caller(defn) -> str:
+    """Who calls a service: the first demo user in the role the service mostly serves."""
+    return next(user for user, (role, _) in DEMO_USERS.items() if role == defn.main_role)
+
+
+def test_every_service_is_fuzzed_as_a_demo_user_of_its_main_role():
+    """The fuzzing below runs for each service in SERVICE_DEFS, with the token of a user in its main role."""
+    roles = {role for role, _ in DEMO_USERS.values()}
+    assert {defn.name: defn.main_role for defn in SERVICE_DEFS if defn.main_role not in roles} == {}
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("service", sorted(CALLER))
-def test_schemathesis_finds_no_failure(seeded, tokens, service, tmp_path):
+@pytest.mark.parametrize("defn", SERVICE_DEFS, ids=lambda defn: defn.name)
+def test_schemathesis_finds_no_failure(seeded, tokens, defn, tmp_path):
+    service = defn.name
     url = seeded.url(service)
     result = subprocess.run(
         [
@@ -49,7 +61,7 @@ def test_schemathesis_finds_no_failure(seeded, tokens, service, tmp_path):
             "--checks",
             "all",
             "--header",
-            f"Authorization: Bearer {tokens.user(CALLER[service])}",
+            f"Authorization: Bearer {tokens.user(caller(defn))}",
             "--max-examples",
             str(EXAMPLES_PER_OPERATION),
             "--generation-deterministic",

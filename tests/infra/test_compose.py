@@ -54,10 +54,16 @@ def test_compose_kafka_requires_authentication_and_is_provisioned_from_the_code(
             assert "kafka-access" in services[part]["depends_on"]
 
 
-def test_compose_creates_every_service_database():
-    sql = (ROOT / "deploy" / "postgres" / "create-databases.sql").read_text()
+def test_compose_creates_the_service_databases_from_the_code_before_any_migration():
+    services = compose()["services"]
+    setup = services["postgres-setup"]
+    # Each service's database and the services' role come from the same code as `make up`'s.
+    assert setup["command"][:3] == ["python", "-m", "rtw_devstack.postgres"]
+    assert setup["build"]["target"] == "tools" and setup["depends_on"]["postgres"]["condition"] == "service_healthy"
     for name in SERVICE_NAMES:
-        assert f"CREATE DATABASE {name};" in sql
+        assert services[f"{name}-migrate"]["depends_on"] == {
+            "postgres-setup": {"condition": "service_completed_successfully"}
+        }
 
 
 def test_compose_runs_each_service_api_worker_and_migrations_from_the_dockerfile():

@@ -13,7 +13,7 @@ from kafka.errors import GroupAuthorizationFailedError, KafkaTimeoutError, Topic
 from rtw_devstack import kafka_access
 from rtw_devstack.kafka_access import dev_principal
 from rtw_shared.messaging.clients import ensure_topics, make_admin, make_consumer, make_producer
-from rtw_shared.messaging.topics import topic_partitions
+from rtw_shared.messaging.topics import ALL_TOPICS, topic_partitions
 from rtw_shared.services import SERVICE_DEFS
 
 
@@ -92,14 +92,13 @@ def test_a_service_reads_only_what_it_consumes_in_its_own_group(rtw_infra, prefi
         read_as(rtw_infra, "workplan", prefix + "intake.case.v1", group=prefix + "intake")
 
 
-def test_every_service_owns_one_topic_and_consumes_what_its_worker_handles():
+def test_every_service_owns_its_own_topics_and_consumes_what_its_worker_handles():
     accesses = {defn.name: kafka_access.service_access(defn) for defn in SERVICE_DEFS}
-    assert {name: a.owns for name, a in accesses.items()} == {
-        "intake": ("intake.case.v1",),
-        "workplan": ("workplan.plan.v1",),
-        "employer": ("employer.accommodation.v1",),
-        "notify": ("notify.delivery.v1",),
-    }
+    assert {t.owner for t in ALL_TOPICS} - set(accesses) == set()  # no topic without its service
+    assert all(a.owns for a in accesses.values())  # every service publishes its events to a topic of its own
+    assert {name: [t for t in a.owns if not t.startswith(name + ".")] for name, a in accesses.items()} == {
+        name: [] for name in accesses
+    }  # and names it after itself
     assert "intake.case.v1" in accesses["workplan"].consumes
     assert all(set(a.owns).isdisjoint(a.consumes) for a in accesses.values())  # no service reads itself
 

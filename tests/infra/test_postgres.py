@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 import psycopg
 import pytest
 
+from rtw_devstack import postgres
+from rtw_devstack.postgres import create_missing_databases
 from rtw_shared.services import SERVICE_NAMES
+from rtw_shared.testing import drop_database
 
 SERVICES = SERVICE_NAMES
 
@@ -34,3 +39,15 @@ def test_wrong_password_is_refused(rtw_infra):
     dsn = rtw_infra.pg_dsn().replace(f":{rtw_infra.pg_password}@", ":wrong@")
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(dsn, connect_timeout=5)
+
+
+def test_a_server_make_up_did_not_start_gets_each_missing_service_database(rtw_infra, capsys):
+    """What docker compose's one-shot `postgres-setup` runs (`python -m rtw_devstack.postgres`)."""
+    name = f"setup_probe_{uuid.uuid4().hex[:8]}"
+    try:
+        assert create_missing_databases(rtw_infra.pg_dsn(), (name, "intake")) == [name]  # intake exists
+        assert create_missing_databases(rtw_infra.pg_dsn(), (name,)) == []
+    finally:
+        drop_database(rtw_infra.pg_dsn(), name)
+    postgres.main(["--dsn", rtw_infra.pg_dsn()])  # this stack has them all, and the services' role
+    assert capsys.readouterr().out.strip() == "postgres: databases created: none; role rtw_app set"

@@ -1,5 +1,6 @@
 """A private PostgreSQL cluster for the stack: `initdb` once, `pg_ctl` to start and stop, one
-database per service.
+database per service (`python -m rtw_devstack.postgres --dsn …` sets up the databases and the
+services' role on a server `make up` did not start: docker compose's).
 
 PostgreSQL refuses to run as root. When we are root, the server runs as an unprivileged user
 (`postgres`, which Debian's package creates, or $RTW_PG_OS_USER) through `runuser`; the cluster
@@ -187,15 +188,19 @@ class Postgres:
 
     def ensure_databases(self, names: tuple[str, ...] | None = None) -> list[str]:
         """Create each service database that does not exist yet; return those created."""
-        wanted = names or self.settings.service_databases
-        created = []
-        with psycopg.connect(self.settings.pg_dsn(), autocommit=True) as conn:
-            existing = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
-            for name in wanted:
-                if name not in existing:
-                    conn.execute(f'CREATE DATABASE "{name}"')
-                    created.append(name)
-        return created
+        return create_missing_databases(self.settings.pg_dsn(), names or self.settings.service_databases)
+
+
+def create_missing_databases(admin_dsn: str, names: tuple[str, ...]) -> list[str]:
+    """Create each of `names` that does not exist yet; return those created."""
+    created = []
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        existing = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
+        for name in names:
+            if name not in existing:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                created.append(name)
+    return created
 
 
 def ensure_app_role(admin_dsn: str, user: str, password: str) -> None:
@@ -219,3 +224,22 @@ def database_exists(settings: StackSettings, name: str) -> bool:
 def check_reachable(settings: StackSettings) -> None:
     if not Postgres(settings).is_ready():
         raise StackError(f"PostgreSQL does not answer on {settings.host}:{settings.pg_port}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m rtw_devstack.postgres --dsn postgresql://OWNER:PASSWORD@HOST:PORT/postgres`: each
+    service's database (rtw_shared.services) and the role the services run as, on a server `make up`
+    did not start (docker compose's); what exists already is left as it is."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--dsn", required=True, help="the owner's connection to the server's `postgres` database")
+    args = parser.parse_args(argv)
+    settings = StackSettings()
+    ensure_app_role(args.dsn, settings.pg_app_user, settings.pg_app_password)
+    created = create_missing_databases(args.dsn, settings.service_databases)
+    print(f"postgres: databases created: {', '.join(created) or 'none'}; role {settings.pg_app_user} set")
+
+
+if __name__ == "__main__":
+    main()

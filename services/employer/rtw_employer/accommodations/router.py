@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Body, Query, Response
 
 from rtw_shared.auth import CurrentPrincipal, Employer, Principal, Therapist
 from rtw_shared.concurrency import IfMatch, set_etag
@@ -15,7 +15,7 @@ from rtw_shared.web import UowDep
 
 from .. import policy
 from ..cases.models import CaseCopy
-from . import service
+from . import examples, service
 from .models import AccommodationRequest
 from .schemas import AccommodationList, AccommodationStatusView, AccommodationView, DecisionIn, Status
 
@@ -64,7 +64,7 @@ def get_request(request_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep,
 @router.post("/{request_id}/decision", response_model=AccommodationView)
 def decide(
     request_id: uuid.UUID,
-    body: DecisionIn,
+    body: Annotated[DecisionIn, Body(openapi_examples=examples.DECIDE)],
     principal: Employer,
     uow: UowDep,
     response: Response,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Body, Query, Response, status
 
 from rtw_shared.access import Part
 from rtw_shared.auth import CurrentPrincipal, Therapist
@@ -15,14 +15,19 @@ from rtw_shared.web import UowDep
 
 from .. import policy
 from ..status.schemas import CaseStatusView
-from . import service, views
+from . import examples, service, views
 from .schemas import CaseCreate, CaseList, CaseStatus, CaseTherapistView, CaseView, RestrictionsReplace, TransitionIn
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CaseTherapistView)
-def create_case(body: CaseCreate, principal: Therapist, uow: UowDep, response: Response):
+def create_case(
+    body: Annotated[CaseCreate, Body(openapi_examples=examples.CREATE_CASE)],
+    principal: Therapist,
+    uow: UowDep,
+    response: Response,
+):
     """Open a case: the caller's clinic and the caller become its clinic and assigned therapist."""
     case = service.create_case(uow=uow, principal=principal, data=body)
     set_etag(response, case.version)

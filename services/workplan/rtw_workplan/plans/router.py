@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Body, Query, Request, Response, status
 
 from rtw_shared.auth import CurrentPrincipal, Principal, Therapist
 from rtw_shared.concurrency import IfMatch, set_etag
@@ -14,7 +14,7 @@ from rtw_shared.web import UowDep
 
 from .. import policy
 from ..clinics.router import default_fees
-from . import service
+from . import examples, service
 from .schemas import CancelIn, EndIn, PlanContent, PlanList, PlanTherapistView, PlanView, PublishIn, document
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"])
@@ -55,7 +55,7 @@ def get_plan(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, respo
 @router.put("/{plan_id}", response_model=PlanTherapistView)
 def replace_plan(
     plan_id: uuid.UUID,
-    body: PlanContent,
+    body: Annotated[PlanContent, Body(openapi_examples=examples.FILL_PLAN)],
     principal: Therapist,
     uow: UowDep,
     response: Response,

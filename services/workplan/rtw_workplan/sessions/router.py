@@ -7,14 +7,14 @@ import uuid
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 
 from rtw_shared.auth import Therapist
 from rtw_shared.concurrency import IfMatch, set_etag
 from rtw_shared.web import UowDep
 
 from ..clinics.router import default_fees
-from . import service
+from . import examples, service
 from .models import TreatmentSession
 from .schemas import DecisionIn, DecisionView, SessionCorrectionIn, SessionDetail, SessionIn, SessionList, SessionView
 
@@ -62,7 +62,7 @@ def _with_recommendations(uow, row: TreatmentSession, request: Request) -> dict:
 @router.post("/{plan_id}/sessions", status_code=status.HTTP_201_CREATED, response_model=SessionView)
 def log_session(
     plan_id: uuid.UUID,
-    body: SessionIn,
+    body: Annotated[SessionIn, Body(openapi_examples=examples.LOG_SESSION)],
     principal: Therapist,
     uow: UowDep,
     request: Request,
