@@ -4,6 +4,7 @@ real tokens: 0 failures allowed, and no request may end in a server error."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -17,6 +18,9 @@ from rtw_shared.services import SERVICE_DEFS
 from rtw_shared.testing import DEMO_USERS
 
 EXAMPLES_PER_OPERATION = 30
+# And a time budget per service, so a growing API cannot grow the suite's time with it: schemathesis
+# stops when it is spent, and repeats its fuzzing phase to fill it when the examples finish earlier.
+SECONDS_PER_SERVICE = int(os.environ.get("RTW_FUZZ_SECONDS", "15"))
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 # Schemathesis sends requests as fast as it can, from one address and one token: the rate limits
 # would answer some of them 429 instead of what a check expects (a missing token's 401, say).
@@ -64,6 +68,8 @@ def test_schemathesis_finds_no_failure(seeded, tokens, defn, tmp_path):
             f"Authorization: Bearer {tokens.user(caller(defn))}",
             "--max-examples",
             str(EXAMPLES_PER_OPERATION),
+            "--max-time",
+            str(SECONDS_PER_SERVICE),
             "--generation-deterministic",
             "--no-color",
         ],

@@ -24,6 +24,19 @@ class ReceivedMail:
     subject: str
     date: str
     body: str
+    message_id: str = ""  # the same for a message sent again after a crash (delivery is at least once)
+
+
+def distinct(mails: list[ReceivedMail]) -> list[ReceivedMail]:
+    """One of each message, as a mail client shows them: a copy resent with the same Message-ID
+    (the sender was killed after the server took it, before it recorded that) is the same message."""
+    seen: set[str] = set()
+    kept = []
+    for mail in mails:
+        if not mail.message_id or mail.message_id not in seen:
+            kept.append(mail)
+            seen.add(mail.message_id)
+    return kept
 
 
 def received(maildir: Path) -> list[ReceivedMail]:
@@ -46,6 +59,7 @@ def _read(key: str, stored: mailbox.MaildirMessage) -> ReceivedMail:
         subject=str(msg.get("Subject", "")),
         date=str(msg.get("Date", "")),
         body=body_part.get_content() if body_part is not None else "",
+        message_id=str(msg.get("Message-ID", "")),
     )
 
 
