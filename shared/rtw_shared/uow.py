@@ -14,8 +14,8 @@ from sqlalchemy import insert, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from .context import current_correlation_id
+from .event_tables import OUTBOX_CHANNEL, outbox
 from .events.base import Envelope, EventPayload, encode_record
-from .messaging.tables import OUTBOX_CHANNEL, outbox
 
 
 class UnitOfWork:
