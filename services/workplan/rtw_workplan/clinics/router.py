@@ -8,7 +8,7 @@ from rtw_shared.auth import Therapist
 from rtw_shared.concurrency import IfMatch, set_etag
 from rtw_shared.web import UowDep
 
-from ..plans.projections import FeeSchedule
+from ..rules.projections import FeeSchedule
 from . import service
 from .schemas import ClinicSettingsIn, ClinicSettingsView
 

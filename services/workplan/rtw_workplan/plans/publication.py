@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from rtw_shared.errors import UnprocessableError
 from rtw_shared.events import PlanPublishedV1, PlanScheduleWeekStartedV1
 
-from ..progress.facts import PhaseFacts
-from ..progress.report import Report, requirements, treatment_end
+from ..rules.checks import Context, Outcome, Problem
+from ..rules.facts import PhaseFacts
+from ..rules.report import Report, requirements, treatment_end
 from . import repository
-from .checks import Context, Outcome, Problem
 from .models import Plan
 from .schemas import PlanContent
 

@@ -16,9 +16,10 @@ from rtw_shared.uow import UnitOfWork
 from .. import policy
 from ..cases.models import CaseCopy
 from ..progress import service as progress
-from . import checks, publication, repository
+from ..rules import checks
+from ..rules.projections import FeeSchedule
+from . import publication, repository
 from .models import EMPTY_CONTENT, Plan
-from .projections import FeeSchedule
 from .schemas import PlanContent
 
 REVIEW_INTERVAL = timedelta(days=14)  # the next review, unless the therapist sets it

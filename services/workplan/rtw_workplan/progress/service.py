@@ -15,13 +15,14 @@ from rtw_shared.uow import UnitOfWork
 from ..clinics import service as clinics
 from ..plans import repository as plans
 from ..plans.models import Plan
-from ..plans.projections import FeeSchedule
 from ..plans.schemas import PlanContent
+from ..rules import scores
+from ..rules.facts import PhaseFacts
+from ..rules.projections import FeeSchedule
+from ..rules.report import Inputs, Report, build, session_facts
 from ..sessions import repository as sessions
-from . import repository, scores
-from .facts import PhaseFacts
+from . import repository
 from .models import Review
-from .report import Inputs, Report, build, session_facts
 from .schemas import ReviewIn
 
 

@@ -21,12 +21,12 @@ from ..clinics import service as clinics
 from ..plans import repository as plans_repository
 from ..plans import service as plans
 from ..plans.models import Plan
-from ..plans.projections import FeeSchedule
-from ..progress import progression
 from ..progress import repository as progress_repository
 from ..progress import service as progress
 from ..progress.models import ProgressionDecision
-from ..progress.report import recommendations_after, session_facts
+from ..rules import progression
+from ..rules.projections import FeeSchedule
+from ..rules.report import recommendations_after, session_facts
 from . import repository
 from .models import SessionRevision, TreatmentSession
 from .schemas import DecisionIn, SessionCorrectionIn, SessionIn
