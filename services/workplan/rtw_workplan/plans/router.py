@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from rtw_shared.auth import CurrentPrincipal, Principal, Therapist
 from rtw_shared.concurrency import IfMatch, set_etag
@@ -13,7 +13,7 @@ from rtw_shared.errors import ForbiddenError
 from rtw_shared.web import UowDep
 
 from .. import policy
-from ..clinics.router import default_fees
+from ..dependencies import FeesDep
 from . import service
 from .schemas import CancelIn, EndIn, PlanContent, PlanList, PlanTherapistView, PlanView, PublishIn, document
 
@@ -73,7 +73,7 @@ def publish_plan(
     plan_id: uuid.UUID,
     principal: Therapist,
     uow: UowDep,
-    request: Request,
+    fees: FeesDep,
     response: Response,
     body: PublishIn | None = None,
     if_match: IfMatch = None,
@@ -85,7 +85,7 @@ def publish_plan(
         uow=uow,
         principal=principal,
         plan_id=plan_id,
-        fees=default_fees(request),
+        fees=fees,
         acknowledge=body.acknowledge if body else [],
         if_match=if_match,
     )
