@@ -13,7 +13,7 @@ from rtw_shared.uow import UnitOfWork
 from rtw_shared.worker import WorkerSpec, run_worker
 
 from . import models  # noqa: F401 — every table on the metadata, so foreign keys resolve
-from .cases import handlers as case_handlers
+from .plans import handlers as plan_handlers
 from .plans.handlers import TIMER_HANDLERS
 from .settings import WorkplanSettings
 
@@ -33,7 +33,7 @@ def spec(settings: WorkplanSettings | None = None) -> WorkerSpec:
     return WorkerSpec(
         settings=settings or WorkplanSettings(),
         consumer_name="workplan",
-        handlers=Handlers(case_handlers),
+        handlers=Handlers(plan_handlers),
         extra_loops=[timer_loop],
     )
 
