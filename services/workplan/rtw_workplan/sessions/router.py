@@ -14,9 +14,9 @@ from rtw_shared.concurrency import IfMatch, set_etag
 from rtw_shared.web import UowDep
 
 from ..dependencies import FeesDep
+from ..progress.models import TreatmentSession
 from ..rules.projections import FeeSchedule
 from . import service
-from .models import TreatmentSession
 from .schemas import DecisionIn, DecisionView, SessionCorrectionIn, SessionDetail, SessionIn, SessionList, SessionView
 
 router = APIRouter(prefix="/v1/plans", tags=["sessions"])
