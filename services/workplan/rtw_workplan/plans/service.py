@@ -13,7 +13,7 @@ from rtw_shared.events import PlanCancelledV1, PlanCompletedV1, PlanRevisedV1
 from rtw_shared.pagination import decode_cursor, page
 from rtw_shared.uow import UnitOfWork
 
-from .. import policy
+from .. import clock, policy
 from ..cases.models import CaseCopy
 from ..progress import service as progress
 from ..rules import checks
@@ -91,7 +91,7 @@ def publish_plan(
     content = PlanContent.model_validate(plan.content)
     if not content.schedule:
         raise UnprocessableError("schedule: a plan needs at least one week; add the graduated schedule first")
-    now = progress.now()
+    now = clock.now()
     previous = repository.in_force_for_case(uow.session, plan.case_id, for_update=True)
     with uow.session.no_autoflush:  # one UPDATE of the plan (one revision), after the checks pass
         plan.therapy_start_date = (
@@ -167,7 +167,7 @@ def complete_plan(
     """The treatment ended as planned: the plan in force becomes completed (its remaining weeks stay unannounced)."""
     plan = plan_in_force(uow=uow, principal=principal, plan_id=plan_id, action="completed", for_update=True)
     check_if_match(if_match, plan.revision, what=f"plan {plan_id}")
-    ended = progress.now()
+    ended = clock.now()
     plan.status, plan.ended_at, plan.end_reason = "completed", ended, reason
     repository.cancel_week_timers(uow.session, plan.id)
     uow.session.flush()
@@ -191,7 +191,7 @@ def cancel_plan(
 
 
 def _cancel(uow: UnitOfWork, plan: Plan, reason: str) -> None:
-    plan.status, plan.ended_at, plan.end_reason = "cancelled", progress.now(), reason
+    plan.status, plan.ended_at, plan.end_reason = "cancelled", clock.now(), reason
     repository.cancel_week_timers(uow.session, plan.id)
     uow.emit(PlanCancelledV1(case_id=plan.case_id, plan_id=plan.id, version=plan.version, reason=reason))
 

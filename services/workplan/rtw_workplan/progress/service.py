@@ -7,12 +7,12 @@ import uuid
 from datetime import UTC, date, datetime
 
 from rtw_shared.auth import Principal
-from rtw_shared.clock import process_clock
 from rtw_shared.errors import UnprocessableError
 from rtw_shared.events import PlanProgressChangedV1
 from rtw_shared.uow import UnitOfWork
 
 from ..clinics import service as clinics
+from ..clock import today
 from ..plans import repository as plans
 from ..plans.models import Plan
 from ..plans.schemas import PlanContent
@@ -23,15 +23,6 @@ from ..rules.report import Inputs, Report, build, session_facts
 from . import repository
 from .models import Review
 from .schemas import ReviewIn
-
-
-def now() -> datetime:
-    """The service's time (rtw_shared.clock: tests and the dev stack can move it)."""
-    return process_clock()()
-
-
-def today() -> date:
-    return now().date()
 
 
 def therapy_start(plan: Plan, content: PlanContent, as_of: date) -> date:

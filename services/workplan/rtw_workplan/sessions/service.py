@@ -16,7 +16,7 @@ from rtw_shared.events import PlanSessionLoggedV1
 from rtw_shared.pagination import decode_cursor, page
 from rtw_shared.uow import UnitOfWork
 
-from .. import policy
+from .. import clock, policy
 from ..clinics import service as clinics
 from ..plans import repository as plans_repository
 from ..plans import service as plans
@@ -86,7 +86,7 @@ def _replayed(uow: UnitOfWork, plan: Plan, key: str | None, digest: str) -> Trea
 
 
 def _check_date(plan: Plan, data: SessionIn) -> None:
-    today = progress.today()
+    today = clock.today()
     if data.date > today:
         raise UnprocessableError(
             f"date: a session cannot be logged ahead of time ({data.date} is after {today})", field="date"
