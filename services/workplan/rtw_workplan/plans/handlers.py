@@ -25,7 +25,7 @@ from rtw_shared.uow import UnitOfWork
 
 from ..cases import repository as cases
 from ..cases.models import CaseCopy
-from . import publication, repository, service
+from . import repository, service, versions
 
 
 @handles(CaseCreatedV1, CaseSharedWithEmployerV1, CaseStatusChangedV1, CaseConsentChangedV1, batch=True)
@@ -55,7 +55,7 @@ def on_schedule_week(uow: UnitOfWork, timer: Timer, now: datetime) -> None:
     plan = repository.get(uow.session, timer.subject_id) if timer.subject_id else None
     if plan is None or plan.status != "published":
         return
-    event = publication.week_started_event(plan, int(timer.payload["week"]))
+    event = versions.week_started_event(plan, int(timer.payload["week"]))
     if event is not None:
         uow.emit(event)
 
