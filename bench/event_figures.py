@@ -18,11 +18,11 @@ from harness import Context, Row, at_least, times
 from kafka import KafkaConsumer, TopicPartition
 
 from rtw_shared.db import make_engine
+from rtw_shared.event_tables import outbox
 from rtw_shared.events import CaseCreatedV1, CaseSnapshot, Envelope, encode_record
 from rtw_shared.messaging.clients import make_consumer, make_producer
-from rtw_shared.messaging.tables import outbox
-from rtw_shared.messaging.topics import CASE
 from rtw_shared.testing import app_url
+from rtw_shared.topics import CASE
 from rtw_shared.worker import build_loops
 
 WORKER_POOL_SIZE = 4  # what rtw_shared.worker.run_worker gives its loops

@@ -24,8 +24,8 @@ from rtw_devstack.config import StackSettings
 from rtw_devstack.pytest_plugin import infra_from_settings
 from rtw_devstack.system import System
 from rtw_shared.messaging.clients import ensure_topics
-from rtw_shared.messaging.topics import topic_partitions
 from rtw_shared.testing import Tokens, create_migrated_database, delete_topics, drop_database
+from rtw_shared.topics import topic_partitions
 
 BENCH_DIR = Path(__file__).resolve().parent
 # Settings of the private system benchmarks and `make load` run: rate limits off (explicitly).

@@ -10,8 +10,8 @@ from keycloak import KeycloakOpenID
 
 from rtw_devstack.system import System
 from rtw_shared.messaging.clients import ensure_topics
-from rtw_shared.messaging.topics import topic_partitions
 from rtw_shared.testing import create_migrated_database, delete_topics, drop_database
+from rtw_shared.topics import topic_partitions
 
 
 @pytest.fixture(scope="session")

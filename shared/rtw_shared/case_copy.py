@@ -1,10 +1,11 @@
 """Every service's copy of a case, kept from intake's events by one rule: the newest snapshot wins.
 
 Each intake event carries a `CaseSnapshot` with the case's version after the change. A service
-declares its copy with `CaseCopyMixin` (plus any columns of its own) and applies every snapshot
-with `upsert_case_copy`: one statement that inserts the copy, or overwrites it only when the
-snapshot is newer — so an older event that arrives late (a redelivery, a replayed dead letter)
-changes nothing, and two consumers racing cannot interleave their columns."""
+declares its copy with `CaseCopyMixin` (plus any columns of its own) and applies its events'
+snapshots with `apply_case_events` (a snapshot of its own with `upsert_case_copy`): one statement
+that inserts each copy, or overwrites it only when the snapshot is newer — so an older event that
+arrives late (a redelivery, a replayed dead letter) changes nothing, and two consumers racing
+cannot interleave their columns."""
 
 from __future__ import annotations
 
@@ -87,11 +88,12 @@ def apply_case_events(
     events: list[CaseEvent],
     extra_of: Callable[[CaseSnapshot], dict] | None = None,
 ) -> set[uuid.UUID]:
-    """`apply_case_event` for many events in one statement; the ids of the copies it changed
-    (`extra_of(snapshot)`: the service's own columns, as `extra` is for one).
+    """Apply the snapshots `events` carry (`snapshot_of`) in one statement: the ids of the copies
+    it changed. `extra_of(snapshot)`: the service's own columns, as `extra` is for `upsert_case_copy`.
 
     Only each case's newest snapshot can win, so it alone is offered (one statement cannot touch a
-    row twice): the copies end as applying the events one by one would leave them."""
+    row twice): the copies end as applying the events one by one would leave them. One event is a
+    list of one."""
     newest: dict[uuid.UUID, CaseSnapshot] = {}
     for event in events:
         snapshot = snapshot_of(event)
@@ -115,11 +117,3 @@ def _upsert(session: Session, model: type[CaseCopyMixin], rows: list[dict]) -> s
         where=model.case_version < insert.excluded.case_version,
     ).returning(model.case_id)
     return set(session.execute(statement).scalars())
-
-
-def apply_case_event(session: Session, model: type[CaseCopyMixin], event: CaseEvent, **extra) -> bool:
-    """`upsert_case_copy` with the event's own snapshot; False when it carries none or is older."""
-    snapshot = snapshot_of(event)
-    if snapshot is None:
-        return False
-    return upsert_case_copy(session, model, event.case_id, snapshot, **extra)

@@ -5,6 +5,7 @@ with no environment at all talks to `make up`'s servers."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Literal, Self
 
 from pydantic import model_validator
@@ -12,12 +13,22 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from .clock import OFFSET_FILE_ENV
-from .messaging.clients import KafkaPrincipal
 
 # Passwords that exist only in the development stack (deploy/devstack, docker-compose.yml).
 DEVELOPMENT_PASSWORDS = frozenset({"rtw_app", "rtw", "admin", "demo"})
 # Kafka principals of the development stack have passwords ending in this (deploy/devstack).
 DEVELOPMENT_KAFKA_PASSWORD_SUFFIX = "-dev-secret"  # noqa: S105 — a marker to refuse, not a secret
+
+
+@dataclass(frozen=True)
+class KafkaPrincipal:
+    """Who a client is to the broker (the Kafka clients of rtw_shared.messaging.clients take one)."""
+
+    username: str
+    password: str
+
+    def __repr__(self) -> str:  # never print the password
+        return f"KafkaPrincipal({self.username!r})"
 
 
 class ServiceSettings(BaseSettings):

@@ -195,7 +195,7 @@ def schema_drift(url: str, service_metadata, *, kept_indexes: tuple[str, ...] = 
     from sqlalchemy import MetaData, create_engine
 
     from .audit.tables import audit_log
-    from .messaging.tables import parked_events
+    from .event_tables import parked_events
     from .timers import timers
 
     expected = MetaData(naming_convention=service_metadata.naming_convention)

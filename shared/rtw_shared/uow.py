@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .clock import Clock, system_clock
 from .context import current_correlation_id
+from .event_tables import OUTBOX_CHANNEL, outbox
 from .events.base import Envelope, EventPayload, encode_record
-from .messaging.tables import OUTBOX_CHANNEL, outbox
 
 
 class UnitOfWork:

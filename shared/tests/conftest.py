@@ -7,7 +7,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table
 from sqlalchemy.dialects.postgresql import UUID
 
 from rtw_shared.db import make_engine, make_session_factory
-from rtw_shared.messaging.tables import metadata as messaging_metadata
+from rtw_shared.event_tables import metadata as messaging_metadata
 from rtw_shared.uow import UnitOfWork
 
 effects_metadata = MetaData()

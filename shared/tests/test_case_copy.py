@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from rtw_shared.access import Part, may_see, sql_condition
 from rtw_shared.auth import Principal
-from rtw_shared.case_copy import CaseCopyMixin, apply_case_event, upsert_case_copy
+from rtw_shared.case_copy import CaseCopyMixin, apply_case_events, upsert_case_copy
 from rtw_shared.db import new_base
 from rtw_shared.events import CaseConsentChangedV1, CaseCreatedV1, CaseSnapshot, Consents
 from rtw_shared.testing import DEMO_USERS
@@ -84,10 +84,32 @@ def test_events_apply_their_own_snapshot_and_an_old_created_event_describes_vers
         changed_by="tara",
         case=snapshot(2, insurer=False),
     )
-    assert apply_case_event(session, Copy, withdrawn)
-    assert not apply_case_event(session, Copy, legacy)  # version 1 arrives late: ignored
+    assert apply_case_events(session, Copy, [withdrawn]) == {case_id}
+    assert apply_case_events(session, Copy, [legacy]) == set()  # version 1 arrives late: ignored
     copy = session.scalars(select(Copy)).one()
     assert (copy.case_version, copy.share_status_with_insurer) == (2, False)
+
+
+def test_a_run_of_events_leaves_each_copy_at_its_newest_snapshot_whatever_their_order(session):
+    first, second = uuid.uuid4(), uuid.uuid4()
+    withdrawn = CaseConsentChangedV1(
+        case_id=first,
+        consent="share_status_with_insurer",
+        granted=False,
+        changed_by="tara",
+        case=snapshot(3, insurer=False),
+    )
+    granted = CaseConsentChangedV1(
+        case_id=first, consent="share_status_with_insurer", granted=True, changed_by="tara", case=snapshot(2)
+    )
+    created = CaseConsentChangedV1(
+        case_id=second, consent="share_status_with_insurer", granted=True, changed_by="tara", case=snapshot(1)
+    )
+    assert apply_case_events(session, Copy, [withdrawn, created, granted]) == {first, second}
+    assert apply_case_events(session, Copy, [granted, created]) == set()  # nothing newer
+    copies = {c.case_id: c for c in session.scalars(select(Copy))}
+    assert (copies[first].case_version, copies[first].share_status_with_insurer) == (3, False)
+    assert (copies[second].case_version, copies[second].share_status_with_insurer) == (1, True)
 
 
 @pytest.mark.parametrize("part", list(Part))

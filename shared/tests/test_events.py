@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from rtw_shared import topics
 from rtw_shared.events import (
     CaseCreatedV1,
     Envelope,
@@ -15,7 +16,6 @@ from rtw_shared.events import (
     encode_record,
     registry,
 )
-from rtw_shared.messaging import topics
 
 
 def case_created(**overrides) -> CaseCreatedV1:

@@ -110,7 +110,7 @@ def decided_event(case_id) -> Envelope:
 
 
 def inbox_count(engine) -> int:
-    from rtw_shared.messaging.tables import inbox
+    from rtw_shared.event_tables import inbox
 
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(inbox)).scalar()
@@ -276,7 +276,7 @@ def test_an_event_that_overtakes_its_case_is_parked_and_applied_once_the_case_ar
     assert PARKED.labels("test-consumer")._value.get() == parked_before + 1
     assert DEAD_LETTERED.labels("test-consumer")._value.get() == dead_before
     assert inbox_count(engine) == 2
-    from rtw_shared.messaging.tables import parked_events
+    from rtw_shared.event_tables import parked_events
 
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(parked_events)).scalar() == 0
@@ -285,9 +285,9 @@ def test_an_event_that_overtakes_its_case_is_parked_and_applied_once_the_case_ar
 def test_a_parked_event_whose_handler_fails_stays_parked_and_does_not_hold_back_its_case(
     rtw_infra, engine, uow_factory, prefix, effects_table, effect_notes
 ):
+    from rtw_shared.event_tables import parked_events
     from rtw_shared.events import CaseCreatedV1
     from rtw_shared.messaging.parking import CaseNotKnownYet
-    from rtw_shared.messaging.tables import parked_events
 
     known_cases: set[uuid.UUID] = set()
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select
 
+from rtw_shared.event_tables import inbox, outbox
 from rtw_shared.messaging.pruning import prune
-from rtw_shared.messaging.tables import inbox, outbox
 
 NOW = datetime.now(UTC)  # the real time: pruning is judged relative to it, on any day
 OLD = NOW - timedelta(days=8)

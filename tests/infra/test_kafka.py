@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from rtw_shared.messaging.clients import ensure_topics, make_admin, make_consumer, make_producer
-from rtw_shared.messaging.topics import topic_partitions
+from rtw_shared.topics import topic_partitions
 
 
 def test_produce_then_consume_round_trip(rtw_infra, fresh_topic):

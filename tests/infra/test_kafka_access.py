@@ -13,8 +13,8 @@ from kafka.errors import GroupAuthorizationFailedError, KafkaTimeoutError, Topic
 from rtw_devstack import kafka_access
 from rtw_devstack.kafka_access import dev_principal
 from rtw_shared.messaging.clients import ensure_topics, make_admin, make_consumer, make_producer
-from rtw_shared.messaging.topics import ALL_TOPICS, topic_partitions
 from rtw_shared.services import SERVICE_DEFS
+from rtw_shared.topics import ALL_TOPICS, topic_partitions
 
 
 @contextmanager

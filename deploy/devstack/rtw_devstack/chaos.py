@@ -48,9 +48,9 @@ from kafka.admin import OffsetTimestamp
 from kafka.errors import KafkaError, NoError
 
 from rtw_shared.messaging.clients import ensure_topics, make_admin
-from rtw_shared.messaging.topics import topic_partitions
 from rtw_shared.services import SERVICE_DEFS, SERVICE_NAMES
 from rtw_shared.testing import Tokens, create_migrated_database, drop_database
+from rtw_shared.topics import topic_partitions
 
 from . import kafka_access, procs, stack
 from .config import StackSettings

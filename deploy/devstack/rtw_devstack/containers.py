@@ -96,7 +96,7 @@ def _smtp_sink(stack: ExitStack, maildir: Path) -> int:
 @contextmanager
 def containers_infra() -> Iterator:
     from rtw_shared.messaging.clients import ensure_topics
-    from rtw_shared.messaging.topics import topic_partitions
+    from rtw_shared.topics import topic_partitions
 
     from .pytest_plugin import Infra
 

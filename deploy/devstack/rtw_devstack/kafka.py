@@ -2,7 +2,7 @@
 
 The broker's jars come from Maven Central through `deploy/kafka/pom.xml`, cached outside the
 checkout; the storage is formatted once with `kafka.tools.StorageTool`; the topics of
-`rtw_shared.messaging.topics` are created at start with explicit partition counts.
+`rtw_shared.topics` are created at start with explicit partition counts.
 
 Clients must authenticate: the only client listener is SASL_PLAINTEXT with SCRAM-SHA-512 (no
 anonymous listener), and the standard KRaft authorizer denies what no ACL allows. The `admin`
@@ -20,8 +20,8 @@ from pathlib import Path
 from kafka.errors import KafkaError
 
 from rtw_shared.messaging.clients import ensure_topics, make_admin
-from rtw_shared.messaging.topics import topic_partitions
 from rtw_shared.services import SERVICE_NAMES
+from rtw_shared.topics import topic_partitions
 
 from . import kafka_access, procs, tools, ui
 from .config import StackSettings

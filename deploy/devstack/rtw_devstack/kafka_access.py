@@ -31,8 +31,8 @@ from kafka.admin import (
 )
 
 from rtw_shared.messaging.clients import PASSWORD_ENV, USERNAME_ENV, KafkaPrincipal
-from rtw_shared.messaging.topics import ALL_TOPICS, DEAD_LETTER_SUFFIX
 from rtw_shared.services import SERVICE_DEFS, ServiceDef
+from rtw_shared.topics import ALL_TOPICS, DEAD_LETTER_SUFFIX
 
 ADMIN_USERNAME = "admin"
 DEV_PASSWORD_SUFFIX = "-dev-secret"  # rtw_shared.settings refuses it in production
@@ -131,7 +131,7 @@ def provision(bootstrap: str, admin_principal: KafkaPrincipal) -> list[str]:
     """Topics, the services' principals and their ACLs on the broker at `bootstrap` (idempotent);
     the topics it created."""
     from rtw_shared.messaging.clients import ensure_topics, make_admin
-    from rtw_shared.messaging.topics import topic_partitions
+    from rtw_shared.topics import topic_partitions
 
     created = ensure_topics(bootstrap, topic_partitions(), principal=admin_principal)
     admin = make_admin(bootstrap, principal=admin_principal)

@@ -187,8 +187,8 @@ def topic_prefix(rtw_infra: Infra):
     """A private copy of every catalogue topic for this test session (`<prefix>intake.case.v1`),
     so tests never see a running stack's events, nor it theirs. Deleted at the end of the session."""
     from rtw_shared.messaging.clients import ensure_topics
-    from rtw_shared.messaging.topics import topic_partitions
     from rtw_shared.testing import delete_topics
+    from rtw_shared.topics import topic_partitions
 
     prefix = f"t{uuid.uuid4().hex[:8]}."
     topics = {prefix + name: n for name, n in topic_partitions().items()}

@@ -77,10 +77,10 @@ def test_sigterm_lets_the_api_finish_its_request_and_refuse_new_ones(scratch_dat
 
 def test_a_stopped_consumer_finishes_and_commits_the_batch_it_holds(rtw_infra, scratch_database, fresh_topic):
     from rtw_shared.db import make_engine, make_session_factory
+    from rtw_shared.event_tables import metadata as messaging
     from rtw_shared.events import CaseStatusChangedV1, Envelope, encode_record
     from rtw_shared.messaging.clients import make_consumer, make_producer
     from rtw_shared.messaging.consumer import EventConsumer
-    from rtw_shared.messaging.tables import metadata as messaging
     from rtw_shared.testing import HandlersByType
     from rtw_shared.uow import UnitOfWork
 

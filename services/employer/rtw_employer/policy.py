@@ -6,7 +6,11 @@ caller's organisation may see is the shared decision (rtw_shared.access, docs/do
 asked of the request's case copy. Before intake's events have reached employer there is no copy:
 the request then stands for its case as far as it knows — addressed to its employer, clinic and
 insurer unknown, consents unknown and so not shared — and only that employer sees it, without the
-worker's name or restrictions."""
+worker's name or restrictions.
+
+It sits beneath every concept package and imports none of them: it decides on any request and
+case copy with the attributes it reads, and each reading role's read model is chosen in
+accommodations.views."""
 
 from __future__ import annotations
 
@@ -14,29 +18,20 @@ from rtw_shared import access
 from rtw_shared.access import CaseParties, Part
 from rtw_shared.auth import Principal
 
-from .accommodations.models import AccommodationRequest
-from .accommodations.schemas import AccommodationStatusView, AccommodationView
-from .cases.models import CaseCopy
-
-# The therapist reads what the employer reads (read only); the insurer, where it stands.
-VIEW_FOR_ROLE = {"employer": AccommodationView, "therapist": AccommodationView, "insurer": AccommodationStatusView}
+# The roles that read requests, each in its own read model (accommodations.views.VIEW_FOR_ROLE).
+READERS = frozenset({"employer", "therapist", "insurer"})
 DECIDERS = ("employer",)
 
 
 def reading_role(principal: Principal) -> str | None:
     """The role the caller reads requests as (None: the role reads none, e.g. admin)."""
     role = access.reading_role(principal)
-    return role if role in VIEW_FOR_ROLE else None
+    return role if role in READERS else None
 
 
-def view_model(principal: Principal) -> type[AccommodationView] | type[AccommodationStatusView] | None:
-    """The read model of the caller's role (None: the role reads no requests)."""
-    role = reading_role(principal)
-    return VIEW_FOR_ROLE[role] if role else None
-
-
-def parties_of(request: AccommodationRequest, case: CaseCopy | None) -> CaseCopy | CaseParties:
-    """What access decides on: the case copy, or what the request itself says of its case."""
+def parties_of(request, case):
+    """What access decides on: the case copy, or what the request itself says of its case (`request` is
+    an accommodation request, `case` its case copy or None, here and below)."""
     if case is not None:
         return case
     return CaseParties(
@@ -44,34 +39,21 @@ def parties_of(request: AccommodationRequest, case: CaseCopy | None) -> CaseCopy
     )
 
 
-def can_see(principal: Principal, request: AccommodationRequest, case: CaseCopy | None) -> bool:
+def can_see(principal: Principal, request, case) -> bool:
     """Whether the caller may see the request at all (noted for the audit row when it may)."""
     return access.visible(principal, parties_of(request, case), Part.ACCOMMODATION)
 
 
-def shows(principal: Principal, request: AccommodationRequest, case: CaseCopy | None, part: Part) -> bool:
+def shows(principal: Principal, request, case, part: Part) -> bool:
     """Whether the caller's view of a request it may see shows `part` (Part.IDENTITY, Part.RESTRICTIONS)."""
     return access.may_see(principal, parties_of(request, case), part)
 
 
-def shared_with_employer(request: AccommodationRequest, case: CaseCopy | None) -> bool:
+def shared_with_employer(request, case) -> bool:
     """Whether the worker shares restrictions (and who they are) with the employer; not known = no."""
     return bool(getattr(parties_of(request, case), access.CONSENT_NEEDED["employer", Part.RESTRICTIONS]))
 
 
-def can_decide(principal: Principal, request: AccommodationRequest) -> bool:
+def can_decide(principal: Principal, request) -> bool:
     """Only the employer the request is addressed to decides; the caller's role was checked at the door."""
     return principal.has_role(*DECIDERS) and request.employer_org_id == principal.org_id
-
-
-def present(principal: Principal, request: AccommodationRequest, case: CaseCopy | None, view=None):
-    """`request` in `view` (default: the caller's role's read model), showing the worker's identity and
-    restrictions only as the caller may see them. The API and the portal both answer through this."""
-    view = view or view_model(principal)
-    return view.of(
-        request,
-        case,
-        identity=shows(principal, request, case, Part.IDENTITY),
-        restrictions=shows(principal, request, case, Part.RESTRICTIONS),
-        shared=shared_with_employer(request, case),
-    )

@@ -7,7 +7,6 @@ from rtw_shared.worker import WorkerSpec, run_worker, timer_loop
 from . import models  # noqa: F401 — every table on the metadata, so foreign keys resolve
 from .accommodations import expiry
 from .accommodations import handlers as accommodation_handlers
-from .cases import handlers as case_handlers
 from .settings import EmployerSettings
 
 
@@ -16,7 +15,7 @@ def spec(settings: EmployerSettings | None = None) -> WorkerSpec[EmployerSetting
     return WorkerSpec(
         settings=settings or EmployerSettings(),
         consumer_name="employer",
-        handlers=Handlers(case_handlers, accommodation_handlers),
+        handlers=Handlers(accommodation_handlers),
         extra_loops=[timer_loop(expiry.TIMER_HANDLERS)],  # request expiry
     )
 

@@ -11,9 +11,10 @@ from rtw_shared.web import create_service_app
 from . import models  # noqa: F401 — every table on the metadata, so relationships and foreign keys resolve
 from .assessments.router import router as assessments_router
 from .cases.router import router as cases_router
+from .cases.router import timeline_router
 from .consents.router import router as consents_router
 from .settings import IntakeSettings
-from .timeline.router import router as timeline_router
+from .status.router import router as status_router
 
 
 def create_app(settings: IntakeSettings | None = None, *, clock: Clock | None = None) -> FastAPI:
@@ -23,6 +24,6 @@ def create_app(settings: IntakeSettings | None = None, *, clock: Clock | None = 
         settings,
         clock=clock,
         title="RTW intake",
-        routers=[cases_router, consents_router, assessments_router, timeline_router],
+        routers=[cases_router, status_router, consents_router, assessments_router, timeline_router],
         description="Cases, the worker's consents, assessments and restrictions; the insurer's status view.",
     )

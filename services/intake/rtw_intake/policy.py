@@ -2,33 +2,31 @@
 
 Role decides the action (403 when wrong). Which case, and which part of it, the caller's
 organisation may see is the shared decision's (rtw_shared.access): a case the caller may not see
-is reported as not found (404), so its existence is not revealed."""
+is reported as not found (404), so its existence is not revealed.
+
+It sits beneath every concept package and imports none of them: it decides on any case with the
+attributes rtw_shared.access reads (`access.CaseParties`), and each role's read model is chosen by
+the views (cases.views)."""
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 from rtw_shared import access
 from rtw_shared.access import Part
 from rtw_shared.auth import Principal
 from rtw_shared.errors import ForbiddenError
 
-from .cases.models import Case
-from .cases.schemas import CaseEmployerView, CaseInsurerView, CaseTherapistView
-
-VIEW_FOR_ROLE = {"therapist": CaseTherapistView, "employer": CaseEmployerView, "insurer": CaseInsurerView}
 # The timeline says what happened (holds and their reasons, assessments taken, consents changed):
 # the people following the claim read it, the employer does not.
 TIMELINE_READERS = frozenset({"therapist", "insurer"})
 
-
-def view_model(principal: Principal):
-    """The read model of a case for the caller's role (None: the role reads no cases)."""
-    role = access.reading_role(principal)
-    return VIEW_FOR_ROLE.get(role) if role else None
+CaseT = TypeVar("CaseT")
 
 
 def require_case_reader(principal: Principal) -> None:
-    """403 unless the caller's role reads cases at all."""
-    if view_model(principal) is None:
+    """403 unless the caller's role reads cases at all (each reading role has its read model)."""
+    if access.reading_role(principal) is None:
         raise ForbiddenError("your role does not read cases")
 
 
@@ -44,12 +42,13 @@ def require_timeline_reader(principal: Principal) -> None:
         raise ForbiddenError("only therapists and insurers read a case's timeline")
 
 
-def require_case(principal: Principal, case: Case | None, part: Part = Part.CASE, *, what: str) -> Case:
+def require_case(principal: Principal, case: CaseT | None, part: Part = Part.CASE, *, what: str) -> CaseT:
     """`case` if the caller may see `part` of it (and noted for the audit row); 404 naming `what` otherwise."""
     access.require(principal, case, part, what=what)
+    assert case is not None  # access.require refuses a case it does not know
     return case
 
 
-def shown_in_list(principal: Principal, cases: list[Case]) -> list[Case]:
+def shown_in_list(principal: Principal, cases: list[CaseT]) -> list[CaseT]:
     """The cases of a page the caller may see, each noted for the audit row."""
     return [case for case in cases if access.visible(principal, case, Part.CASE)]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from rtw_intake import policy
+from rtw_intake.cases import views
 from rtw_intake.cases.models import Case
 from rtw_intake.cases.schemas import CaseEmployerView, CaseInsurerView, CaseTherapistView
 from rtw_intake.cases.views import employer_view
@@ -94,7 +95,7 @@ def test_the_employer_view_withholds_name_job_and_restrictions_without_consent()
     ],
 )
 def test_each_role_gets_its_own_read_model(role, view):
-    assert policy.view_model(principal(role, "x")) is view
+    assert views.view_model(principal(role, "x")) is view
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from rtw_devstack.journey import CASE
 from rtw_intake.worker import spec
+from rtw_shared import topics
 from rtw_shared.db import make_engine
 from rtw_shared.events import (
     AccommodationDecidedV1,
@@ -24,7 +25,6 @@ from rtw_shared.events import (
     PlanPublishedV1,
     encode_record,
 )
-from rtw_shared.messaging import topics
 from rtw_shared.messaging.clients import ensure_topics, make_admin, make_producer
 from rtw_shared.testing import wait_for
 from rtw_shared.worker import build_loops

@@ -7,7 +7,12 @@ may see the case it is about, as the shared consent decision says (rtw_shared.ac
 case copy): a therapist their clinic's cases, an employer its own, an insurer its own only while
 the worker shares the case's status with it. So a withdrawn consent hides the insurer's
 notifications of that case, and re-granting it shows them again. Anyone else's notification is
-reported as not found (404), so its existence is not revealed."""
+reported as not found (404), so its existence is not revealed.
+
+It sits beneath every concept package and imports none of them: its SQL conditions take the
+columns they filter (`notifications`: the Notification model or its table's `.c`; `cases`: the
+case copy's), as rtw_shared.access.sql_condition does, and its decisions on one row read that
+row's attributes."""
 
 from __future__ import annotations
 
@@ -18,37 +23,36 @@ from rtw_shared.access import Part
 from rtw_shared.auth import Principal
 from rtw_shared.errors import ForbiddenError, UnprocessableError
 
-from .cases.models import CaseCopy
-from .notifications.models import Notification
-
 # The part of a case a notification reveals: that it exists, its reference and what happened to it.
 NOTIFICATION_PART = Part.CASE
 
 
-def addressed_to(principal: Principal) -> ColumnElement[bool]:
+def addressed_to(principal: Principal, notifications) -> ColumnElement[bool]:
     """The SQL condition selecting the notifications addressed to the caller."""
-    personal = Notification.recipient_user_id == principal.subject
+    personal = notifications.recipient_user_id == principal.subject
     if not principal.roles:
         return personal
     to_org_role = and_(
-        Notification.recipient_org_id == principal.org_id, Notification.recipient_role.in_(sorted(principal.roles))
+        notifications.recipient_org_id == principal.org_id, notifications.recipient_role.in_(sorted(principal.roles))
     )
     return or_(personal, to_org_role)
 
 
-def case_visible(principal: Principal) -> ColumnElement[bool]:
-    """`access.may_see(principal, case, NOTIFICATION_PART)` as SQL over `CaseCopy`, so a page is
+def case_visible(principal: Principal, cases) -> ColumnElement[bool]:
+    """`access.may_see(principal, case, NOTIFICATION_PART)` as SQL over the case copies, so a page is
     filtered in the query; the service still asks `access.visible` for every row it returns."""
-    return access.sql_condition(principal, CaseCopy, NOTIFICATION_PART)
+    return access.sql_condition(principal, cases, NOTIFICATION_PART)
 
 
-def inbox_filter(principal: Principal) -> ColumnElement[bool]:
+def inbox_filter(principal: Principal, notifications, cases) -> ColumnElement[bool]:
     """The SQL condition selecting exactly the caller's notifications (outer-joined with their case
     copies): about a case they may see, or about no case at all (their organisation's webhook)."""
-    return and_(addressed_to(principal), or_(Notification.case_id.is_(None), case_visible(principal)))
+    return and_(
+        addressed_to(principal, notifications), or_(notifications.case_id.is_(None), case_visible(principal, cases))
+    )
 
 
-def is_recipient(principal: Principal, notification: Notification) -> bool:
+def is_recipient(principal: Principal, notification) -> bool:
     """The same rule as `addressed_to`, for one loaded notification."""
     if notification.recipient_user_id is not None and notification.recipient_user_id == principal.subject:
         return True
@@ -59,7 +63,7 @@ def is_recipient(principal: Principal, notification: Notification) -> bool:
     )
 
 
-def may_read(principal: Principal, notification: Notification, case: CaseCopy | None) -> bool:
+def may_read(principal: Principal, notification, case) -> bool:
     """Whether the caller may see this notification; when so, its case is noted for the audit row."""
     if not is_recipient(principal, notification):
         return False

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from rtw_notify.worker import spec
 from rtw_shared.events import Envelope, encode_record
 from rtw_shared.messaging.clients import ensure_topics, make_admin, make_producer
-from rtw_shared.messaging.topics import topic_partitions
+from rtw_shared.topics import topic_partitions
 from rtw_shared.worker import build_loops
 
 # Per topic, one case's events in the order their producer publishes them.

@@ -9,6 +9,7 @@ from . import models  # noqa: F401 — every table on the metadata, so relations
 from .clinics.router import router as clinics_router
 from .plans.router import router as plans_router
 from .progress.router import router as progress_router
+from .publication.router import router as publication_router
 from .sessions.router import router as sessions_router
 from .settings import WorkplanSettings
 
@@ -19,7 +20,7 @@ def create_app(settings: WorkplanSettings | None = None, *, clock: Clock | None 
         settings or WorkplanSettings(),
         clock=clock,
         title="RTW workplan",
-        routers=[plans_router, sessions_router, progress_router, clinics_router],
+        routers=[plans_router, publication_router, sessions_router, progress_router, clinics_router],
         description=(
             "Graded return-to-work plans: drafts, publication and revisions, the session log, progression, "
             "progress (adherence, capacity, job match, readiness, GAS, COPM, cost) and each clinic's rules."

@@ -3,7 +3,6 @@
 from .cases.models import CaseCopy
 from .clinics.models import ClinicSettings
 from .plans.models import Plan
-from .progress.models import ProgressionDecision, Review
-from .sessions.models import SessionRevision, TreatmentSession
+from .progress.models import ProgressionDecision, Review, SessionRevision, TreatmentSession
 
 __all__ = ["CaseCopy", "ClinicSettings", "Plan", "ProgressionDecision", "Review", "SessionRevision", "TreatmentSession"]

@@ -5,49 +5,51 @@ view, employers and admins read no plans (employers get what they need as accomm
 Whether the caller may see a particular plan is the shared decision on its case
 (rtw_shared.access, Part.PROGRESS): a therapist of the case's clinic; the case's insurer only while
 the worker shares their status with it. A plan the caller may not see is not found (404), so its
-existence is not revealed."""
+existence is not revealed.
+
+It sits beneath every concept package and imports none of them: a plan is anything with a `case`
+that rtw_shared.access can read, and each reading role's read model is chosen by plans.schemas."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Protocol, TypeVar
 
 from rtw_shared import access
 from rtw_shared.access import Part
 from rtw_shared.auth import Principal
 from rtw_shared.errors import ForbiddenError, NotFoundError
 
-from .cases.models import CaseCopy
-from .plans.models import Plan
-from .plans.schemas import PlanInsurerView, PlanTherapistView
-
 # A plan is the case's progress: the plan itself, its schedule and its projections.
 PLAN_PART = Part.PROGRESS
-PlanReadModel = type[PlanTherapistView] | type[PlanInsurerView]
-VIEW_FOR_ROLE: dict[str, PlanReadModel] = {"therapist": PlanTherapistView, "insurer": PlanInsurerView}
+# The roles that read plans and their progress, each in its own read model (plans.schemas.VIEW_FOR_ROLE).
+PLAN_READERS = frozenset({"therapist", "insurer"})
 EDITORS = frozenset({"therapist"})
 # Session logs hold pain, effort and notes: the therapist's alone (the insurer reads the progress summary).
 SESSION_READERS = frozenset({"therapist"})
 
 
-def view_model(principal: Principal) -> PlanReadModel | None:
-    """The read model of the caller's role (None: the role reads no plans, 403)."""
-    role = access.reading_role(principal)
-    return VIEW_FOR_ROLE.get(role) if role else None
+class _OfACase(Protocol):
+    @property
+    def case(self) -> object: ...
 
 
-def visible(principal: Principal, case: CaseCopy | None) -> bool:
+PlanT = TypeVar("PlanT", bound=_OfACase)
+
+
+def visible(principal: Principal, case: object | None) -> bool:
     """Whether the caller may see the plans of `case` (and, when so, the case goes into the audit row)."""
     return access.visible(principal, case, PLAN_PART)
 
 
-def readable(principal: Principal, plan: Plan | None, plan_id: uuid.UUID) -> Plan:
+def readable(principal: Principal, plan: PlanT | None, plan_id: uuid.UUID) -> PlanT:
     """The plan, when the caller may see its case's plans; 404 otherwise (existence not revealed)."""
     if plan is None or not visible(principal, plan.case):
         raise NotFoundError(f"plan {plan_id} not found")
     return plan
 
 
-def editable(principal: Principal, plan: Plan | None, plan_id: uuid.UUID) -> Plan:
+def editable(principal: Principal, plan: PlanT | None, plan_id: uuid.UUID) -> PlanT:
     """The plan, when the caller is an editor who may see its case's plans (a therapist of its clinic);
     404 otherwise. The role itself is checked by the endpoint (403)."""
     if plan is None or not (principal.has_role(*EDITORS) and visible(principal, plan.case)):
@@ -57,9 +59,10 @@ def editable(principal: Principal, plan: Plan | None, plan_id: uuid.UUID) -> Pla
 
 def reading_role(principal: Principal) -> str:
     """The role the caller reads plans and progress as; 403 for a role that reads neither."""
-    if view_model(principal) is None:
+    role = access.reading_role(principal)
+    if role not in PLAN_READERS:
         raise ForbiddenError("your role does not read plans or their progress")
-    return access.reading_role(principal) or ""
+    return role
 
 
 def require_session_reader(principal: Principal) -> None:

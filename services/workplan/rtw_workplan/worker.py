@@ -6,7 +6,7 @@ from rtw_shared.messaging.wiring import Handlers
 from rtw_shared.worker import WorkerSpec, run_worker, timer_loop
 
 from . import models  # noqa: F401 — every table on the metadata, so foreign keys resolve
-from .cases import handlers as case_handlers
+from .plans import handlers as plan_handlers
 from .plans.handlers import TIMER_HANDLERS
 from .settings import WorkplanSettings
 
@@ -16,7 +16,7 @@ def spec(settings: WorkplanSettings | None = None) -> WorkerSpec[WorkplanSetting
     return WorkerSpec(
         settings=settings or WorkplanSettings(),
         consumer_name="workplan",
-        handlers=Handlers(case_handlers),
+        handlers=Handlers(plan_handlers),
         extra_loops=[timer_loop(TIMER_HANDLERS)],  # schedule weeks
     )
 

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 
 from rtw_devstack.journey import PLAN
 from rtw_workplan.app import create_app
-from rtw_workplan.progress.readiness import monday_after
+from rtw_workplan.rules.readiness import monday_after
 from rtw_workplan.settings import WorkplanSettings
 
 # The public contract's PUT example (journey.PLAN): 2 weeks x 3 sessions, a 3-week graduated schedule.

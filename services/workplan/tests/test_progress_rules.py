@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rtw_workplan.progress import capacity, dosage, progression, readiness
-from rtw_workplan.progress.facts import ActivityResult, Dose, PhaseFacts, Requirement, SessionFacts
-from rtw_workplan.progress.report import session_facts
+from rtw_workplan.rules import capacity, dosage, progression, readiness
+from rtw_workplan.rules.facts import ActivityResult, Dose, PhaseFacts, Requirement, SessionFacts
+from rtw_workplan.rules.report import session_facts
 
 from .worked_example import JOB_DEMANDS, LIFT_RECOMMENDATIONS, session_body
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rtw_workplan.progress.scores import copm_change, copm_scores, gas_t_score
+from rtw_workplan.rules.scores import copm_change, copm_scores, gas_t_score
 
 # Kiresuk TJ, Sherman RE. Goal attainment scaling: a general method for evaluating comprehensive
 # community mental health programs. Community Ment Health J 1968;4:443-53 — and its use in

@@ -1,7 +1,7 @@
 """The plan's projections: pure arithmetic, no I/O."""
 
-from rtw_workplan.plans.projections import FeeSchedule, actual_cost, planned_sessions, projected_cost
 from rtw_workplan.plans.schemas import PhaseIn
+from rtw_workplan.rules.projections import FeeSchedule, actual_cost, planned_sessions, projected_cost
 
 
 def phase(start: int, end: int, per_week: int) -> PhaseIn:

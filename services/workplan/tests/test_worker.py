@@ -7,9 +7,9 @@ import uuid
 
 from sqlalchemy import select, text
 
+from rtw_shared import topics
 from rtw_shared.db import make_engine
 from rtw_shared.events import encode_record
-from rtw_shared.messaging import topics
 from rtw_shared.messaging.clients import ensure_topics, make_admin, make_producer
 from rtw_shared.testing import Running, wait_for
 from rtw_shared.worker import build_loops

@@ -11,7 +11,7 @@ import sys
 import yaml
 from pydantic.json_schema import models_json_schema
 
-from rtw_shared.messaging.topics import ALL_TOPICS
+from rtw_shared.topics import ALL_TOPICS
 
 from .base import registry
 

@@ -9,7 +9,7 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from rtw_shared.messaging import topics
+from rtw_shared import topics
 
 from .base import EventPayload
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
+
+from ..settings import KafkaPrincipal
 
 log = logging.getLogger(__name__)
 # kafka-python warns on every SASL_PLAINTEXT login. SCRAM never sends the password (only a salted
@@ -29,17 +30,6 @@ logging.getLogger("kafka.net.sasl.scram").setLevel(logging.ERROR)
 
 USERNAME_ENV, PASSWORD_ENV = "RTW_KAFKA_USERNAME", "RTW_KAFKA_PASSWORD"
 MECHANISM = "SCRAM-SHA-512"
-
-
-@dataclass(frozen=True)
-class KafkaPrincipal:
-    """Who a client is to the broker."""
-
-    username: str
-    password: str
-
-    def __repr__(self) -> str:  # never print the password
-        return f"KafkaPrincipal({self.username!r})"
 
 
 def principal_from_env() -> KafkaPrincipal | None:

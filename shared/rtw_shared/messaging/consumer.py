@@ -36,9 +36,9 @@ from rtw_shared.events.base import Envelope, PoisonEventError, decode_record
 from rtw_shared.events.catalogue import CaseEvent
 from rtw_shared.uow import UnitOfWork
 
+from ..event_tables import inbox
+from ..topics import DEAD_LETTER_SUFFIX
 from . import parking
-from .tables import inbox
-from .topics import DEAD_LETTER_SUFFIX
 from .wiring import HandlerMap, RunHandler
 
 log = structlog.get_logger("rtw.consumer")

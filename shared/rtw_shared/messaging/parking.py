@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from rtw_shared.events.base import Envelope, decode_record, encode_record
 
-from .tables import parked_events
+from ..event_tables import parked_events
 
 
 class CaseNotKnownYet(LookupError):  # noqa: N818 — a signal to park, not a failure

@@ -24,7 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from .tables import OUTBOX_CHANNEL
+from ..event_tables import OUTBOX_CHANNEL
 
 log = structlog.get_logger("rtw.relay")
 

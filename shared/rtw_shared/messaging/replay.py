@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 
+from ..topics import DEAD_LETTER_SUFFIX
 from .clients import make_consumer, make_producer
-from .topics import DEAD_LETTER_SUFFIX
 
 REPLAY_GROUP = "rtw-dlq-replay"
 DLQ_HEADER_PREFIX = "rtw_dlq_"

@@ -1,6 +1,7 @@
 """Turns a published plan that asks for accommodations into a request to the employer (ending the
-plan's older open requests), and withdraws the open requests of a case that ended
-(docs/domain/accommodations.md)."""
+plan's older open requests); keeps the case copies current from intake's events, whatever order
+they arrive in (each carries the case's snapshot and the newest one wins: rtw_shared.case_copy),
+and withdraws the open requests of a case that ended (docs/domain/accommodations.md)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,24 @@ from datetime import timedelta
 
 import structlog
 
-from rtw_shared.events import AccommodationRequestedV1, AccommodationWithdrawnV1, Envelope, PlanPublishedV1
+from rtw_shared.case_copy import apply_case_events, snapshot_of
+from rtw_shared.events import (
+    AccommodationRequestedV1,
+    AccommodationWithdrawnV1,
+    CaseConsentChangedV1,
+    CaseCreatedV1,
+    CaseEvent,
+    CaseSharedWithEmployerV1,
+    CaseSnapshot,
+    CaseStatusChangedV1,
+    Envelope,
+    PlanPublishedV1,
+)
 from rtw_shared.messaging.wiring import handles
 from rtw_shared.uow import UnitOfWork
 
 from ..cases import repository as cases
+from ..cases.models import CaseCopy
 from . import expiry, repository
 from .models import AccommodationRequest
 
@@ -111,3 +125,52 @@ def _withdraw(uow: UnitOfWork, request: AccommodationRequest, reason: str) -> No
             reason=reason,
         )
     )
+
+
+# What a snapshot without the employer's consent leaves of who the worker is.
+IDENTITY_WITHHELD = {"worker_name": None, "job_title": None}
+
+
+@handles(CaseCreatedV1, CaseStatusChangedV1, CaseConsentChangedV1, CaseSharedWithEmployerV1, batch=True)
+def on_case_events(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
+    """Apply a run of intake's events in a few statements, leaving what one by one would:
+    - each copy takes its newest snapshot (one without the employer's consent clears name and job
+      title);
+    - then each `case.shared_with_employer` stores the worker's name and job title unless the copy
+      is newer or not shared (intake sends it again when the worker re-grants the consent), which
+      is what it did one by one, as a later, newer snapshot would have cleared or kept them anyway;
+    - a case that ended withdraws its open requests (once: it stays ended)."""
+    events: list[CaseEvent] = [envelope.data for envelope in envelopes]
+    case_ids = list(dict.fromkeys(event.case_id for event in events))
+    cases.lock_cases(uow.session, case_ids)
+    apply_case_events(uow.session, CaseCopy, events, extra_of=_identity_columns)
+    for event in events:
+        if isinstance(event, CaseSharedWithEmployerV1):
+            _show_identity(uow, event)
+    for copy in cases.get_many(uow.session, case_ids):
+        if copy.ended:
+            withdraw_open_requests(uow, case_id=copy.case_id, case_status=copy.status)
+
+
+def _identity_columns(snapshot: CaseSnapshot) -> dict:
+    return {} if snapshot.consents.share_restrictions_with_employer else IDENTITY_WITHHELD
+
+
+def _show_identity(uow: UnitOfWork, event: CaseSharedWithEmployerV1) -> None:
+    snapshot = snapshot_of(event)
+    if snapshot is None:
+        cases.show_legacy_identity(
+            uow.session,
+            event.case_id,
+            employer_org_id=event.employer_org_id,
+            worker_name=event.worker_name,
+            job_title=event.job_title,
+        )
+    elif snapshot.consents.share_restrictions_with_employer:
+        cases.show_identity(
+            uow.session,
+            event.case_id,
+            up_to_version=snapshot.version,
+            worker_name=event.worker_name,
+            job_title=event.job_title,
+        )

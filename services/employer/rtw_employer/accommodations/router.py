@@ -13,9 +13,8 @@ from rtw_shared.concurrency import IfMatch, set_etag
 from rtw_shared.errors import ForbiddenError
 from rtw_shared.web import UowDep
 
-from .. import policy
 from ..cases.models import CaseCopy
-from . import examples, service
+from . import examples, service, views
 from .models import AccommodationRequest
 from .schemas import AccommodationList, AccommodationStatusView, AccommodationView, DecisionIn, Status
 
@@ -23,7 +22,7 @@ router = APIRouter(prefix="/v1/accommodations", tags=["accommodations"])
 
 
 def _view_model(principal: Principal):
-    view = policy.view_model(principal)
+    view = views.view_model(principal)
     if view is None:
         raise ForbiddenError("your role does not read accommodation requests")
     return view
@@ -31,7 +30,7 @@ def _view_model(principal: Principal):
 
 def _present(view, principal: Principal, request: AccommodationRequest, case: CaseCopy | None):
     """`request` in `view`, showing the worker's identity and restrictions only as the caller may see them."""
-    return policy.present(principal, request, case, view)
+    return views.present(principal, request, case, view)
 
 
 @router.get("", response_model=AccommodationList)

@@ -13,8 +13,8 @@ from fastapi.responses import RedirectResponse
 from rtw_shared.errors import ConflictError, PreconditionFailedError
 from rtw_shared.web import UowDep
 
-from .. import policy
 from ..accommodations import service as accommodations
+from ..accommodations import views as accommodation_views
 from . import forms, service, wording
 from .oidc import SignInError
 from .pages import (
@@ -217,13 +217,13 @@ def _listing(request: Request, uow: UowDep, signed, cursor: str | None, *, statu
         cursor=cursor,
         limit=request.app.state.settings.portal_page_size,
     )
-    views = [policy.present(signed.principal, item, case) for item, case in rows]
+    views = [accommodation_views.present(signed.principal, item, case) for item, case in rows]
     return render(request, template, items=views, next_cursor=next_cursor, first_page=cursor is None)
 
 
 def _request_page(request: Request, uow: UowDep, signed, request_id: uuid.UUID, *, status: int = 200, **context):
     item, case = accommodations.get_visible_request(uow=uow, principal=signed.principal, request_id=request_id)
-    view = policy.present(signed.principal, item, case)
+    view = accommodation_views.present(signed.principal, item, case)
     bars = wording.schedule_bars([week.model_dump() for week in view.schedule])
     return render(
         request, "request.html", status, item=view, bars=bars, categories=list(wording.JAN_CATEGORIES), **context

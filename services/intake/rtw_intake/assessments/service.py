@@ -12,10 +12,9 @@ from rtw_shared.uow import UnitOfWork
 
 from ..cases import repository as cases
 from ..cases import status_machine
+from ..cases.models import Assessment
 from ..cases.service import get_visible_case
 from ..timeline import service as timeline
-from . import repository
-from .models import Assessment
 from .schemas import AssessmentCreate
 
 
@@ -57,4 +56,4 @@ def record_assessment(
 def list_assessments(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID) -> list[Assessment]:
     """The case's assessments, oldest first."""
     case = get_visible_case(uow=uow, principal=principal, case_id=case_id, part=Part.CLINICAL)
-    return repository.for_case(uow.session, case.id)
+    return cases.assessments_of(uow.session, case.id)

@@ -1,11 +1,28 @@
-"""The case: the root aggregate every other service copies from."""
+"""The case: the root aggregate every other service copies from, with the records that hang off it
+and that intake's other concepts build on — the history of the worker's consents (consents/ grants
+and withdraws them) and the assessments (assessments/ records them; the insurer's view of the case
+summarizes them)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, Sequence, String, func, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    Sequence,
+    String,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -15,8 +32,9 @@ from . import status_machine
 # Human reference numbers (RTW-2026-000123) come from this sequence.
 reference_sequence = Sequence("case_reference_seq", metadata=Base.metadata)
 
-# The worker's consents, each a boolean column of its own (their history: consents.models.ConsentChange).
+# The worker's consents, each a boolean column of its own (their history: ConsentChange).
 CONSENTS = ("share_restrictions_with_employer", "share_status_with_insurer")
+EVIDENCE_MAX_CHARS = 500
 
 
 class Case(Base):
@@ -80,3 +98,46 @@ class Case(Base):
     @property
     def allowed_moves(self) -> list[str]:
         return status_machine.allowed_moves(self.state)
+
+
+class ConsentChange(Base):
+    """The history of the worker's consents: one row per grant or withdrawal, never changed afterwards
+    (the application role may only append to it). The current value lives on the case (Case.share_*)."""
+
+    __tablename__ = "case_consents"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("cases.id"))
+    consent: Mapped[str] = mapped_column(String(64))
+    granted: Mapped[bool] = mapped_column(Boolean)
+    # What the worker's decision rests on, e.g. "signed form WD-12" (never shown outside the clinic).
+    evidence: Mapped[str | None] = mapped_column(String(EVIDENCE_MAX_CHARS))
+    changed_by_subject: Mapped[str] = mapped_column(String(64))
+    changed_by_username: Mapped[str] = mapped_column(String(255))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (
+        CheckConstraint(
+            "consent IN ('share_restrictions_with_employer', 'share_status_with_insurer')", name="consent_known"
+        ),
+        Index("ix_case_consents_case", "case_id", "id"),
+    )
+
+
+class Assessment(Base):
+    """An assessment: measured capacities on the demand scale, grip, pain and COPM."""
+
+    __tablename__ = "assessments"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("cases.id"), index=True)
+    assessed_on: Mapped[date] = mapped_column(Date)
+    capacities: Mapped[list] = mapped_column(JSONB)
+    grip_trials_kg: Mapped[dict | None] = mapped_column(JSONB)
+    # Grip is recorded as three trials per hand; the mean is what clinicians compare.
+    grip_kg_left: Mapped[float | None] = mapped_column(Numeric(6, 2))
+    grip_kg_right: Mapped[float | None] = mapped_column(Numeric(6, 2))
+    pain_nrs: Mapped[int | None] = mapped_column(Integer)
+    copm: Mapped[list] = mapped_column(JSONB)
+    recorded_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

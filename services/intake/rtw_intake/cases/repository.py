@@ -1,4 +1,4 @@
-"""Every query intake makes about cases."""
+"""Every query intake makes about cases, their consent history and their assessments."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import exists, func, select, tuple_, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from rtw_shared import access
 from rtw_shared.access import Part
 from rtw_shared.auth import Principal
 
-from ..status.models import CaseStatusProjection
-from .models import Case, reference_sequence
+from .models import Assessment, Case, ConsentChange, reference_sequence
 
 
 def get(session: Session, case_id: uuid.UUID, *, for_update: bool = False) -> Case | None:
@@ -64,6 +63,56 @@ def list_visible(
     return list(session.scalars(query))
 
 
-def status_projection(session: Session, case_id: uuid.UUID) -> CaseStatusProjection | None:
-    """The case's status projection row (None until another service reported something)."""
-    return session.get(CaseStatusProjection, case_id)
+def add_consent_change(
+    session: Session, *, case_id: uuid.UUID, consent: str, granted: bool, evidence: str | None, principal: Principal
+) -> ConsentChange:
+    """Append one grant or withdrawal by `principal` (in the caller's transaction)."""
+    change = ConsentChange(
+        case_id=case_id,
+        consent=consent,
+        granted=granted,
+        evidence=evidence,
+        changed_by_subject=principal.subject,
+        changed_by_username=principal.username,
+    )
+    session.add(change)
+    return change
+
+
+def consent_history(session: Session, case_id: uuid.UUID) -> list[ConsentChange]:
+    """Every grant and withdrawal of the case's consents, oldest first."""
+    return list(
+        session.scalars(select(ConsentChange).where(ConsentChange.case_id == case_id).order_by(ConsentChange.id))
+    )
+
+
+def assessments_of(session: Session, case_id: uuid.UUID) -> list[Assessment]:
+    """The case's assessments, oldest first."""
+    return list(
+        session.scalars(
+            select(Assessment)
+            .where(Assessment.case_id == case_id)
+            .order_by(Assessment.assessed_on, Assessment.created_at)
+        )
+    )
+
+
+def latest_assessments_with_counts(session: Session, case_ids: list[uuid.UUID]) -> list[tuple[Assessment, int]]:
+    """Each case's newest assessment (by date) and how many it has; cases without any are absent."""
+    if not case_ids:
+        return []
+    newest_first = (Assessment.assessed_on.desc(), Assessment.created_at.desc())
+    ranked = (
+        select(
+            Assessment,
+            func.count().over(partition_by=Assessment.case_id).label("count"),
+            func.row_number().over(partition_by=Assessment.case_id, order_by=newest_first).label("rank"),
+        )
+        .where(Assessment.case_id.in_(case_ids))
+        .subquery()
+    )
+    latest = aliased(Assessment, ranked)
+    return [
+        (assessment, count)
+        for assessment, count in session.execute(select(latest, ranked.c.count).where(ranked.c.rank == 1)).all()
+    ]

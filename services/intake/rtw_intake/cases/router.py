@@ -1,4 +1,5 @@
-"""HTTP endpoints for cases: thin — parse, authorize via policy, call the service, shape the view."""
+"""HTTP endpoints for cases and their timeline: thin — parse, authorize via policy, call the service,
+shape the view."""
 
 from __future__ import annotations
 
@@ -7,18 +8,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response, status
 
-from rtw_shared.access import Part
 from rtw_shared.auth import CurrentPrincipal, Therapist
 from rtw_shared.concurrency import IfMatch, set_etag
 from rtw_shared.types import Timestamp
 from rtw_shared.web import UowDep
 
 from .. import policy
-from ..status.schemas import CaseStatusView
+from ..timeline import service as timeline
+from ..timeline.schemas import Timeline
 from . import examples, service, views
 from .schemas import CaseCreate, CaseList, CaseStatus, CaseTherapistView, CaseView, RestrictionsReplace, TransitionIn
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
+# A case's timeline: read through the case (the timeline package beneath only records and lists entries).
+timeline_router = APIRouter(prefix="/v1/cases/{case_id}/timeline", tags=["timeline"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CaseTherapistView)
@@ -97,8 +100,9 @@ def replace_restrictions(
     return CaseTherapistView.model_validate(case)
 
 
-@router.get("/{case_id}/status", response_model=CaseStatusView)
-def get_case_status(case_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep):
-    """The insurer's one-call answer: status, plan, accommodation, projected return date, cost."""
-    policy.require_part_reader(principal, Part.PROGRESS, what="case status")
-    return service.case_status(uow=uow, principal=principal, case_id=case_id)
+@timeline_router.get("", response_model=Timeline)
+def get_timeline(case_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep):
+    """Every recorded change of the case, oldest first."""
+    policy.require_timeline_reader(principal)
+    case = service.get_visible_case(uow=uow, principal=principal, case_id=case_id)
+    return Timeline(items=timeline.entries(uow=uow, case_id=case.id))

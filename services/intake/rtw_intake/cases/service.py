@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from rtw_shared import audit_context
-from rtw_shared.access import Part, may_see
+from rtw_shared.access import Part
 from rtw_shared.auth import Principal
 from rtw_shared.concurrency import check_if_match
 from rtw_shared.errors import ConflictError, UnprocessableError
@@ -14,8 +14,6 @@ from rtw_shared.pagination import decode_cursor, page
 from rtw_shared.uow import UnitOfWork
 
 from .. import policy
-from ..consents import repository as consent_history
-from ..status.schemas import AccommodationStatus, CaseStatusView, Cost, PlanStatus
 from ..timeline import service as timeline
 from . import events, repository, status_machine
 from .models import CONSENTS, Case
@@ -51,7 +49,7 @@ def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate) -> C
     audit_context.note_case(case.id)
     # The consents given at intake open their history: who recorded them, and when.
     for consent in CONSENTS:
-        consent_history.add(
+        repository.add_consent_change(
             uow.session,
             case_id=case.id,
             consent=consent,
@@ -196,34 +194,3 @@ def list_visible_cases(
     )
     shown, next_cursor = page(cases, limit, key=lambda case: (case.changed_at, case.id))
     return policy.shown_in_list(principal, shown), next_cursor
-
-
-def case_status(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID) -> CaseStatusView:
-    """The insurer's one-call answer, from the status projection (one row, no fan-out)."""
-    case = get_visible_case(uow=uow, principal=principal, case_id=case_id, part=Part.PROGRESS)
-    row = repository.status_projection(uow.session, case.id)
-    view = CaseStatusView(
-        case_id=case.id,
-        reference=case.reference,
-        status=case.status,
-        plan=PlanStatus(),
-        accommodation=AccommodationStatus(),
-        cost=Cost(),
-        updated_at=case.changed_at,
-    )
-    if row is None:
-        return view
-    view.plan = PlanStatus(
-        status=row.plan_status, version=row.plan_version, adherence=_num(row.adherence), job_match=_num(row.job_match)
-    )
-    view.projected_rtw_date = row.projected_rtw_date
-    view.projected_readiness_date = row.projected_readiness_date
-    if may_see(principal, case, Part.ACCOMMODATION):
-        view.accommodation = AccommodationStatus(status=row.accommodation_status)
-    if may_see(principal, case, Part.COST):
-        view.cost = Cost(projected=_num(row.projected_cost), actual=_num(row.actual_cost))
-    return view
-
-
-def _num(value) -> float | None:
-    return None if value is None else float(value)

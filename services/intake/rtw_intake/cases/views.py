@@ -5,16 +5,24 @@ from __future__ import annotations
 
 import uuid
 
+from rtw_shared import access
 from rtw_shared.access import Part, may_see
 from rtw_shared.auth import Principal
 from rtw_shared.uow import UnitOfWork
 
-from .. import policy
-from ..assessments import repository as assessments
+from . import repository
 from .models import Case
 from .schemas import AssessmentSummary, CaseEmployerView, CaseInsurerView, CaseTherapistView
 
+# One read model per role that reads cases (policy.require_case_reader: the others get 403).
+VIEW_FOR_ROLE = {"therapist": CaseTherapistView, "employer": CaseEmployerView, "insurer": CaseInsurerView}
 COMMON_FIELDS = ("id", "reference", "status", "created_at", "updated_at")
+
+
+def view_model(principal: Principal):
+    """The read model of a case for the caller's role (None: the role reads no cases)."""
+    role = access.reading_role(principal)
+    return VIEW_FOR_ROLE.get(role) if role else None
 
 
 def render(uow: UnitOfWork, principal: Principal, case: Case):
@@ -24,7 +32,7 @@ def render(uow: UnitOfWork, principal: Principal, case: Case):
 
 def render_many(uow: UnitOfWork, principal: Principal, cases: list[Case]) -> list:
     """The role's read models of `cases`, with one query for all their assessment summaries."""
-    view = policy.view_model(principal)
+    view = view_model(principal)
     if view is CaseTherapistView:
         return [CaseTherapistView.model_validate(case) for case in cases]
     if view is CaseEmployerView:
@@ -70,7 +78,7 @@ def assessment_summaries(uow: UnitOfWork, case_ids: list[uuid.UUID]) -> dict[uui
             latest_grip_kg_left=_num(a.grip_kg_left),
             latest_grip_kg_right=_num(a.grip_kg_right),
         )
-        for a, count in assessments.latest_with_counts(uow.session, case_ids)
+        for a, count in repository.latest_assessments_with_counts(uow.session, case_ids)
     }
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from rtw_shared.schemas import InputModel
 
-from .models import EVIDENCE_MAX_CHARS
+from ..cases.models import EVIDENCE_MAX_CHARS
 
 ConsentName = Literal["share_restrictions_with_employer", "share_status_with_insurer"]
 

@@ -8,11 +8,10 @@ from rtw_shared.auth import Principal
 from rtw_shared.uow import UnitOfWork
 
 from ..cases import events
-from ..cases.models import CONSENTS, Case
+from ..cases import repository as cases
+from ..cases.models import CONSENTS, Case, ConsentChange
 from ..cases.service import get_case_for_change, get_visible_case
 from ..timeline import service as timeline
-from . import repository
-from .models import ConsentChange
 from .schemas import CaseConsentsView, ConsentActor, ConsentChangeView, ConsentDecisionIn, ConsentStateView
 
 # How the timeline names each consent (it says what changed, never the evidence).
@@ -25,7 +24,7 @@ TIMELINE_NAMES = {
 def read_consents(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID) -> CaseConsentsView:
     """Each consent's current state and its whole history (the clinic's therapists)."""
     case = get_visible_case(uow=uow, principal=principal, case_id=case_id)
-    return consents_view(case, repository.history(uow.session, case.id))
+    return consents_view(case, cases.consent_history(uow.session, case.id))
 
 
 def change_consents(
@@ -41,7 +40,7 @@ def change_consents(
     changed = {name: decision for name, decision in decisions.items() if getattr(case, name) != decision.granted}
     for name, decision in changed.items():
         setattr(case, name, decision.granted)
-        repository.add(
+        cases.add_consent_change(
             uow.session,
             case_id=case.id,
             consent=name,
@@ -60,7 +59,7 @@ def change_consents(
     if changed:
         _announce(uow, case, changed, principal)
         uow.commit()
-    return consents_view(case, repository.history(uow.session, case.id))
+    return consents_view(case, cases.consent_history(uow.session, case.id))
 
 
 def _announce(uow: UnitOfWork, case: Case, changed: dict[str, ConsentDecisionIn], principal: Principal) -> None:

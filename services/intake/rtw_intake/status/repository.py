@@ -1,4 +1,4 @@
-"""Every query the status projection makes of its own table."""
+"""Every query of the status projection's own table."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from .models import CaseStatusProjection
+
+
+def get(session: Session, case_id: uuid.UUID) -> CaseStatusProjection | None:
+    """The case's status projection row (None until another service reported something)."""
+    return session.get(CaseStatusProjection, case_id)
 
 
 def projection_for_update(session: Session, case_id: uuid.UUID) -> CaseStatusProjection:

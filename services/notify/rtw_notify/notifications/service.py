@@ -12,7 +12,9 @@ from rtw_shared.uow import UnitOfWork
 
 from .. import policy
 from ..cases import repository as cases
+from ..cases.models import CaseCopy
 from . import repository
+from .models import Notification
 from .schemas import NotificationRead
 
 
@@ -22,7 +24,7 @@ def list_inbox(
     """One page of the caller's notifications, newest first, and the cursor of the next page."""
     rows = repository.list_inbox(
         uow.session,
-        condition=policy.inbox_filter(principal),
+        condition=policy.inbox_filter(principal, Notification, CaseCopy),
         reader=principal.subject,
         unread=unread,
         after=decode_cursor(cursor),

@@ -14,11 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from rtw_shared import access
+from rtw_shared import access, topics
 from rtw_shared.access import Part
 from rtw_shared.auth import Principal
 from rtw_shared.events import EventPayload, registry
-from rtw_shared.messaging import topics
 
 SPEC_VERSION = "1.0"
 # Identifiers every receiver may have: they say which thing an event is about, nothing about the worker.

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
 from rtw_shared.auth import Therapist
 from rtw_shared.concurrency import IfMatch, set_etag
 from rtw_shared.web import UowDep
 
-from ..plans.projections import FeeSchedule
+from ..dependencies import FeesDep
 from . import service
 from .schemas import ClinicSettingsIn, ClinicSettingsView
 
 router = APIRouter(prefix="/v1/clinic-settings", tags=["clinic settings"])
 
 
-def default_fees(request: Request) -> FeeSchedule:
-    """The deployment's fee schedule (RTW_WORKPLAN_FEE_*), for clinics that set none."""
-    settings = request.app.state.settings
-    return FeeSchedule(evaluation=settings.fee_evaluation, session=settings.fee_session)
-
-
 @router.get("", response_model=ClinicSettingsView)
-def get_settings(principal: Therapist, uow: UowDep, request: Request, response: Response):
+def get_settings(principal: Therapist, uow: UowDep, fees: FeesDep, response: Response):
     """Your clinic's fees and progression thresholds (the defaults until your clinic sets its own)."""
-    rules = service.rules_for(uow=uow, clinic_org_id=principal.org_id, defaults=default_fees(request))
+    rules = service.rules_for(uow=uow, clinic_org_id=principal.org_id, defaults=fees)
     set_etag(response, rules.revision)
     return service.view(principal.org_id, rules)
 
@@ -34,13 +28,11 @@ def replace_settings(
     body: ClinicSettingsIn,
     principal: Therapist,
     uow: UowDep,
-    request: Request,
+    fees: FeesDep,
     response: Response,
     if_match: IfMatch = None,
 ):
     """Set your clinic's fees and progression thresholds (send the ETag you read as If-Match)."""
-    rules = service.replace_settings(
-        uow=uow, principal=principal, data=body, defaults=default_fees(request), if_match=if_match
-    )
+    rules = service.replace_settings(uow=uow, principal=principal, data=body, defaults=fees, if_match=if_match)
     set_etag(response, rules.revision)
     return service.view(principal.org_id, rules)

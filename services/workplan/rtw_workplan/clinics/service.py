@@ -9,8 +9,8 @@ from rtw_shared.auth import Principal
 from rtw_shared.concurrency import check_if_match
 from rtw_shared.uow import UnitOfWork
 
-from ..plans.projections import FeeSchedule
-from ..progress.progression import Thresholds
+from ..rules.progression import Thresholds
+from ..rules.projections import FeeSchedule
 from . import repository
 from .models import ClinicSettings
 from .schemas import ClinicSettingsIn, ClinicSettingsView

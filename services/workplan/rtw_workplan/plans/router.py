@@ -5,23 +5,30 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request, Response, status
+from fastapi import APIRouter, Body, Query, Response, status
 
 from rtw_shared.auth import CurrentPrincipal, Principal, Therapist
 from rtw_shared.concurrency import IfMatch, set_etag
 from rtw_shared.errors import ForbiddenError
 from rtw_shared.web import UowDep
 
-from .. import policy
-from ..clinics.router import default_fees
 from . import examples, service
-from .schemas import CancelIn, EndIn, PlanContent, PlanList, PlanTherapistView, PlanView, PublishIn, document
+from .schemas import (
+    CancelIn,
+    EndIn,
+    PlanContent,
+    PlanList,
+    PlanTherapistView,
+    PlanView,
+    document,
+    view_model,
+)
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"])
 
 
 def _reader_view(principal: Principal):
-    view = policy.view_model(principal)
+    view = view_model(principal)
     if view is None:
         raise ForbiddenError("your role does not read plans")
     return view
@@ -64,31 +71,6 @@ def replace_plan(
     """Replace a draft's content (goals, phases, schedule, restrictions, accommodations); send the ETag
     you read as If-Match (412 when someone changed the plan since)."""
     plan = service.replace_draft(uow=uow, principal=principal, plan_id=plan_id, content=body, if_match=if_match)
-    set_etag(response, plan.revision)
-    return PlanTherapistView.model_validate(document(plan))
-
-
-@router.post("/{plan_id}/publish", response_model=PlanTherapistView)
-def publish_plan(
-    plan_id: uuid.UUID,
-    principal: Therapist,
-    uow: UowDep,
-    request: Request,
-    response: Response,
-    body: PublishIn | None = None,
-    if_match: IfMatch = None,
-):
-    """Publish a draft: it is checked (422 listing every problem; clinical warnings must be acknowledged by
-    their codes), its dates and projections are fixed, it supersedes the version in force, and the employer
-    and insurer are told (If-Match as for PUT)."""
-    plan = service.publish_plan(
-        uow=uow,
-        principal=principal,
-        plan_id=plan_id,
-        fees=default_fees(request),
-        acknowledge=body.acknowledge if body else [],
-        if_match=if_match,
-    )
     set_etag(response, plan.revision)
     return PlanTherapistView.model_validate(document(plan))
 

@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
+from rtw_shared import access
+from rtw_shared.auth import Principal
 from rtw_shared.schemas import InputModel
 from rtw_shared.types import IsoDate
 from rtw_shared.vocabulary import AccommodationCategory, Demand, Duties, Frequency
@@ -187,6 +189,17 @@ class PlanInsurerView(_Read):
 
 
 PlanView = PlanTherapistView | PlanInsurerView
+
+
+PlanReadModel = type[PlanTherapistView] | type[PlanInsurerView]
+# One read model per role that reads plans (policy.PLAN_READERS; the other roles get 403).
+VIEW_FOR_ROLE: dict[str, PlanReadModel] = {"therapist": PlanTherapistView, "insurer": PlanInsurerView}
+
+
+def view_model(principal: Principal) -> PlanReadModel | None:
+    """The read model of the caller's role (None: the role reads no plans, 403)."""
+    role = access.reading_role(principal)
+    return VIEW_FOR_ROLE.get(role) if role else None
 
 
 class PlanList(BaseModel):

@@ -1,27 +1,23 @@
-"""Plan use cases: read, edit a draft, publish (checks, dates, timers), revise, complete, cancel. Each
-takes a Unit of Work and commits it at most once."""
+"""Plan use cases: read, edit a draft, revise, complete, cancel; the first draft of a new case and the
+cancellation of an ended case's plans. Each takes a Unit of Work and commits it at most once.
+Publishing a draft is publication/'s (it computes the plan's progress report, which builds on plans)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from rtw_shared.auth import Principal
 from rtw_shared.concurrency import check_if_match
-from rtw_shared.errors import ConflictError, UnprocessableError
+from rtw_shared.errors import ConflictError
 from rtw_shared.events import PlanCancelledV1, PlanCompletedV1, PlanRevisedV1
 from rtw_shared.pagination import decode_cursor, page
 from rtw_shared.uow import UnitOfWork
 
 from .. import policy
 from ..cases.models import CaseCopy
-from ..progress import service as progress
-from . import checks, publication, repository
+from . import repository, versions
 from .models import EMPTY_CONTENT, Plan
-from .projections import FeeSchedule
 from .schemas import PlanContent
-
-REVIEW_INTERVAL = timedelta(days=14)  # the next review, unless the therapist sets it
 
 
 def get_visible_plan(*, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID) -> Plan:
@@ -64,70 +60,15 @@ def replace_draft(
     *, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, content: PlanContent, if_match: str | None
 ) -> Plan:
     """Replace a draft's whole content (412 when If-Match is stale, 409 once it is no draft)."""
-    plan = _editable_draft(uow, principal, plan_id, if_match=if_match, action="edited")
+    plan = editable_draft(uow=uow, principal=principal, plan_id=plan_id, if_match=if_match, action="edited")
     plan.content = content.model_dump(mode="json")
     if plan.previous_plan_id is not None:
         previous = repository.get(uow.session, plan.previous_plan_id)
-        plan.changes = publication.changed_parts(previous.content if previous else {}, plan.content)
+        plan.changes = versions.changed_parts(previous.content if previous else {}, plan.content)
     uow.session.flush()  # bumps the revision; updated_at for the answer
     uow.session.refresh(plan, ["updated_at"])
     uow.commit()
     return plan
-
-
-def publish_plan(
-    *,
-    uow: UnitOfWork,
-    principal: Principal,
-    plan_id: uuid.UUID,
-    fees: FeeSchedule,
-    acknowledge: list[str],
-    if_match: str | None,
-) -> Plan:
-    """Publish a draft: check it, fix its dates and projections, supersede the version in force, arm the
-    schedule's timers and announce it (422 listing every problem, or the warnings to acknowledge)."""
-    plan = _editable_draft(uow, principal, plan_id, if_match=if_match, action="published")
-    content = PlanContent.model_validate(plan.content)
-    if not content.schedule:
-        raise UnprocessableError("schedule: a plan needs at least one week; add the graduated schedule first")
-    now = uow.now()
-    previous = repository.in_force_for_case(uow.session, plan.case_id, for_update=True)
-    with uow.session.no_autoflush:  # one UPDATE of the plan (one revision), after the checks pass
-        plan.therapy_start_date = (
-            content.start_date or (previous.therapy_start_date if previous else None) or now.date()
-        )
-        plan.schedule_start_date = content.schedule_start_date
-        plan.projected_cost = None  # the draft's figures: computed from its phases below
-        report = progress.report_for(uow, plan, fees, now.date())
-        outcome = checks.check(content, publication.check_context(plan, content, report))
-        warnings = publication.require_acknowledged(outcome, acknowledge)
-    plan.status, plan.published_at = "published", now
-    plan.schedule_start_date = report.schedule_start
-    plan.next_review_date = content.next_review_date or now.date() + REVIEW_INTERVAL
-    plan.projected_readiness_date = report.readiness.ready_on
-    plan.projected_rtw_date = report.projected_rtw_date
-    plan.projected_cost = report.cost_projected
-    plan.acknowledged_warnings = [publication.as_dict(w) for w in warnings] or None
-    plan.acknowledged_by = principal.subject if warnings else None
-    announced = _supersede(uow, previous, plan) if previous else set()
-    publication.arm_week_timers(uow.session, plan, content, now, skip=announced)
-    uow.session.flush()
-    uow.session.refresh(plan, ["updated_at"])
-    uow.emit(publication.published_event(plan, content, previous))
-    uow.emit(progress.progress_changed(plan, report, now))
-    uow.commit()
-    return plan
-
-
-def _supersede(uow: UnitOfWork, previous: Plan, plan: Plan) -> set[int]:
-    """End the version in force; the weeks it already announced (not announced again if they began)."""
-    announced = repository.announced_weeks(uow.session, previous.id)
-    previous.status, previous.ended_at = "superseded", plan.published_at
-    previous.end_reason = f"superseded by version {plan.version}"
-    repository.cancel_week_timers(uow.session, previous.id)
-    if plan.changes is None:
-        plan.changes = publication.changed_parts(previous.content, plan.content)
-    return announced
 
 
 def revise_plan(*, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, if_match: str | None) -> Plan:
@@ -219,8 +160,8 @@ def cancel_open_plans(*, uow: UnitOfWork, case: CaseCopy) -> list[Plan]:
     return cancelled
 
 
-def _editable_draft(
-    uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, *, if_match: str | None, action: str
+def editable_draft(
+    *, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, if_match: str | None, action: str
 ) -> Plan:
     """The caller's clinic's draft, locked for the change; 404 if not theirs, 412 if the caller's copy is
     stale, 409 if not a draft (cancelled when its case ended, or already published)."""

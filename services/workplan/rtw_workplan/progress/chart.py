@@ -10,7 +10,7 @@ from datetime import date
 import pygal
 from pygal.style import CleanStyle
 
-from .report import Report
+from ..rules.report import Report
 
 JOB_LINE = 100.0
 # pygal writes its configuration into an inline <script> even with js=[]; nothing reads it without

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 
 from rtw_shared.auth import CurrentPrincipal, Therapist
 from rtw_shared.web import UowDep
 
 from .. import policy
-from ..clinics.router import default_fees
+from ..dependencies import FeesDep
 from ..plans import service as plans
 from . import chart, service, views
 from .schemas import ProgressInsurerView, ProgressTherapistView, ReviewIn, ReviewView
@@ -20,12 +20,12 @@ SVG_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe
 
 
 @router.get("/{plan_id}/progress", response_model=ProgressTherapistView | ProgressInsurerView)
-def get_progress(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, request: Request):
+def get_progress(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, fees: FeesDep):
     """Adherence, dosage, capacity and job match, readiness and return date, GAS, COPM and cost — computed,
     as of today. The insurer gets summary numbers only; employers read no progress (403)."""
     role = policy.reading_role(principal)
     plan = plans.get_visible_plan(uow=uow, principal=principal, plan_id=plan_id)
-    report = service.report_for(uow, plan, default_fees(request))
+    report = service.report_for(uow, plan, fees)
     if role == "therapist":
         return views.therapist_view(plan, report, service.decisions_of(uow, plan))
     return views.insurer_view(plan, report)
@@ -36,20 +36,18 @@ def get_progress(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, r
     response_class=Response,
     responses={200: {"content": {"image/svg+xml": {}}, "description": "the progress chart"}},
 )
-def get_progress_chart(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, request: Request):
+def get_progress_chart(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, fees: FeesDep):
     """Capacity per demand over time against the job's demand line, with the GAS T-score per review (SVG)."""
     policy.reading_role(principal)
     plan = plans.get_visible_plan(uow=uow, principal=principal, plan_id=plan_id)
-    report = service.report_for(uow, plan, default_fees(request))
+    report = service.report_for(uow, plan, fees)
     svg = chart.render_svg(report, f"Plan version {plan.version}: capacity against the job")
     return Response(content=svg, media_type="image/svg+xml", headers=SVG_HEADERS)
 
 
 @router.post("/{plan_id}/reviews", status_code=status.HTTP_201_CREATED, response_model=ReviewView)
-def record_review(plan_id: uuid.UUID, body: ReviewIn, principal: Therapist, uow: UowDep, request: Request):
+def record_review(plan_id: uuid.UUID, body: ReviewIn, principal: Therapist, uow: UowDep, fees: FeesDep):
     """Record a review of the plan in force: GAS attainment (-2..+2) of goals, COPM ratings."""
     plan = plans.plan_in_force(uow=uow, principal=principal, plan_id=plan_id, action="reviewed")
-    review, _ = service.record_review(
-        uow=uow, principal=principal, plan=plan, data=body, defaults=default_fees(request)
-    )
+    review, _ = service.record_review(uow=uow, principal=principal, plan=plan, data=body, defaults=fees)
     return ReviewView.model_validate(review, from_attributes=True)

@@ -13,7 +13,12 @@ from pydantic import BaseModel, Field
 from rtw_shared.schemas import InputModel
 from rtw_shared.types import IsoDate
 
-from ..sessions.schemas import Dose
+
+class Dose(BaseModel):
+    load_kg: float | None = None
+    reps: int | None = None
+    sets: int | None = None
+    duration_min: float | None = None
 
 
 class GasScoreIn(InputModel):

@@ -14,13 +14,13 @@ from rtw_shared.uow import UnitOfWork
 from ..clinics import service as clinics
 from ..plans import repository as plans
 from ..plans.models import Plan
-from ..plans.projections import FeeSchedule
 from ..plans.schemas import PlanContent
-from ..sessions import repository as sessions
-from . import repository, scores
-from .facts import PhaseFacts
+from ..rules import scores
+from ..rules.facts import PhaseFacts
+from ..rules.projections import FeeSchedule
+from ..rules.report import Inputs, Report, build, session_facts
+from . import repository
 from .models import Review
-from .report import Inputs, Report, build, session_facts
 from .schemas import ReviewIn
 
 
@@ -32,7 +32,7 @@ def therapy_start(plan: Plan, content: PlanContent, as_of: date) -> date:
 def inputs_for(uow: UnitOfWork, plan: Plan, fees: FeeSchedule, rules, as_of: date) -> Inputs:
     """Everything the report of `plan` is computed from, read from the database."""
     content = PlanContent.model_validate(plan.content)
-    logged = sessions.of_case(uow.session, plan.case_id)
+    logged = repository.sessions_of_case(uow.session, plan.case_id)
     reviews = repository.reviews_of_case(uow.session, plan.case_id)
     return Inputs(
         as_of=as_of,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from ..plans.models import Plan
+from ..rules.readiness import DemandReadiness
+from ..rules.report import CapacityLine, Report
 from .models import ProgressionDecision
-from .readiness import DemandReadiness
-from .report import CapacityLine, Report
 from .schemas import ProgressInsurerView, ProgressTherapistView
 
 DAYS_PER_WEEK = 7

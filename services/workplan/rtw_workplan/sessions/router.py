@@ -7,15 +7,16 @@ import uuid
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Query, Request, Response, status
+from fastapi import APIRouter, Body, Header, Query, Response, status
 
 from rtw_shared.auth import Therapist
 from rtw_shared.concurrency import IfMatch, set_etag
 from rtw_shared.web import UowDep
 
-from ..clinics.router import default_fees
+from ..dependencies import FeesDep
+from ..progress.models import TreatmentSession
+from ..rules.projections import FeeSchedule
 from . import examples, service
-from .models import TreatmentSession
 from .schemas import DecisionIn, DecisionView, SessionCorrectionIn, SessionDetail, SessionIn, SessionList, SessionView
 
 router = APIRouter(prefix="/v1/plans", tags=["sessions"])
@@ -55,8 +56,8 @@ def _view(row: TreatmentSession, recommendations=()) -> dict:
     }
 
 
-def _with_recommendations(uow, row: TreatmentSession, request: Request) -> dict:
-    return _view(row, service.recommendations(uow=uow, row=row, fees=default_fees(request)))
+def _with_recommendations(uow, row: TreatmentSession, fees: FeeSchedule) -> dict:
+    return _view(row, service.recommendations(uow=uow, row=row, fees=fees))
 
 
 @router.post("/{plan_id}/sessions", status_code=status.HTTP_201_CREATED, response_model=SessionView)
@@ -65,7 +66,7 @@ def log_session(
     body: Annotated[SessionIn, Body(openapi_examples=examples.LOG_SESSION)],
     principal: Therapist,
     uow: UowDep,
-    request: Request,
+    fees: FeesDep,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ):
@@ -77,13 +78,13 @@ def log_session(
         plan_id=plan_id,
         data=body,
         idempotency_key=idempotency_key,
-        fees=default_fees(request),
+        fees=fees,
     )
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
     set_etag(response, row.revision)
     response.headers["Location"] = f"/v1/plans/{plan_id}/sessions/{row.id}"
-    return SessionView.model_validate(_with_recommendations(uow, row, request))
+    return SessionView.model_validate(_with_recommendations(uow, row, fees))
 
 
 @router.get("/{plan_id}/sessions", response_model=SessionList)
@@ -101,7 +102,7 @@ def list_sessions(
 
 @router.get("/{plan_id}/sessions/{session_id}", response_model=SessionDetail)
 def get_session(
-    plan_id: uuid.UUID, session_id: uuid.UUID, principal: Therapist, uow: UowDep, request: Request, response: Response
+    plan_id: uuid.UUID, session_id: uuid.UUID, principal: Therapist, uow: UowDep, fees: FeesDep, response: Response
 ):
     """One session: its current revision, every earlier one, and the recommendations it led to."""
     row, revisions = service.get_session(uow=uow, principal=principal, plan_id=plan_id, session_id=session_id)
@@ -116,7 +117,7 @@ def get_session(
         }
         for r in revisions
     ]
-    return SessionDetail.model_validate({**_with_recommendations(uow, row, request), "revisions": history})
+    return SessionDetail.model_validate({**_with_recommendations(uow, row, fees), "revisions": history})
 
 
 @router.post("/{plan_id}/sessions/{session_id}/revisions", response_model=SessionView)
@@ -126,7 +127,7 @@ def correct_session(
     body: SessionCorrectionIn,
     principal: Therapist,
     uow: UowDep,
-    request: Request,
+    fees: FeesDep,
     response: Response,
     if_match: IfMatch = None,
 ):
@@ -138,21 +139,21 @@ def correct_session(
         session_id=session_id,
         correction=body,
         if_match=if_match,
-        fees=default_fees(request),
+        fees=fees,
     )
     set_etag(response, row.revision)
-    return SessionView.model_validate(_with_recommendations(uow, row, request))
+    return SessionView.model_validate(_with_recommendations(uow, row, fees))
 
 
 @router.post(
     "/{plan_id}/sessions/{session_id}/decisions", status_code=status.HTTP_201_CREATED, response_model=DecisionView
 )
 def decide(
-    plan_id: uuid.UUID, session_id: uuid.UUID, body: DecisionIn, principal: Therapist, uow: UowDep, request: Request
+    plan_id: uuid.UUID, session_id: uuid.UUID, body: DecisionIn, principal: Therapist, uow: UowDep, fees: FeesDep
 ):
     """Accept the recommendation for one activity of the session, or override it with a reason: the next
     prescription follows; the recommendation and the decision are both kept."""
     decision = service.decide(
-        uow=uow, principal=principal, plan_id=plan_id, session_id=session_id, data=body, fees=default_fees(request)
+        uow=uow, principal=principal, plan_id=plan_id, session_id=session_id, data=body, fees=fees
     )
     return DecisionView.model_validate(decision, from_attributes=True)

@@ -15,6 +15,7 @@ from rtw_shared.types import IsoDate
 from rtw_shared.vocabulary import Demand
 
 from ..plans.schemas import ActivityKind
+from ..progress.schemas import Dose
 
 Attendance = Literal["attended", "cancelled", "no_show"]
 PerformedAt = Literal["occasional", "frequent", "constant"]
@@ -95,13 +96,6 @@ class DecisionIn(InputModel):
         if self.decision == "override" and (self.chosen is None or not self.reason):
             raise ValueError("an override names what is chosen instead and the reason")
         return self
-
-
-class Dose(BaseModel):
-    load_kg: float | None = None
-    reps: int | None = None
-    sets: int | None = None
-    duration_min: float | None = None
 
 
 class RecommendationView(BaseModel):

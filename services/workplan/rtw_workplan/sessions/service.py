@@ -22,14 +22,12 @@ from ..clinics import service as clinics
 from ..plans import repository as plans_repository
 from ..plans import service as plans
 from ..plans.models import Plan
-from ..plans.projections import FeeSchedule
-from ..progress import progression
 from ..progress import repository as progress_repository
 from ..progress import service as progress
-from ..progress.models import ProgressionDecision
-from ..progress.report import recommendations_after, session_facts
-from . import repository
-from .models import SessionRevision, TreatmentSession
+from ..progress.models import ProgressionDecision, SessionRevision, TreatmentSession
+from ..rules import progression
+from ..rules.projections import FeeSchedule
+from ..rules.report import recommendations_after, session_facts
 from .schemas import DecisionIn, SessionCorrectionIn, SessionIn
 
 
@@ -68,7 +66,7 @@ def log_session(
         recorded_by=principal.subject,
     )
     first = SessionRevision(session_id=row.id, revision=1, content=content, recorded_by=principal.subject)
-    if not repository.add_new(uow.session, row, first):  # a concurrent retry with the same key won
+    if not progress_repository.add_session(uow.session, row, first):  # a concurrent retry with the same key won
         return _replayed(uow, plan, idempotency_key, digest) or row, True
     uow.emit(_logged(plan, row))
     progress.announce(uow, plan, fees)
@@ -79,7 +77,7 @@ def log_session(
 def _replayed(uow: UnitOfWork, plan: Plan, key: str | None, digest: str) -> TreatmentSession | None:
     if key is None:
         return None
-    earlier = repository.by_idempotency_key(uow.session, plan.case_id, key)
+    earlier = progress_repository.session_by_idempotency_key(uow.session, plan.case_id, key)
     if earlier is not None and earlier.request_sha256 != digest:
         raise UnprocessableError(
             "Idempotency-Key: this key was used for another session body; use a new key for a new session",
@@ -135,7 +133,7 @@ def correct_session(
     content = data.model_dump(mode="json")
     row.revision += 1
     row.content, row.session_date, row.attendance = content, data.date, data.attendance
-    repository.add_revision(
+    progress_repository.add_session_revision(
         uow.session,
         SessionRevision(
             session_id=row.id, revision=row.revision, content=content, reason=reason, recorded_by=principal.subject
@@ -149,7 +147,7 @@ def correct_session(
 
 
 def _session_of(uow: UnitOfWork, plan: Plan, session_id: uuid.UUID, *, for_update: bool = False) -> TreatmentSession:
-    row = repository.get(uow.session, session_id, for_update=for_update)
+    row = progress_repository.get_session(uow.session, session_id, for_update=for_update)
     if row is None or row.case_id != plan.case_id:
         raise NotFoundError(f"session {session_id} not found")
     return row
@@ -166,7 +164,9 @@ def list_sessions(
 ) -> tuple[list[TreatmentSession], str | None]:
     """One page of the session log of the plan's case (every version's), most recently recorded first."""
     plan = readable_plan(uow=uow, principal=principal, plan_id=plan_id)
-    rows = repository.page_of_case(uow.session, plan.case_id, after=decode_cursor(cursor), limit=limit + 1)
+    rows = progress_repository.session_page_of_case(
+        uow.session, plan.case_id, after=decode_cursor(cursor), limit=limit + 1
+    )
     return page(rows, limit, key=lambda row: (row.created_at, row.id))
 
 
@@ -176,7 +176,7 @@ def get_session(
     """One session with every revision."""
     plan = readable_plan(uow=uow, principal=principal, plan_id=plan_id)
     row = _session_of(uow, plan, session_id)
-    return row, repository.revisions(uow.session, row.id)
+    return row, progress_repository.session_revisions(uow.session, row.id)
 
 
 def recommendations(
@@ -184,7 +184,7 @@ def recommendations(
 ) -> list[tuple[object, progression.Recommendation]]:
     """The recommendation per activity of the session, from the case's log up to it, by the clinic's rule."""
     plan = plan or plans_repository.get(uow.session, row.plan_id)
-    logged = repository.of_case(uow.session, row.case_id)
+    logged = progress_repository.sessions_of_case(uow.session, row.case_id)
     index = next(i for i, s in enumerate(logged) if s.id == row.id)
     rules = clinics.rules_for(uow=uow, clinic_org_id=plan.case.clinic_org_id, defaults=fees)
     return recommendations_after([session_facts(s.content) for s in logged], index, rules.thresholds)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from rtw_shared.messaging.tables import create_messaging_tables, drop_messaging_tables
+from rtw_shared.event_tables import create_messaging_tables, drop_messaging_tables
 
 revision = "0001"
 down_revision = None

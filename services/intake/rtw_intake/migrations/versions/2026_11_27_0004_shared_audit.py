@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from rtw_shared.messaging.tables import create_parking_table
+from rtw_shared.event_tables import create_parking_table
 
 revision = "0004"
 down_revision = "0003"

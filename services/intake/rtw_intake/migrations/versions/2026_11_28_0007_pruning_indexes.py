@@ -8,7 +8,7 @@ Create Date: 2026-11-28
 
 from alembic import op
 
-from rtw_shared.messaging.tables import create_pruning_indexes, drop_pruning_indexes
+from rtw_shared.event_tables import create_pruning_indexes, drop_pruning_indexes
 
 revision = "0007"
 down_revision = "0006"

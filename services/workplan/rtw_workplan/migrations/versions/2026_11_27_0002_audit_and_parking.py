@@ -9,7 +9,7 @@ Create Date: 2026-11-27
 from alembic import op
 
 from rtw_shared.audit.tables import create_audit_log, drop_audit_log
-from rtw_shared.messaging.tables import create_parking_table
+from rtw_shared.event_tables import create_parking_table
 
 revision = "0002"
 down_revision = "0001"

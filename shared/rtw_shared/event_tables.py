@@ -1,5 +1,6 @@
-"""The outbox and inbox tables, the same in every service's database (each service's first
-migration creates them with `create_messaging_tables`)."""
+"""The outbox, inbox and parked-events tables, the same in every service's database (each service's
+first migration creates them with `create_messaging_tables`). The Unit of Work writes the outbox;
+rtw_shared.messaging relays it and keeps the inbox and the parked events."""
 
 from __future__ import annotations
 

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ..plans.projections import FeeSchedule, actual_cost, projected_cost
 from . import capacity, dosage, progression, readiness, scores
 from .capacity import JobMatch
 from .facts import ActivityResult, Dose, PhaseFacts, Requirement, SessionFacts, measured_by_load
+from .projections import FeeSchedule, actual_cost, projected_cost
 
 
 @dataclass(frozen=True)

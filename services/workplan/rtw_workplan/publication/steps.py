@@ -1,34 +1,24 @@
 """What publishing a plan involves besides its row: the context its checks run in, the acknowledgement
-of warnings, which parts changed since the version it supersedes, the graduated schedule's timers
-and the events. Called by service.py within its Unit of Work."""
+of warnings, the graduated schedule's timers and the event. Called by service.py within its Unit of
+Work."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time
 
 from sqlalchemy.orm import Session
 
 from rtw_shared.errors import UnprocessableError
-from rtw_shared.events import PlanPublishedV1, PlanScheduleWeekStartedV1
+from rtw_shared.events import PlanPublishedV1
 
-from ..progress.facts import PhaseFacts
-from ..progress.report import Report, requirements, treatment_end
-from . import repository
-from .checks import Context, Outcome, Problem
-from .models import Plan
-from .schemas import PlanContent
-
-CONTENT_PARTS = (
-    "goals",
-    "phases",
-    "schedule",
-    "restrictions",
-    "accommodations",
-    "start_date",
-    "schedule_start_date",
-    "next_review_date",
-)
+from ..plans import repository
+from ..plans.models import Plan
+from ..plans.schemas import PlanContent
+from ..plans.versions import changed_parts, week_starts
+from ..rules.checks import Context, Outcome, Problem
+from ..rules.facts import PhaseFacts
+from ..rules.report import Report, requirements, treatment_end
 
 
 def check_context(plan: Plan, content: PlanContent, report: Report) -> Context:
@@ -73,16 +63,6 @@ def require_acknowledged(outcome: Outcome, acknowledged: list[str]) -> tuple[Pro
     return outcome.warnings
 
 
-def changed_parts(before: dict, after: dict) -> list[str]:
-    """The parts of a plan's content that differ between two versions."""
-    return [part for part in CONTENT_PARTS if before.get(part) != after.get(part)]
-
-
-def week_starts(schedule_start: date, week: int) -> date:
-    """Week n of the graduated schedule begins 7 x (n - 1) days after week 1."""
-    return schedule_start + timedelta(days=7 * (week - 1))
-
-
 def arm_week_timers(session: Session, plan: Plan, content: PlanContent, now: datetime, *, skip: set[int]) -> None:
     """A durable timer per schedule week, firing when it begins (a week that began already fires at
     once) — except weeks the superseded version announced that have already begun."""
@@ -121,23 +101,4 @@ def published_event(plan: Plan, content: PlanContent, previous: Plan | None) -> 
         accommodations_changed=accommodations_changed,
         schedule_changed=schedule_changed,
         projected_readiness_date=plan.projected_readiness_date,
-    )
-
-
-def week_started_event(plan: Plan, week: int) -> PlanScheduleWeekStartedV1 | None:
-    """schedule_week_started for week `week` of `plan` (None if the plan has no such week)."""
-    content = PlanContent.model_validate(plan.content)
-    found = next((w for w in content.schedule if w.week == week), None)
-    if found is None or plan.schedule_start_date is None:
-        return None
-    return PlanScheduleWeekStartedV1(
-        case_id=plan.case_id,
-        plan_id=plan.id,
-        version=plan.version,
-        employer_org_id=plan.case.employer_org_id,
-        week=week,
-        starts_on=week_starts(plan.schedule_start_date, week),
-        hours_per_day=found.hours_per_day,
-        days_per_week=found.days_per_week,
-        duties=found.duties,
     )

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..progress.facts import Requirement, measured_by_load
+from .facts import Requirement, measured_by_load
 
 
 @dataclass(frozen=True)
