@@ -152,3 +152,16 @@ def test_the_calendar_check_finds_the_time_bomb_it_was_written_for(tmp_path):
         "    report(as_of='2026-12-04')\n"
     )
     assert [w.rsplit(":", 1)[1] for w in calendar_nows(bomb)] == ["5", "7", "8"]
+
+
+# --- the trace CONTRIBUTING promises -------------------------------------------------------------------
+def test_the_traced_path_from_post_cases_to_the_draft_plan_is_where_contributing_says():
+    """Each of CONTRIBUTING's eight files still holds the function it names, and there are eight."""
+    text = (ROOT / "CONTRIBUTING.md").read_text()
+    section = text.split("## One event from HTTP to its effect", 1)[1].split("\n## ", 1)[0]
+    steps = re.findall(r"^\d+\. `([^`]+\.py)` — `([\w.]+)`", section, flags=re.MULTILINE)
+    assert len(steps) == 8, steps
+    for path, name in steps:
+        tree = ast.parse((ROOT / path).read_text())
+        defined = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+        assert name.split(".")[-1] in defined, f"{path} no longer defines {name}"
