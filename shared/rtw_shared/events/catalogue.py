@@ -18,13 +18,18 @@ __all__ = [
     "AccommodationExpiredV1",
     "AccommodationRequestedV1",
     "AccommodationWithdrawnV1",
+    "Capacity",
+    "CaseAssessedV1",
     "CaseConsentChangedV1",
     "CaseCreatedV1",
     "CaseEvent",
+    "CaseRestrictionsChangedV1",
+    "CaseRtwDateChangedV1",
     "CaseSharedWithEmployerV1",
     "CaseSnapshot",
     "CaseStatusChangedV1",
     "Consents",
+    "CopmItem",
     "CounterOffer",
     "Job",
     "JobDemand",
@@ -47,18 +52,26 @@ class _Part(BaseModel):
 
 
 class Restriction(_Part):
+    """A limit on one demand at one frequency, over a period: the case's and the plan's share this shape."""
+
     demand: str
     frequency: str | None = None
     load_kg: float | None = None
     duration_min: float | None = None
+    start: date | None = None
     review_date: date | None = None  # when the therapist reviews it (notify reminds them)
+    end: date | None = None
 
 
 class ScheduleWeek(_Part):
+    """A week of the graduated schedule, with its calendar dates once the plan's schedule has a start."""
+
     week: int
     hours_per_day: float
     days_per_week: int
     duties: Literal["modified", "full"]
+    starts_on: date | None = None
+    ends_on: date | None = None
 
 
 class RequestedAccommodation(_Part):
@@ -71,7 +84,8 @@ class CounterOffer(_Part):
 
     description: str
     accommodations: list[RequestedAccommodation] = []
-    schedule: list[ScheduleWeek] = []
+    schedule: list[ScheduleWeek] = []  # may add or drop weeks against the request's
+    schedule_start_date: date | None = None  # when week 1 would start instead (None: as requested)
 
 
 class JobDemand(_Part):
@@ -115,6 +129,27 @@ class CaseSnapshot(_Part):
     therapist_id: str
     therapist_email: str | None = None
     consents: Consents = Consents()
+    # The insurer's own key for the claim: notify's webhooks to the insurer carry it (the role view
+    # leaves it out for anyone else).
+    claim_number: str | None = None
+
+
+class Capacity(_Part):
+    """What the worker managed at an assessment, on the demand scale."""
+
+    demand: str
+    frequency: str | None = None
+    load_kg: float | None = None
+    duration_min: float | None = None
+
+
+class CopmItem(_Part):
+    """A Canadian Occupational Performance Measure problem, rated 1-10."""
+
+    problem: str
+    importance: int
+    performance: int
+    satisfaction: int
 
 
 class CaseEvent(EventPayload):
@@ -177,6 +212,46 @@ class CaseConsentChangedV1(CaseEvent):
     changed_by: str
 
 
+class CaseAssessedV1(CaseEvent):
+    """A therapist recorded an assessment: the baseline the case's plan starts from (capacities, grip,
+    pain before treatment, COPM). Clinical on purpose and for one consumer: workplan, the therapist's
+    own plan. Never subscribable by webhook; no other service copies it."""
+
+    TYPE: ClassVar[str] = "rtw.case.assessed.v1"
+    TOPIC: ClassVar[topics.Topic] = topics.CASE
+
+    assessment_id: uuid.UUID
+    assessed_on: date
+    capacities: list[Capacity] = []
+    grip_kg_left: float | None = None
+    grip_kg_right: float | None = None
+    pain_nrs: int | None = None
+    copm: list[CopmItem] = []
+
+
+class CaseRestrictionsChangedV1(CaseEvent):
+    """The case's restrictions were replaced (the whole list, with their dates): a new draft plan starts
+    from them."""
+
+    TYPE: ClassVar[str] = "rtw.case.restrictions_changed.v1"
+    TOPIC: ClassVar[topics.Topic] = topics.CASE
+
+    restrictions: list[Restriction]
+
+
+class CaseRtwDateChangedV1(CaseEvent):
+    """The projected return-to-work date of the case moved by a day or more (from the plan's
+    progress or a new plan version): what the insurer plans its reserves on. `reason` says why in
+    plain words, never clinical detail."""
+
+    TYPE: ClassVar[str] = "rtw.case.rtw_date_changed.v1"
+    TOPIC: ClassVar[topics.Topic] = topics.CASE
+
+    from_date: date | None = None
+    to_date: date | None = None
+    reason: str
+
+
 # --- workplan.plan.v1 ----------------------------------------------------------------------
 class PlanPublishedV1(EventPayload):
     """A plan version was published: what the employer must accommodate, and the projections
@@ -206,6 +281,11 @@ class PlanPublishedV1(EventPayload):
     schedule_changed: bool | None = None
     # When the worker's capacity is projected to meet the job's demands (workplan's trend).
     projected_readiness_date: date | None = None
+    # Week 1 of the phases (the treatment's first day).
+    start_date: date | None = None
+    # Set when this version is what the therapist and the employer agreed (an accepted
+    # counter-proposal on that request): the employer links it to the request, asks nothing again.
+    agreed_accommodation_id: uuid.UUID | None = None
 
 
 class PlanScheduleWeekStartedV1(EventPayload):
