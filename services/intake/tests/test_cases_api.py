@@ -127,6 +127,23 @@ def test_bad_input_is_422_naming_the_field_and_writes_nothing(client, tokens, in
     assert outbox_types(intake_settings) == []
 
 
+DEEP_BODIES = {
+    "arrays": b"[" * 10_000 + b"]" * 10_000,  # 20 KB: deeper than Python's JSON parser recurses
+    "objects": b'{"a":' * 10_000 + b"1" + b"}" * 10_000,
+}
+
+
+@pytest.mark.parametrize("shape", sorted(DEEP_BODIES))
+def test_deeply_nested_json_is_422_not_a_server_error(client, tokens, intake_settings, shape):
+    response = client.post(
+        "/v1/cases", content=DEEP_BODIES[shape], headers={**tokens.headers("tara"), "content-type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["type"] == "too_deep"
+    assert outbox_types(intake_settings) == []
+
+
 def test_status_starts_empty_for_the_insurer(client, tokens):
     case = create(client, tokens)
     response = client.get(f"/v1/cases/{case['id']}/status", headers=tokens.headers("ivy"))

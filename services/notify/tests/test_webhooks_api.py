@@ -125,6 +125,22 @@ def test_bad_input_is_422_naming_the_field(client, tokens, receiver, change, fie
     assert field in response.text
 
 
+DEEP_BODIES = {
+    "arrays": b"[" * 10_000 + b"]" * 10_000,  # 20 KB: deeper than Python's JSON parser recurses
+    "objects": b'{"a":' * 10_000 + b"1" + b"}" * 10_000,
+}
+
+
+@pytest.mark.parametrize("shape", sorted(DEEP_BODIES))
+def test_deeply_nested_json_is_422_not_a_server_error(client, tokens, shape):
+    headers = {**tokens.headers("ivy"), "content-type": "application/json"}
+    response = client.post("/v1/webhooks", content=DEEP_BODIES[shape], headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["type"] == "too_deep"
+    assert client.get("/v1/webhooks", headers=tokens.headers("ivy")).json()["items"] == []
+
+
 def test_without_the_development_settings_http_and_loopback_are_refused(strict_client, tokens, receiver):
     plain = strict_client.post(
         "/v1/webhooks", json={"url": receiver.url, "events": EVENTS}, headers=tokens.headers("ivy")
