@@ -61,6 +61,30 @@ def test_addresses_that_are_not_public_are_refused(address, why):
     assert why in safety.refusal(ipaddress.ip_address(address), STRICT)
 
 
+@pytest.mark.parametrize(
+    ("address", "why"),
+    [
+        ("2002:a00:1::", "a 6to4 address (embeds 10.0.0.1, a private address)"),
+        ("2002:a9fe:a9fe::", "a 6to4 address (embeds 169.254.169.254, a cloud metadata address)"),
+        ("2002:7f00:1::", "a 6to4 address (embeds 127.0.0.1, a loopback address)"),
+        # 6to4 and Teredo are not globally reachable (IANA's special-purpose registry): refused even
+        # around a public IPv4 address, since a relay decides where they lead.
+        ("2002:5db8:d822::1", "a 6to4 address, which is not globally reachable"),
+        ("2001:0:4136:e378:8000:ffff:a247:27dd", "a Teredo address, which is not globally reachable"),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "a Teredo address (embeds 192.0.2.45, a private address)"),
+        ("2001:0:a00:1:8000:0:f5ff:fffe", "a Teredo address (embeds 10.0.0.1, a private address)"),
+    ],
+)
+def test_ipv6_transition_addresses_are_refused_naming_what_they_embed(address, why):
+    for rules in (STRICT, DEV):
+        assert safety.refusal(ipaddress.ip_address(address), rules) == why
+
+
+def test_a_6to4_url_is_refused_at_registration_and_delivery():
+    with pytest.raises(safety.UnsafeUrlError, match=r"resolves to 2002:a00:1::, a 6to4 address \(embeds 10\.0\.0\.1"):
+        safety.check_destination("http://[2002:a00:1::]/", DEV)
+
+
 def test_loopback_is_allowed_by_the_development_setting_and_nothing_else_is():
     assert safety.refusal(ipaddress.ip_address("127.0.0.1"), DEV) is None
     assert safety.refusal(ipaddress.ip_address("10.0.0.1"), DEV) == "a private address"

@@ -113,6 +113,8 @@ def test_subscribing_someone_elses_organisation_is_forbidden(client, tokens, rec
         ({"url": "https://10.0.0.7/hook"}, "url"),
         ({"url": "https://169.254.169.254/latest"}, "url"),
         ({"url": "https://[fe80::1]/hook"}, "url"),
+        ({"url": "http://[2002:a00:1::]/"}, "url"),  # 6to4 around 10.0.0.1
+        ({"url": "http://[2002:a9fe:a9fe::]/"}, "url"),  # 6to4 around the metadata address
         ({"surprise": 1}, "surprise"),
         ({"description": "x" * 501}, "description"),
     ],
