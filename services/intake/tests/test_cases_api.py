@@ -8,6 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
+from rtw_devstack.accounts import temporary_account
 from rtw_devstack.journey import CASE
 
 
@@ -106,6 +107,29 @@ def test_only_therapists_create_cases(client, tokens, intake_settings):
     response = client.post("/v1/cases", json=CASE, headers=tokens.headers("ivy"))
     assert response.status_code == 403
     assert outbox_types(intake_settings) == []
+
+
+def test_a_therapist_is_emailed_only_at_an_address_keycloak_verified(client, tokens, rtw_infra, intake_settings):
+    """Notify emails case news to the address a case names: never one its therapist merely typed in."""
+    address = f"someone-{uuid.uuid4().hex[:8]}@elsewhere.example"
+    with temporary_account(
+        rtw_infra.keycloak_url,
+        rtw_infra.keycloak_realm,
+        org_id="clinic-north",
+        email=address,
+        email_verified=False,
+        roles=("therapist",),
+    ) as therapist:
+        response = client.post("/v1/cases", json=CASE, headers=therapist.headers)
+    assert response.status_code == 201, response.text
+    create(client, tokens)  # tara's address is verified in the demo realm
+    created, shared, taras, _ = outbox_payloads(intake_settings)
+    assert (created["therapist_email"], created["case"]["therapist_email"], shared["case"]["therapist_email"]) == (
+        None,
+        None,
+        None,
+    )
+    assert taras["therapist_email"] == "tara@clinic-north.example"
 
 
 def test_no_token_is_401_and_a_forged_token_is_401(client, tokens):

@@ -12,6 +12,7 @@ from mailbox import Maildir
 import pytest
 from sqlalchemy import text
 
+from rtw_devstack.accounts import temporary_account
 from rtw_notify.emails.sender import EmailSender
 
 
@@ -71,6 +72,33 @@ def test_preferences_are_each_persons_own_and_take_if_match(client, tokens):
     assert client.get("/v1/email-preferences", headers=tokens.headers("theo")).json()["disabled_kinds"] == []
     bad = client.put("/v1/email-preferences", json={"disabled_kinds": ["spam"]}, headers=tokens.headers("tara"))
     assert bad.status_code == 422
+
+
+def test_an_unverified_address_cannot_turn_a_contacts_emails_off(
+    client, tokens, contact, rtw_infra, apply, events, subject_of, engine
+):
+    """Someone whose account claims a contact's address without Keycloak having verified it (no RTW
+    role needed) must not silence that contact: preferences are keyed by the address."""
+    address = f"coordinator-{uuid.uuid4().hex[:8]}@acme.example"
+    contact("erin", address)
+    with temporary_account(
+        rtw_infra.keycloak_url, rtw_infra.keycloak_realm, org_id="umbrella", email=address, email_verified=False
+    ) as stranger:
+        mine = client.get("/v1/email-preferences", headers=stranger.headers)
+        assert mine.status_code == 200 and mine.json()["email"] is None
+        refused = client.put(
+            "/v1/email-preferences", json={"disabled_kinds": ["accommodation_requested"]}, headers=stranger.headers
+        )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["field"] == "email" and "not verified" in refused.json()["detail"]
+    case = events.case_created(therapist_id=subject_of("tara"))
+    apply(case)
+    apply(events.requested(case))
+    with engine.connect() as conn:
+        assert conn.execute(
+            text("SELECT recipient FROM emails WHERE kind = 'accommodation_requested'")
+        ).scalars().all() == [address]
+        assert conn.execute(text("SELECT count(*) FROM email_preferences")).scalar() == 0
 
 
 def test_a_kind_turned_off_is_not_emailed_but_still_in_the_inbox(

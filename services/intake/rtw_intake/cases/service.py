@@ -37,7 +37,7 @@ def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate) -> C
         insurer_org_id=data.claim.insurer_org_id,
         therapist_id=principal.subject,
         therapist_username=principal.username,
-        therapist_email=principal.email,
+        therapist_email=principal.verified_email,
         worker=data.worker.model_dump(mode="json"),
         claim=data.claim.model_dump(mode="json"),
         employment=employment,

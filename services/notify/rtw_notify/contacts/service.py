@@ -51,24 +51,37 @@ def preferences(*, uow: UnitOfWork, principal: Principal) -> PreferencesRead:
     """The caller's email preferences (nothing turned off until they say so)."""
     row = repository.preference(uow.session, principal.subject)
     if row is None:
-        return PreferencesRead(email=principal.email, disabled_kinds=[], version=0)
+        return PreferencesRead(email=principal.verified_email, disabled_kinds=[], version=0)
     return PreferencesRead(email=row.email, disabled_kinds=row.disabled_kinds, version=row.version)
 
 
 def set_preferences(
     *, uow: UnitOfWork, principal: Principal, body: PreferencesUpdate, if_match: str | None
 ) -> PreferencesRead:
-    """Turn kinds of email off (and the others on) for the caller's address."""
-    if not principal.email:
-        raise UnprocessableError("your account has no email address, so notify sends you no email", field="email")
+    """Turn kinds of email off (and the others on) for the caller's address, once Keycloak verified it:
+    they apply to every email sent to that address, a contact's included."""
+    address = _own_address(principal)
     row = repository.preference(uow.session, principal.subject, for_update=True)
     check_if_match(if_match, row.version if row else 0, what="your email preferences")
     kinds = sorted(set(body.disabled_kinds))
     if row is None:
-        row = EmailPreference(subject=principal.subject, email=principal.email.lower(), disabled_kinds=kinds, version=1)
+        row = EmailPreference(subject=principal.subject, email=address, disabled_kinds=kinds, version=1)
         repository.add_preference(uow.session, row)
     else:
-        row.email, row.disabled_kinds, row.version = principal.email.lower(), kinds, row.version + 1
+        row.email, row.disabled_kinds, row.version = address, kinds, row.version + 1
     view = PreferencesRead(email=row.email, disabled_kinds=kinds, version=row.version)
     uow.commit()
     return view
+
+
+def _own_address(principal: Principal) -> str:
+    """The caller's verified address, lower-case; 422 when there is none."""
+    if not principal.email:
+        raise UnprocessableError("your account has no email address, so notify sends you no email", field="email")
+    if principal.verified_email is None:
+        raise UnprocessableError(
+            "your email address is not verified, so it cannot carry email preferences; "
+            "ask an administrator to verify it",
+            field="email",
+        )
+    return principal.verified_email.lower()
