@@ -67,7 +67,10 @@ def may_read(principal: Principal, notification: Notification, case: CaseCopy | 
 
 
 # --- webhooks and contacts: an organisation's own settings ---------------------------------------
-# Insurers and employers manage their own organisation's; an administrator any organisation's.
+# Insurers and employers manage their own organisation's. An administrator sees everyone's (their
+# health, never case data) but what they create for an organisation is only a proposal, which
+# receives nothing until one of the organisation's people confirms it: an operator helps an
+# organisation set up a receiver or a contact without being able to become one (docs/webhooks.md).
 ORG_ROLES = ("insurer", "employer")
 MANAGING_ROLES = (*ORG_ROLES, "admin")
 
@@ -86,6 +89,11 @@ def managed_org(principal: Principal, org_id: str | None, org_role: str | None) 
     return principal.org_id, role
 
 
+def only_proposes(principal: Principal) -> bool:
+    """Whether what the caller creates for an organisation waits for that organisation's confirmation."""
+    return principal.has_role("admin")
+
+
 def listed_org(principal: Principal, org_id: str | None) -> str | None:
     """Whose settings a list shows: the caller's organisation's; an administrator's choice (None: all)."""
     return org_id if principal.has_role("admin") else principal.org_id
@@ -93,7 +101,20 @@ def listed_org(principal: Principal, org_id: str | None) -> str | None:
 
 def manages(principal: Principal, org_id: str) -> bool:
     """Whether the caller manages `org_id`'s settings (otherwise they are not found)."""
-    return principal.has_role("admin") or (principal.org_id == org_id and principal.has_role(*ORG_ROLES))
+    return principal.has_role("admin") or member_of(principal, org_id)
+
+
+def member_of(principal: Principal, org_id: str, org_role: str | None = None) -> bool:
+    """Whether the caller is one of `org_id`'s people (in `org_role`, when named)."""
+    roles = (org_role,) if org_role else ORG_ROLES
+    return principal.org_id == org_id and principal.has_role(*roles)
+
+
+def require_member(principal: Principal, org_id: str, *, what: str) -> None:
+    """403 for an administrator (only the organisation may `what`); callers who are not one of the
+    organisation's people never saw the setting (checked before: 404)."""
+    if not member_of(principal, org_id):
+        raise ForbiddenError(f"only {org_id}'s own people may {what}; ask one of them to")
 
 
 def contact_org(principal: Principal, org_id: str | None) -> str:
