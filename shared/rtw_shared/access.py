@@ -71,6 +71,18 @@ def reading_role(principal: Principal) -> str | None:
     return next((role for role in sorted(principal.roles) if role in TENANT_OF_ROLE), None)
 
 
+def organisation(org_id: str, role: str, *, subject: str | None = None) -> Principal:
+    """An organisation as a reader in `role`: what its webhook subscriptions and email contacts may be told."""
+    return Principal(
+        subject=subject or f"org:{role}:{org_id}", username=f"{org_id} ({role})", roles=frozenset({role}), org_id=org_id
+    )
+
+
+def party(case, role: str) -> Principal:
+    """The organisation `case` names for `role` (its employer, its insurer, its clinic), as a reader."""
+    return organisation(getattr(case, TENANT_OF_ROLE[role]) or "", role)
+
+
 def may_see(principal: Principal, case, part: Part) -> bool:
     """Whether the caller's organisation may see `part` of `case` (anything with CaseParties' attributes).
 

@@ -6,7 +6,9 @@ import uuid
 
 from fastapi import APIRouter, Request, Response, status
 
-from rtw_shared.auth import CurrentPrincipal, Therapist
+from rtw_shared.auth import CurrentPrincipal, Principal, Therapist
+from rtw_shared.role_view import Field, role_view
+from rtw_shared.uow import UnitOfWork
 from rtw_shared.web import UowDep
 
 from .. import policy
@@ -23,12 +25,7 @@ SVG_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe
 def get_progress(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, request: Request):
     """Adherence, dosage, capacity and job match, readiness and return date, GAS, COPM and cost — computed,
     as of today. The insurer gets summary numbers only; employers read no progress (403)."""
-    role = policy.reading_role(principal)
-    plan = plans.get_visible_plan(uow=uow, principal=principal, plan_id=plan_id)
-    report = service.report_for(uow, plan, default_fees(request))
-    if role == "therapist":
-        return views.therapist_view(plan, report, service.decisions_of(uow, plan))
-    return views.insurer_view(plan, report)
+    return _progress(plan_id, principal, uow, request)
 
 
 @router.get(
@@ -37,12 +34,22 @@ def get_progress(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, r
     responses={200: {"content": {"image/svg+xml": {}}, "description": "the progress chart"}},
 )
 def get_progress_chart(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, request: Request):
-    """Capacity per demand over time against the job's demand line, with the GAS T-score per review (SVG)."""
+    """Capacity per demand against the job's demand line, with the GAS T-score per review (SVG): drawn from
+    the same view of the report as the JSON (the insurer's: where each demand stands now, no measurements)."""
+    shown = _progress(plan_id, principal, uow, request)
+    svg = chart.render_svg(shown, f"Plan version {shown.version}: capacity against the job")
+    return Response(content=svg, media_type="image/svg+xml", headers=SVG_HEADERS)
+
+
+def _progress(plan_id: uuid.UUID, principal: Principal, uow: UnitOfWork, request: Request) -> views.ProgressView:
+    """The plan's report as the caller's role view shows it (403 for roles that read no progress, 404 for
+    a plan the caller may not see)."""
     policy.reading_role(principal)
     plan = plans.get_visible_plan(uow=uow, principal=principal, plan_id=plan_id)
     report = service.report_for(uow, plan, default_fees(request))
-    svg = chart.render_svg(report, f"Plan version {plan.version}: capacity against the job")
-    return Response(content=svg, media_type="image/svg+xml", headers=SVG_HEADERS)
+    view = role_view(principal, plan.case)
+    decisions = service.decisions_of(uow, plan) if view.shows(Field.RECOMMENDATIONS) else []
+    return views.progress(view, plan, report, decisions)
 
 
 @router.post("/{plan_id}/reviews", status_code=status.HTTP_201_CREATED, response_model=ReviewView)
