@@ -14,6 +14,7 @@ from rtw_notify.settings import DEFAULT_RETRY_SECONDS
 from rtw_notify.webhooks import backoff, payloads, safety
 from rtw_shared.access import CaseParties
 from rtw_shared.events import registry
+from rtw_shared.role_view import fields_of_role
 
 STRICT = safety.Rules(allow_http=False, allow_loopback=False)
 DEV = safety.Rules(allow_http=True, allow_loopback=True)
@@ -169,6 +170,32 @@ def test_without_the_restrictions_consent_the_employer_gets_no_plan():
 def test_without_the_status_consent_the_insurer_gets_nothing_of_the_case():
     hidden = CaseParties(**{**CASE.__dict__, "share_status_with_insurer": False})
     assert not any(payloads.may_receive(INSURER, hidden, t) for t in payloads.subscribable_types())
+
+
+def test_who_the_worker_is_follows_the_role_table_job_title_for_employers_only():
+    """The API's views: an employer knows name and job title, an insurer name, date of birth and claim number."""
+    shared = {"case_id": "c", "employer_org_id": "acme", "worker_name": "Maria Lopez", "job_title": "Picker"}
+    event = "rtw.case.shared_with_employer.v1"
+    assert payloads.visible_data(INSURER, CASE, event, shared) == {
+        "case_id": "c",
+        "employer_org_id": "acme",
+        "worker_name": "Maria Lopez",
+    }
+    assert payloads.visible_data(EMPLOYER, CASE, event, shared) == shared
+
+
+@pytest.mark.parametrize("role", ["employer", "insurer"])
+def test_every_field_a_payload_may_carry_is_one_of_the_role_views_fields(role):
+    """Payloads are cut by the same table as the API's views: a field reaches a role only if its role view has it."""
+    reader = EMPLOYER if role == "employer" else INSURER
+    granted = fields_of_role(role)
+    for event_type, rule in payloads.RULES.items():
+        for name, field in rule.fields.items():
+            data = {"case_id": "c", name: "x"}
+            assert (name in payloads.visible_data(reader, CASE, event_type, data)) is (field in granted), (
+                event_type,
+                name,
+            )
 
 
 def test_the_insurer_sees_a_decision_but_not_the_counter_offer():
