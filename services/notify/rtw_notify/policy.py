@@ -3,11 +3,12 @@ notify's one place for authorization.
 
 Every authenticated caller has an inbox, whatever their role. A notification is the caller's when
 it is addressed to them personally, or to their organisation in a role they hold — AND the caller
-may see the case it is about, as the shared consent decision says (rtw_shared.access, on notify's
-case copy): a therapist their clinic's cases, an employer its own, an insurer its own only while
-the worker shares the case's status with it. So a withdrawn consent hides the insurer's
-notifications of that case, and re-granting it shows them again. Anyone else's notification is
-reported as not found (404), so its existence is not revealed."""
+may see the part of the case it tells of, as the shared consent decision says (rtw_shared.access,
+on notify's case copy): a therapist their clinic's cases, an employer its own (what a schedule
+week looks like only while the worker shares their restrictions with it), an insurer its own only
+while the worker shares the case's status with it. So a withdrawn consent hides the notifications
+it covered, and re-granting it shows them again. Anyone else's notification is reported as not
+found (404), so its existence is not revealed."""
 
 from __future__ import annotations
 
@@ -20,9 +21,6 @@ from rtw_shared.errors import ForbiddenError, UnprocessableError
 
 from .cases.models import CaseCopy
 from .notifications.models import Notification
-
-# The part of a case a notification reveals: that it exists, its reference and what happened to it.
-NOTIFICATION_PART = Part.CASE
 
 
 def addressed_to(principal: Principal) -> ColumnElement[bool]:
@@ -37,14 +35,16 @@ def addressed_to(principal: Principal) -> ColumnElement[bool]:
 
 
 def case_visible(principal: Principal) -> ColumnElement[bool]:
-    """`access.may_see(principal, case, NOTIFICATION_PART)` as SQL over `CaseCopy`, so a page is
-    filtered in the query; the service still asks `access.visible` for every row it returns."""
-    return access.sql_condition(principal, CaseCopy, NOTIFICATION_PART)
+    """`access.may_see(principal, case, notification.part)` as SQL over `CaseCopy` and `Notification`, so
+    a page is filtered in the query; the service still asks `access.visible` for every row it returns."""
+    return or_(
+        *(and_(Notification.part == part.value, access.sql_condition(principal, CaseCopy, part)) for part in Part)
+    )
 
 
 def inbox_filter(principal: Principal) -> ColumnElement[bool]:
     """The SQL condition selecting exactly the caller's notifications (outer-joined with their case
-    copies): about a case they may see, or about no case at all (their organisation's webhook)."""
+    copies): about a part of a case they may see, or about no case at all (their organisation's webhook)."""
     return and_(addressed_to(principal), or_(Notification.case_id.is_(None), case_visible(principal)))
 
 
@@ -63,7 +63,7 @@ def may_read(principal: Principal, notification: Notification, case: CaseCopy | 
     """Whether the caller may see this notification; when so, its case is noted for the audit row."""
     if not is_recipient(principal, notification):
         return False
-    return notification.case_id is None or access.visible(principal, case, NOTIFICATION_PART)
+    return notification.case_id is None or access.visible(principal, case, Part(notification.part))
 
 
 # --- webhooks and contacts: an organisation's own settings ---------------------------------------
