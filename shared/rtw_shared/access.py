@@ -58,7 +58,7 @@ class CaseParties:
     """What every service knows of a case: its organisations and the worker's consents. A case copy
     (rtw_shared.case_copy) and intake's own case both provide these attributes."""
 
-    case_id: uuid.UUID
+    case_id: uuid.UUID | None  # None: a case described by a snapshot alone (rtw_shared.case_copy.parties_of)
     clinic_org_id: str | None
     employer_org_id: str | None
     insurer_org_id: str | None

@@ -13,6 +13,7 @@ from __future__ import annotations
 from rtw_shared import access
 from rtw_shared.access import CaseParties, Part
 from rtw_shared.auth import Principal
+from rtw_shared.role_view import role_view
 
 from .accommodations.models import AccommodationRequest
 from .accommodations.schemas import AccommodationStatusView, AccommodationView
@@ -49,14 +50,11 @@ def can_see(principal: Principal, request: AccommodationRequest, case: CaseCopy 
     return access.visible(principal, parties_of(request, case), Part.ACCOMMODATION)
 
 
-def shows(principal: Principal, request: AccommodationRequest, case: CaseCopy | None, part: Part) -> bool:
-    """Whether the caller's view of a request it may see shows `part` (Part.IDENTITY, Part.RESTRICTIONS)."""
-    return access.may_see(principal, parties_of(request, case), part)
-
-
 def shared_with_employer(request: AccommodationRequest, case: CaseCopy | None) -> bool:
-    """Whether the worker shares restrictions (and who they are) with the employer; not known = no."""
-    return bool(getattr(parties_of(request, case), access.CONSENT_NEEDED["employer", Part.RESTRICTIONS]))
+    """Whether the request's employer may see who the worker is and their restrictions (the worker's
+    consent, as rtw_shared.access decides it); not known = no."""
+    parties = parties_of(request, case)
+    return access.may_see(access.party(parties, "employer"), parties, Part.RESTRICTIONS)
 
 
 def can_decide(principal: Principal, request: AccommodationRequest) -> bool:
@@ -65,13 +63,9 @@ def can_decide(principal: Principal, request: AccommodationRequest) -> bool:
 
 
 def present(principal: Principal, request: AccommodationRequest, case: CaseCopy | None, view=None):
-    """`request` in `view` (default: the caller's role's read model), showing the worker's identity and
-    restrictions only as the caller may see them. The API and the portal both answer through this."""
+    """`request` in `view` (default: the caller's role's read model), showing what the caller's role view
+    of its case holds (rtw_shared.role_view). The API and the portal both answer through this."""
     view = view or view_model(principal)
     return view.of(
-        request,
-        case,
-        identity=shows(principal, request, case, Part.IDENTITY),
-        restrictions=shows(principal, request, case, Part.RESTRICTIONS),
-        shared=shared_with_employer(request, case),
+        request, case, role_view(principal, parties_of(request, case)), shared=shared_with_employer(request, case)
     )
