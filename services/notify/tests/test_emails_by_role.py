@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import text
 
 from rtw_notify.cases import repository as cases
-from rtw_notify.notifications.tell import Message, Trigger, tell_org
+from rtw_notify.notifications.tell import Message, Trigger, tell_org, tell_therapist
 from rtw_shared.access import Part
 from rtw_shared.db import make_session_factory
 from rtw_shared.uow import UnitOfWork
@@ -41,11 +41,12 @@ def test_an_email_carries_only_what_the_recipients_role_view_shows(
         copy = cases.get(uow.session, case.case_id)
         for org_id, role in (("acme", "employer"), ("northwind", "insurer")):
             tell_org(uow, Trigger(uuid.uuid4(), "test"), message, org_id=org_id, role=role, case=copy)
+        tell_therapist(uow, Trigger(uuid.uuid4(), "test"), message, case=copy)
         uow.commit()
     with engine.connect() as conn:
         bodies = dict(conn.execute(text("SELECT recipient, body FROM emails")).all())
-    assert set(bodies) == {"desk@acme.example", "claims@northwind.example"}
+    assert set(bodies) == {"desk@acme.example", "claims@northwind.example", "tara@clinic-north.example"}
     offered = "Half days for two weeks instead of the schedule"
-    assert offered in bodies["desk@acme.example"]
+    assert offered in bodies["desk@acme.example"] and offered in bodies["tara@clinic-north.example"]
     assert offered not in bodies["claims@northwind.example"] and "countered" in bodies["claims@northwind.example"]
     assert case.reference in bodies["claims@northwind.example"]
