@@ -110,10 +110,10 @@ def member_of(principal: Principal, org_id: str, org_role: str | None = None) ->
     return principal.org_id == org_id and principal.has_role(*roles)
 
 
-def require_member(principal: Principal, org_id: str, *, what: str) -> None:
-    """403 for an administrator (only the organisation may `what`); callers who are not one of the
-    organisation's people never saw the setting (checked before: 404)."""
-    if not member_of(principal, org_id):
+def require_member(principal: Principal, org_id: str, org_role: str | None = None, *, what: str) -> None:
+    """403 for an administrator (only the organisation's people, in `org_role` when named, may `what`);
+    callers of other organisations never saw the setting (checked before: 404)."""
+    if not member_of(principal, org_id, org_role):
         raise ForbiddenError(f"only {org_id}'s own people may {what}; ask one of them to")
 
 

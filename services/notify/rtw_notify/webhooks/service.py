@@ -49,7 +49,7 @@ def confirm(
     """The organisation takes on a subscription an administrator proposed: it becomes active, with a
     new secret that only the confirming person is shown."""
     webhook = get(uow=uow, principal=principal, webhook_id=webhook_id, for_update=True)
-    policy.require_member(principal, webhook.org_id, what="confirm their subscriptions")
+    policy.require_member(principal, webhook.org_id, webhook.org_role, what="confirm their subscriptions")
     check_if_match(if_match, webhook.version, what=f"webhook {webhook_id}")
     if webhook.status != PROPOSED:
         raise ConflictError(f"webhook {webhook_id} is {webhook.status}, not waiting for confirmation")
@@ -103,7 +103,7 @@ def rotate_secret(
     """A new secret; the previous one keeps signing beside it for the overlap, so receivers can switch.
     Only the organisation's own people: whoever holds the secret can sign deliveries to its receiver."""
     webhook = get(uow=uow, principal=principal, webhook_id=webhook_id, for_update=True)
-    policy.require_member(principal, webhook.org_id, what="rotate their subscriptions' secrets")
+    policy.require_member(principal, webhook.org_id, webhook.org_role, what="rotate their subscriptions' secrets")
     check_if_match(if_match, webhook.version, what=f"webhook {webhook_id}")
     overlap = settings.webhook_secret_overlap_seconds if body.overlap_seconds is None else body.overlap_seconds
     webhook.previous_secret = webhook.secret
