@@ -58,7 +58,7 @@ class CaseParties:
     """What every service knows of a case: its organisations and the worker's consents. A case copy
     (rtw_shared.case_copy) and intake's own case both provide these attributes."""
 
-    case_id: uuid.UUID
+    case_id: uuid.UUID | None  # None: a case described by a snapshot alone (rtw_shared.case_copy.parties_of)
     clinic_org_id: str | None
     employer_org_id: str | None
     insurer_org_id: str | None
@@ -69,6 +69,18 @@ class CaseParties:
 def reading_role(principal: Principal) -> str | None:
     """The role the caller reads cases as (None: a role that reads no case data, e.g. admin)."""
     return next((role for role in sorted(principal.roles) if role in TENANT_OF_ROLE), None)
+
+
+def organisation(org_id: str, role: str, *, subject: str | None = None) -> Principal:
+    """An organisation as a reader in `role`: what its webhook subscriptions and email contacts may be told."""
+    return Principal(
+        subject=subject or f"org:{role}:{org_id}", username=f"{org_id} ({role})", roles=frozenset({role}), org_id=org_id
+    )
+
+
+def party(case, role: str) -> Principal:
+    """The organisation `case` names for `role` (its employer, its insurer, its clinic), as a reader."""
+    return organisation(getattr(case, TENANT_OF_ROLE[role]) or "", role)
 
 
 def may_see(principal: Principal, case, part: Part) -> bool:

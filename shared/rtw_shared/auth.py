@@ -33,9 +33,17 @@ class Principal:
     roles: frozenset[str]
     org_id: str
     email: str | None = None
+    # Whether Keycloak checked that the person receives mail at `email` (the token's `email_verified`).
+    email_verified: bool = False
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles & set(roles))
+
+    @property
+    def verified_email(self) -> str | None:
+        """The caller's email address, only if Keycloak verified it: anything keyed by an address (email
+        preferences, where a case's emails go) uses this, never an address someone merely typed in."""
+        return self.email if self.email and self.email_verified else None
 
     @property
     def role(self) -> str:
@@ -127,6 +135,7 @@ def principal_from_claims(claims: dict) -> Principal:
         roles=roles,
         org_id=org_id,
         email=claims.get("email"),
+        email_verified=claims.get("email_verified") is True,
     )
 
 

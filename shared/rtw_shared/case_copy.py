@@ -17,6 +17,7 @@ from sqlalchemy import Boolean, DateTime, Integer, String, func, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from .access import CaseParties
 from .events.catalogue import CaseCreatedV1, CaseEvent, CaseSnapshot, Consents
 
 
@@ -71,6 +72,18 @@ def copy_values(case_id: uuid.UUID, snapshot: CaseSnapshot) -> dict:
         "share_restrictions_with_employer": snapshot.consents.share_restrictions_with_employer,
         "share_status_with_insurer": snapshot.consents.share_status_with_insurer,
     }
+
+
+def parties_of(snapshot: CaseSnapshot, case_id: uuid.UUID | None = None) -> CaseParties:
+    """What `rtw_shared.access` decides on, as `snapshot` describes the case (before any copy holds it)."""
+    return CaseParties(
+        case_id=case_id,
+        clinic_org_id=snapshot.clinic_org_id,
+        employer_org_id=snapshot.employer_org_id,
+        insurer_org_id=snapshot.insurer_org_id,
+        share_restrictions_with_employer=snapshot.consents.share_restrictions_with_employer,
+        share_status_with_insurer=snapshot.consents.share_status_with_insurer,
+    )
 
 
 def upsert_case_copy(

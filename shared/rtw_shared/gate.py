@@ -7,7 +7,9 @@
    interval, never written to the audit log; then the rate limits (rtw_shared.ratelimit): per
    token subject, or per client address when the token is missing or invalid (429, Retry-After);
 3. a request body no larger than the cap (413 from Content-Length alone, or as soon as a streamed
-   body passes it), and JSON without duplicate keys (422: "last one wins" hides mistakes);
+   body passes it), and JSON (or a body without a content type, which FastAPI reads as JSON)
+   nested no deeper than MAX_JSON_DEPTH — counted before any parser recurses through it — and
+   without duplicate keys (422: "last one wins" hides mistakes);
 4. on the way out: `Cache-Control: no-store` and `X-Content-Type-Options: nosniff`, since answers
    carry case data.
 
@@ -19,6 +21,7 @@ import json
 import re
 import threading
 import time
+from itertools import accumulate
 
 import structlog
 from prometheus_client import Counter
@@ -37,6 +40,12 @@ UNAUTHENTICATED = Counter(
     "rtw_unauthenticated_requests_total", "API requests refused before authentication", ["reason"]
 )
 SECURITY_HEADERS = [(b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff")]
+# Arrays and objects nested deeper than this are refused before any parser sees them: Python's
+# parser recurses once per level and a 20 KB body can exhaust the stack (a 500, or a lost connection).
+MAX_JSON_DEPTH = 64
+# A JSON string (escapes included), so brackets inside strings are not counted; every byte but brackets.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 class DuplicateKeyError(ValueError):
@@ -49,6 +58,12 @@ def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict:
         duplicates = sorted({key for key in keys if keys.count(key) > 1})
         raise DuplicateKeyError(f"duplicate key(s) in a JSON object: {', '.join(duplicates)}")
     return dict(pairs)
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply `body`'s arrays and objects nest, counted without parsing (linear, no recursion)."""
+    brackets = _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
+    return max(accumulate(1 if b in b"[{" else -1 for b in brackets), default=0)
 
 
 def duplicate_key_problem(body: bytes) -> str | None:
@@ -126,11 +141,8 @@ class Gate:
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
             raise _too_large(self.max_body_bytes)
         body = await self._read_body(receive)
-        content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        if body and (content_type == b"application/json" or content_type.endswith(b"+json")):
-            reason = duplicate_key_problem(body)
-            if reason:
-                raise UnprocessableError(reason, errors=[{"field": "body", "message": reason, "type": "duplicate_key"}])
+        if body and _parsed_as_json(headers.get(b"content-type")):
+            _check_json(body)
         return _replay(body, receive)
 
     async def _read_body(self, receive: Receive) -> bytes:
@@ -147,6 +159,27 @@ class Gate:
             if not message.get("more_body", False):
                 break
         return b"".join(chunks)
+
+
+def _parsed_as_json(content_type: bytes | None) -> bool:
+    """Whether the endpoint will parse the body as JSON: a JSON media type, or none at all (FastAPI
+    reads a body without a content type as JSON)."""
+    if content_type is None:
+        return True
+    media_type = content_type.split(b";")[0].strip().lower()
+    return media_type.startswith(b"application/") and (
+        media_type == b"application/json" or media_type.endswith(b"+json")
+    )
+
+
+def _check_json(body: bytes) -> None:
+    """422 for JSON nested too deeply (checked first: the duplicate-key check parses it), or repeating a key."""
+    if json_depth(body) > MAX_JSON_DEPTH:
+        too_deep = f"the JSON body is nested deeper than {MAX_JSON_DEPTH} levels; send a flatter one"
+        raise UnprocessableError(too_deep, errors=[{"field": "body", "message": too_deep, "type": "too_deep"}])
+    duplicated = duplicate_key_problem(body)
+    if duplicated:
+        raise UnprocessableError(duplicated, errors=[{"field": "body", "message": duplicated, "type": "duplicate_key"}])
 
 
 def _client_address(scope: Scope) -> str:

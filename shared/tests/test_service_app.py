@@ -13,12 +13,12 @@ from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select, text
 
-from rtw_shared import audit_context
+from rtw_shared import audit_context, gate
 from rtw_shared.audit.service import verify_chain
 from rtw_shared.audit.tables import audit_log
 from rtw_shared.audit.tables import metadata as audit_metadata
 from rtw_shared.auth import CurrentPrincipal
-from rtw_shared.gate import UNAUTHENTICATED
+from rtw_shared.gate import MAX_JSON_DEPTH, UNAUTHENTICATED
 from rtw_shared.schemas import InputModel
 from rtw_shared.settings import ServiceSettings
 from rtw_shared.uow import ReadOnlyUnitOfWorkError
@@ -144,6 +144,41 @@ def test_duplicate_json_keys_are_refused_not_resolved(client, tokens):
     assert answer.status_code == 422 and "duplicate key(s) in a JSON object: text" in answer.json()["detail"]
     fine = client.post("/v1/notes", json={"text": "a"}, headers=tokens.headers("tara"))
     assert fine.status_code == 200 and fine.json() == {"text": "a", "by": "tara"}
+
+
+def nested(depth: int, opening: bytes = b"[", closing: bytes = b"]") -> bytes:
+    return opening * depth + closing * depth
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        nested(MAX_JSON_DEPTH + 1),
+        nested(MAX_JSON_DEPTH + 1, b'{"a":', b"}"),
+        b'{"text": "x", "more": ' + nested(MAX_JSON_DEPTH) + b"}",
+        nested(1000),  # deeper than Python's JSON parser recurses (a 500 and a dropped connection)
+    ],
+    ids=["arrays", "objects", "mixed", "very-deep"],
+)
+@pytest.mark.parametrize("content_type", ["application/json", "application/merge-patch+json", None])
+def test_json_nested_deeper_than_the_limit_is_422_before_it_is_parsed(client, tokens, body, content_type):
+    headers = {**tokens.headers("tara"), **({"content-type": content_type} if content_type else {})}
+    answer = client.post("/v1/notes", content=body, headers=headers)
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["detail"] == f"the JSON body is nested deeper than {MAX_JSON_DEPTH} levels; send a flatter one"
+    assert answer.json()["errors"] == [{"field": "body", "message": answer.json()["detail"], "type": "too_deep"}]
+
+
+def test_json_at_the_depth_limit_and_brackets_inside_strings_pass_the_gate(client, tokens):
+    deep_enough = b'{"text": "' + b"[" * 500 + b'", "x": ' + nested(MAX_JSON_DEPTH - 1) + b"}"
+    answer = client.post(
+        "/v1/notes", content=deep_enough, headers={**tokens.headers("tara"), "content-type": "application/json"}
+    )
+    # Past the gate: the endpoint's own model refuses the unknown field (not the depth).
+    assert answer.status_code == 422 and "x" in {e["field"] for e in answer.json()["errors"]}
+    assert gate.json_depth(deep_enough) == MAX_JSON_DEPTH
+    assert gate.json_depth(b'"\\"[[') == 2 and gate.json_depth(b'"\\"[["') == 0
 
 
 @pytest.mark.parametrize(

@@ -1,19 +1,26 @@
 """Browser tests of the employer portal: Playwright driving Debian's Chromium (found on PATH, never
 downloaded), headless, against a private copy of the system (the `system` fixture) and the real
-Keycloak login page. Keycloak lets the `rtw-portal` client return to any port of 127.0.0.1 under
-/portal/ (an RFC 8252 loopback redirect, deploy/keycloak/realm-rtw.json), so the private employer
-service can sit on a free port beside `make up`'s."""
+Keycloak login page. The realm's `rtw-portal` client returns to exact addresses only (make up's
+portal, deploy/keycloak/realm-rtw.json), so the private employer service, on a free port beside
+make up's, signs in through a client of its own: a copy of `rtw-portal` that returns to exactly
+that port, made in the running realm for the module and deleted after it."""
 
 from __future__ import annotations
 
 import json
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from keycloak import KeycloakAdmin
 
+from rtw_devstack import realm
 from rtw_devstack.journey import Journey
+from rtw_devstack.keycloak import ADMIN_PASSWORD, ADMIN_USER
+from rtw_devstack.procs import wait_until
+from rtw_devstack.services import api_ready
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core from the npm registry (vendor/README.md)
 PHONE = {"width": 375, "height": 812}
@@ -38,6 +45,39 @@ def browser() -> Iterator:
         launched = playwright.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox"])
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def private_portal_client(system, rtw_infra) -> Iterator[str]:
+    """A copy of `rtw-portal` returning exactly to the private system's portal, which the private
+    employer API is restarted to sign in with; deleted with the module."""
+    portal = system.url("employer") + "/portal"
+    [template] = [
+        c for c in json.loads(realm.DEVELOPMENT_REALM.read_text())["clients"] if c["clientId"] == "rtw-portal"
+    ]
+    client_id = f"rtw-portal-test-{uuid.uuid4().hex[:8]}"
+    admin = KeycloakAdmin(
+        server_url=rtw_infra.keycloak_url,
+        username=ADMIN_USER,
+        password=ADMIN_PASSWORD,
+        realm_name=rtw_infra.keycloak_realm,
+        user_realm_name="master",
+    )
+    made = admin.create_client(
+        {
+            **template,
+            "clientId": client_id,
+            "rootUrl": system.url("employer"),
+            "redirectUris": [f"{portal}/callback"],
+            "attributes": {**template.get("attributes", {}), "post.logout.redirect.uris": f"{portal}/signed-out"},
+        }
+    )
+    employer = system.services["employer"]
+    employer.env[employer.defn.env_prefix + "PORTAL_CLIENT_ID"] = client_id
+    system.restart("employer", "api")
+    assert wait_until(lambda: api_ready("127.0.0.1", employer.port), 60, interval=0.2), "employer API not ready"
+    yield client_id
+    admin.delete_client(made)
 
 
 @pytest.fixture(scope="module")

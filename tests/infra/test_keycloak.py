@@ -1,11 +1,19 @@
-"""The demo realm as README.md describes it, checked on tokens from the real Keycloak."""
+"""The demo realm as README.md describes it, checked on tokens from the real Keycloak; and what the
+realm files of this checkout promise (exact return addresses, email addresses only an administrator
+changes), checked in the files and on a throw-away import of the development realm."""
 
 from __future__ import annotations
 
+import json
+import uuid
+from urllib.parse import urlsplit
+
 import jwt
 import pytest
-from keycloak import KeycloakAuthenticationError, KeycloakOpenID, KeycloakPostError
+from keycloak import KeycloakAdmin, KeycloakAuthenticationError, KeycloakOpenID, KeycloakPostError
 
+from rtw_devstack import realm
+from rtw_devstack.keycloak import ADMIN_PASSWORD, ADMIN_USER
 from rtw_shared.testing import DEMO_USERS
 
 
@@ -88,3 +96,103 @@ def test_users_cannot_change_their_own_org_id(rtw_infra, cli_client):
     assert refused.json()["field"] == "org_id"
     fresh = cli_client.token("evan", "demo")["access_token"]
     assert jwt.decode(fresh, options={"verify_signature": False})["org_id"] == "globex"
+
+
+# --- the realm files themselves: what the running realm (imported from the main checkout) may lag behind
+
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def realm_files() -> dict[str, dict]:
+    return {
+        "development": json.loads(realm.DEVELOPMENT_REALM.read_text()),
+        "production": json.loads(realm.PRODUCTION_REALM.read_text()),
+    }
+
+
+def return_addresses(client: dict) -> list[str]:
+    """Where a browser client may send people back to: after sign-in and after sign-out."""
+    after_logout = client.get("attributes", {}).get("post.logout.redirect.uris", "")
+    return [*client.get("redirectUris", []), *[uri for uri in after_logout.split("##") if uri]]
+
+
+@pytest.mark.parametrize("which", ["development", "production"])
+def test_browser_clients_return_only_to_exact_addresses(which):
+    """No wildcard, and no loopback address without its port (RFC 8252 lets that match any port)."""
+    browser_clients = [c for c in realm_files()[which]["clients"] if c.get("standardFlowEnabled")]
+    assert [c["clientId"] for c in browser_clients] == ["rtw-portal"]
+    for client in browser_clients:
+        addresses = return_addresses(client)
+        assert addresses, client["clientId"]
+        for address in addresses:
+            assert "*" not in address, address
+            parts = urlsplit(address.replace(realm.PORTAL_URL, "https://rtw.example.org"))
+            assert parts.path in ("/portal/callback", "/portal/signed-out"), address
+            assert parts.hostname not in LOOPBACK_HOSTS or parts.port is not None, address
+
+
+@pytest.mark.parametrize("which", ["development", "production"])
+def test_users_may_not_edit_their_own_email_address(which):
+    """The services trust the token's email (email preferences are keyed by it): only an administrator sets it."""
+    [provider] = realm_files()[which]["components"]["org.keycloak.userprofile.UserProfileProvider"]
+    profile = json.loads(provider["config"]["kc.user.profile.config"][0])
+    email = next(a for a in profile["attributes"] if a["name"] == "email")
+    assert email["permissions"]["edit"] == ["admin"]
+
+
+@pytest.fixture(scope="module")
+def development_copy(rtw_infra):
+    """The development realm file as it stands in this checkout, imported under a throw-away name."""
+    name = f"rtw-dev-{uuid.uuid4().hex[:8]}"
+    admin = KeycloakAdmin(
+        server_url=rtw_infra.keycloak_url, username=ADMIN_USER, password=ADMIN_PASSWORD, realm_name="master"
+    )
+    # Users hold the realm's default roles (account access among them) by the realm's name.
+    text = realm.DEVELOPMENT_REALM.read_text().replace('"default-roles-rtw"', f'"default-roles-{name}"')
+    admin.create_realm({**json.loads(text), "realm": name})
+    yield name
+    admin.change_current_realm("master")
+    admin.delete_realm(name)
+
+
+def test_a_user_cannot_change_their_email_through_the_account_api(rtw_infra, development_copy):
+    import httpx
+
+    issuer = f"{rtw_infra.keycloak_url}/realms/{development_copy}"
+    cli = KeycloakOpenID(server_url=rtw_infra.keycloak_url, realm_name=development_copy, client_id="rtw-cli")
+    headers = {"Authorization": f"Bearer {cli.token('evan', 'demo')['access_token']}", "Accept": "application/json"}
+    me = httpx.get(f"{issuer}/account", headers=headers).json()
+    refused = httpx.post(f"{issuer}/account", headers=headers, json={**me, "email": "coordinator@acme.example"})
+    assert refused.status_code == 400 and refused.json()["field"] == "email"
+    claims = jwt.decode(cli.token("evan", "demo")["access_token"], options={"verify_signature": False})
+    assert (claims["email"], claims["email_verified"]) == ("evan@globex.example", True)
+
+
+@pytest.mark.parametrize(
+    ("redirect_uri", "accepted"),
+    [
+        ("http://127.0.0.1:8103/portal/callback", True),
+        ("http://localhost:8103/portal/callback", True),
+        ("http://127.0.0.1:9999/portal/callback", False),  # another port of the same loopback host
+        ("http://127.0.0.1/portal/callback", False),
+        ("http://127.0.0.1:8103/portal/elsewhere", False),
+    ],
+)
+def test_the_portal_client_returns_only_to_its_own_address(rtw_infra, development_copy, redirect_uri, accepted):
+    import httpx
+
+    answer = httpx.get(
+        f"{rtw_infra.keycloak_url}/realms/{development_copy}/protocol/openid-connect/auth",
+        params={
+            "client_id": "rtw-portal",
+            "response_type": "code",
+            "scope": "openid",
+            "redirect_uri": redirect_uri,
+            "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            "code_challenge_method": "S256",
+        },
+    )
+    assert (answer.status_code == 200 and "kc-form-login" in answer.text) is accepted, answer.status_code
+    if not accepted:
+        assert answer.status_code == 400 and "redirect_uri" in answer.text

@@ -45,7 +45,7 @@ def test_production_realm_has_no_users_no_password_grant_and_rotating_refresh_to
     assert [c["clientId"] for c in ours] == ["rtw-portal"]
     assert not any(c.get("directAccessGrantsEnabled") for c in ours)
     portal = ours[0]
-    assert portal["redirectUris"] == ["https://rtw.example.org/portal/*"]
+    assert portal["redirectUris"] == ["https://rtw.example.org/portal/callback"]
     optional = {s["name"] for s in admin.get_client_optional_client_scopes(portal["id"])}
     assert "offline_access" not in optional
 

@@ -165,3 +165,65 @@ def test_the_traced_path_from_post_cases_to_the_draft_plan_is_where_contributing
         tree = ast.parse((ROOT / path).read_text())
         defined = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)}
         assert name.split(".")[-1] in defined, f"{path} no longer defines {name}"
+
+
+# --- consent: decided by rtw_shared.access alone (our lint_org_scope) ---------------------------------
+CONSENT_FLAGS = frozenset({"share_restrictions_with_employer", "share_status_with_insurer"})
+# The decision itself, and the one module that moves flags without deciding on them: the copy of a
+# snapshot's consents onto a case copy (and into what access decides on).
+CONSENT_CARRIERS = ("shared/rtw_shared/access.py", "shared/rtw_shared/case_copy.py")
+
+
+def consent_reads(source: str) -> list[int]:
+    """Lines reading a consent flag: as an attribute (`case.share_…`, `CaseCopy.share_….is_(True)`), by
+    name (`getattr(x, "share_…")`, `x["share_…"]`, `x.get("share_…")`), or through access's own table."""
+
+    def flag(node: ast.AST) -> bool:
+        return isinstance(node, ast.Constant) and node.value in CONSENT_FLAGS
+
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+            if node.attr in CONSENT_FLAGS or node.attr == "CONSENT_NEEDED":
+                lines.append(node.lineno)
+        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and flag(node.slice):
+            lines.append(node.lineno)
+        elif isinstance(node, ast.Call) and any(flag(arg) for arg in node.args):
+            named = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            if named in ("getattr", "get", "pop"):
+                lines.append(node.lineno)
+        elif isinstance(node, ast.ImportFrom) and any(alias.name == "CONSENT_NEEDED" for alias in node.names):
+            lines.append(node.lineno)
+    return sorted(set(lines))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "if case.share_status_with_insurer:\n    tell()",
+        "query.where(CaseCopy.share_restrictions_with_employer.is_(True))",
+        "shared = getattr(case, 'share_restrictions_with_employer')",
+        "shared = snapshot['share_status_with_insurer']",
+        "regranted = changed.get('share_restrictions_with_employer')",
+        "shared = getattr(case, access.CONSENT_NEEDED['employer', Part.RESTRICTIONS])",
+    ],
+)
+def test_the_consent_check_finds_a_hand_made_decision(source):
+    assert consent_reads(source) == [1]
+
+
+def test_consent_is_decided_by_rtw_shared_access_alone():
+    """Whether a reader may see a part of a case is `access.may_see`/`visible`/`sql_condition` (or the
+    role view built on them); nothing else reads a consent flag to decide (docs/domain/access.md)."""
+    production = [
+        *ROOT.glob("services/*/rtw_*/**/*.py"),
+        *ROOT.glob("shared/rtw_shared/**/*.py"),
+    ]
+    offenders = {
+        str(relative): lines
+        for path in production
+        if "migrations" not in path.parts
+        and not str(relative := path.relative_to(ROOT)).startswith(CONSENT_CARRIERS)
+        and (lines := consent_reads(path.read_text()))
+    }
+    assert offenders == {}, "ask rtw_shared.access (may_see / party / sql_condition) instead of reading consents"

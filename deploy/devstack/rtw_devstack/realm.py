@@ -11,7 +11,11 @@ checks the committed file is current). What production changes, and why:
 - no `offline_access` scope for the portal: a browser session must not yield a token that
   outlives it;
 - the portal's addresses come from `${RTW_PORTAL_URL}` (e.g. https://rtw.example.org), which
-  Keycloak resolves from its environment when it imports the file at start-up.
+  Keycloak resolves from its environment when it imports the file at start-up; like development's,
+  they are exact (the callback and the signed-out page), never a wildcard.
+
+Both realms keep from the development file that users may not edit their own email address (the
+user profile lets administrators only): the services trust the token's `email`.
 """
 
 from __future__ import annotations
@@ -46,9 +50,10 @@ def production_realm(development: dict) -> dict:
 def _production_client(client: dict) -> dict:
     if client["clientId"] != "rtw-portal":
         return client
-    client = {**client, "rootUrl": PORTAL_URL, "redirectUris": [f"{PORTAL_URL}/portal/*"]}
+    client = {**client, "rootUrl": PORTAL_URL, "redirectUris": [f"{PORTAL_URL}/portal/callback"]}
     client["webOrigins"] = [PORTAL_URL]
-    client["attributes"] = {**client.get("attributes", {}), "post.logout.redirect.uris": f"{PORTAL_URL}/portal/*"}
+    after_logout = {"post.logout.redirect.uris": f"{PORTAL_URL}/portal/signed-out"}
+    client["attributes"] = {**client.get("attributes", {}), **after_logout}
     client["defaultClientScopes"] = PORTAL_SCOPES
     client["optionalClientScopes"] = []  # in particular no offline_access
     return client

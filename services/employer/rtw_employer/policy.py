@@ -44,14 +44,11 @@ def can_see(principal: Principal, request, case) -> bool:
     return access.visible(principal, parties_of(request, case), Part.ACCOMMODATION)
 
 
-def shows(principal: Principal, request, case, part: Part) -> bool:
-    """Whether the caller's view of a request it may see shows `part` (Part.IDENTITY, Part.RESTRICTIONS)."""
-    return access.may_see(principal, parties_of(request, case), part)
-
-
 def shared_with_employer(request, case) -> bool:
-    """Whether the worker shares restrictions (and who they are) with the employer; not known = no."""
-    return bool(getattr(parties_of(request, case), access.CONSENT_NEEDED["employer", Part.RESTRICTIONS]))
+    """Whether the request's employer may see who the worker is and their restrictions (the worker's
+    consent, as rtw_shared.access decides it); not known = no."""
+    parties = parties_of(request, case)
+    return access.may_see(access.party(parties, "employer"), parties, Part.RESTRICTIONS)
 
 
 def can_decide(principal: Principal, request) -> bool:

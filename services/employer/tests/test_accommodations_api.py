@@ -176,6 +176,27 @@ def test_a_bad_decision_is_422_naming_the_field(client, tokens, open_request, bo
     assert response.json()["detail"].startswith(f"{field}:")
 
 
+DEEP_BODIES = {
+    "arrays": b"[" * 10_000 + b"]" * 10_000,  # 20 KB: deeper than Python's JSON parser recurses
+    "objects": b'{"a":' * 10_000 + b"1" + b"}" * 10_000,
+}
+
+
+@pytest.mark.parametrize("shape", sorted(DEEP_BODIES))
+def test_deeply_nested_json_is_422_not_a_server_error(client, tokens, open_request, shape):
+    request_id, _ = open_request()
+    response = client.post(
+        f"/v1/accommodations/{request_id}/decision",
+        content=DEEP_BODIES[shape],
+        headers={**tokens.headers("erin"), "content-type": "application/json"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["type"] == "too_deep"
+    shown = client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("erin")).json()
+    assert shown["status"] == "requested"
+
+
 def test_a_stale_or_malformed_if_match_is_refused(client, tokens, open_request):
     request_id, _ = open_request()
     stale = decide(client, tokens, request_id, {"decision": "confirmed"}, **{"If-Match": '"7"'})

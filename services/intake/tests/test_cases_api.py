@@ -8,6 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
+from rtw_devstack.accounts import temporary_account
 from rtw_devstack.journey import CASE
 
 
@@ -108,6 +109,29 @@ def test_only_therapists_create_cases(client, tokens, intake_settings):
     assert outbox_types(intake_settings) == []
 
 
+def test_a_therapist_is_emailed_only_at_an_address_keycloak_verified(client, tokens, rtw_infra, intake_settings):
+    """Notify emails case news to the address a case names: never one its therapist merely typed in."""
+    address = f"someone-{uuid.uuid4().hex[:8]}@elsewhere.example"
+    with temporary_account(
+        rtw_infra.keycloak_url,
+        rtw_infra.keycloak_realm,
+        org_id="clinic-north",
+        email=address,
+        email_verified=False,
+        roles=("therapist",),
+    ) as therapist:
+        response = client.post("/v1/cases", json=CASE, headers=therapist.headers)
+    assert response.status_code == 201, response.text
+    create(client, tokens)  # tara's address is verified in the demo realm
+    created, shared, taras, _ = outbox_payloads(intake_settings)
+    assert (created["therapist_email"], created["case"]["therapist_email"], shared["case"]["therapist_email"]) == (
+        None,
+        None,
+        None,
+    )
+    assert taras["therapist_email"] == "tara@clinic-north.example"
+
+
 def test_no_token_is_401_and_a_forged_token_is_401(client, tokens):
     assert client.get("/v1/cases").status_code == 401
     token = tokens.user("tara")
@@ -124,6 +148,23 @@ def test_bad_input_is_422_naming_the_field_and_writes_nothing(client, tokens, in
         "/v1/cases", content=b"{not json", headers={**tokens.headers("tara"), "content-type": "application/json"}
     )
     assert broken.status_code == 422
+    assert outbox_types(intake_settings) == []
+
+
+DEEP_BODIES = {
+    "arrays": b"[" * 10_000 + b"]" * 10_000,  # 20 KB: deeper than Python's JSON parser recurses
+    "objects": b'{"a":' * 10_000 + b"1" + b"}" * 10_000,
+}
+
+
+@pytest.mark.parametrize("shape", sorted(DEEP_BODIES))
+def test_deeply_nested_json_is_422_not_a_server_error(client, tokens, intake_settings, shape):
+    response = client.post(
+        "/v1/cases", content=DEEP_BODIES[shape], headers={**tokens.headers("tara"), "content-type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["type"] == "too_deep"
     assert outbox_types(intake_settings) == []
 
 

@@ -3,11 +3,12 @@ notify's one place for authorization.
 
 Every authenticated caller has an inbox, whatever their role. A notification is the caller's when
 it is addressed to them personally, or to their organisation in a role they hold — AND the caller
-may see the case it is about, as the shared consent decision says (rtw_shared.access, on notify's
-case copy): a therapist their clinic's cases, an employer its own, an insurer its own only while
-the worker shares the case's status with it. So a withdrawn consent hides the insurer's
-notifications of that case, and re-granting it shows them again. Anyone else's notification is
-reported as not found (404), so its existence is not revealed.
+may see the part of the case it tells of, as the shared consent decision says (rtw_shared.access,
+on notify's case copy): a therapist their clinic's cases, an employer its own (what a schedule
+week looks like only while the worker shares their restrictions with it), an insurer its own only
+while the worker shares the case's status with it. So a withdrawn consent hides the notifications
+it covered, and re-granting it shows them again. Anyone else's notification is reported as not
+found (404), so its existence is not revealed.
 
 It sits beneath every concept package and imports none of them: its SQL conditions take the
 columns they filter (`notifications`: the Notification model or its table's `.c`; `cases`: the
@@ -23,9 +24,6 @@ from rtw_shared.access import Part
 from rtw_shared.auth import Principal
 from rtw_shared.errors import ForbiddenError, UnprocessableError
 
-# The part of a case a notification reveals: that it exists, its reference and what happened to it.
-NOTIFICATION_PART = Part.CASE
-
 
 def addressed_to(principal: Principal, notifications) -> ColumnElement[bool]:
     """The SQL condition selecting the notifications addressed to the caller."""
@@ -38,17 +36,19 @@ def addressed_to(principal: Principal, notifications) -> ColumnElement[bool]:
     return or_(personal, to_org_role)
 
 
-def case_visible(principal: Principal, cases) -> ColumnElement[bool]:
-    """`access.may_see(principal, case, NOTIFICATION_PART)` as SQL over the case copies, so a page is
-    filtered in the query; the service still asks `access.visible` for every row it returns."""
-    return access.sql_condition(principal, cases, NOTIFICATION_PART)
+def case_visible(principal: Principal, notifications, cases) -> ColumnElement[bool]:
+    """`access.may_see(principal, case, notification.part)` as SQL over the case copies and the
+    notifications, so a page is filtered in the query; the service still asks `access.visible` for
+    every row it returns."""
+    return or_(*(and_(notifications.part == part.value, access.sql_condition(principal, cases, part)) for part in Part))
 
 
 def inbox_filter(principal: Principal, notifications, cases) -> ColumnElement[bool]:
     """The SQL condition selecting exactly the caller's notifications (outer-joined with their case
-    copies): about a case they may see, or about no case at all (their organisation's webhook)."""
+    copies): about a part of a case they may see, or about no case at all (their organisation's webhook)."""
     return and_(
-        addressed_to(principal, notifications), or_(notifications.case_id.is_(None), case_visible(principal, cases))
+        addressed_to(principal, notifications),
+        or_(notifications.case_id.is_(None), case_visible(principal, notifications, cases)),
     )
 
 
@@ -67,11 +67,14 @@ def may_read(principal: Principal, notification, case) -> bool:
     """Whether the caller may see this notification; when so, its case is noted for the audit row."""
     if not is_recipient(principal, notification):
         return False
-    return notification.case_id is None or access.visible(principal, case, NOTIFICATION_PART)
+    return notification.case_id is None or access.visible(principal, case, Part(notification.part))
 
 
 # --- webhooks and contacts: an organisation's own settings ---------------------------------------
-# Insurers and employers manage their own organisation's; an administrator any organisation's.
+# Insurers and employers manage their own organisation's. An administrator sees everyone's (their
+# health, never case data) but what they create for an organisation is only a proposal, which
+# receives nothing until one of the organisation's people confirms it: an operator helps an
+# organisation set up a receiver or a contact without being able to become one (docs/webhooks.md).
 ORG_ROLES = ("insurer", "employer")
 MANAGING_ROLES = (*ORG_ROLES, "admin")
 
@@ -90,6 +93,11 @@ def managed_org(principal: Principal, org_id: str | None, org_role: str | None) 
     return principal.org_id, role
 
 
+def only_proposes(principal: Principal) -> bool:
+    """Whether what the caller creates for an organisation waits for that organisation's confirmation."""
+    return principal.has_role("admin")
+
+
 def listed_org(principal: Principal, org_id: str | None) -> str | None:
     """Whose settings a list shows: the caller's organisation's; an administrator's choice (None: all)."""
     return org_id if principal.has_role("admin") else principal.org_id
@@ -97,7 +105,20 @@ def listed_org(principal: Principal, org_id: str | None) -> str | None:
 
 def manages(principal: Principal, org_id: str) -> bool:
     """Whether the caller manages `org_id`'s settings (otherwise they are not found)."""
-    return principal.has_role("admin") or (principal.org_id == org_id and principal.has_role(*ORG_ROLES))
+    return principal.has_role("admin") or member_of(principal, org_id)
+
+
+def member_of(principal: Principal, org_id: str, org_role: str | None = None) -> bool:
+    """Whether the caller is one of `org_id`'s people (in `org_role`, when named)."""
+    roles = (org_role,) if org_role else ORG_ROLES
+    return principal.org_id == org_id and principal.has_role(*roles)
+
+
+def require_member(principal: Principal, org_id: str, org_role: str | None = None, *, what: str) -> None:
+    """403 for an administrator (only the organisation's people, in `org_role` when named, may `what`);
+    callers of other organisations never saw the setting (checked before: 404)."""
+    if not member_of(principal, org_id, org_role):
+        raise ForbiddenError(f"only {org_id}'s own people may {what}; ask one of them to")
 
 
 def contact_org(principal: Principal, org_id: str | None) -> str:

@@ -12,6 +12,7 @@ from mailbox import Maildir
 import pytest
 from sqlalchemy import text
 
+from rtw_devstack.accounts import temporary_account
 from rtw_notify.emails.sender import EmailSender
 
 
@@ -39,12 +40,36 @@ def test_who_may_manage_contacts(client, tokens, contact):
     )
     assert client.post("/v1/contacts", json=body, headers=tokens.headers("ada")).status_code == 422
     made = client.post("/v1/contacts", json={**body, "org_id": "globex"}, headers=tokens.headers("ada"))
-    assert made.status_code == 201 and made.json()["org_id"] == "globex"
-    assert [c["email"] for c in client.get("/v1/contacts", headers=tokens.headers("evan")).json()["items"]] == [
-        "x@example.com"
-    ]
+    assert made.status_code == 201 and (made.json()["org_id"], made.json()["status"]) == ("globex", "proposed")
+    assert [
+        (c["email"], c["status"]) for c in client.get("/v1/contacts", headers=tokens.headers("evan")).json()["items"]
+    ] == [("x@example.com", "proposed")]
     assert client.post("/v1/contacts", json=body).status_code == 401
     assert client.delete(f"/v1/contacts/{uuid.uuid4()}", headers=tokens.headers("erin")).status_code == 404
+
+
+def test_an_administrators_contact_hears_nothing_until_the_organisation_confirms_it(
+    client, tokens, apply, events, subject_of, engine
+):
+    """ada adding her own address as acme's contact must not receive acme's requests: acme confirms first."""
+    proposed = client.post(
+        "/v1/contacts", json={"email": "ada@platform.example", "org_id": "acme"}, headers=tokens.headers("ada")
+    ).json()
+    case = events.case_created(therapist_id=subject_of("tara"))
+    apply(case)
+    apply(events.requested(case))
+    path = f"/v1/contacts/{proposed['id']}/confirm"
+    assert client.post(path, headers=tokens.headers("ada")).status_code == 403
+    assert client.post(path, headers=tokens.headers("evan")).status_code == 404
+    assert client.post(path, headers={**tokens.headers("erin"), "If-Match": '"9"'}).status_code == 412
+    confirmed = client.post(path, headers={**tokens.headers("erin"), "If-Match": '"1"'})
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "active", confirmed.text
+    assert confirmed.headers["ETag"] == '"2"'
+    assert client.post(path, headers=tokens.headers("erin")).status_code == 409
+    second = apply(events.requested(case)).data
+    with engine.connect() as conn:
+        sent = conn.execute(text("SELECT body FROM emails WHERE recipient = 'ada@platform.example'")).scalars().all()
+    assert len(sent) == 1 and str(second.accommodation_id) in sent[0]
 
 
 @pytest.mark.parametrize("body", [{"email": "not an address"}, {"email": "a@b.example", "extra": 1}, {}, {"email": 5}])
@@ -71,6 +96,33 @@ def test_preferences_are_each_persons_own_and_take_if_match(client, tokens):
     assert client.get("/v1/email-preferences", headers=tokens.headers("theo")).json()["disabled_kinds"] == []
     bad = client.put("/v1/email-preferences", json={"disabled_kinds": ["spam"]}, headers=tokens.headers("tara"))
     assert bad.status_code == 422
+
+
+def test_an_unverified_address_cannot_turn_a_contacts_emails_off(
+    client, tokens, contact, rtw_infra, apply, events, subject_of, engine
+):
+    """Someone whose account claims a contact's address without Keycloak having verified it (no RTW
+    role needed) must not silence that contact: preferences are keyed by the address."""
+    address = f"coordinator-{uuid.uuid4().hex[:8]}@acme.example"
+    contact("erin", address)
+    with temporary_account(
+        rtw_infra.keycloak_url, rtw_infra.keycloak_realm, org_id="umbrella", email=address, email_verified=False
+    ) as stranger:
+        mine = client.get("/v1/email-preferences", headers=stranger.headers)
+        assert mine.status_code == 200 and mine.json()["email"] is None
+        refused = client.put(
+            "/v1/email-preferences", json={"disabled_kinds": ["accommodation_requested"]}, headers=stranger.headers
+        )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["field"] == "email" and "not verified" in refused.json()["detail"]
+    case = events.case_created(therapist_id=subject_of("tara"))
+    apply(case)
+    apply(events.requested(case))
+    with engine.connect() as conn:
+        assert conn.execute(
+            text("SELECT recipient FROM emails WHERE kind = 'accommodation_requested'")
+        ).scalars().all() == [address]
+        assert conn.execute(text("SELECT count(*) FROM email_preferences")).scalar() == 0
 
 
 def test_a_kind_turned_off_is_not_emailed_but_still_in_the_inbox(

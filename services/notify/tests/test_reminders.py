@@ -192,3 +192,28 @@ def test_a_starting_week_tells_the_employer_what_it_looks_like(apply, events, su
     assert "6 hours a day, 5 days a week, modified duties" in email["body"]
     for user in ("evan", "tara", "ivy"):
         assert inbox(user) == []
+
+
+def test_without_the_restrictions_consent_the_employer_is_not_told_the_schedule(
+    apply, events, subject_of, engine, inbox, contact
+):
+    """The graduated schedule is part of what the worker shares with the employer: no consent, no
+    in-app line and no email saying what the week looks like (the API shows no schedule either)."""
+    contact("erin", "supervisor@acme.example")
+    case = events.case_created(therapist_id=subject_of("tara"), share_restrictions_with_employer=False)
+    apply(case)
+    apply(events.week_started(case, week=2))
+    assert inbox("erin") == []
+    assert emails(engine, "schedule_week_started") == []
+
+
+def test_a_schedule_line_leaves_the_employers_inbox_when_the_consent_is_withdrawn(apply, events, subject_of, inbox):
+    case = events.case_created(therapist_id=subject_of("tara"))
+    apply(case)
+    apply(events.week_started(case, week=2))
+    apply(events.requested(case))
+    assert sorted(n["kind"] for n in inbox("erin")) == ["accommodation_requested", "schedule_week_started"]
+    apply(events.consent_changed(case, "share_restrictions_with_employer", False, version=2))
+    assert [n["kind"] for n in inbox("erin")] == ["accommodation_requested"]
+    apply(events.consent_changed(case, "share_restrictions_with_employer", True, version=3))
+    assert sorted(n["kind"] for n in inbox("erin")) == ["accommodation_requested", "schedule_week_started"]

@@ -49,6 +49,30 @@ def verified(webhook: dict, request: dict) -> dict:
     return Webhook(webhook["secret"]).verify(request["body"], request["headers"])
 
 
+def test_an_administrators_subscription_receives_nothing_until_the_organisation_confirms_it(
+    apply, events, subject_of, client, tokens, receiver
+):
+    """ada subscribing as northwind must not receive northwind's case data: it is a proposal until ivy
+    confirms it, and nothing is queued for it before (the rows are what the sender sends)."""
+    body = {
+        "url": receiver.url,
+        "events": ["rtw.case.created.v1", "rtw.accommodation.requested.v1"],
+        "org_id": "northwind",
+        "org_role": "insurer",
+    }
+    proposal = client.post("/v1/webhooks", json=body, headers=tokens.headers("ada")).json()
+    case = events.case_created(therapist_id=subject_of("tara"))
+    apply(case)
+    assert deliveries(client, tokens, proposal, user="ivy") == []
+    confirmed = client.post(
+        f"/v1/webhooks/{proposal['id']}/confirm", headers={**tokens.headers("ivy"), "If-Match": '"1"'}
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    requested = apply(events.requested(case))
+    queued = deliveries(client, tokens, proposal, user="ivy")
+    assert [(d["webhook_message_id"], d["status"]) for d in queued] == [(str(requested.id), "pending")]
+
+
 def test_subscribed_events_arrive_once_signed_as_cloud_events(
     apply, events, subject_of, sender, subscribe, receiver, client, tokens
 ):

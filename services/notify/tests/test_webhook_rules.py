@@ -14,6 +14,7 @@ from rtw_notify.settings import DEFAULT_RETRY_SECONDS
 from rtw_notify.webhooks import backoff, payloads, safety
 from rtw_shared.access import CaseParties
 from rtw_shared.events import registry
+from rtw_shared.role_view import fields_of_role
 
 STRICT = safety.Rules(allow_http=False, allow_loopback=False)
 DEV = safety.Rules(allow_http=True, allow_loopback=True)
@@ -59,6 +60,30 @@ def test_http_is_for_development_only():
 )
 def test_addresses_that_are_not_public_are_refused(address, why):
     assert why in safety.refusal(ipaddress.ip_address(address), STRICT)
+
+
+@pytest.mark.parametrize(
+    ("address", "why"),
+    [
+        ("2002:a00:1::", "a 6to4 address (embeds 10.0.0.1, a private address)"),
+        ("2002:a9fe:a9fe::", "a 6to4 address (embeds 169.254.169.254, a cloud metadata address)"),
+        ("2002:7f00:1::", "a 6to4 address (embeds 127.0.0.1, a loopback address)"),
+        # 6to4 and Teredo are not globally reachable (IANA's special-purpose registry): refused even
+        # around a public IPv4 address, since a relay decides where they lead.
+        ("2002:5db8:d822::1", "a 6to4 address, which is not globally reachable"),
+        ("2001:0:4136:e378:8000:ffff:a247:27dd", "a Teredo address, which is not globally reachable"),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "a Teredo address (embeds 192.0.2.45, a private address)"),
+        ("2001:0:a00:1:8000:0:f5ff:fffe", "a Teredo address (embeds 10.0.0.1, a private address)"),
+    ],
+)
+def test_ipv6_transition_addresses_are_refused_naming_what_they_embed(address, why):
+    for rules in (STRICT, DEV):
+        assert safety.refusal(ipaddress.ip_address(address), rules) == why
+
+
+def test_a_6to4_url_is_refused_at_registration_and_delivery():
+    with pytest.raises(safety.UnsafeUrlError, match=r"resolves to 2002:a00:1::, a 6to4 address \(embeds 10\.0\.0\.1"):
+        safety.check_destination("http://[2002:a00:1::]/", DEV)
 
 
 def test_loopback_is_allowed_by_the_development_setting_and_nothing_else_is():
@@ -145,6 +170,32 @@ def test_without_the_restrictions_consent_the_employer_gets_no_plan():
 def test_without_the_status_consent_the_insurer_gets_nothing_of_the_case():
     hidden = CaseParties(**{**CASE.__dict__, "share_status_with_insurer": False})
     assert not any(payloads.may_receive(INSURER, hidden, t) for t in payloads.subscribable_types())
+
+
+def test_who_the_worker_is_follows_the_role_table_job_title_for_employers_only():
+    """The API's views: an employer knows name and job title, an insurer name, date of birth and claim number."""
+    shared = {"case_id": "c", "employer_org_id": "acme", "worker_name": "Maria Lopez", "job_title": "Picker"}
+    event = "rtw.case.shared_with_employer.v1"
+    assert payloads.visible_data(INSURER, CASE, event, shared) == {
+        "case_id": "c",
+        "employer_org_id": "acme",
+        "worker_name": "Maria Lopez",
+    }
+    assert payloads.visible_data(EMPLOYER, CASE, event, shared) == shared
+
+
+@pytest.mark.parametrize("role", ["employer", "insurer"])
+def test_every_field_a_payload_may_carry_is_one_of_the_role_views_fields(role):
+    """Payloads are cut by the same table as the API's views: a field reaches a role only if its role view has it."""
+    reader = EMPLOYER if role == "employer" else INSURER
+    granted = fields_of_role(role)
+    for event_type, rule in payloads.RULES.items():
+        for name, field in rule.fields.items():
+            data = {"case_id": "c", name: "x"}
+            assert (name in payloads.visible_data(reader, CASE, event_type, data)) is (field in granted), (
+                event_type,
+                name,
+            )
 
 
 def test_the_insurer_sees_a_decision_but_not_the_counter_offer():

@@ -1,5 +1,6 @@
 """Webhook subscriptions over the API: who may manage whose (insurers and employers their own
-organisation's, an administrator anyone's; elsewhere 404, therapists 403), the secret shown once,
+organisation's; an administrator sees anyone's and proposes new ones, which only the organisation
+confirms; elsewhere 404, therapists 403), the secret shown once (never to an administrator),
 bad input as problem+json 422, If-Match, and the audit row. Real database and tokens."""
 
 from __future__ import annotations
@@ -81,7 +82,9 @@ def test_a_therapist_may_not_subscribe_and_no_token_is_401(client, tokens, recei
     assert client.post("/v1/webhooks", json=body).status_code == 401
 
 
-def test_an_administrator_manages_any_organisations_subscriptions(client, tokens, subscribe, receiver):
+def test_an_administrator_sees_every_subscription_and_only_proposes_new_ones(client, tokens, subscribe, receiver):
+    """An operator helps an organisation subscribe without seeing its data: what an administrator
+    creates for an organisation is a proposal, without a secret, that only the organisation confirms."""
     ivys = subscribe("ivy")
     admin = tokens.headers("ada")
     assert client.get(f"/v1/webhooks/{ivys['id']}", headers=admin).status_code == 200
@@ -89,13 +92,40 @@ def test_an_administrator_manages_any_organisations_subscriptions(client, tokens
     missing = client.post("/v1/webhooks", json=body, headers=admin)
     assert missing.status_code == 422 and "org_id" in missing.json()["detail"]
     made = client.post("/v1/webhooks", json={**body, "org_id": "contoso", "org_role": "insurer"}, headers=admin)
-    assert made.status_code == 201 and made.json()["org_id"] == "contoso"
+    assert made.status_code == 201, made.text
+    proposal = made.json()
+    assert (proposal["org_id"], proposal["status"], proposal["created_by"]) == ("contoso", "proposed", "ada")
+    assert "secret" not in proposal
     assert [w["id"] for w in client.get("/v1/webhooks?org_id=contoso", headers=admin).json()["items"]] == [
-        made.json()["id"]
+        proposal["id"]
     ]
-    assert [w["id"] for w in client.get("/v1/webhooks", headers=tokens.headers("ian")).json()["items"]] == [
-        made.json()["id"]
+    assert [w["status"] for w in client.get("/v1/webhooks", headers=tokens.headers("ian")).json()["items"]] == [
+        "proposed"
     ]
+
+
+def test_only_the_organisation_confirms_a_proposed_subscription_and_gets_its_secret(client, tokens, receiver):
+    body = {"url": receiver.url, "events": EVENTS, "org_id": "contoso", "org_role": "insurer"}
+    proposal = client.post("/v1/webhooks", json=body, headers=tokens.headers("ada")).json()
+    path = f"/v1/webhooks/{proposal['id']}/confirm"
+    by_admin = client.post(path, headers={**tokens.headers("ada"), "If-Match": '"1"'})
+    assert by_admin.status_code == 403 and "contoso" in by_admin.json()["detail"]
+    assert client.post(path, headers={**tokens.headers("ivy"), "If-Match": '"1"'}).status_code == 404
+    assert client.post(path, headers={**tokens.headers("evan"), "If-Match": '"1"'}).status_code == 404
+    assert client.post(path, headers={**tokens.headers("ian"), "If-Match": '"7"'}).status_code == 412
+    confirmed = client.post(path, headers={**tokens.headers("ian"), "If-Match": '"1"'})
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.headers["ETag"] == '"2"'
+    shown = confirmed.json()
+    assert (shown["status"], shown["version"]) == ("active", 2) and shown["secret"].startswith("whsec_")
+    again = client.post(path, headers=tokens.headers("ian"))
+    assert again.status_code == 409 and "not waiting for confirmation" in again.json()["detail"]
+
+
+def test_an_administrator_may_not_learn_an_organisations_signing_secret(client, tokens, subscribe):
+    webhook = subscribe("ivy")
+    rotated = client.post(f"/v1/webhooks/{webhook['id']}/rotate-secret", headers=tokens.headers("ada"))
+    assert rotated.status_code == 403 and "secret" not in rotated.json()
 
 
 def test_subscribing_someone_elses_organisation_is_forbidden(client, tokens, receiver):
@@ -113,6 +143,8 @@ def test_subscribing_someone_elses_organisation_is_forbidden(client, tokens, rec
         ({"url": "https://10.0.0.7/hook"}, "url"),
         ({"url": "https://169.254.169.254/latest"}, "url"),
         ({"url": "https://[fe80::1]/hook"}, "url"),
+        ({"url": "http://[2002:a00:1::]/"}, "url"),  # 6to4 around 10.0.0.1
+        ({"url": "http://[2002:a9fe:a9fe::]/"}, "url"),  # 6to4 around the metadata address
         ({"surprise": 1}, "surprise"),
         ({"description": "x" * 501}, "description"),
     ],
@@ -123,6 +155,22 @@ def test_bad_input_is_422_naming_the_field(client, tokens, receiver, change, fie
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert field in response.text
+
+
+DEEP_BODIES = {
+    "arrays": b"[" * 10_000 + b"]" * 10_000,  # 20 KB: deeper than Python's JSON parser recurses
+    "objects": b'{"a":' * 10_000 + b"1" + b"}" * 10_000,
+}
+
+
+@pytest.mark.parametrize("shape", sorted(DEEP_BODIES))
+def test_deeply_nested_json_is_422_not_a_server_error(client, tokens, shape):
+    headers = {**tokens.headers("ivy"), "content-type": "application/json"}
+    response = client.post("/v1/webhooks", content=DEEP_BODIES[shape], headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["type"] == "too_deep"
+    assert client.get("/v1/webhooks", headers=tokens.headers("ivy")).json()["items"] == []
 
 
 def test_without_the_development_settings_http_and_loopback_are_refused(strict_client, tokens, receiver):

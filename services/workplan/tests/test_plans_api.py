@@ -103,6 +103,26 @@ def test_bad_content_is_422_naming_the_field_and_changes_nothing(
     assert stored(workplan_settings, draft_plan) == before
 
 
+DEEP_BODIES = {
+    "arrays": b"[" * 10_000 + b"]" * 10_000,  # 20 KB: deeper than Python's JSON parser recurses
+    "objects": b'{"a":' * 10_000 + b"1" + b"}" * 10_000,
+}
+
+
+@pytest.mark.parametrize("shape", sorted(DEEP_BODIES))
+def test_deeply_nested_json_is_422_not_a_server_error(client, tokens, draft_plan, workplan_settings, shape):
+    before = stored(workplan_settings, draft_plan)
+    response = client.put(
+        f"/v1/plans/{draft_plan}",
+        content=DEEP_BODIES[shape],
+        headers={**tokens.headers("tara"), "content-type": "application/json"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["type"] == "too_deep"
+    assert stored(workplan_settings, draft_plan) == before
+
+
 def test_publishing_fixes_projections_and_announces_them_without_clinical_detail(
     client, tokens, draft_plan, workplan_settings
 ):

@@ -5,6 +5,7 @@ progress report and chart per role, plan revisions, completion, cancellation and
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -155,6 +156,35 @@ def test_who_reads_sessions_progress_and_the_chart(client, tokens, picker, user,
         assert svg.headers["content-type"] == "image/svg+xml"
         assert svg.text.startswith("<?xml") and "<svg" in svg.text and "<script" not in svg.text
         assert "GAS T-score" in svg.text and "lift_floor_waist" in svg.text
+
+
+def chart_points(svg: str) -> set[tuple[str, str]]:
+    """Every dated point the chart draws, as (date, value) — what its dots say."""
+    return set(re.findall(r'<desc class="value">(\d{4}-\d{2}-\d{2}): ([^<]*)</desc>', svg))
+
+
+def test_the_chart_shows_each_role_what_its_progress_json_shows(client, tokens, picker):
+    """The chart is drawn from the reader's role view: the therapist's has each dated capacity
+    measurement (the JSON's series); the insurer's, whose JSON has no series, only where each demand
+    stands now — the same numbers as its JSON — never the measurements behind them."""
+    plan_id = picker["plan"]["id"]
+    for i in range(6):
+        assert post_session(client, tokens, plan_id, i).status_code == 201
+    drawn, written = {}, {}
+    for user in ("tara", "ivy"):
+        written[user] = client.get(f"/v1/plans/{plan_id}/progress", headers=tokens.headers(user)).json()
+        drawn[user] = chart_points(client.get(f"/v1/plans/{plan_id}/progress.svg", headers=tokens.headers(user)).text)
+    measured = {point["date"] for line in written["tara"]["capacity"] for point in line["series"]}
+    assert len(measured) == 6 and measured <= {day for day, _ in drawn["tara"]}
+    assert all("series" not in line for line in written["ivy"]["capacity"])
+    as_of = written["ivy"]["as_of"]
+    assert {day for day, _ in drawn["ivy"]} == {as_of}
+    now = {
+        f"{round(100 * line['current'] / line['required'], 1):g}"
+        for line in written["ivy"]["capacity"]
+        if line["current"] is not None and line["required"]
+    }
+    assert {value.rstrip("%") for _, value in drawn["ivy"]} == now
 
 
 def test_writes_are_the_clinics_therapists_alone(client, tokens, picker):

@@ -10,7 +10,9 @@ from datetime import timedelta
 
 import structlog
 
-from rtw_shared.case_copy import apply_case_events, snapshot_of
+from rtw_shared import access
+from rtw_shared.access import Part
+from rtw_shared.case_copy import apply_case_events, parties_of, snapshot_of
 from rtw_shared.events import (
     AccommodationRequestedV1,
     AccommodationWithdrawnV1,
@@ -153,23 +155,27 @@ def on_case_events(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
 
 
 def _identity_columns(snapshot: CaseSnapshot) -> dict:
-    return {} if snapshot.consents.share_restrictions_with_employer else IDENTITY_WITHHELD
+    return {} if _employer_knows_the_worker(snapshot) else IDENTITY_WITHHELD
+
+
+def _employer_knows_the_worker(snapshot: CaseSnapshot) -> bool:
+    """Whether the case as `snapshot` describes it lets its employer see who the worker is (rtw_shared.access)."""
+    parties = parties_of(snapshot)
+    return access.may_see(access.party(parties, "employer"), parties, Part.IDENTITY)
 
 
 def _show_identity(uow: UnitOfWork, event: CaseSharedWithEmployerV1) -> None:
     snapshot = snapshot_of(event)
+    employer = access.organisation(event.employer_org_id, "employer")
     if snapshot is None:
         cases.show_legacy_identity(
-            uow.session,
-            event.case_id,
-            employer_org_id=event.employer_org_id,
-            worker_name=event.worker_name,
-            job_title=event.job_title,
+            uow.session, event.case_id, employer=employer, worker_name=event.worker_name, job_title=event.job_title
         )
-    elif snapshot.consents.share_restrictions_with_employer:
+    elif _employer_knows_the_worker(snapshot):
         cases.show_identity(
             uow.session,
             event.case_id,
+            employer=employer,
             up_to_version=snapshot.version,
             worker_name=event.worker_name,
             job_title=event.job_title,

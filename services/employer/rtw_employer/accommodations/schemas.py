@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
+from rtw_shared import role_view
 from rtw_shared.schemas import InputModel
 from rtw_shared.vocabulary import AccommodationCategory, Duties
 
@@ -124,19 +125,22 @@ class AccommodationView(BaseModel):
 
     @classmethod
     def of(
-        cls, request: AccommodationRequest, case: CaseCopy | None, *, identity: bool, restrictions: bool, shared: bool
+        cls, request: AccommodationRequest, case: CaseCopy | None, view: role_view.RoleView, *, shared: bool
     ) -> AccommodationView:
-        """The view of `request`, showing the worker's identity and restrictions only as allowed; `shared`:
-        whether the worker shares them with the employer."""
+        """The view of `request` holding what the reader's role `view` of its case shows (the worker's name,
+        job title, restrictions and schedule each only when it does); `shared`: whether the worker shares
+        them with the employer."""
         fields = {name: getattr(request, name) for name in cls.model_fields if hasattr(request, name)}
         fields.update(
             case_reference=case.reference if case else None,
-            worker_name=case.worker_name if case and identity else None,
-            job_title=case.job_title if case and identity else None,
+            worker_name=case.worker_name if case and view.shows(role_view.Field.WORKER_NAME) else None,
+            job_title=case.job_title if case and view.shows(role_view.Field.JOB_TITLE) else None,
             restrictions_shared=shared,
         )
-        if not restrictions:
-            fields.update(restrictions=[], schedule=[])
+        if not view.shows(role_view.Field.RESTRICTIONS):
+            fields.update(restrictions=[])
+        if not view.shows(role_view.Field.SCHEDULE):
+            fields.update(schedule=[])
         return cls(**fields)
 
 
@@ -150,8 +154,10 @@ class AccommodationStatusView(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, request: AccommodationRequest, case: CaseCopy | None, **_shown: bool) -> AccommodationStatusView:
-        """Where `request` stands (nothing it shows depends on consents beyond seeing it at all)."""
+    def of(
+        cls, request: AccommodationRequest, case: CaseCopy | None, view: role_view.RoleView, **_shown: bool
+    ) -> AccommodationStatusView:
+        """Where `request` stands (what the insurer's role view has of a request: its status only)."""
         return cls(
             id=request.id,
             case_id=request.case_id,

@@ -4,8 +4,8 @@ and the portal both answer through `present`."""
 
 from __future__ import annotations
 
-from rtw_shared.access import Part
 from rtw_shared.auth import Principal
+from rtw_shared.role_view import role_view
 
 from .. import policy
 from ..cases.models import CaseCopy
@@ -23,13 +23,12 @@ def view_model(principal: Principal) -> type[AccommodationView] | type[Accommoda
 
 
 def present(principal: Principal, request: AccommodationRequest, case: CaseCopy | None, view=None):
-    """`request` in `view` (default: the caller's role's read model), showing the worker's identity and
-    restrictions only as the caller may see them."""
+    """`request` in `view` (default: the caller's role's read model), showing what the caller's role view
+    of its case holds (rtw_shared.role_view). The API and the portal both answer through this."""
     view = view or view_model(principal)
     return view.of(
         request,
         case,
-        identity=policy.shows(principal, request, case, Part.IDENTITY),
-        restrictions=policy.shows(principal, request, case, Part.RESTRICTIONS),
+        role_view(principal, policy.parties_of(request, case)),
         shared=policy.shared_with_employer(request, case),
     )

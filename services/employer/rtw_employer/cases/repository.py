@@ -8,6 +8,10 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
+from rtw_shared import access
+from rtw_shared.access import Part
+from rtw_shared.auth import Principal
+
 from .models import CaseCopy
 
 # Namespace of employer's per-case advisory locks (any fixed number; only employer uses it).
@@ -51,9 +55,16 @@ def get(session: Session, case_id: uuid.UUID) -> CaseCopy | None:
 
 
 def show_identity(
-    session: Session, case_id: uuid.UUID, *, up_to_version: int, worker_name: str, job_title: str
+    session: Session,
+    case_id: uuid.UUID,
+    *,
+    employer: Principal,
+    up_to_version: int,
+    worker_name: str,
+    job_title: str,
 ) -> None:
-    """Store who the worker is — unless the copy is newer than `up_to_version` or says not shared.
+    """Store who the worker is — unless the copy is newer than `up_to_version` or does not let `employer`
+    (the case's employer, as a reader) see the worker's identity (rtw_shared.access).
 
     "Not older" rather than "newer": a re-grant announces the consent and the name with one case
     version, in either order, and the name must land whichever of the two came first."""
@@ -62,23 +73,25 @@ def show_identity(
         .where(
             CaseCopy.case_id == case_id,
             CaseCopy.case_version <= up_to_version,
-            CaseCopy.share_restrictions_with_employer.is_(True),
+            access.sql_condition(employer, CaseCopy, Part.IDENTITY),
         )
         .values(worker_name=worker_name, job_title=job_title, updated_at=func.now())
     )
 
 
 def show_legacy_identity(
-    session: Session, case_id: uuid.UUID, *, employer_org_id: str, worker_name: str, job_title: str
+    session: Session, case_id: uuid.UUID, *, employer: Principal, worker_name: str, job_title: str
 ) -> None:
     """A `case.shared_with_employer` without a snapshot (sent before snapshots existed, only with the
-    worker's consent): name and job title as of the case's creation, a partial copy if there is none."""
-    values = {"employer_org_id": employer_org_id, "worker_name": worker_name, "job_title": job_title}
+    worker's consent): name and job title as of the case's creation, a partial copy if there is none.
+    An existing copy takes them only while it lets `employer` see the worker's identity."""
+    values = {"employer_org_id": employer.org_id, "worker_name": worker_name, "job_title": job_title}
     insert = pg_insert(CaseCopy).values(case_id=case_id, **values)
     session.execute(
         insert.on_conflict_do_update(
             index_elements=[CaseCopy.case_id],
             set_={"worker_name": worker_name, "job_title": job_title, "updated_at": func.now()},
-            where=(CaseCopy.case_version <= LEGACY_SHARED_VERSION) & CaseCopy.share_restrictions_with_employer,
+            where=(CaseCopy.case_version <= LEGACY_SHARED_VERSION)
+            & access.sql_condition(employer, CaseCopy, Part.IDENTITY),
         )
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from rtw_shared import audit_context
+from rtw_shared import access, audit_context
 from rtw_shared.access import Part
 from rtw_shared.auth import Principal
 from rtw_shared.concurrency import check_if_match
@@ -35,7 +35,7 @@ def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate) -> C
         insurer_org_id=data.claim.insurer_org_id,
         therapist_id=principal.subject,
         therapist_username=principal.username,
-        therapist_email=principal.email,
+        therapist_email=principal.verified_email,
         worker=data.worker.model_dump(mode="json"),
         claim=data.claim.model_dump(mode="json"),
         employment=employment,
@@ -66,10 +66,15 @@ def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate) -> C
         data=_strength_note(case),
     )
     uow.emit(events.created(case))
-    if case.share_restrictions_with_employer:
+    if employer_knows_the_worker(case):
         uow.emit(events.shared_with_employer(case))
     uow.commit()
     return case
+
+
+def employer_knows_the_worker(case: Case) -> bool:
+    """Whether the case's employer may see who the worker is (rtw_shared.access: the worker's consent)."""
+    return access.may_see(access.party(case, "employer"), case, Part.IDENTITY)
 
 
 def _strength_note(case: Case) -> dict:

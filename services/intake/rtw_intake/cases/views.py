@@ -1,13 +1,13 @@
-"""Builds the caller's view of a case: the role picks the read model, the shared decision
-(rtw_shared.access) decides which parts of it the worker's consents let through."""
+"""Builds the caller's view of a case: the role picks the read model, the caller's role view
+(rtw_shared.role_view, on rtw_shared.access) decides which fields the worker's consents let through."""
 
 from __future__ import annotations
 
 import uuid
 
 from rtw_shared import access
-from rtw_shared.access import Part, may_see
 from rtw_shared.auth import Principal
+from rtw_shared.role_view import Field, role_view
 from rtw_shared.uow import UnitOfWork
 
 from . import repository
@@ -50,16 +50,16 @@ def render_many(uow: UnitOfWork, principal: Principal, cases: list[Case]) -> lis
 
 
 def employer_view(principal: Principal, case: Case) -> CaseEmployerView:
-    """Who the worker is only with Part.IDENTITY, their restrictions only with Part.RESTRICTIONS."""
-    identity = may_see(principal, case, Part.IDENTITY)
-    restrictions = may_see(principal, case, Part.RESTRICTIONS)
+    """What the employer's role view of the case holds: who the worker is (name, job) and their
+    restrictions only while the worker shares them."""
+    view = role_view(principal, case)
     return CaseEmployerView.model_validate(
         {
             **_fields(case),
-            "worker": case.worker if identity else None,
-            "employment": case.employment if identity else None,
-            "restrictions": case.restrictions if restrictions else [],
-            "restrictions_shared": restrictions,
+            "worker": case.worker if view.shows(Field.WORKER_NAME) else None,
+            "employment": case.employment if view.shows(Field.JOB_TITLE) else None,
+            "restrictions": case.restrictions if view.shows(Field.RESTRICTIONS) else [],
+            "restrictions_shared": view.shows(Field.RESTRICTIONS),
         }
     )
 

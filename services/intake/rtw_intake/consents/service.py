@@ -10,7 +10,7 @@ from rtw_shared.uow import UnitOfWork
 from ..cases import events
 from ..cases import repository as cases
 from ..cases.models import CONSENTS, Case, ConsentChange
-from ..cases.service import get_case_for_change, get_visible_case
+from ..cases.service import employer_knows_the_worker, get_case_for_change, get_visible_case
 from ..timeline import service as timeline
 from .schemas import CaseConsentsView, ConsentActor, ConsentChangeView, ConsentDecisionIn, ConsentStateView
 
@@ -37,6 +37,7 @@ def change_consents(
 ) -> CaseConsentsView:
     """Grant or withdraw consents; each actual change is kept, put on the timeline and announced."""
     case = get_case_for_change(uow=uow, principal=principal, case_id=case_id, if_match=if_match)
+    employer_knew = employer_knows_the_worker(case)
     changed = {name: decision for name, decision in decisions.items() if getattr(case, name) != decision.granted}
     for name, decision in changed.items():
         setattr(case, name, decision.granted)
@@ -57,18 +58,19 @@ def change_consents(
             data={"consent": name, "granted": decision.granted},
         )
     if changed:
-        _announce(uow, case, changed, principal)
+        _announce(uow, case, changed, principal, employer_knew=employer_knew)
         uow.commit()
     return consents_view(case, cases.consent_history(uow.session, case.id))
 
 
-def _announce(uow: UnitOfWork, case: Case, changed: dict[str, ConsentDecisionIn], principal: Principal) -> None:
+def _announce(
+    uow: UnitOfWork, case: Case, changed: dict[str, ConsentDecisionIn], principal: Principal, *, employer_knew: bool
+) -> None:
     uow.session.flush()  # the new version, before the events' snapshot names it
     for name, decision in changed.items():
         uow.emit(events.consent_changed(case, consent=name, granted=decision.granted, changed_by=principal.subject))
-    # The employer forgot who the worker is when the consent was withdrawn; tell it again.
-    regranted = changed.get("share_restrictions_with_employer")
-    if regranted is not None and regranted.granted:
+    # The employer forgot who the worker is when it could no longer see it; now that it may again, tell it.
+    if not employer_knew and employer_knows_the_worker(case):
         uow.emit(events.shared_with_employer(case))
 
 

@@ -4,6 +4,7 @@ accepted counter, and the therapist and the insurer of a request that expired un
 
 from __future__ import annotations
 
+from rtw_shared.access import Part
 from rtw_shared.events import AccommodationDecidedV1, AccommodationRequestedV1, AccommodationWithdrawnV1, Envelope
 from rtw_shared.events.catalogue import AccommodationExpiredV1  # not in the catalogue's __all__ (yet)
 from rtw_shared.messaging.wiring import handles
@@ -11,7 +12,7 @@ from rtw_shared.uow import UnitOfWork
 
 from ..links import case_link, request_link
 from ..notifications.handlers import known_case
-from ..notifications.tell import Message, Trigger, tell_org, tell_user
+from ..notifications.tell import Message, Trigger, tell_org, tell_therapist
 from ..reminders import schedule
 
 
@@ -27,6 +28,7 @@ def on_accommodation_requested(uow: UnitOfWork, envelope: Envelope) -> None:
         body=f"A return-to-work plan asks for accommodations; please answer by {due}.",
         case_id=event.case_id,
         accommodation_id=event.accommodation_id,
+        part=Part.ACCOMMODATION,
         email={
             "reference": case.reference,
             "due_date": due,
@@ -34,7 +36,7 @@ def on_accommodation_requested(uow: UnitOfWork, envelope: Envelope) -> None:
             "link_text": "Open the request in the employer portal",
         },
     )
-    tell_org(uow, Trigger.event(envelope), message, org_id=event.employer_org_id, role="employer")
+    tell_org(uow, Trigger.event(envelope), message, org_id=event.employer_org_id, role="employer", case=case)
     schedule.remind_before_due(uow.session, event)
 
 
@@ -52,6 +54,7 @@ def on_accommodation_decided(uow: UnitOfWork, envelope: Envelope) -> None:
             body=f"The therapist accepted your counter-proposal for case {case.reference}; the request is confirmed.",
             case_id=event.case_id,
             accommodation_id=event.accommodation_id,
+            part=Part.ACCOMMODATION,
             email={
                 "reference": case.reference,
                 "counter": counter,
@@ -59,7 +62,7 @@ def on_accommodation_decided(uow: UnitOfWork, envelope: Envelope) -> None:
                 "link_text": "Open the request in the employer portal",
             },
         )
-        tell_org(uow, Trigger.event(envelope), message, org_id=event.employer_org_id, role="employer")
+        tell_org(uow, Trigger.event(envelope), message, org_id=event.employer_org_id, role="employer", case=case)
         return
     offered = f" They offered instead: {event.counter.description}" if event.counter else ""
     message = Message(
@@ -68,6 +71,7 @@ def on_accommodation_decided(uow: UnitOfWork, envelope: Envelope) -> None:
         body=f"The employer {event.decision} the accommodation request for case {case.reference}.{offered}",
         case_id=event.case_id,
         accommodation_id=event.accommodation_id,
+        part=Part.ACCOMMODATION,
         email={
             "reference": case.reference,
             "decision": event.decision,
@@ -77,9 +81,7 @@ def on_accommodation_decided(uow: UnitOfWork, envelope: Envelope) -> None:
             "link_text": "Open the case",
         },
     )
-    tell_user(
-        uow, Trigger.event(envelope), message, user_id=case.therapist_id, email=case.therapist_email, label="therapist"
-    )
+    tell_therapist(uow, Trigger.event(envelope), message, case=case)
 
 
 @handles(AccommodationWithdrawnV1)
@@ -95,8 +97,9 @@ def on_accommodation_withdrawn(uow: UnitOfWork, envelope: Envelope) -> None:
         body="The case was withdrawn or closed, so this request can no longer be decided.",
         case_id=event.case_id,
         accommodation_id=event.accommodation_id,
+        part=Part.ACCOMMODATION,
     )
-    tell_org(uow, Trigger.event(envelope), message, org_id=event.employer_org_id, role="employer")
+    tell_org(uow, Trigger.event(envelope), message, org_id=event.employer_org_id, role="employer", case=case)
 
 
 @handles(AccommodationExpiredV1)
@@ -112,6 +115,7 @@ def on_accommodation_expired(uow: UnitOfWork, envelope: Envelope) -> None:
         body=f"The employer did not answer by {due}; the request is expired.",
         case_id=event.case_id,
         accommodation_id=event.accommodation_id,
+        part=Part.ACCOMMODATION,
         email={
             "reference": case.reference,
             "due_date": due,
@@ -121,6 +125,6 @@ def on_accommodation_expired(uow: UnitOfWork, envelope: Envelope) -> None:
         },
     )
     trigger = Trigger.event(envelope)
-    tell_user(uow, trigger, message, user_id=case.therapist_id, email=case.therapist_email, label="therapist")
-    if case.share_status_with_insurer:
-        tell_org(uow, trigger, message, org_id=case.insurer_org_id, role="insurer")
+    tell_therapist(uow, trigger, message, case=case)
+    # The insurer hears of it only while the worker shares the case with it: tell_org asks access.
+    tell_org(uow, trigger, message, org_id=case.insurer_org_id, role="insurer", case=case)

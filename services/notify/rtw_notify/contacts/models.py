@@ -2,8 +2,9 @@
 
 Contacts are a table each organisation manages through the API (docs/domain/notifications.md says
 why not Keycloak): events name organisations, and an organisation decides which addresses hear
-about its requests. Preferences belong to a person (their token's subject) and apply to every
-email sent to their address, whether as a therapist or as a contact."""
+about its requests — one an administrator adds is only proposed until the organisation confirms
+it. Preferences belong to a person (their token's subject) and apply to every email sent to their
+address, whether as a therapist or as a contact."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base
 
+# proposed: added by an administrator; not emailed until one of the organisation's people confirms it.
+ACTIVE, PROPOSED = "active", "proposed"
+
 
 class OrgContact(Base):
     __tablename__ = "org_contacts"
@@ -24,6 +28,8 @@ class OrgContact(Base):
     org_id: Mapped[str] = mapped_column(String(64))
     email: Mapped[str] = mapped_column(String(320))
     name: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16), default=ACTIVE, server_default=ACTIVE)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_by: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(

@@ -8,12 +8,16 @@ from datetime import datetime
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from .models import EmailPreference, OrgContact
+from .models import ACTIVE, EmailPreference, OrgContact
 
 
 def contacts_of(session: Session, org_id: str) -> list[OrgContact]:
-    """Every contact of `org_id`, oldest first."""
-    query = select(OrgContact).where(OrgContact.org_id == org_id).order_by(OrgContact.created_at, OrgContact.id)
+    """Every active contact of `org_id` (the ones emailed; not those still proposed), oldest first."""
+    query = (
+        select(OrgContact)
+        .where(OrgContact.org_id == org_id, OrgContact.status == ACTIVE)
+        .order_by(OrgContact.created_at, OrgContact.id)
+    )
     return list(session.scalars(query))
 
 
@@ -29,8 +33,8 @@ def list_contacts(
     return list(session.scalars(query.order_by(OrgContact.created_at, OrgContact.id).limit(limit)))
 
 
-def get_contact(session: Session, contact_id: uuid.UUID) -> OrgContact | None:
-    return session.get(OrgContact, contact_id)
+def get_contact(session: Session, contact_id: uuid.UUID, *, for_update: bool = False) -> OrgContact | None:
+    return session.get(OrgContact, contact_id, with_for_update=for_update)
 
 
 def find_contact(session: Session, org_id: str, email: str) -> OrgContact | None:

@@ -21,9 +21,23 @@ Manager = Annotated[Principal, Depends(require_role(*MANAGING_ROLES))]
 
 
 @router.post("", status_code=201, response_model=ContactRead)
-def add_contact(body: ContactCreate, principal: Manager, uow: UowDep):
-    """Add an address your organisation's emails go to (requests, reminders, disabled webhooks)."""
-    return service.add_contact(uow=uow, principal=principal, body=body)
+def add_contact(body: ContactCreate, principal: Manager, uow: UowDep, response: Response):
+    """Add an address your organisation's emails go to (requests, reminders, disabled webhooks). An
+    administrator names the organisation and only proposes: nothing is emailed until it confirms."""
+    contact = service.add_contact(uow=uow, principal=principal, body=body)
+    set_etag(response, contact.version)
+    return contact
+
+
+@router.post("/{contact_id}/confirm", response_model=ContactRead)
+def confirm_contact(
+    contact_id: uuid.UUID, principal: Manager, uow: UowDep, response: Response, if_match: IfMatch = None
+):
+    """Take on a contact an administrator proposed for your organisation: from now on it is emailed
+    (administrators: 403)."""
+    contact = service.confirm_contact(uow=uow, principal=principal, contact_id=contact_id, if_match=if_match)
+    set_etag(response, contact.version)
+    return contact
 
 
 @router.get("", response_model=ContactList)

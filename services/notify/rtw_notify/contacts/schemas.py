@@ -18,7 +18,7 @@ EmailKind = Literal[tuple(EMAIL_KINDS)]  # type: ignore[valid-type]
 class ContactCreate(InputModel):
     email: Annotated[EmailStr, Field(max_length=320)]
     name: Annotated[str, Field(max_length=200)] = ""
-    # For administrators only: whose contact this is.
+    # For administrators only: whose contact this is (a proposal the organisation confirms).
     org_id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")] | None = None
 
 
@@ -29,6 +29,12 @@ class ContactRead(BaseModel):
     org_id: str
     email: str
     name: str
+    status: Literal["active", "proposed"] = Field(
+        description="proposed: an administrator added it; it is not emailed until one of the organisation's "
+        "people confirms it (POST /v1/contacts/{id}/confirm)"
+    )
+    version: int
+    created_by: str
     created_at: datetime
     updated_at: datetime
 

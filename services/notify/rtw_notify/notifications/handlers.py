@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 
+from rtw_shared import access
 from rtw_shared.events import CaseStatusChangedV1, Envelope
 from rtw_shared.messaging.parking import CaseNotKnownYet
 from rtw_shared.messaging.wiring import handles
@@ -44,15 +45,13 @@ def on_case_status_changed(uow: UnitOfWork, envelope: Envelope) -> None:
         raise CaseNotKnownYet(event.case_id)
     if event.to_status not in ENDING_STATUSES:
         return
-    recipients = [("employer", case.employer_org_id)]
-    # The copy after the refresh holds the newest consent this service knows of.
-    if case.share_status_with_insurer:
-        recipients.append(("insurer", case.insurer_org_id))
     message = Message(
         kind=f"case_{event.to_status}",
         title=f"Case {case.reference} was {event.to_status}",
         body=f"Case {case.reference} was {event.to_status}; no further action is needed on it.",
         case_id=event.case_id,
     )
-    for role, org_id in recipients:
-        tell_org(uow, Trigger.event(envelope), message, org_id=org_id, role=role)
+    # The copy after the refresh holds the newest consent this service knows of; tell_org asks access
+    # whether each organisation may see the case (the insurer only while the worker shares it).
+    for role in ("employer", "insurer"):
+        tell_org(uow, Trigger.event(envelope), message, org_id=access.party(case, role).org_id, role=role, case=case)

@@ -29,6 +29,8 @@ class Notification(Base):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
     case_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # The part of the case it tells of (rtw_shared.access.Part): shown only while the reader may see it.
+    part: Mapped[str] = mapped_column(String(16), default="case", server_default="case")
     accommodation_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     trigger_event_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     trigger_event_type: Mapped[str] = mapped_column(String(200))

@@ -4,6 +4,7 @@ and disarms its reminders, as a completed one does silently."""
 
 from __future__ import annotations
 
+from rtw_shared.access import Part
 from rtw_shared.events import Envelope, PlanCancelledV1, PlanPublishedV1
 from rtw_shared.events.catalogue import PlanCompletedV1, PlanScheduleWeekStartedV1
 from rtw_shared.messaging.wiring import handles
@@ -11,7 +12,7 @@ from rtw_shared.uow import UnitOfWork
 
 from ..links import case_link
 from ..notifications.handlers import known_case
-from ..notifications.tell import Message, Trigger, tell_org, tell_user
+from ..notifications.tell import Message, Trigger, tell_org, tell_therapist
 from ..reminders import schedule
 
 
@@ -43,6 +44,7 @@ def on_schedule_week_started(uow: UnitOfWork, envelope: Envelope) -> None:
             f"from {week['starts_on']}."
         ),
         case_id=event.case_id,
+        part=Part.RESTRICTIONS,  # the graduated schedule: only while the worker shares it with the employer
         email={
             "reference": case.reference,
             **week,
@@ -51,7 +53,7 @@ def on_schedule_week_started(uow: UnitOfWork, envelope: Envelope) -> None:
             "link_text": "Open the case",
         },
     )
-    tell_org(uow, Trigger.event(envelope), message, org_id=event.employer_org_id, role="employer")
+    tell_org(uow, Trigger.event(envelope), message, org_id=event.employer_org_id, role="employer", case=case)
 
 
 @handles(PlanCancelledV1)
@@ -65,8 +67,9 @@ def on_plan_cancelled(uow: UnitOfWork, envelope: Envelope) -> None:
         title=f"Plan for case {case.reference} cancelled",
         body=f"Version {event.version} of the plan for case {case.reference} was cancelled. Reason: {event.reason}",
         case_id=event.case_id,
+        part=Part.PROGRESS,
     )
-    tell_user(uow, Trigger.event(envelope), message, user_id=case.therapist_id, email=None)
+    tell_therapist(uow, Trigger.event(envelope), message, case=case, email=False)
 
 
 @handles(PlanCompletedV1)

@@ -8,13 +8,14 @@ import uuid
 from collections.abc import Mapping
 from datetime import datetime
 
+from rtw_shared.access import Part
 from rtw_shared.timers import Timer, TimerHandler
 from rtw_shared.uow import UnitOfWork
 
 from ..cases import repository as cases
 from ..cases.models import CaseCopy
 from ..links import case_link, request_link
-from ..notifications.tell import Message, Trigger, tell_org, tell_user
+from ..notifications.tell import Message, Trigger, tell_org, tell_therapist
 from .schedule import DUE_SOON, PLAN_REVIEW, RESTRICTION_REVIEW
 
 ENDED = frozenset({"withdrawn", "closed"})
@@ -38,6 +39,7 @@ def due_soon(uow: UnitOfWork, timer: Timer, now: datetime) -> None:
         body=f"The request is still unanswered; it expires after {p['due_date']}.",
         case_id=case.case_id,
         accommodation_id=accommodation_id,
+        part=Part.ACCOMMODATION,
         email={
             "reference": case.reference,
             "due_date": p["due_date"],
@@ -45,7 +47,8 @@ def due_soon(uow: UnitOfWork, timer: Timer, now: datetime) -> None:
             "link_text": "Open the request in the employer portal",
         },
     )
-    tell_org(uow, Trigger.timer(timer.key, timer.kind), message, org_id=p["employer_org_id"], role="employer")
+    trigger = Trigger.timer(timer.key, timer.kind)
+    tell_org(uow, trigger, message, org_id=p["employer_org_id"], role="employer", case=case)
 
 
 def plan_review_due(uow: UnitOfWork, timer: Timer, now: datetime) -> None:
@@ -59,9 +62,10 @@ def plan_review_due(uow: UnitOfWork, timer: Timer, now: datetime) -> None:
         title=f"Plan review due today for case {case.reference}",
         body=f"Version {p['plan_version']} of the plan is due for review on {p['review_date']}.",
         case_id=case.case_id,
+        part=Part.PROGRESS,
         email={**_therapist_context(case), "review_date": p["review_date"], "plan_version": p["plan_version"]},
     )
-    _tell_therapist(uow, timer, case, message)
+    tell_therapist(uow, Trigger.timer(timer.key, timer.kind), message, case=case)
 
 
 def restriction_review_due(uow: UnitOfWork, timer: Timer, now: datetime) -> None:
@@ -76,6 +80,7 @@ def restriction_review_due(uow: UnitOfWork, timer: Timer, now: datetime) -> None
         title=f"Restriction review due {p['review_date']} for case {case.reference}",
         body=f"Restrictions due for review on {p['review_date']}: {demands}.",
         case_id=case.case_id,
+        part=Part.RESTRICTIONS,
         email={
             **_therapist_context(case),
             "review_date": p["review_date"],
@@ -83,7 +88,7 @@ def restriction_review_due(uow: UnitOfWork, timer: Timer, now: datetime) -> None
             "demands": p["demands"],
         },
     )
-    _tell_therapist(uow, timer, case, message)
+    tell_therapist(uow, Trigger.timer(timer.key, timer.kind), message, case=case)
 
 
 def _therapist_context(case: CaseCopy) -> dict:
@@ -93,11 +98,6 @@ def _therapist_context(case: CaseCopy) -> dict:
         "link": case_link(case.case_id),
         "link_text": "Open the case",
     }
-
-
-def _tell_therapist(uow: UnitOfWork, timer: Timer, case: CaseCopy, message: Message) -> None:
-    trigger = Trigger.timer(timer.key, timer.kind)
-    tell_user(uow, trigger, message, user_id=case.therapist_id, email=case.therapist_email, label="therapist")
 
 
 HANDLERS: Mapping[str, TimerHandler] = {

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base
 
-ACTIVE, DISABLED = "active", "disabled"
+# proposed: made by an administrator for an organisation; nothing is delivered until it confirms.
+ACTIVE, DISABLED, PROPOSED = "active", "disabled", "proposed"
 PENDING, SUCCEEDED, FAILED, WITHHELD = "pending", "succeeded", "failed", "withheld"
 
 

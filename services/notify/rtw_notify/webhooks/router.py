@@ -13,6 +13,7 @@ from rtw_shared.web import UowDep
 
 from ..policy import MANAGING_ROLES
 from . import service
+from .models import PROPOSED
 from .schemas import (
     DeliveryList,
     DeliveryRead,
@@ -32,12 +33,33 @@ Limit = Annotated[int, Query(ge=1, le=200)]
 OrgFilter = Annotated[str | None, Query(max_length=64, description="Administrators: one organisation's only")]
 
 
-@router.post("", status_code=201, response_model=WebhookWithSecret)
+@router.post("", status_code=201, response_model=WebhookWithSecret | WebhookRead)
 def create_webhook(body: WebhookCreate, principal: Manager, uow: UowDep, request: Request, response: Response):
-    """Subscribe your organisation to events; the answer shows the signing secret, once."""
+    """Subscribe your organisation to events; the answer shows the signing secret, once. An administrator
+    names the organisation and only proposes: no secret, nothing delivered until the organisation confirms."""
     webhook = service.create(uow=uow, principal=principal, body=body, settings=request.app.state.settings)
     set_etag(response, webhook.version)
-    return webhook
+    if webhook.status == PROPOSED:
+        return WebhookRead.model_validate(webhook)
+    return WebhookWithSecret.model_validate(webhook)
+
+
+@router.post("/{webhook_id}/confirm", response_model=WebhookWithSecret)
+def confirm_webhook(
+    webhook_id: uuid.UUID,
+    principal: Manager,
+    uow: UowDep,
+    request: Request,
+    response: Response,
+    if_match: IfMatch = None,
+):
+    """Take on a subscription an administrator proposed for your organisation: it becomes active, and the
+    answer shows its signing secret, once (administrators: 403)."""
+    webhook = service.confirm(
+        uow=uow, principal=principal, webhook_id=webhook_id, if_match=if_match, settings=request.app.state.settings
+    )
+    set_etag(response, webhook.version)
+    return WebhookWithSecret.model_validate(webhook)
 
 
 @router.get("", response_model=WebhookList)

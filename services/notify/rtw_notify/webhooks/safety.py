@@ -3,7 +3,8 @@
 A receiver URL must be `https` (plain `http` only where a development setting allows it), carry
 no credentials, and every address its host resolves to must be public: never loopback (unless
 the development setting allows it), private, link-local, the cloud metadata address, multicast,
-reserved or unspecified. The check runs at registration *and* before every delivery, because
+reserved or unspecified — nor an IPv6 transition address (6to4, Teredo) that carries an IPv4 one
+for a relay to reach. The check runs at registration *and* before every delivery, because
 what a name resolves to can change after it was registered. Redirects are never followed."""
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ class Rules:
     allow_loopback: bool
 
 
+NOTHING_LOCAL = Rules(allow_http=False, allow_loopback=False)
+
+
 def check_url(url: str, rules: Rules) -> tuple[str, int]:
     """(host, port) of a URL whose form may receive webhooks; UnsafeUrlError otherwise (no DNS)."""
     parts = urlsplit(url)
@@ -49,6 +53,8 @@ def refusal(address: Address, rules: Rules) -> str | None:
     """Why `address` may not receive webhooks (None: it may)."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
+    elif isinstance(address, ipaddress.IPv6Address) and (why := _transition_refusal(address)):
+        return why
     if address in METADATA_ADDRESSES:
         return "a cloud metadata address"
     if address.is_loopback:
@@ -63,6 +69,24 @@ def refusal(address: Address, rules: Rules) -> str | None:
         if getattr(address, flag):
             return what
     return None if address.is_global else "not a public address"
+
+
+def _transition_refusal(address: ipaddress.IPv6Address) -> str | None:
+    """6to4 (2002::/16) and Teredo (2001::/32) addresses carry an IPv4 address that a relay delivers
+    to, and are not globally reachable (IANA's special-purpose registry): refused, naming the embedded
+    address when it would be refused itself (never allowed, not even loopback in development)."""
+    if address.sixtofour is not None:
+        what, embedded = "a 6to4 address", [address.sixtofour]
+    elif address.teredo is not None:
+        server, client = address.teredo
+        what, embedded = "a Teredo address", [client, server]
+    else:
+        return None
+    for ipv4 in embedded:
+        why = refusal(ipv4, NOTHING_LOCAL)
+        if why:
+            return f"{what} (embeds {ipv4}, {why})"
+    return f"{what}, which is not globally reachable"
 
 
 def resolve(host: str, port: int) -> list[Address]:

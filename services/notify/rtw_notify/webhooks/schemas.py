@@ -26,6 +26,7 @@ class WebhookCreate(InputModel):
     events: Annotated[list[EventType], Field(min_length=1, max_length=len(subscribable_types()))]
     description: Annotated[str, Field(max_length=500)] = ""
     # For administrators only: whose subscription this is (insurers and employers subscribe their own).
+    # An administrator's subscription is a proposal the organisation confirms.
     org_id: OrgId | None = None
     org_role: Literal["insurer", "employer"] | None = None
 
@@ -51,7 +52,11 @@ class WebhookRead(BaseModel):
     url: str
     events: list[str]
     description: str
-    status: Literal["active", "disabled"]
+    status: Literal["active", "disabled", "proposed"] = Field(
+        description="proposed: an administrator made it for the organisation; nothing is delivered to it "
+        "until one of the organisation's people confirms it (POST …/confirm), which shows its secret"
+    )
+    created_by: str
     disabled_reason: str | None = None
     disabled_at: datetime | None = None
     previous_secret_expires_at: datetime | None = None

@@ -133,7 +133,7 @@ def disable(uow: UnitOfWork, webhook: Webhook, reason: str, now: datetime) -> No
         email={"url": webhook.url, "reason": reason, "webhook_id": str(webhook.id)},
     )
     trigger = Trigger(uuid.uuid5(webhook.id, f"disabled:{now.isoformat()}"), "webhook_disabled")
-    tell_org(uow, trigger, message, org_id=webhook.org_id, role=webhook.org_role)
+    tell_org(uow, trigger, message, org_id=webhook.org_id, role=webhook.org_role, case=None)
 
 
 class WebhookSender:

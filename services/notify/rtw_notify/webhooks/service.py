@@ -8,7 +8,7 @@ from datetime import timedelta
 from rtw_shared import access
 from rtw_shared.auth import Principal
 from rtw_shared.concurrency import check_if_match
-from rtw_shared.errors import NotFoundError, UnprocessableError
+from rtw_shared.errors import ConflictError, NotFoundError, UnprocessableError
 from rtw_shared.pagination import decode_cursor, page
 from rtw_shared.uow import UnitOfWork
 
@@ -16,18 +16,16 @@ from .. import policy
 from ..cases import repository as cases
 from ..settings import NotifySettings
 from . import repository, safety, signing
-from .models import ACTIVE, DISABLED, PENDING, Webhook, WebhookDelivery
+from .models import ACTIVE, DISABLED, PENDING, PROPOSED, Webhook, WebhookDelivery
 from .schemas import AttemptRead, DeliveryRead, ReplayRange, SecretRotation, WebhookCreate
 from .sender import rules_of
 
 
 def create(*, uow: UnitOfWork, principal: Principal, body: WebhookCreate, settings: NotifySettings) -> Webhook:
-    """Subscribe an organisation; the answer carries the new secret (its only appearance)."""
+    """Subscribe an organisation (an administrator: propose it); the answer to the organisation
+    carries the new secret (its only appearance)."""
     org_id, role = policy.managed_org(principal, body.org_id, body.org_role)
-    try:
-        safety.check_destination(body.url, rules_of(settings))
-    except safety.UnsafeUrlError as refused:
-        raise UnprocessableError(str(refused), field="url") from refused
+    _check_destination(body.url, settings)
     webhook = Webhook(
         org_id=org_id,
         org_role=role,
@@ -35,13 +33,35 @@ def create(*, uow: UnitOfWork, principal: Principal, body: WebhookCreate, settin
         events=sorted(set(body.events)),
         description=body.description,
         secret=signing.new_secret(),
-        status=ACTIVE,
+        status=PROPOSED if policy.only_proposes(principal) else ACTIVE,
         created_by=principal.username,
         version=1,
     )
     repository.add_webhook(uow.session, webhook)
     uow.commit()
     return webhook
+
+
+def confirm(
+    *, uow: UnitOfWork, principal: Principal, webhook_id: uuid.UUID, if_match: str | None, settings: NotifySettings
+) -> Webhook:
+    """The organisation takes on a subscription an administrator proposed: it becomes active, with a
+    new secret that only the confirming person is shown."""
+    webhook = get(uow=uow, principal=principal, webhook_id=webhook_id, for_update=True)
+    policy.require_member(principal, webhook.org_id, webhook.org_role, what="confirm their subscriptions")
+    check_if_match(if_match, webhook.version, what=f"webhook {webhook_id}")
+    if webhook.status != PROPOSED:
+        raise ConflictError(f"webhook {webhook_id} is {webhook.status}, not waiting for confirmation")
+    _check_destination(webhook.url, settings)
+    webhook.status, webhook.secret = ACTIVE, signing.new_secret()
+    return _saved(uow, webhook)
+
+
+def _check_destination(url: str, settings: NotifySettings) -> None:
+    try:
+        safety.check_destination(url, rules_of(settings))
+    except safety.UnsafeUrlError as refused:
+        raise UnprocessableError(str(refused), field="url") from refused
 
 
 def get(*, uow: UnitOfWork, principal: Principal, webhook_id: uuid.UUID, for_update: bool = False) -> Webhook:
@@ -79,8 +99,10 @@ def rotate_secret(
     if_match: str | None,
     settings: NotifySettings,
 ) -> Webhook:
-    """A new secret; the previous one keeps signing beside it for the overlap, so receivers can switch."""
+    """A new secret; the previous one keeps signing beside it for the overlap, so receivers can switch.
+    Only the organisation's own people: whoever holds the secret can sign deliveries to its receiver."""
     webhook = get(uow=uow, principal=principal, webhook_id=webhook_id, for_update=True)
+    policy.require_member(principal, webhook.org_id, webhook.org_role, what="rotate their subscriptions' secrets")
     check_if_match(if_match, webhook.version, what=f"webhook {webhook_id}")
     overlap = settings.webhook_secret_overlap_seconds if body.overlap_seconds is None else body.overlap_seconds
     webhook.previous_secret = webhook.secret
@@ -96,10 +118,7 @@ def enable(
     webhook = get(uow=uow, principal=principal, webhook_id=webhook_id, for_update=True)
     check_if_match(if_match, webhook.version, what=f"webhook {webhook_id}")
     if webhook.status == DISABLED:
-        try:
-            safety.check_destination(webhook.url, rules_of(settings))
-        except safety.UnsafeUrlError as refused:
-            raise UnprocessableError(str(refused), field="url") from refused
+        _check_destination(webhook.url, settings)
         webhook.status, webhook.disabled_reason, webhook.disabled_at = ACTIVE, None, None
     return _saved(uow, webhook)
 

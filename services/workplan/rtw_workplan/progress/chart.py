@@ -1,6 +1,9 @@
-"""The progress chart as SVG, drawn by pygal (pure Python, no system libraries): each demand's
-observed capacity over time as a share of what the job demands (so kilograms and minutes share one
-axis; the job's demand is the 100 % line), and the GAS T-score of each review on a second axis."""
+"""The progress chart as SVG, drawn by pygal (pure Python, no system libraries) from the reader's view
+of the report — the same object the JSON answer is (views.progress), so the chart shows nothing its
+JSON leaves out: each demand's capacity as a share of what the job demands (so kilograms and minutes
+share one axis; the job's demand is the 100 % line) — over time where the view has the dated
+measurements (the therapist's), where it stands now otherwise (the insurer's) — and the GAS T-score
+of each review on a second axis."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from datetime import date
 import pygal
 from pygal.style import CleanStyle
 
-from ..rules.report import Report
+from .schemas import CapacityView, ProgressInsurerView, ProgressTherapistView
 
 JOB_LINE = 100.0
 # pygal writes its configuration into an inline <script> even with js=[]; nothing reads it without
@@ -24,13 +27,22 @@ def _share(value: float, required: float | None) -> float | None:
     return round(100 * value / required, 1)
 
 
-def _days(report: Report) -> list[date]:
-    days = {day for line in report.capacity for day, _ in line.series} | {g.review_date for g in report.gas}
-    return sorted(days | {report.therapy_start, report.as_of})
+def _measured(line: CapacityView, as_of: date) -> list[tuple[date, float]]:
+    """The (day, value) points of a capacity line the view shows: each measurement, or the one for now."""
+    series = getattr(line, "series", None)
+    if series is not None:
+        return [(point.date, point.value) for point in series]
+    return [] if line.current is None else [(as_of, line.current)]
 
 
-def render_svg(report: Report, title: str) -> bytes:
-    """The chart of one plan's report as an SVG document (no scripts: safe to show inline)."""
+def _days(progress: ProgressTherapistView | ProgressInsurerView) -> list[date]:
+    days = {day for line in progress.capacity for day, _ in _measured(line, progress.as_of)}
+    days |= {review["date"] for review in progress.gas.reviews}
+    return sorted(days | {progress.therapy_start_date, progress.as_of})
+
+
+def render_svg(progress: ProgressTherapistView | ProgressInsurerView, title: str) -> bytes:
+    """The chart of one reader's view of a plan's report, as an SVG document (no scripts: safe inline)."""
     chart = pygal.DateLine(
         title=title,
         style=CleanStyle,
@@ -46,18 +58,18 @@ def render_svg(report: Report, title: str) -> bytes:
         width=900,
         height=480,
     )
-    days = _days(report)
+    days = _days(progress)
     chart.add(
         "job demand (100 %)",
         [(days[0], JOB_LINE), (days[-1], JOB_LINE)],
         show_dots=False,
         stroke_style={"dasharray": "6,4"},
     )
-    for line in report.capacity:
-        points = [(day, _share(value, line.required)) for day, value in line.series]
+    for line in progress.capacity:
+        points = [(day, _share(value, line.required)) for day, value in _measured(line, progress.as_of)]
         points = [(day, share) for day, share in points if share is not None]
         label = f"{line.demand} ({line.frequency}, {line.required or '-'} {line.unit})"
         chart.add(label, points or [(days[0], None)])
-    gas = [(g.review_date, g.t_score) for g in report.gas if g.t_score is not None]
+    gas = [(review["date"], review["t_score"]) for review in progress.gas.reviews if review["t_score"] is not None]
     chart.add("GAS T-score", gas or [(days[0], None)], secondary=True)
     return _SCRIPT.sub(b"", chart.render())

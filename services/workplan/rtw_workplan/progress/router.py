@@ -6,12 +6,15 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from rtw_shared.auth import CurrentPrincipal, Therapist
+from rtw_shared.auth import CurrentPrincipal, Principal, Therapist
+from rtw_shared.role_view import Field, role_view
+from rtw_shared.uow import UnitOfWork
 from rtw_shared.web import UowDep
 
 from .. import policy
 from ..dependencies import FeesDep
 from ..plans import service as plans
+from ..rules.projections import FeeSchedule
 from . import chart, service, views
 from .schemas import ProgressInsurerView, ProgressTherapistView, ReviewIn, ReviewView
 
@@ -23,12 +26,7 @@ SVG_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe
 def get_progress(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, fees: FeesDep):
     """Adherence, dosage, capacity and job match, readiness and return date, GAS, COPM and cost — computed,
     as of today. The insurer gets summary numbers only; employers read no progress (403)."""
-    role = policy.reading_role(principal)
-    plan = plans.get_visible_plan(uow=uow, principal=principal, plan_id=plan_id)
-    report = service.report_for(uow, plan, fees)
-    if role == "therapist":
-        return views.therapist_view(plan, report, service.decisions_of(uow, plan))
-    return views.insurer_view(plan, report)
+    return _progress(plan_id, principal, uow, fees)
 
 
 @router.get(
@@ -37,12 +35,22 @@ def get_progress(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, f
     responses={200: {"content": {"image/svg+xml": {}}, "description": "the progress chart"}},
 )
 def get_progress_chart(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, fees: FeesDep):
-    """Capacity per demand over time against the job's demand line, with the GAS T-score per review (SVG)."""
+    """Capacity per demand against the job's demand line, with the GAS T-score per review (SVG): drawn from
+    the same view of the report as the JSON (the insurer's: where each demand stands now, no measurements)."""
+    shown = _progress(plan_id, principal, uow, fees)
+    svg = chart.render_svg(shown, f"Plan version {shown.version}: capacity against the job")
+    return Response(content=svg, media_type="image/svg+xml", headers=SVG_HEADERS)
+
+
+def _progress(plan_id: uuid.UUID, principal: Principal, uow: UnitOfWork, fees: FeeSchedule) -> views.ProgressView:
+    """The plan's report as the caller's role view shows it (403 for roles that read no progress, 404 for
+    a plan the caller may not see)."""
     policy.reading_role(principal)
     plan = plans.get_visible_plan(uow=uow, principal=principal, plan_id=plan_id)
     report = service.report_for(uow, plan, fees)
-    svg = chart.render_svg(report, f"Plan version {plan.version}: capacity against the job")
-    return Response(content=svg, media_type="image/svg+xml", headers=SVG_HEADERS)
+    view = role_view(principal, plan.case)
+    decisions = service.decisions_of(uow, plan) if view.shows(Field.RECOMMENDATIONS) else []
+    return views.progress(view, plan, report, decisions)
 
 
 @router.post("/{plan_id}/reviews", status_code=status.HTTP_201_CREATED, response_model=ReviewView)

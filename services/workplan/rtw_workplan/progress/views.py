@@ -1,9 +1,13 @@
-"""A computed report shaped for the caller's role: the therapist's view has the capacity series and
-each activity's recommendation and decision; the insurer's, summary numbers only."""
+"""A computed report as the reader's role view shows it (rtw_shared.role_view): the therapist's has
+each dated capacity measurement and each activity's recommendation and decision; the insurer's,
+summary numbers only. The JSON answer and the SVG chart are both rendered from what `progress`
+returns, so neither can show what the other hides."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
+
+from rtw_shared.role_view import ALWAYS, Field, RoleView
 
 from ..plans.models import Plan
 from ..rules.readiness import DemandReadiness
@@ -11,6 +15,29 @@ from ..rules.report import CapacityLine, Report
 from .models import ProgressionDecision
 from .schemas import ProgressInsurerView, ProgressTherapistView
 
+ProgressView = ProgressTherapistView | ProgressInsurerView
+# Each key of the report and the field of the role view it reveals.
+FIELD_OF = {
+    "plan_id": ALWAYS,
+    "case_id": ALWAYS,
+    "version": ALWAYS,
+    "status": ALWAYS,
+    "as_of": ALWAYS,
+    "therapy_start_date": Field.PROGRESS,
+    "adherence": Field.PROGRESS,
+    "dosage": Field.PROGRESS,
+    "readiness": Field.PROGRESS,
+    "gas": Field.PROGRESS,
+    "copm": Field.PROGRESS,
+    "capacity": Field.PROGRESS,
+    "job_match": Field.JOB_MATCH,
+    "cost": Field.COST,
+    "activities": Field.RECOMMENDATIONS,
+}
+CAPACITY_FIELD_OF = {
+    **dict.fromkeys(("demand", "frequency", "unit", "required", "current", "met", "readiness"), ALWAYS),
+    "series": Field.CAPACITY_SERIES,
+}
 DAYS_PER_WEEK = 7
 
 
@@ -26,9 +53,9 @@ def _readiness(r: DemandReadiness) -> dict:
     return {"status": r.status, "ready_on": r.ready_on, "earliest": r.earliest, "latest": r.latest, "fit": fit}
 
 
-def _capacity(line: CapacityLine, series: bool) -> dict:
+def _capacity(line: CapacityLine) -> dict:
     met = line.current is not None and (line.required is None or line.current >= line.required)
-    out = {
+    return {
         "demand": line.demand,
         "frequency": line.frequency,
         "unit": line.unit,
@@ -36,10 +63,8 @@ def _capacity(line: CapacityLine, series: bool) -> dict:
         "current": line.current,
         "met": met,
         "readiness": _readiness(line.readiness),
+        "series": [{"date": day, "value": value} for day, value in line.series],
     }
-    if series:
-        out["series"] = [{"date": day, "value": value} for day, value in line.series]
-    return out
 
 
 def _common(plan: Plan, report: Report) -> dict:
@@ -79,15 +104,20 @@ def _common(plan: Plan, report: Report) -> dict:
     }
 
 
-def insurer_view(plan: Plan, report: Report) -> ProgressInsurerView:
-    """Summary numbers: adherence, dosage, capacity against the job, readiness, GAS, COPM, cost."""
-    return ProgressInsurerView.model_validate(
-        {**_common(plan, report), "capacity": [_capacity(line, series=False) for line in report.capacity]}
-    )
+def progress(view: RoleView, plan: Plan, report: Report, decisions: list[ProgressionDecision]) -> ProgressView:
+    """The report cut to `view`: the therapist's read model when the view has each measurement and
+    recommendation, the insurer's (summary numbers) otherwise."""
+    data = {
+        **_common(plan, report),
+        "capacity": [view.cut(_capacity(line), CAPACITY_FIELD_OF) for line in report.capacity],
+        "activities": _activities(report, decisions),
+    }
+    model = ProgressTherapistView if view.shows(Field.CAPACITY_SERIES, Field.RECOMMENDATIONS) else ProgressInsurerView
+    return model.model_validate(view.cut(data, FIELD_OF))
 
 
-def therapist_view(plan: Plan, report: Report, decisions: list[ProgressionDecision]) -> ProgressTherapistView:
-    """Everything, with each activity's recommendation, the decision taken on it and the prescription now."""
+def _activities(report: Report, decisions: list[ProgressionDecision]) -> list[dict]:
+    """Each activity's recommendation, the decision taken on it and the prescription now."""
     latest = {(d.kind, d.demand): d for d in decisions}  # oldest first: the last one wins
     activities = []
     for item in report.activities:
@@ -105,13 +135,7 @@ def therapist_view(plan: Plan, report: Report, decisions: list[ProgressionDecisi
                 "current_prescription": decision.prescription if decision else asdict(item.last_prescribed),
             }
         )
-    return ProgressTherapistView.model_validate(
-        {
-            **_common(plan, report),
-            "capacity": [_capacity(line, series=True) for line in report.capacity],
-            "activities": activities,
-        }
-    )
+    return activities
 
 
 def _decision(decision: ProgressionDecision | None) -> dict | None:

@@ -1,0 +1,66 @@
+"""Throw-away accounts in the running realm, for tests that need someone the demo realm does not
+have (a user whose email address Keycloak never verified, a user without any RTW role). Each is
+deleted when its `with` block ends, so the running realm is left as it was."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from keycloak import KeycloakAdmin, KeycloakOpenID
+
+from .keycloak import ADMIN_PASSWORD, ADMIN_USER
+
+PASSWORD = "throw-away-demo"  # a test account's, deleted after the test
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@contextmanager
+def temporary_account(
+    keycloak_url: str,
+    realm: str,
+    *,
+    org_id: str,
+    email: str,
+    email_verified: bool,
+    roles: tuple[str, ...] = (),
+) -> Iterator[Account]:
+    """A user of `realm` with these attributes and realm roles, signed in through `rtw-cli`."""
+    admin = KeycloakAdmin(
+        server_url=keycloak_url,
+        username=ADMIN_USER,
+        password=ADMIN_PASSWORD,
+        realm_name=realm,
+        user_realm_name="master",
+    )
+    username = f"tmp-{uuid.uuid4().hex[:10]}"
+    user_id = admin.create_user(
+        {
+            "username": username,
+            "enabled": True,
+            "email": email,
+            "emailVerified": email_verified,
+            "firstName": "Temporary",
+            "lastName": "Account",
+            "attributes": {"org_id": [org_id]},
+            "credentials": [{"type": "password", "value": PASSWORD, "temporary": False}],
+        }
+    )
+    try:
+        if roles:
+            admin.assign_realm_roles(user_id, [admin.get_realm_role(role) for role in roles])
+        cli = KeycloakOpenID(server_url=keycloak_url, realm_name=realm, client_id="rtw-cli")
+        yield Account(username=username, token=cli.token(username, PASSWORD)["access_token"])
+    finally:
+        admin.delete_user(user_id)
