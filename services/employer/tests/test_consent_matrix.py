@@ -45,7 +45,9 @@ RESTRICTIONS = [
         "frequency": "occasional",
         "load_kg": 10.0,
         "duration_min": None,
+        "start": None,
         "review_date": None,
+        "end": None,
     }
 ]
 # The callers: own organisation of the case (acme, clinic-north, northwind) and another one of each role.

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from rtw_employer.accommodations import expiry
 from rtw_employer.worker import spec
+from rtw_shared.events import CounterOffer
 from rtw_shared.timers import TimerLoop, fire_due
 
 COUNTER = {
@@ -60,7 +61,8 @@ def test_the_therapist_lists_countered_requests_and_accepts_one(client, tokens, 
     assert accepted.headers["ETag"] == '"3"'
     event_type, payload = outbox()[-1]
     assert event_type == "rtw.accommodation.decided.v1"
-    assert (payload["decision"], payload["counter_accepted"], payload["counter"]) == ("confirmed", True, COUNTER)
+    agreed = CounterOffer.model_validate(COUNTER).model_dump(mode="json")  # the event's shape of the counter
+    assert (payload["decision"], payload["counter_accepted"], payload["counter"]) == ("confirmed", True, agreed)
     assert payload["attestation_sha256"] == body["agreement_sha256"]
     erin_sees = client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("erin")).json()
     assert (erin_sees["status"], erin_sees["agreement_sha256"]) == ("confirmed", body["agreement_sha256"])

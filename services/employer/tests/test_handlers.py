@@ -66,7 +66,9 @@ def test_a_plan_with_accommodations_opens_one_request_and_announces_it(
             "frequency": "occasional",
             "load_kg": 10.0,
             "duration_min": None,
+            "start": None,
             "review_date": None,
+            "end": None,
         }
     ]
     [(event_type, payload)] = outbox()

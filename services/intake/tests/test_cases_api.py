@@ -58,6 +58,7 @@ def test_every_event_carries_the_case_snapshot_after_its_change(client, tokens, 
         "therapist_id": case["therapist_id"],
         "therapist_email": created["therapist_email"],
         "consents": {"share_restrictions_with_employer": True, "share_status_with_insurer": True},
+        "claim_number": case["claim"]["claim_number"],
     }
     assert created["therapist_email"]  # the demo realm's users have one; every later snapshot repeats it
     assert created["case"] == shared["case"] == snapshot

@@ -135,11 +135,11 @@ PUBLISHED = {
 }
 
 
-def test_every_catalogue_type_but_notifys_own_is_subscribable():
+def test_every_catalogue_type_but_notifys_own_and_the_clinical_assessment_is_subscribable():
     types = payloads.subscribable_types()
     assert "rtw.case.created.v1" in types and "rtw.plan.schedule_week_started.v1" in types
-    assert "rtw.notification.delivered.v1" not in types
-    assert set(types) == {t for t in registry if not t.startswith("rtw.notification.")}
+    assert "rtw.notification.delivered.v1" not in types and "rtw.case.assessed.v1" not in types
+    assert set(types) == {t for t in registry if not t.startswith("rtw.notification.")} - {"rtw.case.assessed.v1"}
 
 
 def test_the_insurer_gets_progress_and_cost_but_not_what_the_employer_is_asked():

@@ -150,7 +150,16 @@ def test_publishing_fixes_projections_and_announces_them_without_clinical_detail
     assert key == plan["case_id"] == event["case_id"]
     assert {k: event[k] for k in expected} == expected
     assert (event["plan_id"], event["version"], event["employer_org_id"]) == (draft_plan, 1, "acme")
-    assert event["schedule"] == BODY["schedule"] and event["accommodations"] == BODY["accommodations"]
+    week_1 = monday_after(ready)
+    assert event["schedule"] == [
+        {
+            **week,
+            "starts_on": (week_1 + timedelta(days=7 * (week["week"] - 1))).isoformat(),
+            "ends_on": (week_1 + timedelta(days=7 * (week["week"] - 1) + 6)).isoformat(),
+        }
+        for week in BODY["schedule"]
+    ]
+    assert event["accommodations"] == BODY["accommodations"]
     assert not {"goals", "phases"} & set(event)
     assert "Lift a 20 kg tote" not in payload
 

@@ -16,9 +16,12 @@ from rtw_shared.case_copy import apply_case_events, parties_of, snapshot_of
 from rtw_shared.events import (
     AccommodationRequestedV1,
     AccommodationWithdrawnV1,
+    CaseAssessedV1,
     CaseConsentChangedV1,
     CaseCreatedV1,
     CaseEvent,
+    CaseRestrictionsChangedV1,
+    CaseRtwDateChangedV1,
     CaseSharedWithEmployerV1,
     CaseSnapshot,
     CaseStatusChangedV1,
@@ -133,7 +136,16 @@ def _withdraw(uow: UnitOfWork, request: AccommodationRequest, reason: str) -> No
 IDENTITY_WITHHELD = {"worker_name": None, "job_title": None}
 
 
-@handles(CaseCreatedV1, CaseStatusChangedV1, CaseConsentChangedV1, CaseSharedWithEmployerV1, batch=True)
+@handles(
+    CaseCreatedV1,
+    CaseStatusChangedV1,
+    CaseConsentChangedV1,
+    CaseSharedWithEmployerV1,
+    CaseRestrictionsChangedV1,
+    CaseRtwDateChangedV1,
+    CaseAssessedV1,
+    batch=True,
+)
 def on_case_events(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
     """Apply a run of intake's events in a few statements, leaving what one by one would:
     - each copy takes its newest snapshot (one without the employer's consent clears name and job

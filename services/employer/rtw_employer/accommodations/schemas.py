@@ -67,7 +67,9 @@ class RestrictionView(BaseModel):
     frequency: str | None = None
     load_kg: float | None = None
     duration_min: float | None = None
+    start: date | None = Field(default=None, description="from when it applies")
     review_date: date | None = Field(default=None, description="until when it applies: the therapist reviews it then")
+    end: date | None = Field(default=None, description="when it ends, if the therapist set an end")
 
 
 class ScheduleWeekView(BaseModel):
@@ -75,6 +77,8 @@ class ScheduleWeekView(BaseModel):
     hours_per_day: float
     days_per_week: int
     duties: str
+    starts_on: date | None = Field(default=None, description="the week's first day, once the schedule has a start")
+    ends_on: date | None = Field(default=None, description="the week's last day")
 
 
 class AccommodationItemView(BaseModel):

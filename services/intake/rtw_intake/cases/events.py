@@ -32,6 +32,7 @@ def snapshot(case: Case) -> CaseSnapshot:
         therapist_id=case.therapist_id,
         therapist_email=case.therapist_email,
         consents=Consents(**case.consents),
+        claim_number=case.claim.get("claim_number"),
     )
 
 

@@ -18,7 +18,7 @@ from datetime import datetime
 from rtw_shared import access, topics
 from rtw_shared.access import Part
 from rtw_shared.auth import Principal
-from rtw_shared.events import EventPayload, registry
+from rtw_shared.events import CaseAssessedV1, EventPayload, registry
 from rtw_shared.role_view import ALWAYS, Field, role_view
 
 SPEC_VERSION = "1.0"
@@ -28,6 +28,9 @@ ID_FIELDS = dict.fromkeys(
 )
 # Types that are about notify's own deliveries: delivering them by webhook would announce itself forever.
 NOT_SUBSCRIBABLE_TOPICS = frozenset({topics.DELIVERY.name})
+# The assessment is the therapist's baseline for workplan, clinical through and through: no organisation
+# subscribes to it, not even to learn that one happened.
+NOT_SUBSCRIBABLE_TYPES = frozenset({CaseAssessedV1.TYPE})
 PART_OF_TOPIC = {
     topics.CASE.name: Part.CASE,
     topics.PLAN.name: Part.PROGRESS,
@@ -113,7 +116,11 @@ RULES: dict[str, Rule] = {
 
 def subscribable_types() -> list[str]:
     """Every event type in the catalogue an organisation may subscribe to (new ones included)."""
-    return sorted(t for t, model in registry.items() if model.TOPIC.name not in NOT_SUBSCRIBABLE_TOPICS)
+    return sorted(
+        t
+        for t, model in registry.items()
+        if model.TOPIC.name not in NOT_SUBSCRIBABLE_TOPICS and t not in NOT_SUBSCRIBABLE_TYPES
+    )
 
 
 def rule_for(event_type: str) -> Rule:

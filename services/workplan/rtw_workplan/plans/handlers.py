@@ -12,9 +12,12 @@ from datetime import datetime
 
 from rtw_shared.case_copy import apply_case_events
 from rtw_shared.events import (
+    CaseAssessedV1,
     CaseConsentChangedV1,
     CaseCreatedV1,
     CaseEvent,
+    CaseRestrictionsChangedV1,
+    CaseRtwDateChangedV1,
     CaseSharedWithEmployerV1,
     CaseStatusChangedV1,
     Envelope,
@@ -28,7 +31,16 @@ from ..cases.models import CaseCopy
 from . import repository, service, versions
 
 
-@handles(CaseCreatedV1, CaseSharedWithEmployerV1, CaseStatusChangedV1, CaseConsentChangedV1, batch=True)
+@handles(
+    CaseCreatedV1,
+    CaseSharedWithEmployerV1,
+    CaseStatusChangedV1,
+    CaseConsentChangedV1,
+    CaseRestrictionsChangedV1,
+    CaseRtwDateChangedV1,
+    CaseAssessedV1,
+    batch=True,
+)
 def on_case_events(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
     """Apply the events' case snapshots, then bring each case's plans in line with its copy. A whole
     run of events takes a few statements, not a few per event. The consumer commits (with the inbox rows)."""

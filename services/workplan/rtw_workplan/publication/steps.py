@@ -5,7 +5,7 @@ Work."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -74,6 +74,20 @@ def arm_week_timers(session: Session, plan: Plan, content: PlanContent, now: dat
         repository.schedule_week_timer(session, plan.id, week.week, due)
 
 
+def dated_weeks(schedule: list[dict], schedule_start: date | None) -> list[dict]:
+    """The graduated schedule's weeks with their first and last day, once the schedule has a start."""
+    if schedule_start is None:
+        return schedule
+    return [
+        {
+            **week,
+            "starts_on": (start := week_starts(schedule_start, week["week"])),
+            "ends_on": start + timedelta(days=6),
+        }
+        for week in schedule
+    ]
+
+
 def published_event(plan: Plan, content: PlanContent, previous: Plan | None) -> PlanPublishedV1:
     """plan.published: what the employer must accommodate, what changed, the insurer's projections."""
     if previous is None:
@@ -91,7 +105,7 @@ def published_event(plan: Plan, content: PlanContent, previous: Plan | None) -> 
         employer_org_id=plan.case.employer_org_id,
         published_at=plan.published_at,
         restrictions=plan.content["restrictions"],
-        schedule=plan.content["schedule"],
+        schedule=dated_weeks(plan.content["schedule"], plan.schedule_start_date),
         accommodations=plan.content["accommodations"],
         projected_rtw_date=plan.projected_rtw_date,
         projected_cost=float(plan.projected_cost) if plan.projected_cost is not None else None,
