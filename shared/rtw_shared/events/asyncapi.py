@@ -11,8 +11,7 @@ import sys
 import yaml
 from pydantic.json_schema import models_json_schema
 
-from rtw_shared.topics import ALL_TOPICS
-
+from ..topics import ALL_TOPICS
 from .base import registry
 
 CLOUD_EVENT_HEADERS = {

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from rtw_shared.topics import Topic
+from ..topics import Topic
 
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
