@@ -78,12 +78,12 @@ def organisation(org_id: str, role: str, *, subject: str | None = None) -> Princ
     )
 
 
-def party(case, role: str) -> Principal:
+def party(case: object, role: str) -> Principal:
     """The organisation `case` names for `role` (its employer, its insurer, its clinic), as a reader."""
     return organisation(getattr(case, TENANT_OF_ROLE[role]) or "", role)
 
 
-def may_see(principal: Principal, case, part: Part) -> bool:
+def may_see(principal: Principal, case: object, part: Part) -> bool:
     """Whether the caller's organisation may see `part` of `case` (anything with CaseParties' attributes).
 
     `case` None (this service has not heard of the case yet) is seen by no one: consents unknown
@@ -97,7 +97,7 @@ def may_see(principal: Principal, case, part: Part) -> bool:
     return consent is None or bool(getattr(case, consent))
 
 
-def sql_condition(principal: Principal, columns, part: Part = Part.CASE) -> ColumnElement[bool]:
+def sql_condition(principal: Principal, columns: object, part: Part = Part.CASE) -> ColumnElement[bool]:
     """`may_see` as a SQL condition on `columns` (a model or a table's `.c` with CaseParties' columns),
     for list queries that must page over visible rows only. Keep using `visible` on each row read."""
     role = reading_role(principal)
@@ -110,15 +110,16 @@ def sql_condition(principal: Principal, columns, part: Part = Part.CASE) -> Colu
     )
 
 
-def visible(principal: Principal, case, part: Part = Part.CASE) -> bool:
+def visible(principal: Principal, case: object, part: Part = Part.CASE) -> bool:
     """`may_see`, and when it may, note the case for this request's audit row."""
     allowed = may_see(principal, case, part)
     if allowed:
-        audit_context.note_case(case.case_id if hasattr(case, "case_id") else case.id)
+        # A case copy's id is `case_id`; intake's own case's, `id`.
+        audit_context.note_case(getattr(case, "case_id" if hasattr(case, "case_id") else "id"))
     return allowed
 
 
-def require(principal: Principal, case, part: Part = Part.CASE, *, what: str) -> None:
+def require(principal: Principal, case: object, part: Part = Part.CASE, *, what: str) -> None:
     """404 naming `what` unless the caller may see `part` of `case` (existence not revealed)."""
     if not visible(principal, case, part):
         raise NotFoundError(f"{what} not found")

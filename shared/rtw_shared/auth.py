@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import jwt
 import structlog
@@ -124,7 +125,7 @@ class TokenValidator:
         return principal_from_claims(claims)
 
 
-def principal_from_claims(claims: dict) -> Principal:
+def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
     org_id = claims.get("org_id")
     if not org_id:
         raise ForbiddenError("your account has no organisation (org_id); ask an administrator")
@@ -171,7 +172,7 @@ def current_principal(
     return principal
 
 
-def require_role(*roles: str):
+def require_role(*roles: str) -> Callable[[Principal], Principal]:
     """A dependency admitting only callers holding one of `roles` (403 otherwise)."""
 
     def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:

@@ -10,7 +10,7 @@ cannot interleave their columns."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, Integer, String, func, text
@@ -58,7 +58,7 @@ def snapshot_of(event: CaseEvent) -> CaseSnapshot | None:
     return None
 
 
-def copy_values(case_id: uuid.UUID, snapshot: CaseSnapshot) -> dict:
+def copy_values(case_id: uuid.UUID, snapshot: CaseSnapshot) -> dict[str, object]:
     """The mixin's columns for `snapshot`."""
     return {
         "case_id": case_id,
@@ -87,7 +87,7 @@ def parties_of(snapshot: CaseSnapshot, case_id: uuid.UUID | None = None) -> Case
 
 
 def upsert_case_copy(
-    session: Session, model: type[CaseCopyMixin], case_id: uuid.UUID, snapshot: CaseSnapshot, **extra
+    session: Session, model: type[CaseCopyMixin], case_id: uuid.UUID, snapshot: CaseSnapshot, **extra: object
 ) -> bool:
     """Insert the copy or overwrite it with a newer snapshot; True when this snapshot was applied.
 
@@ -99,7 +99,7 @@ def apply_case_events(
     session: Session,
     model: type[CaseCopyMixin],
     events: list[CaseEvent],
-    extra_of: Callable[[CaseSnapshot], dict] | None = None,
+    extra_of: Callable[[CaseSnapshot], Mapping[str, object]] | None = None,
 ) -> set[uuid.UUID]:
     """Apply the snapshots `events` carry (`snapshot_of`) in one statement: the ids of the copies
     it changed. `extra_of(snapshot)`: the service's own columns, as `extra` is for `upsert_case_copy`.
@@ -121,7 +121,7 @@ def apply_case_events(
     )
 
 
-def _upsert(session: Session, model: type[CaseCopyMixin], rows: list[dict]) -> set[uuid.UUID]:
+def _upsert(session: Session, model: type[CaseCopyMixin], rows: list[dict[str, object]]) -> set[uuid.UUID]:
     insert = pg_insert(model).values(rows)
     changed = {name: insert.excluded[name] for name in rows[0] if name != "case_id"}
     statement = insert.on_conflict_do_update(

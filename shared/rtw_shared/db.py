@@ -3,9 +3,11 @@ at start-up, never at import time."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import MetaData, create_engine
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Constraint names Alembic can rely on (and that read well in error messages).
 NAMING_CONVENTION = {
@@ -38,12 +40,12 @@ def make_engine(url: str, *, pool_size: int = 10, read_only: bool = False) -> En
 
     `read_only`: connections without transactions (autocommit: no BEGIN/ROLLBACK round trips) on
     which PostgreSQL refuses any write (`default_transaction_read_only`), for the API's GETs."""
-    options: dict = {}
+    options: dict[str, Any] = {}  # create_engine's keyword arguments
     if read_only:
         options = {"isolation_level": "AUTOCOMMIT", "connect_args": {"options": "-c default_transaction_read_only=on"}}
     return create_engine(url, pool_size=pool_size, max_overflow=max(2, pool_size // 2), pool_pre_ping=False, **options)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker:
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     # expire_on_commit=False: a service returns the objects it just committed to the router.
     return sessionmaker(engine, expire_on_commit=False, autoflush=True)

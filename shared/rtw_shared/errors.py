@@ -57,7 +57,7 @@ class ProblemError(Exception):
     status = 400
     title = "Bad request"
 
-    def __init__(self, detail: str, *, headers: dict[str, str] | None = None, **extra):
+    def __init__(self, detail: str, *, headers: dict[str, str] | None = None, **extra: object):
         super().__init__(detail)
         self.detail = detail
         self.headers = headers
@@ -97,16 +97,22 @@ class TooManyRequestsError(ProblemError):
 
 
 def problem(
-    status: int, title: str, detail: str, *, instance: str | None = None, headers: dict[str, str] | None = None, **extra
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: object,
 ) -> JSONResponse:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    body: dict[str, object] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if instance:
         body["instance"] = instance
     body.update(extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _field(loc: tuple) -> str:
+def _field(loc: tuple[int | str, ...]) -> str:
     # ("body", "worker", "date_of_birth") -> "worker.date_of_birth"
     parts = [str(p) for p in loc if p not in ("body",)]
     return ".".join(parts) or "body"
@@ -114,13 +120,13 @@ def _field(loc: tuple) -> str:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
-    async def on_problem(request: Request, error: ProblemError):
+    async def on_problem(request: Request, error: ProblemError) -> JSONResponse:
         return problem(
             error.status, error.title, error.detail, instance=request.url.path, headers=error.headers, **error.extra
         )
 
     @app.exception_handler(RequestValidationError)
-    async def on_invalid(request: Request, error: RequestValidationError):
+    async def on_invalid(request: Request, error: RequestValidationError) -> JSONResponse:
         errors = [{"field": _field(e["loc"]), "message": e["msg"], "type": e["type"]} for e in error.errors()]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
         return problem(
@@ -128,7 +134,7 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def on_http(request: Request, error: StarletteHTTPException):
+    async def on_http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         headers = dict(getattr(error, "headers", None) or {})
         if error.status_code == 405:
             headers["Allow"] = ", ".join(_allowed_methods(request))
@@ -141,7 +147,7 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(OperationalError)
-    async def on_database_unavailable(request: Request, error: OperationalError):
+    async def on_database_unavailable(request: Request, error: OperationalError) -> JSONResponse:
         # The database is away (restarting, failing over) or gave up on the statement: a passing
         # condition, so 503 with when to try again, not a 500. Nothing was committed.
         log.warning("database unavailable", path=request.url.path, error=str(error.orig).splitlines()[0])
@@ -154,7 +160,7 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(Exception)
-    async def on_unexpected(request: Request, error: Exception):
+    async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
         log.exception("unhandled error", path=request.url.path)
         return problem(
             500,

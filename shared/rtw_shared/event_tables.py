@@ -4,6 +4,8 @@ rtw_shared.messaging relays it and keeps the inbox and the parked events."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -19,6 +21,9 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+if TYPE_CHECKING:
+    from .migrations import MigrationOps
 
 metadata = MetaData()
 
@@ -71,13 +76,13 @@ parked_events = Table(
 OUTBOX_CHANNEL = "rtw_outbox"
 
 
-def create_messaging_tables(op) -> None:
+def create_messaging_tables(op: MigrationOps) -> None:
     """For a service's first Alembic migration: create outbox and inbox."""
     bind = op.get_bind()
     metadata.create_all(bind, tables=[outbox, inbox])
 
 
-def create_pruning_indexes(op) -> None:
+def create_pruning_indexes(op: MigrationOps) -> None:
     """For a service's migration: the indexes pruning deletes by (rtw_shared.messaging.pruning).
     A database created after they were declared has them already, hence `checkfirst`."""
     for table in (outbox, inbox):
@@ -86,17 +91,17 @@ def create_pruning_indexes(op) -> None:
                 index.create(op.get_bind(), checkfirst=True)
 
 
-def drop_pruning_indexes(op) -> None:
+def drop_pruning_indexes(op: MigrationOps) -> None:
     """The downgrade of `create_pruning_indexes`."""
     op.drop_index("ix_inbox_processed_at", table_name="inbox")
     op.drop_index("ix_outbox_published_at", table_name="outbox")
 
 
-def create_parking_table(op) -> None:
+def create_parking_table(op: MigrationOps) -> None:
     """For a service's migration: the table of events waiting for their case."""
     metadata.create_all(op.get_bind(), tables=[parked_events])
 
 
-def drop_messaging_tables(op) -> None:
+def drop_messaging_tables(op: MigrationOps) -> None:
     bind = op.get_bind()
     metadata.drop_all(bind, tables=[inbox, outbox])

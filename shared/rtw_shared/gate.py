@@ -52,7 +52,7 @@ class DuplicateKeyError(ValueError):
     pass
 
 
-def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict:
+def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     keys = [key for key, _ in pairs]
     if len(keys) != len(set(keys)):
         duplicates = sorted({key for key in keys if keys.count(key) > 1})

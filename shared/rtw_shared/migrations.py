@@ -4,17 +4,47 @@ upgrade a database from code (the `migrate` entrypoint, tests)."""
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Protocol
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData, engine_from_config, pool, text
+from sqlalchemy.engine import Connection
 
 # The role services run as: rows yes, schema no (see ServiceSettings.database_url).
 APP_ROLE = os.environ.get("RTW_DB_APP_ROLE", "rtw_app")
 
 
-def grant_application_role(connection, *, append_only_tables: tuple[str, ...] = ()) -> None:
+class MigrationOps(Protocol):
+    """What the shared migration steps use of a migration's `alembic.op`."""
+
+    def get_bind(self) -> Connection: ...
+    def execute(self, sqltext: str) -> None: ...
+    def drop_index(self, index_name: str, table_name: str | None = None) -> None: ...
+    def drop_table(self, table_name: str) -> None: ...
+
+
+class MigrationEnvironment(Protocol):
+    """What `run_env` uses of a service's `env.py` context (`alembic.context`)."""
+
+    config: Config
+
+    def is_offline_mode(self) -> bool: ...
+    def configure(
+        self,
+        *,
+        connection: Connection | None = None,
+        url: str | None = None,
+        target_metadata: MetaData | None = None,
+        literal_binds: bool = False,
+    ) -> None: ...
+    def begin_transaction(self) -> AbstractContextManager[object, bool | None]: ...
+    def run_migrations(self) -> None: ...
+
+
+def grant_application_role(connection: Connection, *, append_only_tables: tuple[str, ...] = ()) -> None:
     """Let the application role read and write every table and sequence, and only append to the
     append-only ones. Runs after every migration, so new tables are covered; a database without
     the role (a bare PostgreSQL) is left as it is."""
@@ -29,7 +59,13 @@ def grant_application_role(connection, *, append_only_tables: tuple[str, ...] = 
             connection.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {role}"))
 
 
-def run_env(context, target_metadata: MetaData, default_url: str, *, append_only_tables: tuple[str, ...] = ()) -> None:
+def run_env(
+    context: MigrationEnvironment,
+    target_metadata: MetaData,
+    default_url: str,
+    *,
+    append_only_tables: tuple[str, ...] = (),
+) -> None:
     """What a service's env.py does: migrate online against the configured URL (as the owner),
     then grant the application role what it needs."""
     config = context.config

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from .errors import UnprocessableError
+
+RowT = TypeVar("RowT")
 
 
 def encode_cursor(stamp: datetime, row_id: uuid.UUID) -> str:
@@ -29,7 +33,9 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
         raise UnprocessableError("cursor: not a cursor this API returned", field="cursor") from error
 
 
-def page(rows: list, limit: int, key) -> tuple[list, str | None]:
+def page(
+    rows: list[RowT], limit: int, key: Callable[[RowT], tuple[datetime, uuid.UUID]]
+) -> tuple[list[RowT], str | None]:
     """Cut `rows` (fetched with `limit + 1`) to one page; the cursor points after its last row.
     `key(row)` gives the row's (stamp, id) as the query orders them."""
     if len(rows) <= limit:

@@ -96,7 +96,7 @@ class RoleView:
         """Whether the reader gets every one of `fields`."""
         return all(field in self.fields for field in fields)
 
-    def cut(self, data: Mapping[str, object], field_of: Mapping[str, Field | None]) -> dict:
+    def cut(self, data: Mapping[str, object], field_of: Mapping[str, Field | None]) -> dict[str, object]:
         """`data` without what the reader does not get: a key is kept when `field_of` maps it to a field
         the view shows, or to ALWAYS; a key `field_of` does not name is dropped (nobody ruled on it yet)."""
         return {
@@ -109,7 +109,7 @@ class RoleView:
 NOTHING = RoleView(role=None, fields=frozenset())
 
 
-def role_view(reader: Principal, case) -> RoleView:
+def role_view(reader: Principal, case: object) -> RoleView:
     """The fields of `case` (anything with CaseParties' attributes; None: not heard of) that `reader` gets now."""
     role = access.reading_role(reader)
     if role is None or case is None:

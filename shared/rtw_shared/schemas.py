@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, model_validator
 
 
-def _contains_nul(value) -> bool:
+def _contains_nul(value: object) -> bool:
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, dict):
@@ -23,7 +23,7 @@ class InputModel(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _refuse_nul(cls, data):
+    def _refuse_nul(cls, data: object) -> object:
         if _contains_nul(data):
             raise ValueError("text may not contain NUL (\\u0000) characters")
         return data

@@ -6,12 +6,14 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
 
 import psycopg
 from keycloak import KeycloakOpenID
+from sqlalchemy import MetaData
 
 from .messaging.wiring import Handler, RunHandler, each_in_turn
 from .migrations import upgrade
@@ -59,11 +61,11 @@ class Tokens:
     def headers(self, username: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.user(username)}"}
 
-    def _cached(self, key: str, fetch) -> str:
+    def _cached(self, key: str, fetch: Callable[[], Mapping[str, Any]]) -> str:
         hit = self._cache.get(key)
         if hit and time.monotonic() - hit[0] < TOKEN_REUSE_SECONDS:
             return hit[1]
-        token = fetch()["access_token"]
+        token: str = fetch()["access_token"]
         self._cache[key] = (time.monotonic(), token)
         return token
 
@@ -168,23 +170,38 @@ def wait_for(predicate: Callable[[], object], timeout: float = 30.0, interval: f
     return bool(predicate())
 
 
-class Running:
+class _Loop(Protocol):  # as rtw_shared.worker.Loop (a sibling: not imported)
+    def run(self) -> None: ...
+    def stop(self) -> None: ...
+
+
+LoopT = TypeVar("LoopT", bound=_Loop)
+
+
+class Running(Generic[LoopT]):
     """Runs a loop (relay, consumer, sender) on a thread for the length of a `with` block."""
 
-    def __init__(self, loop):
+    def __init__(self, loop: LoopT):
         self.loop = loop
         self.thread = threading.Thread(target=loop.run, daemon=True)
 
-    def __enter__(self):
+    def __enter__(self) -> LoopT:
         self.thread.start()
         return self.loop
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.loop.stop()
         self.thread.join(timeout=30)
 
 
-def schema_drift(url: str, service_metadata, *, kept_indexes: tuple[str, ...] = (), with_timers: bool = False) -> list:
+# One difference alembic's compare_metadata reports: ("add_table", table), ("remove_index", index)…,
+# or a list of one column's changes [("modify_type", schema, table, column, …), …].
+Difference = tuple[Any, ...] | list[tuple[Any, ...]]
+
+
+def schema_drift(
+    url: str, service_metadata: MetaData, *, kept_indexes: tuple[str, ...] = (), with_timers: bool = False
+) -> list[Difference]:
     """How the database migrated at `url` differs from what the service's models and the shared tables
     its migrations create (audit_log, parked_events) describe — empty when they agree. The outbox and
     inbox are the first migration's, checked by the shared tests; `kept_indexes` are indexes a
@@ -192,7 +209,7 @@ def schema_drift(url: str, service_metadata, *, kept_indexes: tuple[str, ...] = 
     migrations create the durable timers table (rtw_shared.timers)."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
-    from sqlalchemy import MetaData, create_engine
+    from sqlalchemy import create_engine
 
     from .audit.tables import audit_log
     from .event_tables import parked_events
@@ -205,18 +222,20 @@ def schema_drift(url: str, service_metadata, *, kept_indexes: tuple[str, ...] = 
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            found = compare_metadata(MigrationContext.configure(conn), expected)
+            found: list[Difference] = compare_metadata(MigrationContext.configure(conn), expected)
     finally:
         engine.dispose()
     ours = [d for d in found if _table_of(d) not in ("outbox", "inbox", "alembic_version")]
-    return [d for d in ours if not (d[0] == "remove_index" and d[1].name in kept_indexes)]
+    return [d for d in ours if not (isinstance(d, tuple) and d[0] == "remove_index" and d[1].name in kept_indexes)]
 
 
-def _table_of(difference) -> str | None:
+def _table_of(difference: Difference) -> str | None:
     if isinstance(difference, list):  # column changes: [("modify_type", schema, table, column, ...)]
-        return difference[0][2]
+        table: str = difference[0][2]
+        return table
     kind, item = difference[0], difference[1]
-    return item.name if kind.endswith("_table") else getattr(getattr(item, "table", None), "name", None)
+    name: str | None = item.name if kind.endswith("_table") else getattr(getattr(item, "table", None), "name", None)
+    return name
 
 
 def table_names(url: str) -> set[str]:

@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from prometheus_client import Counter
@@ -47,6 +48,9 @@ from sqlalchemy.orm import Session
 
 from .clock import Clock, system_clock
 from .uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from .migrations import MigrationOps
 
 log = structlog.get_logger("rtw.timers")
 
@@ -75,7 +79,7 @@ timers = Table(
 )
 
 
-def create_timers_table(op) -> None:
+def create_timers_table(op: MigrationOps) -> None:
     """For a service's migration: the table of durable timers."""
     metadata.create_all(op.get_bind(), tables=[timers])
 
@@ -86,7 +90,7 @@ class Timer:
     kind: str
     due_at: datetime
     subject_id: uuid.UUID | None
-    payload: dict
+    payload: dict[str, Any]  # JSON, as the timer was scheduled with
     attempts: int
 
 
@@ -102,7 +106,7 @@ def schedule(
     kind: str,
     due_at: datetime,
     subject_id: uuid.UUID | None = None,
-    payload: Mapping | None = None,
+    payload: Mapping[str, Any] | None = None,
 ) -> None:
     """Arm the timer `key` (or move it, if it has not fired and was not cancelled)."""
     values = {"key": key, "kind": kind, "due_at": due_at, "subject_id": subject_id, "payload": dict(payload or {})}
@@ -160,7 +164,9 @@ def _claim(session: Session, now: datetime, limit: int) -> list[Timer]:
     ]
 
 
-def _fire_one(uow: UnitOfWork, timer: Timer, handlers: Mapping[str, TimerHandler], now: datetime, max_attempts: int):
+def _fire_one(
+    uow: UnitOfWork, timer: Timer, handlers: Mapping[str, TimerHandler], now: datetime, max_attempts: int
+) -> int:
     handler = handlers.get(timer.kind)
     try:
         if handler is None:

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BeforeValidator, Field
 _NUMBER = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
 
 
-def _no_epoch_numbers(value):
+def _no_epoch_numbers(value: object) -> object:
     # pydantic would read "0.5" as seconds since 1970; the documented format is RFC 3339 text.
     if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.match(value)):
         raise ValueError("expected an RFC 3339 date-time such as 2026-11-26T09:00:00Z")
@@ -22,7 +22,7 @@ def _no_epoch_numbers(value):
 Timestamp = Annotated[AwareDatetime, BeforeValidator(_no_epoch_numbers)]
 
 
-def _iso_text(value):
+def _iso_text(value: object) -> str:
     # Input models are strict (no "5" for 5.0, no 1 for true); dates arrive as JSON text, so they
     # alone are parsed from strings — and only from strings, never from epoch numbers.
     if not isinstance(value, str):

@@ -23,7 +23,7 @@ from .events.base import Envelope, EventPayload, encode_record
 class UnitOfWork:
     def __init__(
         self,
-        session_factory: sessionmaker,
+        session_factory: sessionmaker[Session],
         *,
         source: str,
         topic_prefix: str = "",
@@ -43,7 +43,7 @@ class UnitOfWork:
         self._pending = []
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         # Whatever was not committed explicitly is rolled back: no half-written records.
         self.session.rollback()
         self.session.close()
@@ -82,7 +82,7 @@ class UnitOfWork:
         if self.read_only:
             raise ReadOnlyUnitOfWorkError(f"a read-only Unit of Work (a GET request) cannot {what}")
 
-    def _outbox_row(self, envelope: Envelope) -> dict:
+    def _outbox_row(self, envelope: Envelope) -> dict[str, object]:
         key, value, headers = encode_record(envelope)
         return {
             "event_id": envelope.id,

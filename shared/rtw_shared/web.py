@@ -7,7 +7,7 @@ on `app.state`."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
@@ -56,7 +56,7 @@ def create_service_app(
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
         audit_engine = make_engine(settings.database_url, pool_size=AUDIT_POOL_SIZE)
         app.state.settings = settings
@@ -140,7 +140,7 @@ def _operations_router() -> APIRouter:
     router = APIRouter(tags=["operations"])
 
     @router.get("/healthz", include_in_schema=False)
-    def healthz() -> dict:
+    def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     @router.get("/readyz", include_in_schema=False)
@@ -168,5 +168,6 @@ def _database_ok(request: Request) -> bool:
 
 
 def _keys_ok(request: Request) -> bool:
-    jwks = request.app.state.token_validator.jwks
+    validator: TokenValidator = request.app.state.token_validator
+    jwks = validator.jwks
     return jwks.loaded or jwks.refresh()

@@ -37,9 +37,10 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import psycopg
@@ -55,6 +56,7 @@ from rtw_shared.topics import topic_partitions
 from . import kafka_access, procs, stack
 from .config import StackSettings
 from .journey import CASE, PLAN
+from .postgres import Postgres
 from .pytest_plugin import Infra, infra_from_settings
 from .services import api_ready
 from .system import System, free_port
@@ -67,6 +69,9 @@ SERVER_FAULTS = ["kill kafka", "stop postgres (immediate)", "stop keycloak"]
 PARTITIONS = topic_partitions()
 # Tables that record plumbing, not effects: their row counts may differ run to run.
 NOT_EFFECTS = {"outbox", "inbox", "parked_events", "audit_log", "timers", "alembic_version"}
+# What a run prints its progress with (print, or a test's list.append).
+Say = Callable[[str], None]
+T = TypeVar("T")
 
 
 def private_settings(root: Path) -> StackSettings:
@@ -116,7 +121,7 @@ class ResilientJourney:
     """The journey as a careful client runs it: every step first checks whether it already happened
     (a request may have been applied though its answer was lost), and retries until a deadline."""
 
-    def __init__(self, system: System, tokens: Tokens, counter: Counter, deadline_s: float = 600.0):
+    def __init__(self, system: System, tokens: Tokens, counter: Counter[str], deadline_s: float = 600.0):
         self.system, self.tokens, self.counter, self.deadline_s = system, tokens, counter, deadline_s
         self.http = httpx.Client(timeout=10)
 
@@ -130,7 +135,7 @@ class ResilientJourney:
         self._until(lambda: self._status_confirmed(case_id), "see the status confirmed")
         return case_id
 
-    def _until(self, step: Callable[[], object], what: str):
+    def _until(self, step: Callable[[], T | None], what: str) -> T:
         deadline = time.monotonic() + self.deadline_s
         while time.monotonic() < deadline:
             try:
@@ -142,7 +147,8 @@ class ResilientJourney:
             time.sleep(0.5)
         raise TimeoutError(f"could not {what} within {self.deadline_s:.0f}s")
 
-    def _call(self, method: str, service: str, path: str, user: str, **kwargs) -> httpx.Response:
+    def _call(self, method: str, service: str, path: str, user: str, **kwargs: Any) -> httpx.Response:
+        """`kwargs`: httpx's request options (`json=`, `headers=`…)."""
         try:
             token = self.tokens.user(user)
         except Exception as error:  # Keycloak away: wait for it like any client would
@@ -153,7 +159,9 @@ class ResilientJourney:
             raise UnavailableError(f"{method} {path}: {response.status_code}")
         return response
 
-    def _json(self, method: str, service: str, path: str, user: str, expected: tuple[int, ...] = (200,), **kw):
+    def _json(
+        self, method: str, service: str, path: str, user: str, expected: tuple[int, ...] = (200,), **kw: Any
+    ) -> httpx.Response:
         response = self._call(method, service, path, user, **kw)
         if response.status_code not in expected:
             raise AssertionError(f"{method} {path} as {user}: {response.status_code} {response.text[:500]}")
@@ -164,7 +172,8 @@ class ResilientJourney:
         if existing:
             return existing
         body = {**CASE, "claim": {**CASE["claim"], "claim_number": claim}}
-        return self._json("POST", "intake", "/v1/cases", "tara", (201,), json=body).json()["id"]
+        created: str = self._json("POST", "intake", "/v1/cases", "tara", (201,), json=body).json()["id"]
+        return created
 
     def _find_case(self, claim: str) -> str | None:
         cursor = None
@@ -173,7 +182,8 @@ class ResilientJourney:
             page = self._json("GET", "intake", query, "tara").json()
             for item in page["items"]:
                 if item.get("claim", {}).get("claim_number") == claim:
-                    return item["id"]
+                    found: str = item["id"]
+                    return found
             cursor = page.get("next_cursor")
             if not cursor:
                 return None
@@ -230,7 +240,7 @@ class Watchdog:
     def __init__(self, system: System):
         self.system = system
         self.held: set[tuple[str, str]] = set()
-        self.restarts: Counter = Counter()
+        self.restarts: Counter[str] = Counter()
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._watch, daemon=True)
@@ -243,7 +253,7 @@ class Watchdog:
         self._thread.join(timeout=10)
 
     @contextlib.contextmanager
-    def holding(self, name: str, part: str):
+    def holding(self, name: str, part: str) -> Iterator[None]:
         with self._lock:
             self.held.add((name, part))
         try:
@@ -269,7 +279,7 @@ class Watchdog:
 
 # --- faults -------------------------------------------------------------------------------------
 class Injector:
-    def __init__(self, settings: StackSettings, system: System, rng: random.Random, watchdog: Watchdog, tokens):
+    def __init__(self, settings: StackSettings, system: System, rng: random.Random, watchdog: Watchdog, tokens: Tokens):
         self.settings, self.system, self.rng, self.watchdog, self.tokens = settings, system, rng, watchdog, tokens
         self.components = stack.components(settings)
 
@@ -306,8 +316,9 @@ class Injector:
             procs.kill(self.settings, "kafka")
             restart = self.components["kafka"].start
         elif fault.startswith("stop postgres"):
-            self.components["postgres"].stop(mode="immediate")
-            restart = self.components["postgres"].start
+            postgres = Postgres(self.settings)  # its stop takes a mode; a Component's does not
+            postgres.stop(mode="immediate")
+            restart = postgres.start
         else:  # stop keycloak
             self.components["keycloak"].stop()
             restart = self.components["keycloak"].start
@@ -410,7 +421,7 @@ def duplicates_absorbed(system: System) -> int:
 
 
 # --- the run ------------------------------------------------------------------------------------
-def run(*, seed: int, faults: int, journeys: int, concurrency: int, root: Path, say=print) -> Outcome:
+def run(*, seed: int, faults: int, journeys: int, concurrency: int, root: Path, say: Say = print) -> Outcome:
     rng = random.Random(seed)  # noqa: S311 — reproducible fault choices, not secrets
     outcome = Outcome(seed=seed)
     settings = private_settings(root)
@@ -432,7 +443,7 @@ def run(*, seed: int, faults: int, journeys: int, concurrency: int, root: Path, 
         watchdog = Watchdog(system)
         watchdog.start()
         tokens = Tokens(infra.keycloak_url, infra.keycloak_realm)
-        counter: Counter = Counter()
+        counter: Counter[str] = Counter()
         control = ResilientJourney(system, tokens, counter).run()
         _wait(lambda: settled(system), 120, "the control journey to settle")
         control_effects = {t: per_case.get(control, 0) for t, per_case in effects_per_case(system).items()}
@@ -465,7 +476,8 @@ def _private_system(infra: Infra, root: Path, databases: list[str]) -> System:
     prefix = f"chaos{uuid.uuid4().hex[:6]}."
     ensure_topics(infra.kafka_bootstrap, {prefix + n: p for n, p in topic_partitions().items()})
 
-    def make_database(migrations_dir, name: str) -> str:
+    def make_database(migrations_dir: Path, name: str) -> str:
+        url: str
         db_name, url = create_migrated_database(infra.pg_dsn(), migrations_dir, prefix=f"chaos_{name}")
         databases.append(db_name)
         return url
@@ -477,14 +489,25 @@ def _private_system(infra: Infra, root: Path, databases: list[str]) -> System:
     return system
 
 
-def _journeys_under_faults(system, injector, tokens, counter, rng, faults, journeys, concurrency, outcome, say):
+def _journeys_under_faults(
+    system: System,
+    injector: Injector,
+    tokens: Tokens,
+    counter: Counter[str],
+    rng: random.Random,
+    faults: int,
+    journeys: int,
+    concurrency: int,
+    outcome: Outcome,
+    say: Say,
+) -> None:
     """Journeys start one after another on each driver for as long as faults are being inflicted
     (and at most `journeys` in all), so every fault lands on work in flight."""
     started = [0]
     faults_over = threading.Event()
     lock = threading.Lock()
 
-    def driver():
+    def driver() -> None:
         while not faults_over.is_set():
             with lock:
                 if started[0] >= journeys:
@@ -513,7 +536,7 @@ def _journeys_under_faults(system, injector, tokens, counter, rng, faults, journ
         thread.join(timeout=900)
 
 
-def _check_effects(system: System, outcome: Outcome, control: dict[str, int]) -> dict:
+def _check_effects(system: System, outcome: Outcome, control: dict[str, int]) -> dict[str, dict[str, tuple[int, int]]]:
     """Record (and return) every journey whose effects differ from the control's."""
     effects = effects_per_case(system)
     outcome.lost_or_doubled = {}
@@ -528,12 +551,12 @@ def _check_effects(system: System, outcome: Outcome, control: dict[str, int]) ->
     return outcome.lost_or_doubled
 
 
-def _wait(predicate, timeout: float, what: str) -> None:
+def _wait(predicate: Callable[[], bool], timeout: float, what: str) -> None:
     if not procs.wait_until(predicate, timeout, interval=0.5):
         raise RuntimeError(f"timed out waiting for {what}")
 
 
-def report(outcome: Outcome, say=print) -> None:
+def report(outcome: Outcome, say: Say = print) -> None:
     say("")
     say(f"{'fault':<30} {'count':>5} {'outage s':>9} {'recovery s (max)':>17}")
     by_kind: dict[str, list[FaultRecord]] = {}

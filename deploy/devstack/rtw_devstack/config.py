@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from rtw_shared.messaging.clients import KafkaPrincipal
 from rtw_shared.services import SERVICE_NAMES
+from rtw_shared.settings import KafkaPrincipal
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 

@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 
@@ -21,6 +22,9 @@ from rtw_shared.services import SERVICE_NAMES
 from .config import REPO_ROOT
 from .postgres import ensure_app_role
 from .procs import port_open, wait_until
+
+if TYPE_CHECKING:
+    from .pytest_plugin import Infra
 
 POSTGRES_IMAGE = "postgres:16-alpine"
 KAFKA_IMAGE = "apache/kafka:4.1.0"
@@ -31,7 +35,8 @@ REALM_FILE = REPO_ROOT / "deploy" / "keycloak" / "realm-rtw.json"
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def _kafka(stack: ExitStack) -> str:
@@ -94,7 +99,7 @@ def _smtp_sink(stack: ExitStack, maildir: Path) -> int:
 
 
 @contextmanager
-def containers_infra() -> Iterator:
+def containers_infra() -> Iterator[Infra]:
     from rtw_shared.messaging.clients import ensure_topics
     from rtw_shared.topics import topic_partitions
 

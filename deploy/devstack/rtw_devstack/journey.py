@@ -4,12 +4,23 @@ tests and the latency benchmark)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from rtw_shared.testing import wait_for
 
-CASE = {
+if TYPE_CHECKING:
+    from rtw_shared.testing import Tokens
+
+    from .system import System
+
+T = TypeVar("T")
+# A JSON object an API answered.
+Json = dict[str, Any]
+
+CASE: Json = {
     "worker": {"given_name": "Maria", "family_name": "Lopez", "date_of_birth": "1984-03-02"},
     "claim": {
         "claim_number": "WC-2026-0042",
@@ -38,7 +49,7 @@ CASE = {
     },
 }
 
-PLAN = {
+PLAN: Json = {
     "goals": [
         {
             "demand": "lift_floor_waist",
@@ -74,13 +85,14 @@ PLAN = {
 
 
 class Journey:
-    def __init__(self, system, tokens, timeout: float = 30.0, poll_interval: float = 0.05):
+    def __init__(self, system: System, tokens: Tokens, timeout: float = 30.0, poll_interval: float = 0.05):
         self.system, self.tokens, self.timeout, self.poll_interval = system, tokens, timeout, poll_interval
         self.http = httpx.Client(timeout=10)
 
     def call(
-        self, method: str, service: str, path: str, user: str, *, headers: dict | None = None, **kwargs
+        self, method: str, service: str, path: str, user: str, *, headers: dict[str, str] | None = None, **kwargs: Any
     ) -> httpx.Response:
+        """`kwargs`: httpx's request options (`json=`, `params=`…)."""
         headers = {"Authorization": f"Bearer {self.tokens.user(user)}", **(headers or {})}
         return self.http.request(method, self.system.url(service) + path, headers=headers, **kwargs)
 
@@ -88,44 +100,50 @@ class Journey:
         """`If-Match` with the ETag a read of `path` answers now (every write the project ships sends one)."""
         return {"If-Match": self.call("GET", service, path, user).headers["ETag"]}
 
-    def ok(self, method, service, path, user, expected=200, **kwargs) -> dict:
+    def ok(self, method: str, service: str, path: str, user: str, expected: int = 200, **kwargs: Any) -> Json:
         response = self.call(method, service, path, user, **kwargs)
         assert response.status_code == expected, f"{method} {path} as {user}: {response.status_code} {response.text}"
-        return response.json()
+        body: Json = response.json()
+        return body
 
-    def eventually(self, fetch, what: str, timeout: float | None = None):
+    def eventually(self, fetch: Callable[[], T | None], what: str, timeout: float | None = None) -> T:
         """Poll `fetch` until it returns something truthy; fail naming `what` otherwise."""
-        found = []
-        assert wait_for(lambda: found.append(fetch()) or found[-1], timeout or self.timeout, self.poll_interval), (
-            f"timed out waiting for {what}"
-        )
-        return found[-1]
+        found: list[T | None] = []
 
-    def create_case(self) -> dict:
+        def fetched() -> T | None:
+            found.append(fetch())
+            return found[-1]
+
+        assert wait_for(fetched, timeout or self.timeout, self.poll_interval), f"timed out waiting for {what}"
+        result = found[-1]
+        assert result is not None  # truthy, as wait_for saw it
+        return result
+
+    def create_case(self) -> Json:
         return self.ok("POST", "intake", "/v1/cases", "tara", expected=201, json=CASE)
 
-    def draft_plan(self, case_id: str) -> dict:
-        items = self.eventually(
+    def draft_plan(self, case_id: str) -> Json:
+        items: list[Json] = self.eventually(
             lambda: self.ok("GET", "workplan", f"/v1/plans?case_id={case_id}", "tara")["items"], "the draft plan"
         )
         assert len(items) == 1 and items[0]["status"] == "draft"
         return items[0]
 
-    def publish_plan(self, plan_id: str) -> dict:
+    def publish_plan(self, plan_id: str) -> Json:
         path = f"/v1/plans/{plan_id}"
         self.ok("PUT", "workplan", path, "tara", json=PLAN, headers=self.etag("workplan", path, "tara"))
         return self.ok("POST", "workplan", f"{path}/publish", "tara", headers=self.etag("workplan", path, "tara"))
 
-    def pending_request(self, case_id: str) -> dict:
-        def find():
-            items = self.ok("GET", "employer", "/v1/accommodations?status=requested", "erin")["items"]
+    def pending_request(self, case_id: str) -> Json:
+        def find() -> list[Json]:
+            items: list[Json] = self.ok("GET", "employer", "/v1/accommodations?status=requested", "erin")["items"]
             return [i for i in items if i["case_id"] == case_id]
 
         found = self.eventually(find, "the accommodation request")
         assert len(found) == 1
         return found[0]
 
-    def confirm(self, accommodation_id: str) -> tuple[dict, float]:
+    def confirm(self, accommodation_id: str) -> tuple[Json, float]:
         path = f"/v1/accommodations/{accommodation_id}"
         decided = self.ok(
             "POST",
@@ -137,8 +155,8 @@ class Journey:
         )
         return decided, time.perf_counter()
 
-    def status_when(self, case_id: str, user: str, accommodation_status: str) -> dict:
-        def status_if_reached():
+    def status_when(self, case_id: str, user: str, accommodation_status: str) -> Json:
+        def status_if_reached() -> Json | None:
             status = self.ok("GET", "intake", f"/v1/cases/{case_id}/status", user)
             return status if status["accommodation"]["status"] == accommodation_status else None
 

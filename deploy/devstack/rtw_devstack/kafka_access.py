@@ -30,8 +30,9 @@ from kafka.admin import (
     UserScramCredentialUpsertion,
 )
 
-from rtw_shared.messaging.clients import PASSWORD_ENV, USERNAME_ENV, KafkaPrincipal
+from rtw_shared.messaging.clients import PASSWORD_ENV, USERNAME_ENV
 from rtw_shared.services import SERVICE_DEFS, ServiceDef
+from rtw_shared.settings import KafkaPrincipal
 from rtw_shared.topics import ALL_TOPICS, DEAD_LETTER_SUFFIX
 
 ADMIN_USERNAME = "admin"
@@ -70,7 +71,12 @@ def service_access(defn: ServiceDef) -> ServiceAccess:
 def acls(access: ServiceAccess, prefix: str = "") -> list[ACL]:
     user = f"User:{access.service}"
 
-    def allow(operation: ACLOperation, kind: ResourceType, name: str, pattern=ACLResourcePatternType.LITERAL) -> ACL:
+    def allow(
+        operation: ACLOperation,
+        kind: ResourceType,
+        name: str,
+        pattern: ACLResourcePatternType = ACLResourcePatternType.LITERAL,
+    ) -> ACL:
         return ACL(
             principal=user,
             host="*",
@@ -133,7 +139,7 @@ def provision(bootstrap: str, admin_principal: KafkaPrincipal) -> list[str]:
     from rtw_shared.messaging.clients import ensure_topics, make_admin
     from rtw_shared.topics import topic_partitions
 
-    created = ensure_topics(bootstrap, topic_partitions(), principal=admin_principal)
+    created: list[str] = ensure_topics(bootstrap, topic_partitions(), principal=admin_principal)
     admin = make_admin(bootstrap, principal=admin_principal)
     try:
         ensure_principals(admin, [principal_from_env(defn.name) for defn in SERVICE_DEFS])

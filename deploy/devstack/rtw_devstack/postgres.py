@@ -12,6 +12,7 @@ import hashlib
 import os
 import pwd
 import shutil
+import subprocess
 from pathlib import Path
 
 import psycopg
@@ -70,7 +71,7 @@ class Postgres:
     def _reachable_by_os_user(self, folder: Path) -> bool:
         folder.mkdir(parents=True, exist_ok=True)
         probe = self._as_server_user(["test", "-x", str(folder)])
-        return procs.subprocess.run(probe, capture_output=True).returncode == 0
+        return subprocess.run(probe, capture_output=True).returncode == 0
 
     def _as_server_user(self, argv: list[str]) -> list[str]:
         user = self.os_user

@@ -13,18 +13,26 @@ import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import psycopg
 import pytest
 
-from rtw_shared.messaging.clients import KafkaPrincipal
 from rtw_shared.services import SERVICE_NAMES
+from rtw_shared.settings import KafkaPrincipal
 
 from . import kafka_access, stack
 from .config import StackSettings
 from .mail import ReceivedMail, received
+
+if TYPE_CHECKING:
+    from rtw_shared.settings import ServiceSettings
+    from rtw_shared.testing import ManualClock, Tokens
+
+SettingsT = TypeVar("SettingsT", bound="ServiceSettings")
 
 
 @dataclass(frozen=True)
@@ -126,7 +134,7 @@ def rtw_infra(pytestconfig: pytest.Config) -> Iterator[Infra]:
     yield infra_from_settings(settings)
 
 
-def _progress_shown(pytestconfig: pytest.Config):
+def _progress_shown(pytestconfig: pytest.Config) -> AbstractContextManager[None]:
     """Let the stack's progress lines through pytest's capture: starting it takes a while."""
     capture = pytestconfig.pluginmanager.getplugin("capturemanager")
     return capture.global_and_fixture_disabled() if capture else contextlib.nullcontext()
@@ -166,7 +174,7 @@ def fresh_topic(rtw_infra: Infra) -> Iterator[Callable[..., str]]:
 
 
 @pytest.fixture
-def clock():
+def clock() -> ManualClock:
     """A clock the test moves by hand (`clock.move(days=2)`), starting at the real time: give it to the
     app (`create_app(settings, clock=clock)`) and the worker loops, and build the test's times from it."""
     from rtw_shared.testing import ManualClock
@@ -175,7 +183,7 @@ def clock():
 
 
 @pytest.fixture(scope="session")
-def tokens(rtw_infra: Infra):
+def tokens(rtw_infra: Infra) -> Tokens:
     """Real access tokens for the demo users and clients (`tokens.headers("tara")`)."""
     from rtw_shared.testing import Tokens
 
@@ -183,7 +191,7 @@ def tokens(rtw_infra: Infra):
 
 
 @pytest.fixture(scope="session")
-def topic_prefix(rtw_infra: Infra):
+def topic_prefix(rtw_infra: Infra) -> Iterator[str]:
     """A private copy of every catalogue topic for this test session (`<prefix>intake.case.v1`),
     so tests never see a running stack's events, nor it theirs. Deleted at the end of the session."""
     from rtw_shared.messaging.clients import ensure_topics
@@ -217,14 +225,15 @@ def migrated_templates(rtw_infra: Infra) -> Iterator[Callable[[Path, str], str]]
 
 
 @pytest.fixture
-def migrated_database(rtw_infra: Infra, migrated_templates):
+def migrated_database(rtw_infra: Infra, migrated_templates: Callable[[Path, str], str]) -> Iterator[Callable[..., str]]:
     """Factory: `migrated_database(migrations_dir, prefix)` → SQLAlchemy URL of a new database at
     head (a copy of the session's migrated template); every database made is dropped after the test."""
     from rtw_shared.testing import clone_database, drop_database
 
     made: list[str] = []
 
-    def make(migrations_dir, prefix: str = "test") -> str:
+    def make(migrations_dir: Path, prefix: str = "test") -> str:
+        url: str
         name, url = clone_database(rtw_infra.pg_dsn(), migrated_templates(migrations_dir, prefix), prefix=prefix)
         made.append(name)
         return url
@@ -235,16 +244,19 @@ def migrated_database(rtw_infra: Infra, migrated_templates):
 
 
 @pytest.fixture
-def service_settings(rtw_infra: Infra, migrated_database, topic_prefix):
+def service_settings(
+    rtw_infra: Infra, migrated_database: Callable[..., str], topic_prefix: str
+) -> Callable[..., ServiceSettings]:
     """Factory: `service_settings(IntakeSettings, migrations_dir)` → the service's settings on a
     new migrated database, wired to this session's servers and private topics."""
 
     from rtw_shared.testing import app_url
 
-    def make(settings_class, migrations_dir, **overrides):
+    def make(settings_class: type[SettingsT], migrations_dir: Path, **overrides: Any) -> SettingsT:
+        """`overrides`: field values by name, validated by the settings class."""
         name = settings_class.model_fields["service_name"].default
         owner_url = migrated_database(migrations_dir, name)
-        wiring = dict(
+        wiring: dict[str, Any] = dict(
             database_url=app_url(owner_url),
             migration_database_url=owner_url,
             topic_prefix=topic_prefix,
@@ -255,7 +267,8 @@ def service_settings(rtw_infra: Infra, migrated_database, topic_prefix):
             smtp_port=rtw_infra.smtp_port,
             log_json=False,
         )
-        return settings_class(**{**wiring, **overrides})
+        settings: SettingsT = settings_class(**{**wiring, **overrides})
+        return settings
 
     return make
 

@@ -24,16 +24,19 @@ import copy
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 DEVELOPMENT_REALM = Path(__file__).resolve().parents[2] / "keycloak" / "realm-rtw.json"
 PRODUCTION_REALM = DEVELOPMENT_REALM.with_name("realm-rtw-production.json")
 
 DEVELOPMENT_ONLY_CLIENTS = {"rtw-cli", "northwind-api"}
 PORTAL_URL = "${RTW_PORTAL_URL}"
+# Keycloak's realm export: JSON.
+RealmJson = dict[str, Any]
 PORTAL_SCOPES = ["web-origins", "acr", "profile", "roles", "email", "basic"]
 
 
-def production_realm(development: dict) -> dict:
+def production_realm(development: RealmJson) -> RealmJson:
     """The development realm with every development convenience taken out (see the module doc)."""
     realm = copy.deepcopy(development)
     realm["displayName"] = "RTW"
@@ -47,7 +50,7 @@ def production_realm(development: dict) -> dict:
     return realm
 
 
-def _production_client(client: dict) -> dict:
+def _production_client(client: RealmJson) -> RealmJson:
     if client["clientId"] != "rtw-portal":
         return client
     client = {**client, "rootUrl": PORTAL_URL, "redirectUris": [f"{PORTAL_URL}/portal/callback"]}

@@ -8,8 +8,8 @@ import sys
 
 import httpx
 
-from rtw_shared.messaging.clients import KafkaPrincipal
 from rtw_shared.services import SERVICE_DEFS, ServiceDef
+from rtw_shared.settings import KafkaPrincipal
 
 from . import procs, ui
 from .config import StackSettings
@@ -74,7 +74,8 @@ def api_argv(defn: ServiceDef, port: int, host: str = "127.0.0.1") -> list[str]:
 
 def worker_health_port(defn: ServiceDef) -> int:
     """Where `make up`'s worker of `defn` answers /healthz (its API's port + 10: 8111 for intake)."""
-    return defn.port + 10
+    port: int = defn.port + 10
+    return port
 
 
 def worker_argv(defn: ServiceDef) -> list[str]:

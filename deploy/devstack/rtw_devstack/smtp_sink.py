@@ -12,8 +12,10 @@ import signal
 from email import message_from_bytes
 from email.policy import default as default_policy
 from pathlib import Path
+from typing import cast
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
 
 class MaildirHandler:
@@ -22,8 +24,10 @@ class MaildirHandler:
     def __init__(self, maildir: Path):
         self.box = mailbox.Maildir(maildir, create=True)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        message = message_from_bytes(envelope.original_content or envelope.content, policy=default_policy)
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+        # Bytes: the controller keeps aiosmtpd's default decode_data=False, so content is never text.
+        content = cast(bytes, envelope.original_content or envelope.content)
+        message = message_from_bytes(content, policy=default_policy)
         message["X-RTW-Envelope-From"] = envelope.mail_from or ""
         message["X-RTW-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         self.box.add(message)

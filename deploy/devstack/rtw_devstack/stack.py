@@ -42,7 +42,8 @@ def components(settings: StackSettings) -> dict[str, Component]:
     """Every component, in start order: the infrastructure, the supervisor, then the four services."""
     infrastructure = (Postgres(settings), Kafka(settings), Keycloak(settings), SmtpSink(settings))
     services = tuple(ServiceComponent(settings, defn) for defn in SERVICE_DEFS)
-    return {c.name: c for c in (*infrastructure, Supervisor(settings), *services)}
+    in_order: tuple[Component, ...] = (*infrastructure, Supervisor(settings), *services)
+    return {c.name: c for c in in_order}
 
 
 def ensure(settings: StackSettings, names: list[str] | None = None) -> list[Outcome]:

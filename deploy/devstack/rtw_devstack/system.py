@@ -9,10 +9,15 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kafka import KafkaAdminClient
 
 from rtw_shared.clock import OFFSET_FILE_ENV, set_offset
 from rtw_shared.messaging.clients import make_admin
@@ -23,11 +28,22 @@ from .kafka_access import dev_principal
 from .procs import wait_until
 from .services import SERVICE_DEFS, ServiceDef, api_argv, api_ready, service_env, worker_argv
 
+if TYPE_CHECKING:
+    from .pytest_plugin import Infra
+
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _package_dir(package: str) -> Path:
+    module_file = import_module(package).__file__
+    if module_file is None:
+        raise RuntimeError(f"{package} is a namespace package: it has no migrations folder")
+    return Path(module_file).parent
 
 
 @dataclass
@@ -35,7 +51,7 @@ class RunningService:
     defn: ServiceDef
     port: int
     env: dict[str, str]
-    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -44,7 +60,13 @@ class RunningService:
 
 class System:
     def __init__(
-        self, infra, topic_prefix: str, log_dir: Path, make_database, *, settings: dict[str, str] | None = None
+        self,
+        infra: Infra,
+        topic_prefix: str,
+        log_dir: Path,
+        make_database: Callable[[Path, str], str],
+        *,
+        settings: dict[str, str] | None = None,
     ):
         """`infra`: the pytest plugin's Infra; `make_database(migrations_dir, prefix)` → URL;
         `settings`: values every service gets (by field name, e.g. {"RATE_LIMIT_PER_CALLER": ""})."""
@@ -57,7 +79,7 @@ class System:
         set_offset(self.clock_file, timedelta(0))
         self.services: dict[str, RunningService] = {}
         for defn in SERVICE_DEFS:
-            migrations = Path(import_module(defn.package).__file__).parent / "migrations"
+            migrations = _package_dir(defn.package) / "migrations"
             owner_url = make_database(migrations, defn.name)
             env = service_env(
                 defn,
@@ -83,7 +105,7 @@ class System:
         """From now on every process of this system sees system time + `offset`."""
         set_offset(self.clock_file, offset)
 
-    def _manage_access(self, change) -> None:
+    def _manage_access(self, change: Callable[[KafkaAdminClient, str], None]) -> None:
         """`change(admin, prefix)` (grant or revoke) for this system's private topics, on a broker
         with ACLs."""
         if self.infra.kafka_admin is None:
@@ -100,7 +122,7 @@ class System:
             self.start_part(name, "api")
             self.start_part(name, "worker")
         for service in self.services.values():
-            if not wait_until(lambda s=service: api_ready("127.0.0.1", s.port), 60, interval=0.2):
+            if not wait_until(partial(api_ready, "127.0.0.1", service.port), 60, interval=0.2):
                 raise RuntimeError(f"{service.defn.name} API did not become ready; see {self.log_dir}")
 
     def start_part(self, name: str, part: str) -> None:

@@ -76,8 +76,8 @@ def postgres_bin_dir() -> Path:
     candidates: list[Path] = []
     if os.environ.get("RTW_PG_BIN"):
         candidates.append(Path(os.environ["RTW_PG_BIN"]))
-    if shutil.which("pg_ctl"):
-        candidates.append(Path(shutil.which("pg_ctl")).parent)
+    if pg_ctl := shutil.which("pg_ctl"):
+        candidates.append(Path(pg_ctl).parent)
     if shutil.which("pg_config"):
         out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True).stdout
         if out.strip():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 
@@ -12,7 +13,7 @@ def say(component: str, message: str) -> None:
 
 
 @contextmanager
-def step(component: str, message: str):
+def step(component: str, message: str) -> Iterator[None]:
     """Print `message…`, run the block, then print how long it took."""
     say(component, f"{message}…")
     started = time.monotonic()

@@ -23,12 +23,12 @@ def list_audit(
     case_id: uuid.UUID | None = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-):
+) -> AuditPage:
     """This service's audit rows, newest first: all of them for an administrator, a therapist's own actions."""
     return audit_page(uow=uow, principal=principal, case_id=case_id, cursor=cursor, limit=limit)
 
 
 @router.get("/verify", response_model=ChainReport)
-def verify_audit(principal: CurrentPrincipal, uow: StreamingUowDep):
+def verify_audit(principal: CurrentPrincipal, uow: StreamingUowDep) -> ChainReport:
     """Check this service's whole hash chain (administrators): intact, or the first row tampered with."""
     return verify_for(uow=uow, principal=principal)

@@ -61,7 +61,7 @@ class AuditMiddleware:
                 await self._record(scope, principal, note, 500)
             raise
 
-    async def _record(self, scope: Scope, principal: Principal, note, status: int) -> None:
+    async def _record(self, scope: Scope, principal: Principal, note: audit_context.AuditNote, status: int) -> None:
         content = entry_content(scope, principal, note, status)
         try:
             await asyncio.wrap_future(scope["app"].state.audit_writer.write(content))

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, func, insert, or_, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 from . import chain
 from .tables import audit_log
 
 # Any fixed key will do: it only has to be the same in every process appending to this database.
 CHAIN_LOCK_KEY = 0x52_54_57_41_55_44  # "RTWAUD"
+# What the queries run on: a request's Session or a Connection (the writer's, the chain check's).
+Executor = Session | Connection
 NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence('audit_log', 'id')) FROM generate_series(1, :n)")
 
 
-def append_batch(conn, contents: Sequence[Mapping[str, Any]]) -> list[int]:
+def append_batch(conn: Executor, contents: Sequence[Mapping[str, Any]]) -> list[int]:
     """Link `contents` (every chain field but id) after the newest row, in order; the caller commits.
 
     The transaction-scoped advisory lock makes batches take turns, so two never link to the same
@@ -35,7 +39,7 @@ def append_batch(conn, contents: Sequence[Mapping[str, Any]]) -> list[int]:
 
 
 def newest_first(
-    conn, *, subject: str | None, case_id: str | None, before_id: int | None, limit: int
+    conn: Executor, *, subject: str | None, case_id: str | None, before_id: int | None, limit: int
 ) -> list[Mapping[str, Any]]:
     """Up to `limit` rows, newest first, optionally only one subject's and one case's, below an id."""
     query = select(audit_log)
@@ -50,10 +54,12 @@ def newest_first(
         )
     if before_id is not None:
         query = query.where(audit_log.c.id < before_id)
-    return list(conn.execute(query.order_by(audit_log.c.id.desc()).limit(limit)).mappings())
+    rows = list(conn.execute(query.order_by(audit_log.c.id.desc()).limit(limit)).mappings())
+    return cast(list[Mapping[str, Any]], rows)  # RowMappings: read by column name
 
 
-def chain_rows(conn) -> Iterator[Mapping[str, Any]]:
+def chain_rows(conn: Executor) -> Iterator[Mapping[str, Any]]:
     """Every row in chain order, streamed in batches (one statement, so one consistent snapshot)."""
     query = select(audit_log).order_by(audit_log.c.id).execution_options(yield_per=1000)
-    return iter(conn.execute(query).mappings())
+    rows = iter(conn.execute(query).mappings())
+    return cast(Iterator[Mapping[str, Any]], rows)  # RowMappings: read by column name

@@ -12,6 +12,7 @@ from ..errors import ForbiddenError
 from ..pagination import decode_id_cursor, encode_id_cursor
 from ..uow import UnitOfWork
 from . import chain, repository
+from .repository import Executor
 
 CURSOR_KIND = "audit"
 
@@ -61,7 +62,7 @@ def readable_subject(principal: Principal) -> str | None:
     raise ForbiddenError("only administrators and therapists read the audit log")
 
 
-def verify_chain(conn) -> ChainReport:
+def verify_chain(conn: Executor) -> ChainReport:
     """Check every row's hash and link."""
     broken, count = chain.find_break(repository.chain_rows(conn))
     if broken is None:

@@ -5,8 +5,13 @@ A trigger refuses UPDATE, DELETE and TRUNCATE, and the application role may only
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table, Text
 from sqlalchemy.dialects.postgresql import ARRAY
+
+if TYPE_CHECKING:
+    from ..migrations import MigrationOps
 
 metadata = MetaData()
 
@@ -48,13 +53,13 @@ $$
 """
 
 
-def create_audit_log(op) -> None:
+def create_audit_log(op: MigrationOps) -> None:
     """For a service's migration: the audit log and the triggers that keep it append-only."""
     metadata.create_all(op.get_bind(), tables=[audit_log])
     protect_audit_log(op)
 
 
-def protect_audit_log(op) -> None:
+def protect_audit_log(op: MigrationOps) -> None:
     op.execute(REFUSE_CHANGE)
     op.execute(
         "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
@@ -66,6 +71,6 @@ def protect_audit_log(op) -> None:
     )
 
 
-def drop_audit_log(op) -> None:
+def drop_audit_log(op: MigrationOps) -> None:
     op.drop_table("audit_log")  # its triggers go with it
     op.execute("DROP FUNCTION IF EXISTS audit_log_refuse_change()")

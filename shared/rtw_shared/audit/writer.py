@@ -12,7 +12,8 @@ import queue
 import threading
 from collections.abc import Mapping
 from concurrent.futures import Future
-from typing import Any
+from enum import Enum
+from typing import Any, Final
 
 import structlog
 from prometheus_client import Counter, Histogram
@@ -27,19 +28,28 @@ BATCH_SIZE = Histogram(
 )
 WRITE_FAILURES = Counter("rtw_audit_write_failures_total", "Audit rows that could not be written")
 
-_STOP = object()
+
+class _Stop(Enum):
+    """Queued after the last row: write what came before, then stop."""
+
+    STOP = "stop"
+
+
+_STOP: Final = _Stop.STOP
+# A queued row, and the future that resolves to its id.
+Queued = tuple[Mapping[str, Any], Future[int]]
 
 
 class AuditWriter:
     def __init__(self, engine: Engine):
         self.engine = engine
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Queued | _Stop] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
         self._thread.start()
 
-    def write(self, content: Mapping[str, Any]) -> Future:
+    def write(self, content: Mapping[str, Any]) -> Future[int]:
         """Queue one row; the future resolves to its id once committed (or to the write's error)."""
-        future: Future = Future()
+        future: Future[int] = Future()
         self._queue.put((content, future))
         return future
 
@@ -56,7 +66,7 @@ class AuditWriter:
             if stopping:
                 return
 
-    def _next_batch(self) -> tuple[list, bool]:
+    def _next_batch(self) -> tuple[list[Queued], bool]:
         first = self._queue.get()
         if first is _STOP:
             return [], True
@@ -71,7 +81,7 @@ class AuditWriter:
             batch.append(item)
         return batch, False
 
-    def _write(self, batch: list[tuple[Mapping[str, Any], Future]]) -> None:
+    def _write(self, batch: list[Queued]) -> None:
         try:
             with self.engine.begin() as conn:
                 ids = repository.append_batch(conn, [content for content, _ in batch])

@@ -7,12 +7,12 @@ A test fails when the checked-in document differs from what the models generate.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import yaml
 from pydantic.json_schema import models_json_schema
 
-from rtw_shared.topics import ALL_TOPICS
-
+from ..topics import ALL_TOPICS
 from .base import registry
 
 CLOUD_EVENT_HEADERS = {
@@ -35,7 +35,7 @@ def _message_name(event_type: str) -> str:
     return event_type.removeprefix("rtw.").replace(".", "_")
 
 
-def build() -> dict:
+def build() -> dict[str, Any]:
     models = sorted(registry.items())
     _, schemas = models_json_schema(
         [(model, "validation") for _, model in models], ref_template="#/components/schemas/{model}"
@@ -51,7 +51,7 @@ def build() -> dict:
         }
         for event_type, model in models
     }
-    channels = {}
+    channels: dict[str, object] = {}
     for topic in ALL_TOPICS:
         names = [_message_name(t) for t, m in models if m.TOPIC is topic]
         channels[topic.name] = {

@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import ClassVar, Unpack
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from rtw_shared.topics import Topic
+from ..topics import Topic
 
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
@@ -36,7 +36,7 @@ class EventPayload(BaseModel):
 
     case_id: uuid.UUID
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, **kwargs: Unpack[ConfigDict]) -> None:
         super().__init_subclass__(**kwargs)
         if "TYPE" in cls.__dict__:
             if cls.TYPE in registry:

@@ -9,8 +9,7 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from rtw_shared import topics
-
+from .. import topics
 from .base import EventPayload
 
 __all__ = [

@@ -37,7 +37,7 @@ def principal_from_env() -> KafkaPrincipal | None:
     return KafkaPrincipal(username, password) if username and password else None
 
 
-def security_config(principal: KafkaPrincipal | None = None) -> dict:
+def security_config(principal: KafkaPrincipal | None = None) -> dict[str, str]:
     """kafka-python settings that authenticate as `principal` (or the environment's)."""
     principal = principal or principal_from_env()
     if principal is None:
@@ -50,18 +50,24 @@ def security_config(principal: KafkaPrincipal | None = None) -> dict:
     }
 
 
-def make_admin(bootstrap_servers: str, *, principal: KafkaPrincipal | None = None, **overrides) -> KafkaAdminClient:
+def make_admin(
+    bootstrap_servers: str, *, principal: KafkaPrincipal | None = None, **overrides: object
+) -> KafkaAdminClient:
     """An admin client (topics, ACLs), authenticated like every other client."""
-    config = {"bootstrap_servers": bootstrap_servers, "client_id": "rtw-admin", **security_config(principal)}
+    config: dict[str, object] = {
+        "bootstrap_servers": bootstrap_servers,
+        "client_id": "rtw-admin",
+        **security_config(principal),
+    }
     config.update(overrides)
     return KafkaAdminClient(**config)
 
 
 def make_producer(
-    bootstrap_servers: str, *, client_id: str = "rtw", principal: KafkaPrincipal | None = None, **overrides
+    bootstrap_servers: str, *, client_id: str = "rtw", principal: KafkaPrincipal | None = None, **overrides: object
 ) -> KafkaProducer:
     """An idempotent producer: acks from all in-sync replicas, retries that cannot duplicate."""
-    config = {
+    config: dict[str, object] = {
         **security_config(principal),
         "bootstrap_servers": bootstrap_servers,
         "client_id": client_id,
@@ -81,10 +87,10 @@ def make_consumer(
     group_id: str | None,
     client_id: str = "rtw",
     principal: KafkaPrincipal | None = None,
-    **overrides,
+    **overrides: object,
 ) -> KafkaConsumer:
     """A group consumer that commits offsets only when told to (after the database commit)."""
-    config = {
+    config: dict[str, object] = {
         **security_config(principal),
         "bootstrap_servers": bootstrap_servers,
         "client_id": client_id,

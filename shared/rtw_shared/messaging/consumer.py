@@ -31,13 +31,12 @@ from prometheus_client import Counter
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import OperationalError
 
-from rtw_shared import context
-from rtw_shared.events.base import Envelope, PoisonEventError, decode_record
-from rtw_shared.events.catalogue import CaseEvent
-from rtw_shared.uow import UnitOfWork
-
+from .. import context
 from ..event_tables import inbox
+from ..events.base import Envelope, PoisonEventError, decode_record
+from ..events.catalogue import CaseEvent
 from ..topics import DEAD_LETTER_SUFFIX
+from ..uow import UnitOfWork
 from . import parking
 from .wiring import HandlerMap, RunHandler
 

@@ -14,9 +14,8 @@ import uuid
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from rtw_shared.events.base import Envelope, decode_record, encode_record
-
 from ..event_tables import parked_events
+from ..events.base import Envelope, decode_record, encode_record
 
 
 class CaseNotKnownYet(LookupError):  # noqa: N818 — a signal to park, not a failure

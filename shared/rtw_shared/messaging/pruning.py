@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 import structlog
 from prometheus_client import Counter
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.engine import Engine
 
 from ..clock import Clock, system_clock
@@ -52,7 +52,7 @@ def prune(engine: Engine, now: datetime, *, retention: timedelta, batch_size: in
     )
 
 
-def _prune_table(engine: Engine, table: str, statement, cutoff: datetime, batch_size: int) -> int:
+def _prune_table(engine: Engine, table: str, statement: TextClause, cutoff: datetime, batch_size: int) -> int:
     total = 0
     while True:
         with engine.begin() as conn:

@@ -19,9 +19,10 @@ import psycopg
 import structlog
 from kafka import KafkaProducer
 from kafka.errors import KafkaError, KafkaTimeoutError
+from kafka.producer.future import FutureRecordMetadata
 from prometheus_client import Counter
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from ..event_tables import OUTBOX_CHANNEL
@@ -61,7 +62,7 @@ class Row:
     id: int
     topic: str
     key: str
-    headers: list
+    headers: list[list[str]]  # [[name, value], …] as the outbox's JSON holds them
     payload: str
     attempts: int
 
@@ -158,11 +159,11 @@ class OutboxRelay:
                 failures.append((row, f"{type(error).__name__}: {error}"))
         return published, failures
 
-    def _produce(self, row: Row):
+    def _produce(self, row: Row) -> FutureRecordMetadata:
         headers = [(k, v.encode()) for k, v in row.headers]
         return self.producer.send(row.topic, key=row.key.encode(), value=row.payload.encode(), headers=headers)
 
-    def _record_failure(self, conn, row: Row, error: str) -> None:
+    def _record_failure(self, conn: Connection, row: Row, error: str) -> None:
         FAILED.inc()
         dead = conn.execute(
             MARK_FAILED, {"id": row.id, "error": error[:2000], "max_attempts": self.max_attempts}

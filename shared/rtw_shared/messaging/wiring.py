@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterable, Iterator
 from types import ModuleType
 from typing import Any, Protocol, TypeVar
 
-from rtw_shared.events.base import Envelope, EventPayload
-from rtw_shared.uow import UnitOfWork
+from ..events.base import Envelope, EventPayload
+from ..uow import UnitOfWork
 
 Handler = Callable[[UnitOfWork, Envelope], None]
 RunHandler = Callable[[UnitOfWork, list[Envelope]], None]
