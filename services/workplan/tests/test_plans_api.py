@@ -208,7 +208,9 @@ def test_who_reads_a_plan(client, tokens, draft_plan, user, expected):
         return
     body = response.json()
     assert body["schedule"] == BODY["schedule"]
-    assert body["restrictions"] == [{**BODY["restrictions"][0], "duration_min": None, "review_date": None}]
+    assert body["restrictions"] == [
+        {**BODY["restrictions"][0], "duration_min": None, "start": None, "review_date": None, "end": None}
+    ]
     assert "projections" in body and body["status"] == "draft"
     clinical = {"goals", "phases", "accommodations", "therapist_id"}
     if user == "tara":

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 from rtw_shared.clock import process_clock
+from rtw_shared.restrictions import RestrictionIn
 from rtw_shared.schemas import InputModel
 from rtw_shared.types import IsoDate
 
@@ -99,24 +100,6 @@ class ConsentsIn(_Input):
     share_status_with_insurer: bool = True
 
 
-class RestrictionIn(_Input):
-    demand: Demand
-    frequency: Frequency
-    load_kg: float | None = Field(default=None, ge=0, le=1000)
-    duration_min: float | None = Field(default=None, ge=0, le=1440)
-    start: IsoDate
-    review_date: IsoDate | None = None
-    end: IsoDate | None = None
-
-    @model_validator(mode="after")
-    def dates_in_order(self) -> RestrictionIn:
-        if self.review_date and self.review_date < self.start:
-            raise ValueError("review_date cannot be before start")
-        if self.end and self.end < self.start:
-            raise ValueError("end cannot be before start")
-        return self
-
-
 class CaseCreate(_Input):
     worker: WorkerIn
     claim: ClaimIn
@@ -150,7 +133,7 @@ class RestrictionView(BaseModel):
     frequency: str
     load_kg: float | None = None
     duration_min: float | None = None
-    start: date
+    start: date | None = None
     review_date: date | None = None
     end: date | None = None
 

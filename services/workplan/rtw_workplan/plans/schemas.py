@@ -14,9 +14,10 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from rtw_shared import access
 from rtw_shared.auth import Principal
+from rtw_shared.restrictions import RestrictionIn
 from rtw_shared.schemas import InputModel
 from rtw_shared.types import IsoDate
-from rtw_shared.vocabulary import AccommodationCategory, Demand, Duties, Frequency
+from rtw_shared.vocabulary import AccommodationCategory, Demand, Duties
 
 ActivityKind = Literal["work_simulation", "conditioning", "skill_training", "education"]
 MAX_WEEKS = 104  # two years: far beyond any graded return, short of nonsense
@@ -78,14 +79,6 @@ class ScheduleWeekIn(_Input):
     hours_per_day: float = Field(ge=0, le=24)
     days_per_week: int = Field(ge=0, le=7)
     duties: Duties
-
-
-class RestrictionIn(_Input):
-    demand: Demand
-    frequency: Frequency
-    load_kg: float | None = Field(default=None, ge=0, le=1000)
-    duration_min: float | None = Field(default=None, ge=0, le=1440)
-    review_date: IsoDate | None = None
 
 
 class AccommodationIn(_Input):
