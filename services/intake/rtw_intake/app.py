@@ -20,10 +20,11 @@ from .status.router import router as status_router
 def create_app(settings: IntakeSettings | None = None, *, clock: Clock | None = None) -> FastAPI:
     """Intake's API app on `settings` (the environment's when None)."""
     settings = settings or IntakeSettings()
-    return create_service_app(
+    app: FastAPI = create_service_app(
         settings,
         clock=clock,
         title="RTW intake",
         routers=[cases_router, status_router, consents_router, assessments_router, timeline_router],
         description="Cases, the worker's consents, assessments and restrictions; the insurer's status view.",
     )
+    return app

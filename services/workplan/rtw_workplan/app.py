@@ -16,7 +16,7 @@ from .settings import WorkplanSettings
 
 def create_app(settings: WorkplanSettings | None = None, *, clock: Clock | None = None) -> FastAPI:
     """The workplan API (settings from the environment unless given)."""
-    return create_service_app(
+    app: FastAPI = create_service_app(
         settings or WorkplanSettings(),
         clock=clock,
         title="RTW workplan",
@@ -26,3 +26,4 @@ def create_app(settings: WorkplanSettings | None = None, *, clock: Clock | None 
             "progress (adherence, capacity, job match, readiness, GAS, COPM, cost) and each clinic's rules."
         ),
     )
+    return app

@@ -39,7 +39,8 @@ PlanT = TypeVar("PlanT", bound=_OfACase)
 
 def visible(principal: Principal, case: object | None) -> bool:
     """Whether the caller may see the plans of `case` (and, when so, the case goes into the audit row)."""
-    return access.visible(principal, case, PLAN_PART)
+    shown: bool = access.visible(principal, case, PLAN_PART)
+    return shown
 
 
 def readable(principal: Principal, plan: PlanT | None, plan_id: uuid.UUID) -> PlanT:
@@ -59,8 +60,8 @@ def editable(principal: Principal, plan: PlanT | None, plan_id: uuid.UUID) -> Pl
 
 def reading_role(principal: Principal) -> str:
     """The role the caller reads plans and progress as; 403 for a role that reads neither."""
-    role = access.reading_role(principal)
-    if role not in PLAN_READERS:
+    role: str | None = access.reading_role(principal)
+    if role is None or role not in PLAN_READERS:
         raise ForbiddenError("your role does not read plans or their progress")
     return role
 

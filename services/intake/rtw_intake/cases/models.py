@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -52,13 +53,13 @@ class Case(Base):
     therapist_username: Mapped[str] = mapped_column(String(255))
     # Every event's case snapshot carries it, so notify can reach the assigned therapist.
     therapist_email: Mapped[str | None] = mapped_column(String(320))
-    worker: Mapped[dict] = mapped_column(JSONB)
-    claim: Mapped[dict] = mapped_column(JSONB)
-    employment: Mapped[dict] = mapped_column(JSONB)
-    referral: Mapped[dict | None] = mapped_column(JSONB)
+    worker: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    claim: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    employment: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    referral: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     share_restrictions_with_employer: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     share_status_with_insurer: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
-    restrictions: Mapped[list] = mapped_column(JSONB)
+    restrictions: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     # Computed from the force demands at intake; shown beside the stated level, never hidden.
     dot_strength_level_computed: Mapped[str | None] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -132,12 +133,12 @@ class Assessment(Base):
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("cases.id"), index=True)
     assessed_on: Mapped[date] = mapped_column(Date)
-    capacities: Mapped[list] = mapped_column(JSONB)
-    grip_trials_kg: Mapped[dict | None] = mapped_column(JSONB)
+    capacities: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    grip_trials_kg: Mapped[dict[str, list[float]] | None] = mapped_column(JSONB)
     # Grip is recorded as three trials per hand; the mean is what clinicians compare.
     grip_kg_left: Mapped[float | None] = mapped_column(Numeric(6, 2))
     grip_kg_right: Mapped[float | None] = mapped_column(Numeric(6, 2))
     pain_nrs: Mapped[int | None] = mapped_column(Integer)
-    copm: Mapped[list] = mapped_column(JSONB)
+    copm: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     recorded_by: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

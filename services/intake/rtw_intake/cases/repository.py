@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import exists, func, select, tuple_, update
+from sqlalchemy import Table, exists, func, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from rtw_shared import access
@@ -29,7 +30,7 @@ def mark_changed(session: Session, case_id: uuid.UUID) -> None:
     """Tell `updated_since` readers that something they see of the case changed elsewhere (its plan,
     accommodation or assessments) — a Core UPDATE, so neither the case's optimistic version nor its
     own updated_at moves."""
-    cases = Case.__table__
+    cases = cast(Table, Case.__table__)  # a mapped class's table (typed as any FromClause)
     session.execute(
         update(cases).where(cases.c.id == case_id).values(changed_at=func.now(), updated_at=cases.c.updated_at)
     )

@@ -17,7 +17,8 @@ from .. import policy
 from ..timeline import service as timeline
 from ..timeline.schemas import Timeline
 from . import examples, service, views
-from .schemas import CaseCreate, CaseList, CaseStatus, CaseTherapistView, CaseView, RestrictionsReplace, TransitionIn
+from .schemas import CaseCreate, CaseList, CaseTherapistView, CaseView, RestrictionsReplace, TransitionIn
+from .vocabulary import CaseStatus
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 # A case's timeline: read through the case (the timeline package beneath only records and lists entries).
@@ -30,7 +31,7 @@ def create_case(
     principal: Therapist,
     uow: UowDep,
     response: Response,
-):
+) -> CaseTherapistView:
     """Open a case: the caller's clinic and the caller become its clinic and assigned therapist."""
     case = service.create_case(uow=uow, principal=principal, data=body)
     set_etag(response, case.version)
@@ -48,7 +49,7 @@ def list_cases(
     ] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-):
+) -> CaseList:
     """The cases the caller may see, in the caller's role's view, most recently changed first."""
     policy.require_case_reader(principal)
     cases, next_cursor = service.list_visible_cases(
@@ -58,7 +59,7 @@ def list_cases(
 
 
 @router.get("/{case_id}", response_model=CaseView)
-def get_case(case_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, response: Response):
+def get_case(case_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, response: Response) -> CaseView:
     """The caller's role's view of one case."""
     policy.require_case_reader(principal)
     case = service.get_visible_case(uow=uow, principal=principal, case_id=case_id)
@@ -74,7 +75,7 @@ def transition_case(
     uow: UowDep,
     response: Response,
     if_match: IfMatch = None,
-):
+) -> CaseTherapistView:
     """Move the case to another status (409 with the reason when the move is not allowed)."""
     case = service.transition_case(
         uow=uow, principal=principal, case_id=case_id, to=body.to, reason=body.reason, if_match=if_match
@@ -91,7 +92,7 @@ def replace_restrictions(
     uow: UowDep,
     response: Response,
     if_match: IfMatch = None,
-):
+) -> CaseTherapistView:
     """Replace the case's restrictions (demand, limit, frequency, start, review date, end)."""
     case = service.replace_restrictions(
         uow=uow, principal=principal, case_id=case_id, restrictions=body.restrictions, if_match=if_match
@@ -101,7 +102,7 @@ def replace_restrictions(
 
 
 @timeline_router.get("", response_model=Timeline)
-def get_timeline(case_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep):
+def get_timeline(case_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep) -> Timeline:
     """Every recorded change of the case, oldest first."""
     policy.require_timeline_reader(principal)
     case = service.get_visible_case(uow=uow, principal=principal, case_id=case_id)

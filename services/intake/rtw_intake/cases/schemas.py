@@ -20,7 +20,8 @@ OLDEST_WORKER_YEARS, YOUNGEST_WORKER_YEARS = 100, 14
 
 def today() -> date:
     """Today on the process clock: a validator has no Unit of Work to ask (rtw_shared.clock)."""
-    return process_clock()().date()
+    now: datetime = process_clock()()
+    return now.date()
 
 
 def not_in_future(value: date | None) -> date | None:
@@ -30,7 +31,7 @@ def not_in_future(value: date | None) -> date | None:
     return value
 
 
-class _Input(InputModel):
+class _Input(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
     """Request bodies: strict, closed, no NUL characters (see rtw_shared.schemas)."""
 
 

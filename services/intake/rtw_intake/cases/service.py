@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from rtw_shared import access, audit_context
 from rtw_shared.access import Part
@@ -74,10 +75,11 @@ def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate) -> C
 
 def employer_knows_the_worker(case: Case) -> bool:
     """Whether the case's employer may see who the worker is (rtw_shared.access: the worker's consent)."""
-    return access.may_see(access.party(case, "employer"), case, Part.IDENTITY)
+    knows: bool = access.may_see(access.party(case, "employer"), case, Part.IDENTITY)
+    return knows
 
 
-def _strength_note(case: Case) -> dict:
+def _strength_note(case: Case) -> dict[str, object]:
     return {
         "dot_strength_level_stated": case.employment.get("dot_strength_level"),
         "dot_strength_level_computed": case.dot_strength_level_computed,
@@ -85,7 +87,7 @@ def _strength_note(case: Case) -> dict:
     }
 
 
-def _stored(restrictions: list[RestrictionIn]) -> list[dict]:
+def _stored(restrictions: list[RestrictionIn]) -> list[dict[str, Any]]:
     return [r.model_dump(mode="json") for r in restrictions]
 
 
@@ -137,7 +139,9 @@ def follow_the_work(*, uow: UnitOfWork, case_id: uuid.UUID, to: str, actor: str,
     from `referred` (the therapist has not begun assessing), from on hold or an ended case, or when
     the case is already at or past `to`. The caller commits; returns the statuses passed through."""
     case = repository.get(uow.session, case_id, for_update=True)
-    steps = status_machine.steps_towards(case.state, to) if case else []
+    if case is None:
+        return []
+    steps = status_machine.steps_towards(case.state, to)
     for step in steps:
         previous = case.status
         state = status_machine.transition(case.state, step)

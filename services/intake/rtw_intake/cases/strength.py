@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from rtw_shared.strength import LB_IN_KG, level_demanded
 
@@ -21,10 +22,13 @@ class ForceDemand:
 
 def strength_level(demands: Iterable[ForceDemand]) -> str | None:
     """The DOT level these demands call for; None when there are no force demands to judge."""
-    return level_demanded((d.frequency, (d.load_kg or 0) / LB_IN_KG) for d in demands if d.demand in FORCE_DEMANDS)
+    level: str | None = level_demanded(
+        (d.frequency, (d.load_kg or 0) / LB_IN_KG) for d in demands if d.demand in FORCE_DEMANDS
+    )
+    return level
 
 
-def force_demands_of(employment: dict) -> list[ForceDemand]:
+def force_demands_of(employment: dict[str, Any]) -> list[ForceDemand]:
     """Every demand of every essential function of a stored employment."""
     return [
         ForceDemand(d["demand"], d["frequency"], d.get("load_kg"))

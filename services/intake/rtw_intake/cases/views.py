@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from rtw_shared import access
 from rtw_shared.auth import Principal
@@ -12,25 +13,29 @@ from rtw_shared.uow import UnitOfWork
 
 from . import repository
 from .models import Case
-from .schemas import AssessmentSummary, CaseEmployerView, CaseInsurerView, CaseTherapistView
+from .schemas import AssessmentSummary, CaseEmployerView, CaseInsurerView, CaseTherapistView, CaseView
 
 # One read model per role that reads cases (policy.require_case_reader: the others get 403).
-VIEW_FOR_ROLE = {"therapist": CaseTherapistView, "employer": CaseEmployerView, "insurer": CaseInsurerView}
+VIEW_FOR_ROLE: dict[str, type[CaseView]] = {
+    "therapist": CaseTherapistView,
+    "employer": CaseEmployerView,
+    "insurer": CaseInsurerView,
+}
 COMMON_FIELDS = ("id", "reference", "status", "created_at", "updated_at")
 
 
-def view_model(principal: Principal):
+def view_model(principal: Principal) -> type[CaseView] | None:
     """The read model of a case for the caller's role (None: the role reads no cases)."""
     role = access.reading_role(principal)
     return VIEW_FOR_ROLE.get(role) if role else None
 
 
-def render(uow: UnitOfWork, principal: Principal, case: Case):
+def render(uow: UnitOfWork, principal: Principal, case: Case) -> CaseView:
     """The role's read model of `case` (the caller may see it: checked before)."""
     return render_many(uow, principal, [case])[0]
 
 
-def render_many(uow: UnitOfWork, principal: Principal, cases: list[Case]) -> list:
+def render_many(uow: UnitOfWork, principal: Principal, cases: list[Case]) -> list[CaseView]:
     """The role's read models of `cases`, with one query for all their assessment summaries."""
     view = view_model(principal)
     if view is CaseTherapistView:
@@ -64,7 +69,7 @@ def employer_view(principal: Principal, case: Case) -> CaseEmployerView:
     )
 
 
-def _fields(case: Case, *names: str) -> dict:
+def _fields(case: Case, *names: str) -> dict[str, object]:
     return {name: getattr(case, name) for name in (*COMMON_FIELDS, *names)}
 
 
@@ -82,5 +87,5 @@ def assessment_summaries(uow: UnitOfWork, case_ids: list[uuid.UUID]) -> dict[uui
     }
 
 
-def _num(value) -> float | None:
+def _num(value: Decimal | float | None) -> float | None:
     return None if value is None else float(value)

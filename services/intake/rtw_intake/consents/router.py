@@ -17,7 +17,7 @@ router = APIRouter(prefix="/v1/cases/{case_id}/consents", tags=["consents"])
 
 
 @router.get("", response_model=CaseConsentsView)
-def read_consents(case_id: uuid.UUID, principal: Therapist, uow: UowDep, response: Response):
+def read_consents(case_id: uuid.UUID, principal: Therapist, uow: UowDep, response: Response) -> CaseConsentsView:
     """Each consent: granted or withdrawn, by whom, when, on what evidence; and every change before."""
     view = service.read_consents(uow=uow, principal=principal, case_id=case_id)
     set_etag(response, view.version)
@@ -32,7 +32,7 @@ def change_consents(
     uow: UowDep,
     response: Response,
     if_match: IfMatch = None,
-):
+) -> CaseConsentsView:
     """Record the worker granting or withdrawing one or both consents (If-Match: the case's ETag)."""
     view = service.change_consents(
         uow=uow, principal=principal, case_id=case_id, decisions=body.decisions(), if_match=if_match

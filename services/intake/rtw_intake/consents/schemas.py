@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.config import JsonDict
 
 from rtw_shared.schemas import InputModel
 
@@ -15,7 +16,7 @@ from ..cases.models import EVIDENCE_MAX_CHARS
 ConsentName = Literal["share_restrictions_with_employer", "share_status_with_insurer"]
 
 
-class ConsentDecisionIn(InputModel):
+class ConsentDecisionIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
     granted: bool = Field(description="true: the worker gives this consent; false: the worker withdraws it")
     evidence: str | None = Field(
         default=None,
@@ -25,18 +26,19 @@ class ConsentDecisionIn(InputModel):
     )
 
 
-def _no_default(schema: dict) -> None:
+def _no_default(schema: JsonDict) -> None:
     schema.pop("default", None)  # left out means unchanged; null is not a value a client may send
 
 
-class ConsentsUpdate(InputModel):
+class ConsentsUpdate(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
     """One or both consents; a consent left out stays as it is."""
 
     model_config = ConfigDict(json_schema_extra={"minProperties": 1})
 
-    # Optional but never null: a consent left out is None here, a null sent is refused (422).
-    share_restrictions_with_employer: ConsentDecisionIn = Field(default=None, json_schema_extra=_no_default)
-    share_status_with_insurer: ConsentDecisionIn = Field(default=None, json_schema_extra=_no_default)
+    # Optional but never null: a consent left out is None here, a null sent is refused (422). The annotation
+    # says what a client may send, which the None default is not (hence the ignores; decisions() reads these).
+    share_restrictions_with_employer: ConsentDecisionIn = Field(default=None, json_schema_extra=_no_default)  # type: ignore[assignment]
+    share_status_with_insurer: ConsentDecisionIn = Field(default=None, json_schema_extra=_no_default)  # type: ignore[assignment]
 
     @model_validator(mode="after")
     def at_least_one(self) -> ConsentsUpdate:

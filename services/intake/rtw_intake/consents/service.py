@@ -77,16 +77,8 @@ def _announce(
 def consents_view(case: Case, history: list[ConsentChange]) -> CaseConsentsView:
     """The consents of `case` as its therapists read them."""
     changes = [_change_view(change) for change in history]
-    latest = {change.consent: change for change in changes}
-    states = {
-        name: ConsentStateView(
-            granted=getattr(case, name),
-            changed_by=_latest(latest, name, "changed_by"),
-            changed_at=_latest(latest, name, "changed_at"),
-            evidence=_latest(latest, name, "evidence"),
-        )
-        for name in CONSENTS
-    }
+    latest: dict[str, ConsentChangeView] = {change.consent: change for change in changes}
+    states = {name: _state(getattr(case, name), latest.get(name)) for name in CONSENTS}
     return CaseConsentsView(case_id=case.id, version=case.version, history=changes, **states)
 
 
@@ -100,6 +92,10 @@ def _change_view(change: ConsentChange) -> ConsentChangeView:
     )
 
 
-def _latest(latest: dict[str, ConsentChangeView], name: str, field: str):
-    change = latest.get(name)
-    return getattr(change, field) if change is not None else None
+def _state(granted: bool, latest: ConsentChangeView | None) -> ConsentStateView:
+    return ConsentStateView(
+        granted=granted,
+        changed_by=latest.changed_by if latest is not None else None,
+        changed_at=latest.changed_at if latest is not None else None,
+        evidence=latest.evidence if latest is not None else None,
+    )

@@ -10,6 +10,7 @@ event also moves the case's `changed_at`, so an insurer polling `updated_since` 
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 import structlog
 
@@ -52,7 +53,9 @@ def _projection(uow: UnitOfWork, envelope: Envelope) -> CaseStatusProjection | N
     return repository.projection_for_update(uow.session, case_id)
 
 
-def _record(uow: UnitOfWork, envelope: Envelope, *, kind: str, summary: str, data: dict | None = None) -> None:
+def _record(
+    uow: UnitOfWork, envelope: Envelope, *, kind: str, summary: str, data: dict[str, object] | None = None
+) -> None:
     case_id = envelope.data.case_id
     timeline.record(uow, case_id=case_id, kind=kind, actor=envelope.source, summary=summary, data=data)
     cases.mark_changed(uow.session, case_id)
@@ -63,10 +66,11 @@ def _is_current_accommodation(row: CaseStatusProjection, accommodation_id: uuid.
     return row.accommodation_id in (None, accommodation_id)
 
 
-@handles(PlanPublishedV1)
+# A handler's `envelope.data` is of the class it is registered for (`@handles`); the casts say which.
+@handles(PlanPublishedV1)  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
 def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
     """The newest published plan version: its projections, on the status and the timeline."""
-    event: PlanPublishedV1 = envelope.data
+    event = cast(PlanPublishedV1, envelope.data)
     row = _projection(uow, envelope)
     if row is None or (row.plan_version is not None and row.plan_version > event.version):
         return  # an older version arriving late changes nothing
@@ -94,10 +98,10 @@ def _follow(uow: UnitOfWork, envelope: Envelope, to: str, reason: str) -> None:
         log.info("the case does not move with the work", event_id=str(envelope.id), type=envelope.type, to=to)
 
 
-@handles(PlanScheduleWeekStartedV1)
+@handles(PlanScheduleWeekStartedV1)  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
 def on_schedule_week_started(uow: UnitOfWork, envelope: Envelope) -> None:
     """A week of the graduated schedule began: the worker is back on modified (or full) duty."""
-    event: PlanScheduleWeekStartedV1 = envelope.data
+    event = cast(PlanScheduleWeekStartedV1, envelope.data)
     if _projection(uow, envelope) is None:
         return
     duties = "full_duty" if event.duties == "full" else "modified_duty"
@@ -112,10 +116,10 @@ def on_schedule_week_started(uow: UnitOfWork, envelope: Envelope) -> None:
     _follow(uow, envelope, duties, f"week {event.week} of the graduated return ({event.duties} duties)")
 
 
-@handles(PlanProgressChangedV1)
+@handles(PlanProgressChangedV1)  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
 def on_progress_changed(uow: UnitOfWork, envelope: Envelope) -> None:
     """The treatment's numbers moved: adherence, job match, readiness and return date, cost."""
-    event: PlanProgressChangedV1 = envelope.data
+    event = cast(PlanProgressChangedV1, envelope.data)
     row = _projection(uow, envelope)
     if row is None or (row.progress_at is not None and row.progress_at >= event.computed_at):
         return  # an older computation arriving late changes nothing
@@ -128,10 +132,10 @@ def on_progress_changed(uow: UnitOfWork, envelope: Envelope) -> None:
     cases.mark_changed(uow.session, event.case_id)
 
 
-@handles(PlanCompletedV1)
+@handles(PlanCompletedV1)  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
 def on_plan_completed(uow: UnitOfWork, envelope: Envelope) -> None:
     """The treatment ended as planned."""
-    event: PlanCompletedV1 = envelope.data
+    event = cast(PlanCompletedV1, envelope.data)
     row = _projection(uow, envelope)
     if row is None:
         return
@@ -140,10 +144,10 @@ def on_plan_completed(uow: UnitOfWork, envelope: Envelope) -> None:
     _record(uow, envelope, kind="plan.completed", summary=f"Plan version {event.version} completed")
 
 
-@handles(PlanCancelledV1)
+@handles(PlanCancelledV1)  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
 def on_plan_cancelled(uow: UnitOfWork, envelope: Envelope) -> None:
     """A plan version ended without completing: the status says cancelled (unless a newer version is shown)."""
-    event: PlanCancelledV1 = envelope.data
+    event = cast(PlanCancelledV1, envelope.data)
     row = _projection(uow, envelope)
     if row is None:
         return
@@ -158,10 +162,10 @@ def on_plan_cancelled(uow: UnitOfWork, envelope: Envelope) -> None:
     )
 
 
-@handles(AccommodationRequestedV1)
+@handles(AccommodationRequestedV1)  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
 def on_accommodation_requested(uow: UnitOfWork, envelope: Envelope) -> None:
     """The employer was asked for accommodations: this request is the one the status follows now."""
-    event: AccommodationRequestedV1 = envelope.data
+    event = cast(AccommodationRequestedV1, envelope.data)
     row = _projection(uow, envelope)
     if row is None:
         return
@@ -174,10 +178,10 @@ def on_accommodation_requested(uow: UnitOfWork, envelope: Envelope) -> None:
     )
 
 
-@handles(AccommodationDecidedV1)
+@handles(AccommodationDecidedV1)  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
 def on_accommodation_decided(uow: UnitOfWork, envelope: Envelope) -> None:
     """The employer confirmed, declined or countered the request."""
-    event: AccommodationDecidedV1 = envelope.data
+    event = cast(AccommodationDecidedV1, envelope.data)
     row = _projection(uow, envelope)
     if row is None:
         return
@@ -186,10 +190,10 @@ def on_accommodation_decided(uow: UnitOfWork, envelope: Envelope) -> None:
     _record(uow, envelope, kind="accommodation.decided", summary=f"Employer {event.decision} the accommodations")
 
 
-@handles(AccommodationExpiredV1)
+@handles(AccommodationExpiredV1)  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
 def on_accommodation_expired(uow: UnitOfWork, envelope: Envelope) -> None:
     """The due date passed with no decision from the employer."""
-    event: AccommodationExpiredV1 = envelope.data
+    event = cast(AccommodationExpiredV1, envelope.data)
     row = _projection(uow, envelope)
     if row is None:
         return
@@ -203,10 +207,10 @@ def on_accommodation_expired(uow: UnitOfWork, envelope: Envelope) -> None:
     )
 
 
-@handles(AccommodationWithdrawnV1)
+@handles(AccommodationWithdrawnV1)  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
 def on_accommodation_withdrawn(uow: UnitOfWork, envelope: Envelope) -> None:
     """The request was withdrawn (its case ended): the employer can no longer decide it."""
-    event: AccommodationWithdrawnV1 = envelope.data
+    event = cast(AccommodationWithdrawnV1, envelope.data)
     row = _projection(uow, envelope)
     if row is None:
         return

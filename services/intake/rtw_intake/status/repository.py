@@ -20,4 +20,6 @@ def projection_for_update(session: Session, case_id: uuid.UUID) -> CaseStatusPro
 
     Insert-if-absent first: consumers of two topics may reach a new case at once."""
     session.execute(pg_insert(CaseStatusProjection).values(case_id=case_id).on_conflict_do_nothing())
-    return session.get(CaseStatusProjection, case_id, with_for_update=True, populate_existing=True)
+    row = session.get(CaseStatusProjection, case_id, with_for_update=True, populate_existing=True)
+    assert row is not None  # inserted above if it was missing; nothing deletes projection rows
+    return row

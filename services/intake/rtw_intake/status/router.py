@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/cases", tags=["cases"])
 
 
 @router.get("/{case_id}/status", response_model=CaseStatusView)
-def get_case_status(case_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep):
+def get_case_status(case_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep) -> CaseStatusView:
     """The insurer's one-call answer: status, plan, accommodation, projected return date, cost."""
     policy.require_part_reader(principal, Part.PROGRESS, what="case status")
     return service.case_status(uow=uow, principal=principal, case_id=case_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from rtw_shared.access import Part, may_see
 from rtw_shared.auth import Principal
@@ -40,5 +41,5 @@ def case_status(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID) ->
     return view
 
 
-def _num(value) -> float | None:
+def _num(value: Decimal | float | None) -> float | None:
     return None if value is None else float(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, ForeignKey, String, func
 from sqlalchemy.dialects.postgresql import JSONB, UUID
@@ -23,4 +24,4 @@ class TimelineEntry(Base):
     kind: Mapped[str] = mapped_column(String(64))
     summary: Mapped[str] = mapped_column(String(SUMMARY_MAX_CHARS))
     actor: Mapped[str | None] = mapped_column(String(255))
-    data: Mapped[dict] = mapped_column(JSONB, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)

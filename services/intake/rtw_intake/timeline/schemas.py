@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -12,7 +13,7 @@ class TimelineEntryView(BaseModel):
     kind: str
     summary: str
     actor: str | None = None
-    data: dict
+    data: dict[str, Any]
 
 
 class Timeline(BaseModel):

@@ -11,7 +11,13 @@ from .models import SUMMARY_MAX_CHARS, TimelineEntry
 
 
 def record(
-    uow: UnitOfWork, *, case_id: uuid.UUID, kind: str, summary: str, actor: str | None = None, data: dict | None = None
+    uow: UnitOfWork,
+    *,
+    case_id: uuid.UUID,
+    kind: str,
+    summary: str,
+    actor: str | None = None,
+    data: dict[str, object] | None = None,
 ) -> None:
     """Append one entry (in the caller's transaction)."""
     # Summaries quote other services' reasons, whose length intake does not control.

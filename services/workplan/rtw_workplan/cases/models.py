@@ -5,6 +5,7 @@ to share: every plan read and write is authorized against it (rtw_shared.access)
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import DateTime, func
 from sqlalchemy.dialects.postgresql import JSONB
@@ -18,17 +19,17 @@ from ..db import Base
 ENDED_STATUSES = frozenset({"withdrawn", "closed"})
 
 
-class CaseCopy(CaseCopyMixin, Base):
+class CaseCopy(CaseCopyMixin, Base):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
     __tablename__ = "cases"
 
     # When workplan first heard of the case (the mixin's updated_at: when the copy last changed).
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     # What the job demands (`case.created`'s `job`: demands, usual hours): job match and the publication
     # checks compare with it. Null for a case announced before intake sent it.
-    job: Mapped[dict | None] = mapped_column(JSONB)
+    job: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
     @property
-    def job_demands(self) -> list[dict]:
+    def job_demands(self) -> list[dict[str, Any]]:
         """The job's demands as intake sent them ([] when unknown)."""
         return list((self.job or {}).get("demands") or [])
 

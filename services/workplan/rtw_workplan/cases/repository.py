@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from .models import CaseCopy
@@ -24,11 +25,11 @@ def get_many(session: Session, case_ids: list[uuid.UUID]) -> list[CaseCopy]:
     return [found[case_id] for case_id in case_ids if case_id in found]
 
 
-def keep_jobs(session: Session, jobs: dict[uuid.UUID, dict]) -> None:
+def keep_jobs(session: Session, jobs: dict[uuid.UUID, dict[str, Any]]) -> None:
     """Store what each case's job demands. A job never changes after intake, so whichever snapshot
     won, the `case.created` that carries it sets it (and a late or repeated one sets the same)."""
     if not jobs:
         return
-    table = CaseCopy.__table__
+    table = cast(Table, CaseCopy.__table__)  # a mapped class's table (typed as any FromClause)
     statement = update(table).where(table.c.case_id == bindparam("b_case_id")).values(job=bindparam("b_job"))
     session.execute(statement, [{"b_case_id": case_id, "b_job": job} for case_id, job in jobs.items()])

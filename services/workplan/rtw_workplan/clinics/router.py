@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1/clinic-settings", tags=["clinic settings"])
 
 
 @router.get("", response_model=ClinicSettingsView)
-def get_settings(principal: Therapist, uow: UowDep, fees: FeesDep, response: Response):
+def get_settings(principal: Therapist, uow: UowDep, fees: FeesDep, response: Response) -> ClinicSettingsView:
     """Your clinic's fees and progression thresholds (the defaults until your clinic sets its own)."""
     rules = service.rules_for(uow=uow, clinic_org_id=principal.org_id, defaults=fees)
     set_etag(response, rules.revision)
@@ -31,7 +31,7 @@ def replace_settings(
     fees: FeesDep,
     response: Response,
     if_match: IfMatch = None,
-):
+) -> ClinicSettingsView:
     """Set your clinic's fees and progression thresholds (send the ETag you read as If-Match)."""
     rules = service.replace_settings(uow=uow, principal=principal, data=body, defaults=fees, if_match=if_match)
     set_etag(response, rules.revision)

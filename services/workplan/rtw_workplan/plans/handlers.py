@@ -9,6 +9,7 @@ TimerLoop on the process clock, inside the Unit of Work that marks them fired.""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from rtw_shared.case_copy import apply_case_events
 from rtw_shared.events import (
@@ -31,7 +32,7 @@ from ..cases.models import CaseCopy
 from . import repository, service, versions
 
 
-@handles(
+@handles(  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
     CaseCreatedV1,
     CaseSharedWithEmployerV1,
     CaseStatusChangedV1,
@@ -44,7 +45,7 @@ from . import repository, service, versions
 def on_case_events(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
     """Apply the events' case snapshots, then bring each case's plans in line with its copy. A whole
     run of events takes a few statements, not a few per event. The consumer commits (with the inbox rows)."""
-    events: list[CaseEvent] = [envelope.data for envelope in envelopes]
+    events = [cast(CaseEvent, envelope.data) for envelope in envelopes]  # the classes registered above
     apply_case_events(uow.session, CaseCopy, events)
     cases.keep_jobs(
         uow.session,

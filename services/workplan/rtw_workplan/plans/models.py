@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -32,7 +33,13 @@ from ..db import Base
 STATUSES = ("draft", "published", "superseded", "completed", "cancelled")
 # The statuses a plan is still in force with: ending its case cancels it.
 OPEN_STATUSES = ("draft", "published")
-EMPTY_CONTENT: dict[str, list] = {"goals": [], "phases": [], "schedule": [], "restrictions": [], "accommodations": []}
+EMPTY_CONTENT: dict[str, list[dict[str, Any]]] = {
+    "goals": [],
+    "phases": [],
+    "schedule": [],
+    "restrictions": [],
+    "accommodations": [],
+}
 
 
 class Plan(Base):
@@ -52,7 +59,7 @@ class Plan(Base):
     # Not `version`: that is the plan's own version number (1, 2, … as it is revised).
     revision: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     # goals, phases, schedule, restrictions, accommodations: always replaced whole (PUT), never patched.
-    content: Mapped[dict] = mapped_column(JSONB)
+    content: Mapped[dict[str, Any]] = mapped_column(JSONB)
     # Fixed at publication, so the figures the insurer was sent stay the figures shown.
     projected_rtw_date: Mapped[date | None] = mapped_column(Date)
     projected_cost: Mapped[float | None] = mapped_column(Numeric(12, 2))
@@ -68,9 +75,9 @@ class Plan(Base):
     projected_readiness_date: Mapped[date | None] = mapped_column(Date)
     # The version this one revises, and which parts of the content differ from it.
     previous_plan_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("plans.id"))
-    changes: Mapped[list | None] = mapped_column(JSONB)
+    changes: Mapped[list[str] | None] = mapped_column(JSONB)
     # The clinical warnings the therapist acknowledged to publish: [{code, field, message}], who and when.
-    acknowledged_warnings: Mapped[list | None] = mapped_column(JSONB)
+    acknowledged_warnings: Mapped[list[dict[str, str]] | None] = mapped_column(JSONB)
     acknowledged_by: Mapped[str | None] = mapped_column(String(64))
     # When and why it stopped being in force (superseded, completed, cancelled).
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

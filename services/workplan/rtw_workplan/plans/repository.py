@@ -16,7 +16,7 @@ from ..cases.models import CaseCopy
 from .models import OPEN_STATUSES, Plan
 
 
-def _with_case() -> Select:
+def _with_case() -> Select[Plan]:
     # An inner join: a plan's case copy always exists (foreign key), and the filters need its columns.
     return select(Plan).join(Plan.case).options(contains_eager(Plan.case))
 

@@ -18,6 +18,7 @@ from .schemas import (
     EndIn,
     PlanContent,
     PlanList,
+    PlanReadModel,
     PlanTherapistView,
     PlanView,
     document,
@@ -27,7 +28,7 @@ from .schemas import (
 router = APIRouter(prefix="/v1/plans", tags=["plans"])
 
 
-def _reader_view(principal: Principal):
+def _reader_view(principal: Principal) -> PlanReadModel:
     view = view_model(principal)
     if view is None:
         raise ForbiddenError("your role does not read plans")
@@ -41,7 +42,7 @@ def list_plans(
     case_id: uuid.UUID | None = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-):
+) -> PlanList:
     """The plans the caller may see (`?case_id=` for one case's versions), in the caller's role's view."""
     view = _reader_view(principal)
     plans, next_cursor = service.list_visible_plans(
@@ -51,7 +52,7 @@ def list_plans(
 
 
 @router.get("/{plan_id}", response_model=PlanView)
-def get_plan(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, response: Response):
+def get_plan(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, response: Response) -> PlanView:
     """One plan, in the caller's role's view."""
     view = _reader_view(principal)
     plan = service.get_visible_plan(uow=uow, principal=principal, plan_id=plan_id)
@@ -67,7 +68,7 @@ def replace_plan(
     uow: UowDep,
     response: Response,
     if_match: IfMatch = None,
-):
+) -> PlanTherapistView:
     """Replace a draft's content (goals, phases, schedule, restrictions, accommodations); send the ETag
     you read as If-Match (412 when someone changed the plan since)."""
     plan = service.replace_draft(uow=uow, principal=principal, plan_id=plan_id, content=body, if_match=if_match)
@@ -76,7 +77,9 @@ def replace_plan(
 
 
 @router.post("/{plan_id}/revisions", status_code=status.HTTP_201_CREATED, response_model=PlanTherapistView)
-def revise_plan(plan_id: uuid.UUID, principal: Therapist, uow: UowDep, response: Response, if_match: IfMatch = None):
+def revise_plan(
+    plan_id: uuid.UUID, principal: Therapist, uow: UowDep, response: Response, if_match: IfMatch = None
+) -> PlanTherapistView:
     """Open a new draft version of the published plan (its content copied); publishing it supersedes this one."""
     draft = service.revise_plan(uow=uow, principal=principal, plan_id=plan_id, if_match=if_match)
     set_etag(response, draft.revision)
@@ -92,7 +95,7 @@ def complete_plan(
     response: Response,
     body: EndIn | None = None,
     if_match: IfMatch = None,
-):
+) -> PlanTherapistView:
     """The treatment ended as planned: the published plan becomes completed."""
     plan = service.complete_plan(
         uow=uow, principal=principal, plan_id=plan_id, reason=body.reason if body else None, if_match=if_match
@@ -104,7 +107,7 @@ def complete_plan(
 @router.post("/{plan_id}/cancel", response_model=PlanTherapistView)
 def cancel_plan(
     plan_id: uuid.UUID, body: CancelIn, principal: Therapist, uow: UowDep, response: Response, if_match: IfMatch = None
-):
+) -> PlanTherapistView:
     """Cancel a draft or the published plan (a reason is required)."""
     plan = service.cancel_plan(uow=uow, principal=principal, plan_id=plan_id, reason=body.reason, if_match=if_match)
     set_etag(response, plan.revision)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
@@ -19,11 +19,14 @@ from rtw_shared.schemas import InputModel
 from rtw_shared.types import IsoDate
 from rtw_shared.vocabulary import AccommodationCategory, Demand, Duties
 
+if TYPE_CHECKING:
+    from .models import Plan
+
 ActivityKind = Literal["work_simulation", "conditioning", "skill_training", "education"]
 MAX_WEEKS = 104  # two years: far beyond any graded return, short of nonsense
 
 
-class _Input(InputModel):
+class _Input(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
     """Request bodies: strict, closed, no NUL characters (see rtw_shared.schemas)."""
 
 
@@ -200,7 +203,7 @@ class PlanList(BaseModel):
     next_cursor: str | None = None
 
 
-def document(plan) -> dict:
+def document(plan: Plan) -> dict[str, object]:
     """A plan row flattened for the read models: content fields at the top, projections grouped,
     who is involved from its case."""
     case = plan.case

@@ -5,6 +5,7 @@ by the schedule-week timer in handlers.py). Publication (publication/) builds on
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from rtw_shared.events import PlanScheduleWeekStartedV1
 
@@ -23,7 +24,7 @@ CONTENT_PARTS = (
 )
 
 
-def changed_parts(before: dict, after: dict) -> list[str]:
+def changed_parts(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """The parts of a plan's content that differ between two versions."""
     return [part for part in CONTENT_PARTS if before.get(part) != after.get(part)]
 

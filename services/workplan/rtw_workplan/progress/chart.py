@@ -27,6 +27,11 @@ def _share(value: float, required: float | None) -> float | None:
     return round(100 * value / required, 1)
 
 
+def _no_point(day: date) -> list[tuple[date, float | None]]:
+    """A series without points: pygal still lists it in the legend."""
+    return [(day, None)]
+
+
 def _measured(line: CapacityView, as_of: date) -> list[tuple[date, float]]:
     """The (day, value) points of a capacity line the view shows: each measurement, or the one for now."""
     series = getattr(line, "series", None)
@@ -69,7 +74,7 @@ def render_svg(progress: ProgressTherapistView | ProgressInsurerView, title: str
         points = [(day, _share(value, line.required)) for day, value in _measured(line, progress.as_of)]
         points = [(day, share) for day, share in points if share is not None]
         label = f"{line.demand} ({line.frequency}, {line.required or '-'} {line.unit})"
-        chart.add(label, points or [(days[0], None)])
+        chart.add(label, points or _no_point(days[0]))
     gas = [(review["date"], review["t_score"]) for review in progress.gas.reviews if review["t_score"] is not None]
-    chart.add("GAS T-score", gas or [(days[0], None)], secondary=True)
+    chart.add("GAS T-score", gas or _no_point(days[0]), secondary=True)
     return _SCRIPT.sub(b"", chart.render())

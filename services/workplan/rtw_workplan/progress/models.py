@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB, UUID
@@ -40,7 +41,7 @@ class TreatmentSession(Base):
     revision: Mapped[int] = mapped_column(Integer)
     session_date: Mapped[date] = mapped_column(Date)
     attendance: Mapped[str] = mapped_column(String(16))
-    content: Mapped[dict] = mapped_column(JSONB)  # the current revision's body
+    content: Mapped[dict[str, Any]] = mapped_column(JSONB)  # the current revision's body
     recorded_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
@@ -53,7 +54,7 @@ class SessionRevision(Base):
 
     session_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("sessions.id"), primary_key=True)
     revision: Mapped[int] = mapped_column(Integer, primary_key=True)
-    content: Mapped[dict] = mapped_column(JSONB)
+    content: Mapped[dict[str, Any]] = mapped_column(JSONB)
     reason: Mapped[str | None] = mapped_column(String(1000))  # why it was corrected (null for the first)
     recorded_by: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -67,8 +68,8 @@ class Review(Base):
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("cases.case_id"))
     plan_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("plans.id"))
     review_date: Mapped[date] = mapped_column(Date)
-    gas: Mapped[list] = mapped_column(JSONB)  # [{goal, weight, attainment}]
-    copm: Mapped[list] = mapped_column(JSONB)  # [{problem, importance, performance, satisfaction}]
+    gas: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)  # [{goal, weight, attainment}]
+    copm: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)  # [{problem, importance, performance, satisfaction}]
     gas_t_score: Mapped[float | None] = mapped_column(Numeric(6, 2))
     recorded_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -87,11 +88,11 @@ class ProgressionDecision(Base):
     # What the rule recommended (kept even when overridden) …
     recommended: Mapped[str] = mapped_column(String(16))
     recommended_reason: Mapped[str] = mapped_column(String(500))
-    recommended_prescription: Mapped[dict] = mapped_column(JSONB)
+    recommended_prescription: Mapped[dict[str, Any]] = mapped_column(JSONB)
     # … and what the therapist chose: the next prescription follows it.
     chosen: Mapped[str] = mapped_column(String(16))
     overridden: Mapped[bool]
     reason: Mapped[str | None] = mapped_column(String(1000))
-    prescription: Mapped[dict] = mapped_column(JSONB)
+    prescription: Mapped[dict[str, Any]] = mapped_column(JSONB)
     decided_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

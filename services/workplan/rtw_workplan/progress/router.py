@@ -23,7 +23,9 @@ SVG_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe
 
 
 @router.get("/{plan_id}/progress", response_model=ProgressTherapistView | ProgressInsurerView)
-def get_progress(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, fees: FeesDep):
+def get_progress(
+    plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, fees: FeesDep
+) -> ProgressTherapistView | ProgressInsurerView:
     """Adherence, dosage, capacity and job match, readiness and return date, GAS, COPM and cost — computed,
     as of today. The insurer gets summary numbers only; employers read no progress (403)."""
     return _progress(plan_id, principal, uow, fees)
@@ -34,7 +36,7 @@ def get_progress(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, f
     response_class=Response,
     responses={200: {"content": {"image/svg+xml": {}}, "description": "the progress chart"}},
 )
-def get_progress_chart(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, fees: FeesDep):
+def get_progress_chart(plan_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, fees: FeesDep) -> Response:
     """Capacity per demand against the job's demand line, with the GAS T-score per review (SVG): drawn from
     the same view of the report as the JSON (the insurer's: where each demand stands now, no measurements)."""
     shown = _progress(plan_id, principal, uow, fees)
@@ -54,7 +56,7 @@ def _progress(plan_id: uuid.UUID, principal: Principal, uow: UnitOfWork, fees: F
 
 
 @router.post("/{plan_id}/reviews", status_code=status.HTTP_201_CREATED, response_model=ReviewView)
-def record_review(plan_id: uuid.UUID, body: ReviewIn, principal: Therapist, uow: UowDep, fees: FeesDep):
+def record_review(plan_id: uuid.UUID, body: ReviewIn, principal: Therapist, uow: UowDep, fees: FeesDep) -> ReviewView:
     """Record a review of the plan in force: GAS attainment (-2..+2) of goals, COPM ratings."""
     plan = plans.plan_in_force(uow=uow, principal=principal, plan_id=plan_id, action="reviewed")
     review, _ = service.record_review(uow=uow, principal=principal, plan=plan, data=body, defaults=fees)

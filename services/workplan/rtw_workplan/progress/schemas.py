@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -21,19 +21,19 @@ class Dose(BaseModel):
     duration_min: float | None = None
 
 
-class GasScoreIn(InputModel):
+class GasScoreIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
     goal: int = Field(ge=0, le=49, description="the goal's position in the plan's goals (0 for the first)")
     attainment: int = Field(ge=-2, le=2)
 
 
-class CopmItemIn(InputModel):
+class CopmItemIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
     problem: str = Field(min_length=1, max_length=200)
     importance: int = Field(ge=1, le=10)
     performance: int = Field(ge=1, le=10)
     satisfaction: int = Field(ge=1, le=10)
 
 
-class ReviewIn(InputModel):
+class ReviewIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
     """POST /v1/plans/{id}/reviews: GAS attainment of the goals scored, and the COPM reassessment."""
 
     date: IsoDate
@@ -126,15 +126,15 @@ class ReadinessView(BaseModel):
 
 
 class GasView(BaseModel):
-    reviews: list[dict]
+    reviews: list[dict[str, Any]]
     latest_t_score: float | None
     change: float | None
 
 
 class CopmView(BaseModel):
-    first: dict | None
-    latest: dict | None
-    change: dict | None
+    first: dict[str, Any] | None
+    latest: dict[str, Any] | None
+    change: dict[str, Any] | None
 
 
 class CostView(BaseModel):
@@ -149,7 +149,7 @@ class ActivityView(BaseModel):
     recommendation: Literal["advance", "hold", "regress"]
     reason: str
     recommended_prescription: Dose
-    decision: dict | None
+    decision: dict[str, Any] | None
     current_prescription: Dose
 
 

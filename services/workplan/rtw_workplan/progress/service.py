@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 
 from rtw_shared.auth import Principal
 from rtw_shared.errors import UnprocessableError
@@ -20,7 +21,7 @@ from ..rules.facts import PhaseFacts
 from ..rules.projections import FeeSchedule
 from ..rules.report import Inputs, Report, build, session_facts
 from . import repository
-from .models import Review
+from .models import ProgressionDecision, Review
 from .schemas import ReviewIn
 
 
@@ -29,7 +30,7 @@ def therapy_start(plan: Plan, content: PlanContent, as_of: date) -> date:
     return plan.therapy_start_date or content.start_date or as_of
 
 
-def inputs_for(uow: UnitOfWork, plan: Plan, fees: FeeSchedule, rules, as_of: date) -> Inputs:
+def inputs_for(uow: UnitOfWork, plan: Plan, fees: FeeSchedule, rules: clinics.ClinicRules, as_of: date) -> Inputs:
     """Everything the report of `plan` is computed from, read from the database."""
     content = PlanContent.model_validate(plan.content)
     logged = repository.sessions_of_case(uow.session, plan.case_id)
@@ -131,10 +132,10 @@ def _t_score(scored: list[tuple[float, int]]) -> float | None:
         raise UnprocessableError(f"gas: {error}", field="gas") from error
 
 
-def _num(value) -> float | None:
+def _num(value: Decimal | float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def decisions_of(uow: UnitOfWork, plan: Plan) -> list:
+def decisions_of(uow: UnitOfWork, plan: Plan) -> list[ProgressionDecision]:
     """The case's progression decisions, oldest first."""
     return repository.decisions_of_case(uow.session, plan.case_id)

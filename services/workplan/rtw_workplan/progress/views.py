@@ -41,8 +41,8 @@ CAPACITY_FIELD_OF = {
 DAYS_PER_WEEK = 7
 
 
-def _readiness(r: DemandReadiness) -> dict:
-    fit = None
+def _readiness(r: DemandReadiness) -> dict[str, object]:
+    fit: dict[str, object] | None = None
     if r.fit is not None:
         fit = {
             "slope_per_week": round(r.fit.slope * DAYS_PER_WEEK, 3),
@@ -53,7 +53,7 @@ def _readiness(r: DemandReadiness) -> dict:
     return {"status": r.status, "ready_on": r.ready_on, "earliest": r.earliest, "latest": r.latest, "fit": fit}
 
 
-def _capacity(line: CapacityLine) -> dict:
+def _capacity(line: CapacityLine) -> dict[str, object]:
     met = line.current is not None and (line.required is None or line.current >= line.required)
     return {
         "demand": line.demand,
@@ -67,7 +67,7 @@ def _capacity(line: CapacityLine) -> dict:
     }
 
 
-def _common(plan: Plan, report: Report) -> dict:
+def _common(plan: Plan, report: Report) -> dict[str, object]:
     return {
         "plan_id": plan.id,
         "case_id": plan.case_id,
@@ -116,10 +116,10 @@ def progress(view: RoleView, plan: Plan, report: Report, decisions: list[Progres
     return model.model_validate(view.cut(data, FIELD_OF))
 
 
-def _activities(report: Report, decisions: list[ProgressionDecision]) -> list[dict]:
+def _activities(report: Report, decisions: list[ProgressionDecision]) -> list[dict[str, object]]:
     """Each activity's recommendation, the decision taken on it and the prescription now."""
     latest = {(d.kind, d.demand): d for d in decisions}  # oldest first: the last one wins
-    activities = []
+    activities: list[dict[str, object]] = []
     for item in report.activities:
         decision = latest.get((item.kind, item.demand))
         recommended = asdict(item.recommendation.next_prescription)
@@ -138,7 +138,7 @@ def _activities(report: Report, decisions: list[ProgressionDecision]) -> list[di
     return activities
 
 
-def _decision(decision: ProgressionDecision | None) -> dict | None:
+def _decision(decision: ProgressionDecision | None) -> dict[str, object] | None:
     if decision is None:
         return None
     return {

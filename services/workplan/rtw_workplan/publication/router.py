@@ -26,7 +26,7 @@ def publish_plan(
     response: Response,
     body: PublishIn | None = None,
     if_match: IfMatch = None,
-):
+) -> PlanTherapistView:
     """Publish a draft: it is checked (422 listing every problem; clinical warnings must be acknowledged by
     their codes), its dates and projections are fixed, it supersedes the version in force, and the employer
     and insurer are told (If-Match as for PUT)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -41,7 +42,7 @@ def report_phases(content: PlanContent) -> list[PhaseFacts]:
     return [PhaseFacts(p.start_week, p.end_week, p.sessions_per_week, p.minutes_per_session) for p in content.phases]
 
 
-def as_dict(problem: Problem) -> dict:
+def as_dict(problem: Problem) -> dict[str, str]:
     return asdict(problem)
 
 
@@ -66,15 +67,17 @@ def require_acknowledged(outcome: Outcome, acknowledged: list[str]) -> tuple[Pro
 def arm_week_timers(session: Session, plan: Plan, content: PlanContent, now: datetime, *, skip: set[int]) -> None:
     """A durable timer per schedule week, firing when it begins (a week that began already fires at
     once) — except weeks the superseded version announced that have already begun."""
+    schedule_start = plan.schedule_start_date
+    assert schedule_start is not None  # fixed by publication before it arms the timers
     for week in content.schedule:
-        starts = week_starts(plan.schedule_start_date, week.week)
+        starts = week_starts(schedule_start, week.week)
         if week.week in skip and starts <= now.date():
             continue
         due = datetime.combine(starts, time.min, tzinfo=UTC)
         repository.schedule_week_timer(session, plan.id, week.week, due)
 
 
-def dated_weeks(schedule: list[dict], schedule_start: date | None) -> list[dict]:
+def dated_weeks(schedule: list[dict[str, Any]], schedule_start: date | None) -> list[dict[str, Any]]:
     """The graduated schedule's weeks with their first and last day, once the schedule has a start."""
     if schedule_start is None:
         return schedule

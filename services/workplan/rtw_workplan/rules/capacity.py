@@ -112,4 +112,5 @@ def dot_level_reached(sessions: Sequence[SessionFacts]) -> str | None:
     occasional, frequent, constant = best
     if occasional is None:
         return None
-    return level_reached((occasional, frequent or 0.0, constant or 0.0))
+    level: str | None = level_reached((occasional, frequent or 0.0, constant or 0.0))
+    return level

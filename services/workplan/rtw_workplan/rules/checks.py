@@ -8,9 +8,10 @@ are returned, and publication needs each acknowledged (the acknowledgement is re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Protocol
 
 from .facts import Requirement, measured_by_load
 
@@ -41,18 +42,79 @@ class Outcome:
     warnings: tuple[Problem, ...]
 
 
-def check(content, context: Context) -> Outcome:
+# What the checks read of a plan's content (read-only: a request's PlanContent qualifies).
+class _Goal(Protocol):
+    @property
+    def demand(self) -> str: ...
+    @property
+    def baseline(self) -> float: ...
+    @property
+    def target(self) -> float: ...
+    @property
+    def unit(self) -> str: ...
+
+
+class _Activity(Protocol):
+    @property
+    def demand(self) -> str | None: ...
+    @property
+    def load_kg(self) -> float | None: ...
+    @property
+    def duration_min(self) -> float | None: ...
+
+
+class _Phase(Protocol):
+    @property
+    def activities(self) -> Sequence[_Activity]: ...
+
+
+class _Week(Protocol):
+    @property
+    def week(self) -> int: ...
+    @property
+    def hours_per_day(self) -> float: ...
+    @property
+    def days_per_week(self) -> int: ...
+    @property
+    def duties(self) -> str: ...
+
+
+class _Restriction(Protocol):
+    @property
+    def demand(self) -> str: ...
+    @property
+    def frequency(self) -> str: ...
+    @property
+    def load_kg(self) -> float | None: ...
+    @property
+    def duration_min(self) -> float | None: ...
+
+
+class Content(Protocol):
+    """A plan's content as the checks read it (plans.schemas.PlanContent)."""
+
+    @property
+    def goals(self) -> Sequence[_Goal]: ...
+    @property
+    def phases(self) -> Sequence[_Phase]: ...
+    @property
+    def schedule(self) -> Sequence[_Week]: ...
+    @property
+    def restrictions(self) -> Sequence[_Restriction]: ...
+
+
+def check(content: Content, context: Context) -> Outcome:
     """Every hard error and clinical warning of a plan's content (a PlanContent)."""
     errors = [*_goal_errors(content), *_activity_errors(content), *_schedule_errors(content, context)]
     warnings = [*_goal_warnings(content, context), *_activity_warnings(content), *_schedule_warnings(content, context)]
     return Outcome(tuple(errors), tuple(warnings))
 
 
-def _never(content) -> set[str]:
+def _never(content: Content) -> set[str]:
     return {r.demand for r in content.restrictions if r.frequency == "never"}
 
 
-def _goal_errors(content) -> list[Problem]:
+def _goal_errors(content: Content) -> list[Problem]:
     return [
         Problem("target_below_baseline", f"goals.{i}", f"target {g.target} {g.unit} is below baseline {g.baseline}")
         for i, g in enumerate(content.goals)
@@ -60,14 +122,15 @@ def _goal_errors(content) -> list[Problem]:
     ]
 
 
-def _activities(content):
+def _activities(content: Content) -> Iterator[tuple[str, _Activity]]:
     for i, phase in enumerate(content.phases):
         for j, activity in enumerate(phase.activities):
             yield f"phases.{i}.activities.{j}", activity
 
 
-def _activity_errors(content) -> list[Problem]:
-    never, problems = _never(content), []
+def _activity_errors(content: Content) -> list[Problem]:
+    never = _never(content)
+    problems: list[Problem] = []
     for field, activity in _activities(content):
         if activity.load_kg and activity.demand and not measured_by_load(activity.demand):
             message = f"load_kg applies to lifting, carrying, pushing, pulling and grip, not to {activity.demand}"
@@ -77,7 +140,7 @@ def _activity_errors(content) -> list[Problem]:
     return problems
 
 
-def _schedule_errors(content, context: Context) -> list[Problem]:
+def _schedule_errors(content: Content, context: Context) -> list[Problem]:
     never = _never(content)
     blocked = ", ".join(sorted(never & {d.demand for d in context.job_demands if d.frequency != "never"}))
     problems = [p for k, week in enumerate(content.schedule) for p in _week_errors(k, week, blocked, context)]
@@ -87,8 +150,9 @@ def _schedule_errors(content, context: Context) -> list[Problem]:
     return problems
 
 
-def _week_errors(k: int, week, blocked: str, context: Context) -> list[Problem]:
-    field, problems = f"schedule.{k}", []
+def _week_errors(k: int, week: _Week, blocked: str, context: Context) -> list[Problem]:
+    field = f"schedule.{k}"
+    problems: list[Problem] = []
     if week.duties == "full" and blocked:
         message = f"week {week.week} is full duty but the job needs {blocked}, restricted to never"
         problems.append(Problem("full_duty_against_never", field, message))
@@ -102,8 +166,8 @@ def _week_errors(k: int, week, blocked: str, context: Context) -> list[Problem]:
     return problems
 
 
-def _goal_warnings(content, context: Context) -> list[Problem]:
-    problems = []
+def _goal_warnings(content: Content, context: Context) -> list[Problem]:
+    problems: list[Problem] = []
     demands = {(d.demand): d for d in context.job_demands if d.frequency != "never"}
     for i, goal in enumerate(content.goals):
         if goal.target == goal.baseline:
@@ -117,9 +181,10 @@ def _goal_warnings(content, context: Context) -> list[Problem]:
     return problems
 
 
-def _activity_warnings(content) -> list[Problem]:
-    limits = {r.demand: r for r in content.restrictions if r.frequency != "never"}
-    problems = []
+def _activity_warnings(content: Content) -> list[Problem]:
+    # An activity without a demand has no restriction.
+    limits: dict[str | None, _Restriction] = {r.demand: r for r in content.restrictions if r.frequency != "never"}
+    problems: list[Problem] = []
     for field, activity in _activities(content):
         limit = limits.get(activity.demand)
         if limit is None:
@@ -139,8 +204,8 @@ def _activity_warnings(content) -> list[Problem]:
     return problems
 
 
-def _schedule_warnings(content, context: Context) -> list[Problem]:
-    problems = []
+def _schedule_warnings(content: Content, context: Context) -> list[Problem]:
+    problems: list[Problem] = []
     if content.schedule and content.schedule[0].duties == "full":
         problems.append(
             Problem("no_graduated_return", "schedule.0", "full duty from the first week: no graduated return")

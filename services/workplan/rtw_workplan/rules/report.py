@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any, Protocol
 
 from . import capacity, dosage, progression, readiness, scores
 from .capacity import JobMatch
@@ -69,12 +70,12 @@ class Report:
         return round(scored[-1] - scored[0], 2) if len(scored) > 1 else None
 
 
-def _dose(data: dict | None) -> Dose:
+def _dose(data: dict[str, Any] | None) -> Dose:
     data = data or {}
     return Dose(data.get("load_kg"), data.get("reps"), data.get("sets"), data.get("duration_min"))
 
 
-def session_facts(content: dict) -> SessionFacts:
+def session_facts(content: dict[str, Any]) -> SessionFacts:
     """A stored session body (its current revision) as facts."""
     return SessionFacts(
         day=date.fromisoformat(content["date"]),
@@ -97,7 +98,16 @@ def session_facts(content: dict) -> SessionFacts:
     )
 
 
-def requirements(job: dict | None, goals: Sequence) -> list[Requirement]:
+class Goal(Protocol):
+    """What the requirements read of a plan's goal (read-only: a request's GoalIn qualifies)."""
+
+    @property
+    def demand(self) -> str: ...
+    @property
+    def target(self) -> float: ...
+
+
+def requirements(job: dict[str, Any] | None, goals: Sequence[Goal]) -> list[Requirement]:
     """What the worker must be able to do: the job's demands; without a known job, the goals' targets."""
     demands = (job or {}).get("demands") or []
     if demands:
@@ -146,10 +156,10 @@ class Inputs:
     schedule_start: date | None
     schedule_last_week: int
     phases: tuple[PhaseFacts, ...]
-    goals: tuple
-    job: dict | None
+    goals: tuple[Goal, ...]
+    job: dict[str, Any] | None
     sessions: tuple[SessionFacts, ...]
-    reviews: tuple[tuple[date, float | None, list], ...]  # (date, GAS T-score, COPM items)
+    reviews: tuple[tuple[date, float | None, list[dict[str, Any]]], ...]  # (date, GAS T-score, COPM items)
     fees: FeeSchedule
     rule: progression.Thresholds
     fixed_projected_cost: float | None = None
@@ -203,7 +213,9 @@ def _capacity_line(req: Requirement, inputs: Inputs, estimate: date) -> Capacity
     )
 
 
-def _copm(reviews: Sequence[tuple[date, float | None, list]]):
+def _copm(
+    reviews: Sequence[tuple[date, float | None, list[dict[str, Any]]]],
+) -> tuple[scores.CopmScores | None, scores.CopmScores | None, scores.CopmChange | None]:
     assessed = [
         scores.copm_scores([(i["performance"], i["satisfaction"]) for i in items]) for _, _, items in reviews if items
     ]

@@ -4,6 +4,7 @@ read (therapists only), and decide on a progression recommendation."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Annotated
 
@@ -11,10 +12,13 @@ from fastapi import APIRouter, Body, Header, Query, Response, status
 
 from rtw_shared.auth import Therapist
 from rtw_shared.concurrency import IfMatch, set_etag
+from rtw_shared.uow import UnitOfWork
 from rtw_shared.web import UowDep
 
 from ..dependencies import FeesDep
 from ..progress.models import TreatmentSession
+from ..rules.facts import ActivityResult
+from ..rules.progression import Recommendation
 from ..rules.projections import FeeSchedule
 from . import examples, service
 from .schemas import DecisionIn, DecisionView, SessionCorrectionIn, SessionDetail, SessionIn, SessionList, SessionView
@@ -33,7 +37,9 @@ IdempotencyKey = Annotated[
 ]
 
 
-def _view(row: TreatmentSession, recommendations=()) -> dict:
+def _view(
+    row: TreatmentSession, recommendations: Sequence[tuple[ActivityResult, Recommendation]] = ()
+) -> dict[str, object]:
     return {
         **row.content,
         "id": row.id,
@@ -56,7 +62,7 @@ def _view(row: TreatmentSession, recommendations=()) -> dict:
     }
 
 
-def _with_recommendations(uow, row: TreatmentSession, fees: FeeSchedule) -> dict:
+def _with_recommendations(uow: UnitOfWork, row: TreatmentSession, fees: FeeSchedule) -> dict[str, object]:
     return _view(row, service.recommendations(uow=uow, row=row, fees=fees))
 
 
@@ -69,7 +75,7 @@ def log_session(
     fees: FeesDep,
     response: Response,
     idempotency_key: IdempotencyKey = None,
-):
+) -> SessionView:
     """Record a session of the plan in force, with the progression recommendation per activity it leads to.
     Send an Idempotency-Key: a retry with the same key and body answers the same session (no second one)."""
     row, replayed = service.log_session(
@@ -94,7 +100,7 @@ def list_sessions(
     uow: UowDep,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-):
+) -> SessionList:
     """The session log of the plan's case (every version's), most recently recorded first."""
     rows, next_cursor = service.list_sessions(uow=uow, principal=principal, plan_id=plan_id, cursor=cursor, limit=limit)
     return SessionList(items=[SessionView.model_validate(_view(row)) for row in rows], next_cursor=next_cursor)
@@ -103,7 +109,7 @@ def list_sessions(
 @router.get("/{plan_id}/sessions/{session_id}", response_model=SessionDetail)
 def get_session(
     plan_id: uuid.UUID, session_id: uuid.UUID, principal: Therapist, uow: UowDep, fees: FeesDep, response: Response
-):
+) -> SessionDetail:
     """One session: its current revision, every earlier one, and the recommendations it led to."""
     row, revisions = service.get_session(uow=uow, principal=principal, plan_id=plan_id, session_id=session_id)
     set_etag(response, row.revision)
@@ -130,7 +136,7 @@ def correct_session(
     fees: FeesDep,
     response: Response,
     if_match: IfMatch = None,
-):
+) -> SessionView:
     """Correct a session: the whole corrected session and why. The earlier revision stays readable."""
     row = service.correct_session(
         uow=uow,
@@ -150,7 +156,7 @@ def correct_session(
 )
 def decide(
     plan_id: uuid.UUID, session_id: uuid.UUID, body: DecisionIn, principal: Therapist, uow: UowDep, fees: FeesDep
-):
+) -> DecisionView:
     """Accept the recommendation for one activity of the session, or override it with a reason: the next
     prescription follows; the recommendation and the decision are both kept."""
     decision = service.decide(

@@ -26,6 +26,7 @@ from ..progress import repository as progress_repository
 from ..progress import service as progress
 from ..progress.models import ProgressionDecision, SessionRevision, TreatmentSession
 from ..rules import progression
+from ..rules.facts import ActivityResult
 from ..rules.projections import FeeSchedule
 from ..rules.report import recommendations_after, session_facts
 from .schemas import DecisionIn, SessionCorrectionIn, SessionIn
@@ -167,7 +168,10 @@ def list_sessions(
     rows = progress_repository.session_page_of_case(
         uow.session, plan.case_id, after=decode_cursor(cursor), limit=limit + 1
     )
-    return page(rows, limit, key=lambda row: (row.created_at, row.id))
+    shown: list[TreatmentSession]
+    next_cursor: str | None
+    shown, next_cursor = page(rows, limit, key=lambda row: (row.created_at, row.id))
+    return shown, next_cursor
 
 
 def get_session(
@@ -181,9 +185,10 @@ def get_session(
 
 def recommendations(
     *, uow: UnitOfWork, row: TreatmentSession, fees: FeeSchedule, plan: Plan | None = None
-) -> list[tuple[object, progression.Recommendation]]:
+) -> list[tuple[ActivityResult, progression.Recommendation]]:
     """The recommendation per activity of the session, from the case's log up to it, by the clinic's rule."""
     plan = plan or plans_repository.get(uow.session, row.plan_id)
+    assert plan is not None  # a session's plan_id is a foreign key to its plan
     logged = progress_repository.sessions_of_case(uow.session, row.case_id)
     index = next(i for i, s in enumerate(logged) if s.id == row.id)
     rules = clinics.rules_for(uow=uow, clinic_org_id=plan.case.clinic_org_id, defaults=fees)
@@ -214,6 +219,7 @@ def decide(
     result, recommended = found[-1]
     rules = clinics.rules_for(uow=uow, clinic_org_id=plan.case.clinic_org_id, defaults=fees)
     chosen = recommended.action if data.decision == "accept" else data.chosen
+    assert chosen is not None  # DecisionIn refuses an override that does not name what is chosen
     if data.prescription is not None and data.decision == "override":
         prescription = data.prescription.model_dump()
     else:

@@ -11,6 +11,8 @@ Revises: 0002
 Create Date: 2026-11-27
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -23,7 +25,7 @@ PLAN_ORG_COLUMNS = ("clinic_org_id", "insurer_org_id", "employer_org_id", "thera
 INDEXED_CASE_COLUMNS = ("clinic_org_id", "employer_org_id", "insurer_org_id")
 
 
-def _add_filled(table: str, column: sa.Column, existing: str, default: str | None) -> None:
+def _add_filled(table: str, column: sa.Column[Any], existing: str, default: str | None) -> None:
     """Add a NOT NULL column, fill the existing rows with `existing`, then keep the model's default."""
     column.server_default = sa.DefaultClause(sa.text(existing))
     op.add_column(table, column)

@@ -12,6 +12,10 @@ Revises: 0003
 Create Date: 2026-11-27
 """
 
+import uuid
+from datetime import datetime
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
@@ -27,7 +31,7 @@ OLD_STATUSES = "status IN ('draft', 'published', 'completed', 'cancelled')"
 NEW_STATUSES = "status IN ('draft', 'published', 'superseded', 'completed', 'cancelled')"
 
 
-def _plan_columns() -> list[sa.Column]:
+def _plan_columns() -> list[sa.Column[Any]]:
     # New objects each time: a Column belongs to the one table it was added with.
     return [
         sa.Column("therapy_start_date", sa.Date),
@@ -43,11 +47,11 @@ def _plan_columns() -> list[sa.Column]:
     ]
 
 
-def _uuid(name: str, *args, **kwargs) -> sa.Column:
+def _uuid(name: str, *args: sa.ForeignKey, **kwargs: Any) -> sa.Column[uuid.UUID]:
     return sa.Column(name, postgresql.UUID(as_uuid=True), *args, **kwargs)
 
 
-def _now(name: str) -> sa.Column:
+def _now(name: str) -> sa.Column[datetime]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
 
 
