@@ -19,7 +19,7 @@ from ..db import Base
 ENDED_STATUSES = frozenset({"withdrawn", "closed"})
 
 
-class CaseCopy(CaseCopyMixin, Base):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class CaseCopy(CaseCopyMixin, Base):
     __tablename__ = "cases"
 
     # When workplan first heard of the case (the mixin's updated_at: when the copy last changed).

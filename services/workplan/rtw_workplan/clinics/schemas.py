@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from rtw_shared.schemas import InputModel
 
 
-class ClinicSettingsIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class ClinicSettingsIn(InputModel):
     """PUT /v1/clinic-settings: the caller's clinic's numbers (all of them, replacing what was there)."""
 
     fee_evaluation: float = Field(ge=0, le=100_000, description="USD per evaluation")

@@ -32,7 +32,7 @@ from ..cases.models import CaseCopy
 from . import repository, service, versions
 
 
-@handles(  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
+@handles(
     CaseCreatedV1,
     CaseSharedWithEmployerV1,
     CaseStatusChangedV1,

@@ -26,7 +26,7 @@ ActivityKind = Literal["work_simulation", "conditioning", "skill_training", "edu
 MAX_WEEKS = 104  # two years: far beyond any graded return, short of nonsense
 
 
-class _Input(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class _Input(InputModel):
     """Request bodies: strict, closed, no NUL characters (see rtw_shared.schemas)."""
 
 

@@ -21,19 +21,19 @@ class Dose(BaseModel):
     duration_min: float | None = None
 
 
-class GasScoreIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class GasScoreIn(InputModel):
     goal: int = Field(ge=0, le=49, description="the goal's position in the plan's goals (0 for the first)")
     attainment: int = Field(ge=-2, le=2)
 
 
-class CopmItemIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class CopmItemIn(InputModel):
     problem: str = Field(min_length=1, max_length=200)
     importance: int = Field(ge=1, le=10)
     performance: int = Field(ge=1, le=10)
     satisfaction: int = Field(ge=1, le=10)
 
 
-class ReviewIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class ReviewIn(InputModel):
     """POST /v1/plans/{id}/reviews: GAS attainment of the goals scored, and the COPM reassessment."""
 
     date: IsoDate

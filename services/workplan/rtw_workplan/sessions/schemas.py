@@ -22,14 +22,14 @@ PerformedAt = Literal["occasional", "frequent", "constant"]
 Action = Literal["advance", "hold", "regress"]
 
 
-class DoseIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class DoseIn(InputModel):
     load_kg: float | None = Field(default=None, ge=0, le=1000)
     reps: int | None = Field(default=None, ge=0, le=1000)
     sets: int | None = Field(default=None, ge=0, le=100)
     duration_min: float | None = Field(default=None, ge=0, le=1440)
 
 
-class ActivityResultIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class ActivityResultIn(InputModel):
     """One activity of the session: what was prescribed and what the worker achieved."""
 
     kind: ActivityKind
@@ -47,7 +47,7 @@ class ActivityResultIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_
         return self
 
 
-class SessionIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class SessionIn(InputModel):
     """POST /v1/plans/{id}/sessions: one session (send an Idempotency-Key so a retry records it once)."""
 
     date: IsoDate
@@ -74,14 +74,14 @@ class SessionIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared 
         return self
 
 
-class SessionCorrectionIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class SessionCorrectionIn(InputModel):
     """POST …/sessions/{sid}/revisions: the whole corrected session, and why (the earlier revision stays)."""
 
     session: SessionIn
     reason: str = Field(min_length=1, max_length=1000)
 
 
-class DecisionIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class DecisionIn(InputModel):
     """POST …/sessions/{sid}/decisions: accept the recommendation for one activity, or override it."""
 
     kind: ActivityKind
