@@ -111,6 +111,10 @@ class Keycloak:
                     "KC_BOOTSTRAP_ADMIN_USERNAME": ADMIN_USER,
                     "KC_BOOTSTRAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
                     "JAVA_OPTS_KC_HEAP": "-Xms256m -Xmx768m",
+                    # On Java 24+ Quarkus' worker threads cannot reset their thread-locals without
+                    # this (an IllegalAccessError per request in the log); seen with them failing:
+                    # demo users refused as "temporarily disabled" though none had failed a login.
+                    "JAVA_OPTS_APPEND": "--add-opens=java.base/java.lang=ALL-UNNAMED",
                 },
             )
             if not procs.wait_until(self._started_and_ready, 240, interval=0.5):
