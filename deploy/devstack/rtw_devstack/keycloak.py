@@ -105,6 +105,11 @@ class Keycloak:
                     f"--http-management-port={s.keycloak_management_port}",
                     # A fixed public URL makes the tokens' `iss` the same whoever asks.
                     f"--hostname={s.keycloak_url}",
+                    # Keycloak 26 refuses a user's concurrent sign-ins ("user_temporarily_disabled", no
+                    # failure recorded) while brute-force detection is on. Tests sign the demo users in
+                    # from several processes at once; this development server lets them. Failures still
+                    # count: a wrong password still locks the account out.
+                    "--spi-brute-force-protector--default-brute-force-detector--allow-concurrent-requests=true",
                 ],
                 env={
                     "JAVA_HOME": str(java_home),
