@@ -1,0 +1,59 @@
+"""`make k8s-check`'s steps inside the test suite: the generated files are current, helm lints the
+chart with each values file, every manifest passes kubeconform (Kubernetes' and the operators'
+schemas) and checkov; values the schema does not allow are refused."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from rtw_devstack.k8s import chart_data, check
+
+
+def test_the_charts_generated_files_are_current():
+    assert chart_data.stale() == [], "regenerate them: .venv/bin/python -m rtw_devstack.k8s.chart_data"
+
+
+@pytest.mark.parametrize("name", sorted(check.VALUES))
+def test_helm_lints_the_chart_with_each_values_file(name):
+    assert check.lint(check.VALUES[name]) == "1 chart(s) linted, 0 chart(s) failed"
+
+
+def test_every_manifest_is_valid_for_the_oldest_and_newest_kubernetes_and_the_operators(rendered_paths, rendered):
+    found = check.validate(list(rendered_paths.values()))
+    assert found.problems == []
+    count = sum(len(manifests) for manifests in rendered.values())
+    assert found.checked == count * len(check.tools.KUBERNETES_VERSIONS)
+
+
+def test_kubeconform_refuses_what_the_schemas_do_not_allow(tmp_path, rendered):
+    deployment = next(m for m in rendered["production"] if m["kind"] == "Deployment")
+    user = next(m for m in rendered["production"] if m["kind"] == "KafkaUser")
+    deployment["spec"]["replica"] = 2  # a misspelt field
+    user["spec"]["authorization"]["acls"][0]["operations"] = ["Writes"]  # no such operation
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump_all([deployment, user]))
+    problems = check.validate([bad]).problems
+    assert len(problems) == 2 * len(check.tools.KUBERNETES_VERSIONS)
+    assert sum("'replica' not allowed" in p for p in problems) == sum("/operations/0" in p for p in problems) == 2
+
+
+def test_checkov_finds_nothing_but_the_documented_exceptions(rendered_paths):
+    found = check.security(list(rendered_paths.values()))
+    assert found.problems == []
+    assert found.checked > 1000
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "services.intake.config.no_such_setting=1",  # not a field of IntakeSettings
+        "services.intake.config.database_url=postgresql://u:p@h/db",  # a secret: by reference only
+        "services.notify.config.kafka_password=x",
+        "config.fee_session=1",  # workplan's own, not every service's
+        "environment=staging",
+    ],
+)
+def test_the_values_schema_refuses_what_no_service_reads_and_secrets_in_values(setting):
+    with pytest.raises(check.CheckError, match="values don't meet the specifications of the schema"):
+        check.template(check.VALUES["production"], "--set", setting)
