@@ -94,14 +94,34 @@ def config_schema(settings: type[BaseSettings], description: str) -> Json:
     }
 
 
+def service_schema(defn: ServiceDef) -> Json:
+    """What `services.<name>` may hold: its own settings and overrides of the API's and worker's defaults."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "config": {"$ref": f"#/definitions/{defn.name}Config"},
+            "api": {"$ref": "#/definitions/apiOverride"},
+            "worker": {"$ref": "#/definitions/workerOverride"},
+        },
+    }
+
+
 def values_schema(current: Json) -> Json:
-    """`current` (the hand-written schema) with each service's config definition regenerated."""
+    """`current` (the hand-written schema) with the services' parts regenerated from SERVICE_DEFS."""
     defs = dict(current.get("definitions", {}))
     defs["commonConfig"] = config_schema(ServiceSettings, "RTW_<SERVICE>_<FIELD> for every service (ServiceSettings)")
     for defn in SERVICE_DEFS:
         own = f"RTW_{defn.name.upper()}_<FIELD> ({defn.package}.settings); wins over `config`"
         defs[f"{defn.name}Config"] = config_schema(settings_class(defn), own)
-    return {**current, "definitions": defs}
+    properties = dict(current.get("properties", {}))
+    properties["services"] = {
+        "type": "object",
+        "description": "Per service (rtw_shared.services): its own settings, and overrides of `api` and `worker`",
+        "additionalProperties": False,
+        "properties": {defn.name: service_schema(defn) for defn in SERVICE_DEFS},
+    }
+    return {**current, "properties": properties, "definitions": defs}
 
 
 def dumps(data: Json) -> str:

@@ -50,7 +50,8 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace 
      Call with (dict "root" $ "service" "intake" "kind" "api"); returns YAML for fromYaml. */}}
 {{- define "rtw.component" -}}
 {{- $defaults := deepCopy (index .root.Values .kind) -}}
-{{- $own := deepCopy (default dict (index (index .root.Values.services .service) .kind)) -}}
+{{- $service := default dict (index (default dict .root.Values.services) .service) -}}
+{{- $own := deepCopy (default dict (index $service .kind)) -}}
 {{- toYaml (mergeOverwrite $defaults $own) -}}
 {{- end -}}
 
@@ -206,7 +207,8 @@ pre-install
 - name: {{ $prefix }}MAIL_FROM
   value: {{ required "smtp.from is required" $root.Values.smtp.from | quote }}
 {{- end }}
-{{- $config := mergeOverwrite (deepCopy $root.Values.config) (deepCopy (default dict (index $root.Values.services $svc).config)) }}
+{{- $own := default dict (index (default dict $root.Values.services) $svc) }}
+{{- $config := mergeOverwrite (deepCopy $root.Values.config) (deepCopy (default dict $own.config)) }}
 {{- range $field := keys $config | sortAlpha }}
 {{- $value := index $config $field }}
 {{- if not (kindIs "invalid" $value) }}
