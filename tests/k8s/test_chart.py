@@ -42,6 +42,13 @@ def pod_labels(workload: Manifest) -> dict[str, str]:
     return labels
 
 
+def containers(workload: Manifest) -> list[dict[str, Any]]:
+    """Every container of a workload's pods, init containers first."""
+    pod = pod_spec(workload)
+    found: list[dict[str, Any]] = [*pod.get("initContainers", []), *pod["containers"]]
+    return found
+
+
 def selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
     return all(labels.get(key) == value for key, value in selector.get("matchLabels", {}).items())
 
@@ -144,7 +151,7 @@ def test_apis_are_ready_on_readyz_and_alive_on_healthz_and_workers_on_their_heal
 
 def test_every_container_has_cpu_and_memory_requests_and_a_memory_limit(manifests):
     for workload in workloads(manifests):
-        for container in pod_spec(workload)["containers"]:
+        for container in containers(workload):
             resources = container["resources"]
             assert {"cpu", "memory"} <= set(resources["requests"]), workload["metadata"]["name"]
             assert "memory" in resources["limits"], workload["metadata"]["name"]
@@ -178,7 +185,7 @@ def test_no_container_runs_as_root_or_can_write_anywhere_but_tmp(manifests):
         volumes = {v["name"]: v for v in pod["volumes"]}
         assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] != 0
         assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
-        for container in pod["containers"]:
+        for container in containers(workload):
             security = container["securityContext"]
             assert security["runAsNonRoot"] is True and security["runAsUser"] != 0
             assert security["readOnlyRootFilesystem"] is True
@@ -205,7 +212,7 @@ SECRET_WORDS = re.compile(r"PASSWORD|SECRET|TOKEN|CREDENTIAL", re.IGNORECASE)
 def test_the_chart_creates_no_secret_and_every_secret_value_is_a_reference(rendered, manifests):
     assert of_kind(manifests, "Secret") == []
     for workload in workloads(manifests):
-        for container in pod_spec(workload)["containers"]:
+        for container in containers(workload):
             for env in container["env"]:
                 if SECRET_WORDS.search(env["name"]):
                     assert set(env) == {"name", "valueFrom"} and "secretKeyRef" in env["valueFrom"], env["name"]
@@ -291,12 +298,17 @@ def test_each_service_is_migrated_by_a_hook_job_as_the_databases_owner(rendered)
 
 def test_the_apis_and_workers_never_see_the_owners_credentials(manifests):
     for deployment in of_kind(manifests, "Deployment"):
-        refs = {
-            e["valueFrom"]["secretKeyRef"]["name"]
-            for e in pod_spec(deployment)["containers"][0]["env"]
-            if "valueFrom" in e
-        }
-        assert not any(ref.endswith("-db-owner") for ref in refs), deployment["metadata"]["name"]
+        env = [e for container in containers(deployment) for e in container["env"] if "valueFrom" in e]
+        assert not any(e["valueFrom"]["secretKeyRef"]["name"].endswith("-db-owner") for e in env)
+
+
+def test_apis_and_workers_wait_for_their_schema_before_they_start(manifests):
+    for deployment in of_kind(manifests, "Deployment"):
+        service = pod_labels(deployment)["rtw/service"]
+        [wait] = pod_spec(deployment)["initContainers"]
+        assert wait["command"] == [f"rtw-{service}-migrate", "--wait", "900"]
+        assert wait["image"] == pod_spec(deployment)["containers"][0]["image"]
+        assert wait["env"] == pod_spec(deployment)["containers"][0]["env"]  # the application role, not the owner
 
 
 # -- Database, realm, ingress ---------------------------------------------------------------------------------

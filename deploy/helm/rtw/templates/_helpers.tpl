@@ -243,7 +243,7 @@ affinity:
 
 {{/* Spread a component's pods over nodes and zones: (dict "root" $ "component" $c "labels" (dict ...)). */}}
 {{- define "rtw.topologySpread" -}}
-{{- if .component.topologySpread.enabled }}
+{{- if .component.topologySpread.enabled -}}
 topologySpreadConstraints:
 {{- range $key := list "kubernetes.io/hostname" "topology.kubernetes.io/zone" }}
   - maxSkew: {{ $.component.topologySpread.maxSkew }}
@@ -266,4 +266,25 @@ topologySpreadConstraints:
 {{- define "rtw.tmpMount" -}}
 - name: tmp
   mountPath: /tmp
+{{- end -}}
+
+{{/* Before an API or worker starts: wait until its database is at the image's newest migration
+     (`rtw-<service>-migrate --wait`, as the application role), so new code never meets an old schema,
+     whichever hook ran the migrations or if something else runs them. (dict "root" $ "service" "intake" "kind" "api") */}}
+{{- define "rtw.waitForMigrations" -}}
+{{- if .root.Values.migrations.waitInPods -}}
+initContainers:
+  - name: wait-for-migrations
+    image: {{ include "rtw.image" (dict "root" .root "service" .service) }}
+    imagePullPolicy: {{ .root.Values.image.pullPolicy }}
+    command: ["rtw-{{ .service }}-migrate", "--wait", "{{ .root.Values.migrations.waitSeconds }}"]
+    env:
+      {{- include "rtw.env" . | nindent 6 }}
+    resources:
+      {{- toYaml .root.Values.migrations.waitResources | nindent 6 }}
+    securityContext:
+      {{- toYaml .root.Values.securityContext | nindent 6 }}
+    volumeMounts:
+      {{- include "rtw.tmpMount" .root | nindent 6 }}
+{{- end }}
 {{- end -}}
