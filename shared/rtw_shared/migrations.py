@@ -18,8 +18,11 @@ from sqlalchemy import MetaData, create_engine, engine_from_config, pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-# The role services run as: rows yes, schema no (see ServiceSettings.database_url).
+# The role services run as: rows yes, schema no (see ServiceSettings.database_url). Named explicitly
+# (the Helm chart does), it must exist: an operator may still be creating it, and the migration is
+# retried, rather than leaving the service a role without grants.
 APP_ROLE = os.environ.get("RTW_DB_APP_ROLE", "rtw_app")
+APP_ROLE_REQUIRED = "RTW_DB_APP_ROLE" in os.environ
 
 
 class MigrationOps(Protocol):
@@ -52,8 +55,10 @@ class MigrationEnvironment(Protocol):
 def grant_application_role(connection: Connection, *, append_only_tables: tuple[str, ...] = ()) -> None:
     """Let the application role read and write every table and sequence, and only append to the
     append-only ones. Runs after every migration, so new tables are covered; a database without
-    the role (a bare PostgreSQL) is left as it is."""
+    the role (a bare PostgreSQL) is left as it is, unless RTW_DB_APP_ROLE named it."""
     if connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}).first() is None:
+        if APP_ROLE_REQUIRED:
+            raise RuntimeError(f"the application role {APP_ROLE!r} (RTW_DB_APP_ROLE) does not exist (yet)")
         return
     role = connection.dialect.identifier_preparer.quote(APP_ROLE)
     connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))

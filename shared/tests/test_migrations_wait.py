@@ -74,3 +74,14 @@ def test_waiting_gives_up_with_a_clear_error_when_nobody_migrates(migrations, ur
 def test_without_wait_the_command_migrates_as_the_owner(migrations, url):
     migrate_command(migrations, owner_url=url, app_url="postgresql+psycopg://nobody@127.0.0.1:1/x", argv=[])
     assert is_migrated(migrations, url)
+
+
+def test_a_named_application_role_that_does_not_exist_fails_the_migration(migrations, url, monkeypatch):
+    """The chart names each service's role; an operator still creating it makes the Job retry."""
+    from rtw_shared import migrations as module
+
+    monkeypatch.setattr(module, "APP_ROLE", "no_such_role_yet")
+    monkeypatch.setattr(module, "APP_ROLE_REQUIRED", True)
+    with pytest.raises(RuntimeError, match="'no_such_role_yet' \\(RTW_DB_APP_ROLE\\) does not exist"):
+        upgrade(migrations, url)
+    assert not is_migrated(migrations, url)  # one transaction: nothing half done
