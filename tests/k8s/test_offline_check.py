@@ -27,15 +27,19 @@ def test_every_manifest_is_valid_for_the_oldest_and_newest_kubernetes_and_the_op
 
 
 def test_kubeconform_refuses_what_the_schemas_do_not_allow(tmp_path, rendered):
-    deployment = next(m for m in rendered["production"] if m["kind"] == "Deployment")
-    user = next(m for m in rendered["production"] if m["kind"] == "KafkaUser")
+    production = rendered["production"]
+    deployment = next(m for m in production if m["kind"] == "Deployment")
+    user = next(m for m in production if m["kind"] == "KafkaUser")
+    topic = next(m for m in production if m["kind"] == "KafkaTopic")
     deployment["spec"]["replica"] = 2  # a misspelt field
     user["spec"]["authorization"]["acls"][0]["operations"] = ["Writes"]  # no such operation
+    topic["spec"]["partition"] = 3  # a field the CRD does not list: its schema is strict too
     bad = tmp_path / "bad.yaml"
-    bad.write_text(yaml.safe_dump_all([deployment, user]))
+    bad.write_text(yaml.safe_dump_all([deployment, user, topic]))
     problems = check.validate([bad]).problems
-    assert len(problems) == 2 * len(check.tools.KUBERNETES_VERSIONS)
-    assert sum("'replica' not allowed" in p for p in problems) == sum("/operations/0" in p for p in problems) == 2
+    assert len(problems) == 3 * len(check.tools.KUBERNETES_VERSIONS)
+    for wrong in ("'replica' not allowed", "/operations/0", "'partition' not allowed"):
+        assert sum(wrong in problem for problem in problems) == len(check.tools.KUBERNETES_VERSIONS), wrong
 
 
 def test_checkov_finds_nothing_but_the_documented_exceptions(rendered_paths):
