@@ -33,7 +33,7 @@ def upgrade():
 
 
 @pytest.fixture
-def migrations(tmp_path) -> Path:
+def migrations(tmp_path: Path) -> Path:
     """A migrations folder of two revisions."""
     (tmp_path / "versions").mkdir()
     (tmp_path / "env.py").write_text(ENV)
@@ -43,11 +43,11 @@ def migrations(tmp_path) -> Path:
 
 
 @pytest.fixture
-def url(scratch_database) -> str:
+def url(scratch_database: str) -> str:
     return scratch_database.replace("postgresql://", "postgresql+psycopg://")
 
 
-def test_a_database_is_migrated_only_at_the_newest_revision(migrations, url):
+def test_a_database_is_migrated_only_at_the_newest_revision(migrations: Path, url: str) -> None:
     assert not is_migrated(migrations, url)
     upgrade(migrations, url, "a")
     assert not is_migrated(migrations, url)
@@ -55,7 +55,7 @@ def test_a_database_is_migrated_only_at_the_newest_revision(migrations, url):
     assert is_migrated(migrations, url)
 
 
-def test_waiting_returns_once_another_process_migrated_and_migrates_nothing_itself(migrations, url):
+def test_waiting_returns_once_another_process_migrated_and_migrates_nothing_itself(migrations: Path, url: str) -> None:
     later = threading.Timer(1.0, upgrade, args=(migrations, url))
     later.start()
     started = time.monotonic()
@@ -66,17 +66,19 @@ def test_waiting_returns_once_another_process_migrated_and_migrates_nothing_itse
     later.join()
 
 
-def test_waiting_gives_up_with_a_clear_error_when_nobody_migrates(migrations, url):
+def test_waiting_gives_up_with_a_clear_error_when_nobody_migrates(migrations: Path, url: str) -> None:
     with pytest.raises(TimeoutError, match="did its migration run"):
         wait_until_migrated(migrations, url, timeout=0.5, poll=0.1)
 
 
-def test_without_wait_the_command_migrates_as_the_owner(migrations, url):
+def test_without_wait_the_command_migrates_as_the_owner(migrations: Path, url: str) -> None:
     migrate_command(migrations, owner_url=url, app_url="postgresql+psycopg://nobody@127.0.0.1:1/x", argv=[])
     assert is_migrated(migrations, url)
 
 
-def test_a_named_application_role_that_does_not_exist_fails_the_migration(migrations, url, monkeypatch):
+def test_a_named_application_role_that_does_not_exist_fails_the_migration(
+    migrations: Path, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The chart names each service's role; an operator still creating it makes the Job retry."""
     from rtw_shared import migrations as module
 

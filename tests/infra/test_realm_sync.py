@@ -4,6 +4,8 @@ production realm, brings a realm that drifted back to the file, and keeps what t
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from keycloak import KeycloakAdmin
@@ -15,7 +17,7 @@ PORTAL = "https://rtw.example.org"
 
 
 @pytest.fixture
-def admin(rtw_infra):
+def scratch_realm(rtw_infra: Any) -> Iterator[tuple[KeycloakAdmin, str]]:
     """An administrator, and a throw-away realm name deleted afterwards."""
     name = f"rtw-sync-{uuid.uuid4().hex[:8]}"
     admin = KeycloakAdmin(
@@ -27,8 +29,9 @@ def admin(rtw_infra):
         admin.delete_realm(name)
 
 
-def portal_of(admin: KeycloakAdmin) -> dict:
+def portal_of(admin: KeycloakAdmin) -> dict[str, Any]:
     client_id = admin.get_client_id("rtw-portal")
+    assert client_id is not None
     client = admin.get_client(client_id)
     del client["protocolMappers"]  # listed in no particular order: `mappers` holds them by name
     client["mappers"] = {m["name"]: m["config"] for m in admin.get_mappers_from_client(client_id)}
@@ -37,8 +40,8 @@ def portal_of(admin: KeycloakAdmin) -> dict:
     return client
 
 
-def test_a_missing_realm_is_created_from_the_file(admin):
-    admin, name = admin
+def test_a_missing_realm_is_created_from_the_file(scratch_realm: tuple[KeycloakAdmin, str]) -> None:
+    admin, name = scratch_realm
     wanted = realm_sync.load(realm.PRODUCTION_REALM, realm=name, portal_url=PORTAL)
     assert realm_sync.sync(admin, wanted) == [f"created realm {name}"]
     admin.change_current_realm(name)
@@ -46,8 +49,10 @@ def test_a_missing_realm_is_created_from_the_file(admin):
     assert admin.get_realm(name)["sslRequired"] == "external"
 
 
-def test_a_realm_that_drifted_is_brought_back_and_what_the_file_lacks_is_kept(admin):
-    admin, name = admin
+def test_a_realm_that_drifted_is_brought_back_and_what_the_file_lacks_is_kept(
+    scratch_realm: tuple[KeycloakAdmin, str],
+) -> None:
+    admin, name = scratch_realm
     wanted = realm_sync.load(realm.PRODUCTION_REALM, realm=name, portal_url=PORTAL)
     realm_sync.sync(admin, wanted)
     admin.change_current_realm(name)
@@ -55,6 +60,7 @@ def test_a_realm_that_drifted_is_brought_back_and_what_the_file_lacks_is_kept(ad
     # What an old version of the realm, or a hand in the console, left behind:
     admin.update_realm(name, {"sslRequired": "none", "revokeRefreshToken": False})
     portal_id = admin.get_client_id("rtw-portal")
+    assert portal_id is not None
     admin.update_client(portal_id, {"redirectUris": ["https://old.example.org/*"], "directAccessGrantsEnabled": True})
     org_id = next(m for m in admin.get_mappers_from_client(portal_id) if m["name"] == "org_id")
     admin.update_client_mapper(portal_id, org_id["id"], {**org_id, "config": {**org_id["config"], "claim.name": "org"}})
@@ -76,8 +82,8 @@ def test_a_realm_that_drifted_is_brought_back_and_what_the_file_lacks_is_kept(ad
     assert admin.get_realm_role("insurer")["description"] == "Claims adjuster or insurer system"
 
 
-def test_updating_an_up_to_date_realm_changes_nothing(admin):
-    admin, name = admin
+def test_updating_an_up_to_date_realm_changes_nothing(scratch_realm: tuple[KeycloakAdmin, str]) -> None:
+    admin, name = scratch_realm
     wanted = realm_sync.load(realm.PRODUCTION_REALM, realm=name, portal_url=PORTAL)
     realm_sync.sync(admin, wanted)  # created
     realm_sync.sync(admin, wanted)  # updated: Keycloak fills what the file leaves out with its defaults

@@ -58,7 +58,7 @@ def workloads(manifests: list[Manifest]) -> list[Manifest]:
 
 
 @pytest.fixture(params=VALUES)
-def manifests(request, rendered) -> list[Manifest]:
+def manifests(request: pytest.FixtureRequest, rendered: dict[str, list[Manifest]]) -> list[Manifest]:
     found: list[Manifest] = rendered[request.param]
     return found
 
@@ -90,7 +90,7 @@ def acl_tuples_of_the_kafka_user(user: Manifest) -> set[tuple[str, str, str, str
     return found
 
 
-def test_each_services_kafka_user_has_exactly_the_development_stacks_acls(rendered):
+def test_each_services_kafka_user_has_exactly_the_development_stacks_acls(rendered: dict[str, list[Manifest]]) -> None:
     users = {u["metadata"]["name"]: u for u in of_kind(rendered["production"], "KafkaUser")}
     assert sorted(users) == sorted(SERVICE_NAMES)
     for service, user in users.items():
@@ -99,7 +99,9 @@ def test_each_services_kafka_user_has_exactly_the_development_stacks_acls(render
         assert acl_tuples_of_the_kafka_user(user) == acl_tuples_of_the_dev_stack(service), service
 
 
-def test_every_topic_and_dead_letter_twin_exists_with_its_partitions_and_a_retention_under_the_inbox(rendered):
+def test_every_topic_and_dead_letter_twin_exists_with_its_partitions_and_a_retention_under_the_inbox(
+    rendered: dict[str, list[Manifest]],
+) -> None:
     topics = {t["spec"]["topicName"]: t["spec"] for t in of_kind(rendered["production"], "KafkaTopic")}
     assert {name: spec["partitions"] for name, spec in topics.items()} == topic_partitions()
     inbox_days = min(settings_class(defn)().retention_days for defn in SERVICE_DEFS)
@@ -108,7 +110,7 @@ def test_every_topic_and_dead_letter_twin_exists_with_its_partitions_and_a_reten
             assert int(spec["config"]["retention.ms"]) < inbox_days * MILLISECONDS_PER_DAY, name
 
 
-def test_a_workers_keda_triggers_follow_its_consumer_group_and_topics(rendered):
+def test_a_workers_keda_triggers_follow_its_consumer_group_and_topics(rendered: dict[str, list[Manifest]]) -> None:
     for defn in SERVICE_DEFS:
         scaled = named(rendered["production"], "ScaledObject", f"rtw-{defn.name}-worker")
         access = service_access(defn)
@@ -122,7 +124,7 @@ def test_a_workers_keda_triggers_follow_its_consumer_group_and_topics(rendered):
 # -- Deployments: probes, resources, budgets ----------------------------------------------------------
 
 
-def test_each_service_has_an_api_and_a_worker_running_its_own_image_and_command(manifests):
+def test_each_service_has_an_api_and_a_worker_running_its_own_image_and_command(manifests: list[Manifest]) -> None:
     names = sorted(d["metadata"]["name"] for d in of_kind(manifests, "Deployment"))
     assert names == sorted(f"rtw-{s}-{kind}" for s in SERVICE_NAMES for kind in ("api", "worker"))
     for service in SERVICE_NAMES:
@@ -133,7 +135,9 @@ def test_each_service_has_an_api_and_a_worker_running_its_own_image_and_command(
         assert worker[0]["command"] == [f"rtw-{service}-worker"]
 
 
-def test_apis_are_ready_on_readyz_and_alive_on_healthz_and_workers_on_their_health_port(manifests):
+def test_apis_are_ready_on_readyz_and_alive_on_healthz_and_workers_on_their_health_port(
+    manifests: list[Manifest],
+) -> None:
     for deployment in of_kind(manifests, "Deployment"):
         container = pod_spec(deployment)["containers"][0]
         ports = {p["name"]: p["containerPort"] for p in container["ports"]}
@@ -149,7 +153,7 @@ def test_apis_are_ready_on_readyz_and_alive_on_healthz_and_workers_on_their_heal
             assert env[f"RTW_{service.upper()}_WORKER_HEALTH_HOST"] == "0.0.0.0"  # noqa: S104 — the kubelet probes it
 
 
-def test_every_container_has_cpu_and_memory_requests_and_a_memory_limit(manifests):
+def test_every_container_has_cpu_and_memory_requests_and_a_memory_limit(manifests: list[Manifest]) -> None:
     for workload in workloads(manifests):
         for container in containers(workload):
             resources = container["resources"]
@@ -157,7 +161,7 @@ def test_every_container_has_cpu_and_memory_requests_and_a_memory_limit(manifest
             assert "memory" in resources["limits"], workload["metadata"]["name"]
 
 
-def test_every_deployment_is_covered_by_exactly_one_disruption_budget(manifests):
+def test_every_deployment_is_covered_by_exactly_one_disruption_budget(manifests: list[Manifest]) -> None:
     budgets = of_kind(manifests, "PodDisruptionBudget")
     for deployment in of_kind(manifests, "Deployment"):
         covering = [b for b in budgets if selects(b["spec"]["selector"], pod_labels(deployment))]
@@ -166,7 +170,9 @@ def test_every_deployment_is_covered_by_exactly_one_disruption_budget(manifests)
     assert len(budgets) == len(of_kind(manifests, "Deployment"))
 
 
-def test_apis_scale_on_cpu_in_production_and_run_fixed_replicas_in_development(rendered):
+def test_apis_scale_on_cpu_in_production_and_run_fixed_replicas_in_development(
+    rendered: dict[str, list[Manifest]],
+) -> None:
     for name, manifests in rendered.items():
         autoscalers = {h["spec"]["scaleTargetRef"]["name"]: h for h in of_kind(manifests, "HorizontalPodAutoscaler")}
         apis = [d for d in of_kind(manifests, "Deployment") if d["metadata"]["name"].endswith("-api")]
@@ -179,7 +185,7 @@ def test_apis_scale_on_cpu_in_production_and_run_fixed_replicas_in_development(r
 # -- Pods: non-root, read-only, no tokens ------------------------------------------------------------
 
 
-def test_no_container_runs_as_root_or_can_write_anywhere_but_tmp(manifests):
+def test_no_container_runs_as_root_or_can_write_anywhere_but_tmp(manifests: list[Manifest]) -> None:
     for workload in workloads(manifests):
         pod = pod_spec(workload)
         volumes = {v["name"]: v for v in pod["volumes"]}
@@ -195,7 +201,7 @@ def test_no_container_runs_as_root_or_can_write_anywhere_but_tmp(manifests):
             assert [(m["mountPath"], "emptyDir" in volumes[m["name"]]) for m in writable] == [("/tmp", True)]  # noqa: S108
 
 
-def test_no_pod_gets_a_kubernetes_api_token(manifests):
+def test_no_pod_gets_a_kubernetes_api_token(manifests: list[Manifest]) -> None:
     accounts = {a["metadata"]["name"]: a for a in of_kind(manifests, "ServiceAccount")}
     for workload in workloads(manifests):
         pod = pod_spec(workload)
@@ -209,7 +215,9 @@ def test_no_pod_gets_a_kubernetes_api_token(manifests):
 SECRET_WORDS = re.compile(r"PASSWORD|SECRET|TOKEN|CREDENTIAL", re.IGNORECASE)
 
 
-def test_the_chart_creates_no_secret_and_every_secret_value_is_a_reference(rendered, manifests):
+def test_the_chart_creates_no_secret_and_every_secret_value_is_a_reference(
+    rendered: dict[str, list[Manifest]], manifests: list[Manifest]
+) -> None:
     assert of_kind(manifests, "Secret") == []
     for workload in workloads(manifests):
         for container in containers(workload):
@@ -220,7 +228,9 @@ def test_the_chart_creates_no_secret_and_every_secret_value_is_a_reference(rende
                     assert re.match(r"^postgresql\+psycopg://\$\(DB_USERNAME\)@[^:/@]+:\d+/\w+\?", env["value"])
 
 
-def test_production_takes_its_secrets_from_the_external_secrets_operator_and_strimzi(rendered):
+def test_production_takes_its_secrets_from_the_external_secrets_operator_and_strimzi(
+    rendered: dict[str, list[Manifest]],
+) -> None:
     production = rendered["production"]
     made = {e["spec"]["target"]["name"] for e in of_kind(production, "ExternalSecret")}
     database = {f"rtw-{s}-db-{role}" for s in SERVICE_NAMES for role in ("owner", "app")}
@@ -250,7 +260,7 @@ def environment_of(container: dict[str, Any]) -> dict[str, str]:
     return env
 
 
-def test_every_setting_the_chart_sets_is_a_field_of_the_services_settings(manifests):
+def test_every_setting_the_chart_sets_is_a_field_of_the_services_settings(manifests: list[Manifest]) -> None:
     for workload in workloads(manifests):
         service = pod_labels(workload).get("rtw/service")
         if service is None:
@@ -262,7 +272,9 @@ def test_every_setting_the_chart_sets_is_a_field_of_the_services_settings(manife
                 assert name.removeprefix(prefix).lower() in fields, name
 
 
-def test_each_process_starts_with_the_settings_the_chart_gives_it(rendered, monkeypatch):
+def test_each_process_starts_with_the_settings_the_chart_gives_it(
+    rendered: dict[str, list[Manifest]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv(OFFSET_FILE_ENV, raising=False)
     for name, manifests in rendered.items():
         for workload in workloads(manifests):
@@ -281,7 +293,7 @@ def test_each_process_starts_with_the_settings_the_chart_gives_it(rendered, monk
 # -- Migrations: a hook Job per service ------------------------------------------------------------------
 
 
-def test_each_service_is_migrated_by_a_hook_job_as_the_databases_owner(rendered):
+def test_each_service_is_migrated_by_a_hook_job_as_the_databases_owner(rendered: dict[str, list[Manifest]]) -> None:
     install_hook = {"production": "post-install", "development": "pre-install"}  # CNPG comes with the release
     for name, manifests in rendered.items():
         for service in SERVICE_NAMES:
@@ -296,13 +308,13 @@ def test_each_service_is_migrated_by_a_hook_job_as_the_databases_owner(rendered)
             assert f"RTW_{service.upper()}_KAFKA_PASSWORD" not in env
 
 
-def test_the_apis_and_workers_never_see_the_owners_credentials(manifests):
+def test_the_apis_and_workers_never_see_the_owners_credentials(manifests: list[Manifest]) -> None:
     for deployment in of_kind(manifests, "Deployment"):
         env = [e for container in containers(deployment) for e in container["env"] if "valueFrom" in e]
         assert not any(e["valueFrom"]["secretKeyRef"]["name"].endswith("-db-owner") for e in env)
 
 
-def test_apis_and_workers_wait_for_their_schema_before_they_start(manifests):
+def test_apis_and_workers_wait_for_their_schema_before_they_start(manifests: list[Manifest]) -> None:
     for deployment in of_kind(manifests, "Deployment"):
         service = pod_labels(deployment)["rtw/service"]
         [wait] = pod_spec(deployment)["initContainers"]
@@ -314,7 +326,9 @@ def test_apis_and_workers_wait_for_their_schema_before_they_start(manifests):
 # -- Database, realm, ingress ---------------------------------------------------------------------------------
 
 
-def test_production_gets_one_cloudnativepg_database_per_service_with_an_owner_and_an_app_role(rendered):
+def test_production_gets_one_cloudnativepg_database_per_service_with_an_owner_and_an_app_role(
+    rendered: dict[str, list[Manifest]],
+) -> None:
     cluster = named(rendered["production"], "Cluster", "rtw-postgres")
     roles = {r["name"]: r["passwordSecret"]["name"] for r in cluster["spec"]["managed"]["roles"]}
     assert roles == {f"{s}_{role}": f"rtw-{s}-db-{role}" for s in SERVICE_NAMES for role in ("owner", "app")}
@@ -323,7 +337,7 @@ def test_production_gets_one_cloudnativepg_database_per_service_with_an_owner_an
     assert of_kind(rendered["development"], "Cluster") == of_kind(rendered["development"], "KafkaUser") == []
 
 
-def test_the_realm_import_job_applies_the_production_realm_the_repository_generates(manifests):
+def test_the_realm_import_job_applies_the_production_realm_the_repository_generates(manifests: list[Manifest]) -> None:
     from rtw_devstack import realm
 
     config = named(manifests, "ConfigMap", "rtw-realm")
@@ -334,7 +348,9 @@ def test_the_realm_import_job_applies_the_production_realm_the_repository_genera
     assert job["metadata"]["annotations"]["helm.sh/hook"] == "post-install,post-upgrade"
 
 
-def test_the_ingress_sends_the_portal_to_employer_the_clinic_to_workplan_and_each_api_host_to_its_service(rendered):
+def test_the_ingress_sends_the_portal_to_employer_the_clinic_to_workplan_and_each_api_host_to_its_service(
+    rendered: dict[str, list[Manifest]],
+) -> None:
     ingress = named(rendered["production"], "Ingress", "rtw")
     routes = {
         (rule["host"], path["path"]): path["backend"]["service"]["name"]
@@ -383,7 +399,7 @@ def policy_for(manifests: list[Manifest], workload: Manifest) -> Manifest:
 
 
 @pytest.mark.parametrize("name", VALUES)
-def test_each_pod_may_reach_only_what_its_component_needs(rendered, name):
+def test_each_pod_may_reach_only_what_its_component_needs(rendered: dict[str, list[Manifest]], name: str) -> None:
     manifests = rendered[name]
     smtp_port = {"production": 587, "development": 1025}[name]
     for workload in workloads(manifests):
@@ -397,7 +413,9 @@ def test_each_pod_may_reach_only_what_its_component_needs(rendered, name):
 
 
 @pytest.mark.parametrize("name", VALUES)
-def test_apis_take_traffic_from_the_ingress_controller_only_and_workers_and_jobs_from_nobody(rendered, name):
+def test_apis_take_traffic_from_the_ingress_controller_only_and_workers_and_jobs_from_nobody(
+    rendered: dict[str, list[Manifest]], name: str
+) -> None:
     manifests = rendered[name]
     controller = {"kubernetes.io/metadata.name": "ingress-nginx"}
     prometheus = {"kubernetes.io/metadata.name": "monitoring"}  # only where metrics are scraped

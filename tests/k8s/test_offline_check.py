@@ -4,29 +4,36 @@ schemas) and checkov; values the schema does not allow are refused."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 import yaml
 
-from rtw_devstack.k8s import chart_data, check
+from rtw_devstack.k8s import chart_data, check, tools
+
+Manifest = dict[str, Any]
 
 
-def test_the_charts_generated_files_are_current():
+def test_the_charts_generated_files_are_current() -> None:
     assert chart_data.stale() == [], "regenerate them: .venv/bin/python -m rtw_devstack.k8s.chart_data"
 
 
 @pytest.mark.parametrize("name", sorted(check.VALUES))
-def test_helm_lints_the_chart_with_each_values_file(name):
+def test_helm_lints_the_chart_with_each_values_file(name: str) -> None:
     assert check.lint(check.VALUES[name]) == "1 chart(s) linted, 0 chart(s) failed"
 
 
-def test_every_manifest_is_valid_for_the_oldest_and_newest_kubernetes_and_the_operators(rendered_paths, rendered):
+def test_every_manifest_is_valid_for_the_oldest_and_newest_kubernetes_and_the_operators(
+    rendered_paths: dict[str, Path], rendered: dict[str, list[Manifest]]
+) -> None:
     found = check.validate(list(rendered_paths.values()))
     assert found.problems == []
     count = sum(len(manifests) for manifests in rendered.values())
-    assert found.checked == count * len(check.tools.KUBERNETES_VERSIONS)
+    assert found.checked == count * len(tools.KUBERNETES_VERSIONS)
 
 
-def test_kubeconform_refuses_what_the_schemas_do_not_allow(tmp_path, rendered):
+def test_kubeconform_refuses_what_the_schemas_do_not_allow(tmp_path: Path, rendered: dict[str, list[Manifest]]) -> None:
     production = rendered["production"]
     deployment = next(m for m in production if m["kind"] == "Deployment")
     user = next(m for m in production if m["kind"] == "KafkaUser")
@@ -37,12 +44,12 @@ def test_kubeconform_refuses_what_the_schemas_do_not_allow(tmp_path, rendered):
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump_all([deployment, user, topic]))
     problems = check.validate([bad]).problems
-    assert len(problems) == 3 * len(check.tools.KUBERNETES_VERSIONS)
+    assert len(problems) == 3 * len(tools.KUBERNETES_VERSIONS)
     for wrong in ("'replica' not allowed", "/operations/0", "'partition' not allowed"):
-        assert sum(wrong in problem for problem in problems) == len(check.tools.KUBERNETES_VERSIONS), wrong
+        assert sum(wrong in problem for problem in problems) == len(tools.KUBERNETES_VERSIONS), wrong
 
 
-def test_checkov_finds_nothing_but_the_documented_exceptions(rendered_paths):
+def test_checkov_finds_nothing_but_the_documented_exceptions(rendered_paths: dict[str, Path]) -> None:
     found = check.security(list(rendered_paths.values()))
     assert found.problems == []
     assert found.checked > 1000
@@ -58,6 +65,6 @@ def test_checkov_finds_nothing_but_the_documented_exceptions(rendered_paths):
         "environment=staging",
     ],
 )
-def test_the_values_schema_refuses_what_no_service_reads_and_secrets_in_values(setting):
+def test_the_values_schema_refuses_what_no_service_reads_and_secrets_in_values(setting: str) -> None:
     with pytest.raises(check.CheckError, match="values don't meet the specifications of the schema"):
         check.template(check.VALUES["production"], "--set", setting)

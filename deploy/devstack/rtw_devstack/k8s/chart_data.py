@@ -71,10 +71,10 @@ def kafka_access() -> Json:
     return {"topics": topic_partitions(), "services": services}
 
 
-def settings_class(defn: ServiceDef) -> type[BaseSettings]:
+def settings_class(defn: ServiceDef) -> type[ServiceSettings]:
     """The service's settings class (`<Name>Settings` in `rtw_<name>.settings`)."""
     module = import_module(f"{defn.package}.settings")
-    found: type[BaseSettings] = getattr(module, f"{defn.name.title()}Settings")
+    found: type[ServiceSettings] = getattr(module, f"{defn.name.title()}Settings")
     return found
 
 
