@@ -358,7 +358,8 @@ def test_the_ingress_sends_the_portal_to_employer_the_clinic_to_workplan_and_eac
         for path in rule["http"]["paths"]
     }
     expected = {("rtw.example.org", "/portal"): "rtw-employer", ("rtw.example.org", "/clinic"): "rtw-workplan"}
-    expected |= {(f"{s}.api.rtw.example.org", "/"): f"rtw-{s}" for s in SERVICE_NAMES}
+    public = ("/v1", "/docs", "/docs-assets", "/redoc", "/openapi.json")  # not /healthz, /readyz, /metrics
+    expected |= {(f"{s}.api.rtw.example.org", path): f"rtw-{s}" for s in SERVICE_NAMES for path in public}
     assert routes == expected
     assert set(ingress["spec"]["tls"][0]["hosts"]) == {host for host, _ in expected}
 
