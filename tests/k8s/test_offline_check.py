@@ -68,3 +68,52 @@ def test_checkov_finds_nothing_but_the_documented_exceptions(rendered_paths: dic
 def test_the_values_schema_refuses_what_no_service_reads_and_secrets_in_values(setting: str) -> None:
     with pytest.raises(check.CheckError, match="values don't meet the specifications of the schema"):
         check.template(check.VALUES["production"], "--set", setting)
+
+
+VARIANTS = {
+    "everything optional off": [
+        "networkPolicy.enabled=false",
+        "migrations.enabled=false",
+        "migrations.waitInPods=false",
+        "ingress.enabled=false",
+        "keycloak.realmImport.enabled=false",
+        "metrics.serviceMonitor.enabled=false",
+        "worker.keda.enabled=false",
+        "externalSecrets.enabled=false",
+        "api.autoscaling.enabled=false",
+        "api.topologySpread.enabled=false",
+    ],
+    "external services with external secrets": [
+        "postgresql.cnpg.enabled=false",
+        "postgresql.external.host=db.example.org",
+        "networkPolicy.externalPostgresql.cidrs={192.0.2.10/32}",
+        "kafka.strimzi.enabled=false",
+        "kafka.bootstrapServers=kafka.example.org:9092",
+        "networkPolicy.externalKafka.cidrs={192.0.2.20/32}",
+        "externalSecrets.keycloakAdmin=true",
+    ],
+    "one service tuned, by digest": [
+        "services.notify.worker.keda.maxReplicaCount=3",
+        "services.intake.api.podDisruptionBudget.minAvailable=1",
+        "image.digest=sha256:" + "0" * 64,
+        "kafka.userPrefix=rtw-",
+    ],
+}
+
+
+def test_every_switch_renders_valid_manifests(tmp_path: Path) -> None:
+    rendered = []
+    for name, settings in VARIANTS.items():
+        path = tmp_path / f"{name.replace(' ', '-')}.yaml"
+        path.write_text(check.template(check.VALUES["production"], *[a for s in settings for a in ("--set", s)]))
+        rendered.append(path)
+    found = check.validate(rendered)
+    assert found.problems == [] and found.checked > 0
+    off = check.documents(rendered[0])
+    assert {m["kind"] for m in off} >= {"Deployment", "PodDisruptionBudget"}
+    assert not {"NetworkPolicy", "Ingress", "Job", "ServiceMonitor", "ScaledObject"} & {m["kind"] for m in off}
+    tuned = check.documents(rendered[2])
+    users = sorted(m["metadata"]["name"] for m in tuned if m["kind"] == "KafkaUser")
+    assert users == ["rtw-employer", "rtw-intake", "rtw-notify", "rtw-workplan"]
+    budget = next(m for m in tuned if m["kind"] == "PodDisruptionBudget" and m["metadata"]["name"] == "rtw-intake-api")
+    assert budget["spec"]["minAvailable"] == 1 and "maxUnavailable" not in budget["spec"]
