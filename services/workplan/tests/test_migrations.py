@@ -30,6 +30,7 @@ WORKPLAN_TABLES = {
     "progression_decisions",
     "clinic_settings",
     "timers",
+    "accommodation_requests",
 }
 
 

@@ -441,14 +441,15 @@ def test_clinical_warnings_must_be_acknowledged_and_the_acknowledgement_is_kept(
     # Back at work from week 2 of a 4-week treatment: full duty (week 3) while treatment and the trend run on.
     body = plan_body(START, START + timedelta(days=7))
     body["phases"][0]["activities"][0]["load_kg"] = 20  # above the 15 kg restriction
-    client.put(f"/v1/plans/{plan['id']}", json=body, headers=tokens.headers("tara"))
+    filled = client.put(f"/v1/plans/{plan['id']}", json=body, headers=tokens.headers("tara")).json()
+    lift = filled["phases"][0]["activities"][0]["id"]
     refused = client.post(f"/v1/plans/{plan['id']}/publish", headers=tokens.headers("tara"))
     assert refused.status_code == 422
     codes = [w["code"] for w in refused.json()["warnings"]]
     assert codes == [
-        "load_above_restriction:phases.0.activities.0",
-        "full_duty_before_readiness:schedule.2",
-        "full_duty_during_treatment:schedule.2",
+        f"load_above_restriction:activity.{lift}",
+        "full_duty_before_readiness:week.3",
+        "full_duty_during_treatment:week.3",
     ]
     partly = client.post(
         f"/v1/plans/{plan['id']}/publish", json={"acknowledge": codes[:1]}, headers=tokens.headers("tara")
@@ -460,6 +461,8 @@ def test_clinical_warnings_must_be_acknowledged_and_the_acknowledgement_is_kept(
     assert published.status_code == 200, published.text
     kept = published.json()["acknowledged_warnings"]
     assert [w["code"] for w in kept] == codes and "above the restriction" in kept[0]["message"]
+    assert {(w["acknowledged_by_username"], w["acknowledged_on_version"]) for w in kept} == {("tara", 1)}
+    assert all(w["acknowledged_by"] and w["acknowledged_at"] for w in kept)
     assert "acknowledged_warnings" not in client.get(f"/v1/plans/{plan['id']}", headers=tokens.headers("ivy")).json()
 
 
