@@ -168,7 +168,8 @@ def test_stored_activities_goals_sessions_decisions_and_reviews_get_their_identi
     _run(
         url,
         "INSERT INTO plans (id, case_id, version, status, content, published_at, acknowledged_warnings, "
-        "acknowledged_by) VALUES (:p, :c, 1, 'superseded', CAST(:content AS jsonb), now(), CAST(:w AS jsonb), 'tara-subject')",
+        "acknowledged_by) VALUES "
+        "(:p, :c, 1, 'superseded', CAST(:content AS jsonb), now(), CAST(:w AS jsonb), 'tara-subject')",
         p=v1,
         c=case_id,
         content=_json(OLD_CONTENT),
