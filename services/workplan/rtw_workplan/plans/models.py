@@ -81,7 +81,11 @@ class Plan(Base):
     next_review_date: Mapped[date | None] = mapped_column(Date)
     projected_readiness_date: Mapped[date | None] = mapped_column(Date)
     # The version this one revises, and which parts of the content differ from it.
-    previous_plan_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("plans.id"))
+    # Checked at commit: a draft that moves up a version is rebased on the version inserted after it
+    # (publication/agreement.py), so it may name that version a moment before it exists.
+    previous_plan_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("plans.id", deferrable=True, initially="DEFERRED")
+    )
     changes: Mapped[list[str] | None] = mapped_column(JSONB)
     # The clinical warnings acknowledged to publish it: [{code, field, message, acknowledged_by,
     # acknowledged_by_username, acknowledged_at, acknowledged_on_version}] (`acknowledged_by`: who published

@@ -18,6 +18,7 @@ and asks nothing again.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import structlog
@@ -70,7 +71,15 @@ def publish_agreement(*, uow: UnitOfWork, event: AccommodationDecidedV1, fees: F
     except UnprocessableError as refused:
         return _left_as_draft(uow, in_force, draft, event, refused)
     if draft is not None:
-        _rebase(uow, draft, in_force, agreed)
+        uow.emit(
+            PlanRevisedV1(
+                case_id=draft.case_id,
+                plan_id=draft.id,
+                version=draft.version,
+                previous_plan_id=agreed.id,
+                previous_version=agreed.version,
+            )
+        )
     return agreed
 
 
@@ -96,17 +105,15 @@ def agreed_content(content: dict[str, Any], counter: CounterOffer, schedule_star
 
 
 def _agreed_version(uow: UnitOfWork, in_force: Plan, draft: Plan | None, event: AccommodationDecidedV1) -> Plan:
-    """The new version (not yet written): the next number after the version in force; an open draft holding
-    that number moves up one."""
+    """The new version (added, not yet written): the next number after the version in force. An open draft
+    holding that number moves up one and is rebased on it, in one UPDATE (its ETag moves by one)."""
     latest = repository.latest_for_case(uow.session, in_force.case_id)
     version = (latest.version if latest else in_force.version) + 1
-    if draft is not None:
-        version, draft.version = draft.version, version
-        uow.session.flush()  # the draft's new number first: (case, version) is unique
     assert event.counter is not None  # publish_agreement returns before without one
     fixed_start = in_force.schedule_start_date.isoformat() if in_force.schedule_start_date else None
     content = agreed_content(in_force.content, event.counter, fixed_start)
     agreed = Plan(
+        id=uuid.uuid4(),
         case=in_force.case,
         version=version,
         status="draft",
@@ -117,6 +124,10 @@ def _agreed_version(uow: UnitOfWork, in_force: Plan, draft: Plan | None, event: 
         agreed_accommodation_id=event.accommodation_id,
         changes=changed_parts(in_force.content, content),
     )
+    if draft is not None:
+        agreed.version, draft.version = draft.version, version
+        _rebase(draft, in_force, agreed)
+        uow.session.flush()  # the draft's new number first: (case, version) is unique
     uow.session.add(agreed)
     return agreed
 
@@ -132,25 +143,15 @@ def _publish(uow: UnitOfWork, agreed: Plan, in_force: Plan, fees: FeeSchedule, e
     service.publish(uow, agreed, in_force, fees, acknowledged=acknowledged, published_by=_by(event), agreed=True)
 
 
-def _rebase(uow: UnitOfWork, draft: Plan, in_force: Plan, agreed: Plan) -> None:
+def _rebase(draft: Plan, in_force: Plan, agreed: Plan) -> None:
     """The therapist's open draft now revises the agreed version: what it had not changed follows the
-    agreement; it is announced with its new number."""
+    agreement; what it changed stays."""
     content = dict(draft.content)
     for part in AGREED_PARTS:
         if content.get(part) == in_force.content.get(part):
             content[part] = agreed.content.get(part)
     draft.content, draft.previous_plan_id = content, agreed.id
     draft.changes = changed_parts(agreed.content, content)
-    uow.session.flush()  # one UPDATE: its ETag moves by one
-    uow.emit(
-        PlanRevisedV1(
-            case_id=draft.case_id,
-            plan_id=draft.id,
-            version=draft.version,
-            previous_plan_id=agreed.id,
-            previous_version=agreed.version,
-        )
-    )
 
 
 def _left_as_draft(

@@ -4,7 +4,9 @@ the plan.
 Schema: the case copy keeps the case's restrictions and latest assessment; a plan keeps its baseline
 (the assessment it starts from), what the case gave its draft (`seed`), who published it and the
 accommodation request it is the agreement of; a progression decision names its activity; a clinic sets
-the regress margin; `accommodation_requests` tells which plan version each employer request asks about.
+the regress margin; `accommodation_requests` tells which plan version each employer request asks about;
+the link from a version to the one it revises is checked at commit (a draft moving up a version is
+rebased on the agreed version inserted after it).
 
 Data, so existing plans keep working:
 - every activity of every stored plan gets an id, a name (from its kind, demand and frequency) and, for a
@@ -72,6 +74,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     )
     op.create_index("ix_accommodation_requests_case_id", "accommodation_requests", ["case_id"])
+    # A draft moving up a version is rebased on the agreed version inserted after it: checked at commit.
+    op.execute("ALTER TABLE plans ALTER CONSTRAINT fk_plans_previous_plan_id_plans DEFERRABLE INITIALLY DEFERRED")
     _identify_plan_contents()
     _identify_sessions_and_decisions()
     _identify_review_goals()
@@ -79,6 +83,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     _forget_identities()
+    op.execute("ALTER TABLE plans ALTER CONSTRAINT fk_plans_previous_plan_id_plans NOT DEFERRABLE")
     op.drop_index("ix_accommodation_requests_case_id", table_name="accommodation_requests")
     op.drop_table("accommodation_requests")
     op.drop_column("clinic_settings", "regress_pain_margin")
