@@ -215,11 +215,12 @@ def assessed_and_published(client, tokens, deliver, case_story):
             f"/v1/plans/{plan['id']}/publish", json={"acknowledge": codes}, headers=tokens.headers("tara")
         )
     assert published.status_code == 200, published.text
-    return published.json()
+    return story, published.json()
 
 
 def test_progress_starts_at_the_assessment(client, tokens, assessed_and_published):
-    plan_id = assessed_and_published["id"]
+    _, plan = assessed_and_published
+    plan_id = plan["id"]
     report = client.get(f"/v1/plans/{plan_id}/progress", headers=tokens.headers("tara")).json()
     lines = {(c["demand"], c["frequency"]): c for c in report["capacity"]}
     # Before any session, the assessment is each capacity's first observation, and the job match reads it.
@@ -228,7 +229,7 @@ def test_progress_starts_at_the_assessment(client, tokens, assessed_and_publishe
     assert report["copm"]["first"] == {"performance": 3.0, "satisfaction": 2.0} and report["copm"]["change"] is None
     review = {
         "date": TODAY.isoformat(),
-        "gas": [{"goal_id": assessed_and_published["goals"][0]["id"], "attainment": 0}],
+        "gas": [{"goal_id": plan["goals"][0]["id"], "attainment": 0}],
         "copm": [{"problem": "lifting totes", "importance": 9, "performance": 6, "satisfaction": 5}],
     }
     assert client.post(f"/v1/plans/{plan_id}/reviews", json=review, headers=tokens.headers("tara")).status_code == 201
@@ -243,7 +244,7 @@ def test_progress_starts_at_the_assessment(client, tokens, assessed_and_publishe
 
 
 def test_pain_is_compared_with_the_assessments_pain(client, tokens, assessed_and_published):
-    plan_id = assessed_and_published["id"]
+    plan_id = assessed_and_published[1]["id"]
     lift = {
         "kind": "work_simulation",
         "demand": "lift_floor_waist",
@@ -256,3 +257,32 @@ def test_pain_is_compared_with_the_assessments_pain(client, tokens, assessed_and
     [recommendation] = logged["recommendations"]
     assert (recommendation["action"], recommendation["information"]) == ("regress", None)
     assert "baseline of 3" in recommendation["reason"]
+
+
+def test_a_revision_follows_the_cases_new_restrictions_unless_the_plan_changed_them(
+    client, tokens, deliver, assessed_and_published
+):
+    story, plan = assessed_and_published
+    # The published plan holds the case's restrictions (none): the case's new list reaches the next revision,
+    # and the revision's open draft keeps following the case.
+    deliver(story.restrictions_changed(RESTRICTIONS[:1]))
+    revision = client.post(f"/v1/plans/{plan['id']}/revisions", headers=tokens.headers("tara")).json()
+    assert revision["restrictions"] == [RESTRICTIONS[0].model_dump(mode="json")]
+    assert revision["changes"] == ["restrictions"] and revision["baseline"] == plan["baseline"]
+    deliver(story.restrictions_changed(RESTRICTIONS))
+    followed = client.get(f"/v1/plans/{revision['id']}", headers=tokens.headers("tara")).json()
+    assert len(followed["restrictions"]) == 2
+    # Once the therapist changed them, the case's next list is not forced on the draft.
+    mine = [{"demand": "carry", "frequency": "occasional", "load_kg": 12}]
+    edited = client.put(
+        f"/v1/plans/{revision['id']}", json={**followed, "restrictions": mine}, headers=tokens.headers("tara")
+    )
+    assert edited.status_code == 200, edited.text
+    deliver(story.restrictions_changed(RESTRICTIONS[1:]))
+    kept = client.get(f"/v1/plans/{revision['id']}", headers=tokens.headers("tara")).json()
+    assert [r["demand"] for r in kept["restrictions"]] == ["carry"]
+    # A later assessment does not move a revision's baseline: treatment began with the first one.
+    deliver(story.assessed(TODAY, capacities=[], pain_nrs=1))
+    assert (
+        client.get(f"/v1/plans/{revision['id']}", headers=tokens.headers("tara")).json()["baseline"] == plan["baseline"]
+    )

@@ -427,11 +427,22 @@ def test_clinic_settings_change_fees_and_the_rule(client, tokens, picker):
     assert stale.status_code == 412
     assert client.get("/v1/clinic-settings", headers=tokens.headers("ivy")).status_code == 403
     assert client.get("/v1/clinic-settings", headers=tokens.headers("theo")).json()["customised"] is False
+    assert client.get("/v1/clinic-settings", headers=tokens.headers("tara")).json()["regress_pain_margin"] == 2
     post_session(client, tokens, picker["plan"]["id"], 0)
     second = post_session(client, tokens, picker["plan"]["id"], 1).json()
     assert second["recommendations"][0]["action"] == "hold"  # three sessions needed now
+    # A stricter regress margin: pain 4 after the session, 1 above the baseline of 3, now regresses.
+    strict = {**new, "regress_pain_margin": 1}
+    assert (
+        client.put("/v1/clinic-settings", json=strict, headers={**tokens.headers("tara"), "If-Match": '"1"'}).json()[
+            "regress_pain_margin"
+        ]
+        == 1
+    )
+    third = post_session(client, tokens, picker["plan"]["id"], 3).json()  # pain 3 -> 4
+    assert third["recommendations"][0]["action"] == "regress"
     cost = client.get(f"/v1/plans/{picker['plan']['id']}/progress", headers=tokens.headers("tara")).json()["cost"]
-    assert cost["actual"] == 150 + 2 * 80
+    assert cost["actual"] == 150 + 3 * 80
 
 
 def test_clinical_warnings_must_be_acknowledged_and_the_acknowledgement_is_kept(client, tokens, deliver, case_story):

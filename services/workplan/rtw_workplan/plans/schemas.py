@@ -402,9 +402,11 @@ def document(plan: Plan, projected: Projections | None = None) -> dict[str, obje
         projected_readiness_date=plan.projected_readiness_date,
         schedule_start_date=plan.schedule_start_date,
     )
+    content_start = plan.content.get("schedule_start_date")
+    week_1 = projections.schedule_start_date or (date.fromisoformat(content_start) if content_start else None)
     return {
         **plan.content,
-        "schedule": dated_weeks(plan.content.get("schedule", []), projections.schedule_start_date),
+        "schedule": dated_weeks(plan.content.get("schedule", []), week_1),
         "id": plan.id,
         "case_id": plan.case_id,
         "version": plan.version,
