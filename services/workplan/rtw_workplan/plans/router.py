@@ -14,7 +14,8 @@ from rtw_shared.concurrency import IfMatch, set_etag
 from rtw_shared.web import UowDep
 
 from . import service
-from .schemas import CancelIn, EndIn, PlanList, PlanTherapistView, document, reader_model
+from .schemas import CancelIn, EndIn
+from .views import PlanList, PlanTherapistView, document, reader_model
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"])
 

@@ -19,7 +19,8 @@ from ..dependencies import FeesDep
 from ..plans import examples
 from ..plans import service as plans
 from ..plans.models import Plan
-from ..plans.schemas import PlanPut, PlanTherapistView, PlanView, PublishIn, document, reader_model
+from ..plans.schemas import PlanPut, PublishIn
+from ..plans.views import PlanTherapistView, PlanView, document, reader_model
 from ..rules.projections import FeeSchedule
 from . import service
 

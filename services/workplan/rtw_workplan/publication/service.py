@@ -21,8 +21,9 @@ from rtw_shared.uow import UnitOfWork
 from ..plans import repository
 from ..plans import service as plans
 from ..plans.models import Plan
-from ..plans.schemas import PlanContent, Projections
+from ..plans.schemas import PlanContent
 from ..plans.versions import changed_parts
+from ..plans.views import Projections
 from ..progress import service as progress
 from ..rules import checks
 from ..rules.projections import FeeSchedule

@@ -15,8 +15,9 @@ from rtw_shared.events import PlanPublishedV1
 
 from ..plans import repository
 from ..plans.models import Plan
-from ..plans.schemas import PlanContent, dated_weeks
+from ..plans.schemas import PlanContent
 from ..plans.versions import changed_parts, week_starts
+from ..plans.views import dated_weeks
 from ..rules.checks import Context, Outcome, Problem
 from ..rules.facts import PhaseFacts
 from ..rules.report import Report, requirements, treatment_end
