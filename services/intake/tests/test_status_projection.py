@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import text
 
-from rtw_devstack.journey import CASE
+from rtw_devstack.journey import new_case
 from rtw_intake.worker import spec
 from rtw_shared import topics
 from rtw_shared.db import make_engine
@@ -72,7 +72,7 @@ def applied(db, envelope: Envelope) -> bool:
 
 
 def create(client, tokens) -> dict:
-    response = client.post("/v1/cases", json=CASE, headers=tokens.headers("tara"))
+    response = client.post("/v1/cases", json=new_case(), headers=tokens.headers("tara"))
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -119,9 +119,10 @@ def test_an_insurer_polling_updated_since_sees_the_case_once_its_plan_is_publish
         status["cost"]["projected"],
     ) == ("published", 1, "2027-01-15", 1375.0)
     assert status["updated_at"] > since
+    # The case was still `referred`: the published plan walked it through `assessing` (two versions on).
     view = client.get(f"/v1/cases/{case['id']}", headers=tokens.headers("tara"))
-    assert view.headers["ETag"] == f'"{case["version"]}"'  # the case itself did not change
-    assert view.json()["updated_at"] == case["updated_at"]
+    assert (view.json()["status"], view.headers["ETag"]) == ("plan_active", f'"{case["version"] + 2}"')
+    assert status["status"] == "plan_active"
 
 
 def test_cancellation_withdrawal_and_late_news_land_on_status_and_timeline(client, tokens, db, send):
@@ -167,6 +168,9 @@ def test_cancellation_withdrawal_and_late_news_land_on_status_and_timeline(clien
         [
             "case.opened",
             "plan.published",
+            "case.status_changed",  # referred → assessing → plan_active, as version 2 was published
+            "case.status_changed",
+            "status.rtw_date_changed",  # its projected return date is the first
             "accommodation.requested",
             "accommodation.decided",
             "accommodation.withdrawn",
