@@ -43,7 +43,11 @@ def send(intake_settings):
     producer = make_producer(settings.kafka_bootstrap)
 
     def put(payload) -> Envelope:
-        envelope = Envelope(source="workplan" if payload.TOPIC is topics.PLAN else "employer", data=payload)
+        """`payload` (a new event), or an Envelope sent before (the same event, redelivered)."""
+        if isinstance(payload, Envelope):
+            envelope = payload
+        else:
+            envelope = Envelope(source="workplan" if payload.TOPIC is topics.PLAN else "employer", data=payload)
         key, value, headers = encode_record(envelope)
         producer.send(envelope.topic(settings.topic_prefix), key=key, value=value, headers=headers).get(timeout=30)
         return envelope
@@ -87,7 +91,7 @@ def published(case_id, version=1, **extra) -> PlanPublishedV1:
         restrictions=[],
         schedule=[],
         accommodations=[],
-        projected_rtw_date=date(2027, 1, 15),
+        projected_rtw_date=extra.pop("projected_rtw_date", date(2027, 1, 15)),
         projected_cost=1375.0,
         **extra,
     )
@@ -190,3 +194,22 @@ def test_an_event_for_a_case_intake_does_not_have_is_skipped_not_dead_lettered(c
         projected = conn.execute(text("SELECT case_id FROM case_status")).scalars().all()
         entries = conn.execute(text("SELECT count(*) FROM case_timeline WHERE kind = 'plan.published'")).scalar()
     assert [str(case_id) for case_id in projected] == [case["id"]] and entries == 1
+
+
+def test_a_redelivered_publication_moves_and_announces_nothing_twice(client, tokens, db, send):
+    case = create(client, tokens)
+    event = send(published(uuid.UUID(case["id"])))
+    again = send(event)  # the same event id, as Kafka redelivers after a crash before the commit
+    later = send(published(uuid.UUID(case["id"]), version=2, projected_rtw_date=date(2027, 1, 22)))
+    assert wait_for(lambda: applied(db, again) and applied(db, later)), "the events were not taken"
+    with db.connect() as conn:
+        announced = conn.execute(
+            text("SELECT event_type, payload::jsonb->>'to_status', payload::jsonb->>'to_date' FROM outbox ORDER BY id")
+        ).all()
+    moved = ("rtw.case.status_changed.v1", "rtw.case.rtw_date_changed.v1")
+    assert [tuple(row) for row in announced if row[0] in moved] == [
+        ("rtw.case.status_changed.v1", "assessing", None),
+        ("rtw.case.status_changed.v1", "plan_active", None),
+        ("rtw.case.rtw_date_changed.v1", None, "2027-01-15"),
+        ("rtw.case.rtw_date_changed.v1", None, "2027-01-22"),
+    ]

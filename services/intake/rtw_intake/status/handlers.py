@@ -111,7 +111,9 @@ def _announce_rtw_date(
         case_id=case.id,
         kind="status.rtw_date_changed",
         actor=envelope.source,
-        summary=f"Projected return to work {_shown(before)} → {_shown(after)}: {event.reason}",
+        summary=f"Projected return to work {_shown(after) or 'none'}"
+        + (f" (was {_shown(before)})" if before else "")
+        + f": {event.reason}",
         data={"from": _shown(before), "to": _shown(after)},
     )
     uow.emit(event)
