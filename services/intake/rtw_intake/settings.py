@@ -12,9 +12,9 @@ class IntakeSettings(ServiceSettings):
     migration_database_url: str | None = "postgresql+psycopg://rtw:rtw@127.0.0.1:55432/intake"
 
     # The directory of organisations (organisations/, docs/operations.md) is read from the realm
-    # through Keycloak's admin API: in production as a confidential client whose service account holds
-    # realm-management's `view-users` (client id and secret); in development as the dev stack's
-    # bootstrap administrator (a user of the `master` realm).
+    # through Keycloak's admin API: in production as a confidential client whose service account
+    # holds realm-management's `view-users` and `view-realm` (client id and secret); in development
+    # as the dev stack's bootstrap administrator (a user of the `master` realm).
     directory_client_id: str = "admin-cli"
     directory_client_secret: str | None = None
     directory_username: str | None = "admin"

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from rtw_devstack.accounts import temporary_account
+from rtw_devstack.accounts import temporary_account, temporary_client
 from rtw_devstack.journey import new_case
 from rtw_intake.app import create_app
 from rtw_intake.organisations import service
@@ -170,6 +170,23 @@ def test_the_workers_loop_keeps_the_directory_in_step(intake_settings, db):
         loop.stop()
         thread.join(timeout=30)
         engine.dispose()
+
+
+def test_a_confidential_client_with_view_users_and_view_realm_reads_the_directory(intake_settings, rtw_infra):
+    """What production runs as (docs/operations.md): no person's password, two read-only admin roles."""
+    with temporary_client(
+        rtw_infra.keycloak_url, rtw_infra.keycloak_realm, realm_management_roles=("view-users", "view-realm")
+    ) as machine:
+        settings = intake_settings.model_copy(
+            update={
+                "directory_client_id": machine.client_id,
+                "directory_client_secret": machine.secret,
+                "directory_username": None,
+                "directory_password": None,
+            }
+        )
+        found = {(entry.kind, entry.id) for entry in RealmDirectory(settings).read()}
+    assert found >= DEMO
 
 
 def test_production_reads_the_realm_as_a_confidential_client_not_with_a_password():

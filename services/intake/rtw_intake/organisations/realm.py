@@ -61,10 +61,10 @@ def _first(values: object) -> str | None:
 
 class RealmDirectory:
     """Reads the realm's organisations through Keycloak's admin API: as a confidential client with a
-    service account (production: `directory_client_id`/`directory_client_secret`, the account holding
-    realm-management's view-users), or as a user of `directory_user_realm` (development: the dev
-    stack's bootstrap administrator). Also remembers when it last read, so a miss re-reads at most
-    every `directory_recheck_seconds`."""
+    service account (production: `directory_client_id`/`directory_client_secret`, the account
+    holding realm-management's view-users and view-realm), or as a user of `directory_user_realm`
+    (development: the dev stack's bootstrap administrator). Also remembers when it last read, so a
+    miss re-reads at most every `directory_recheck_seconds`."""
 
     def __init__(self, settings: IntakeSettings):
         self.settings = settings
