@@ -1,7 +1,8 @@
 """Keeps the status projection current from workplan's and employer's events, and moves the case
-itself as the work moves it: a published plan → `plan_active`; a schedule week beginning →
-`modified_duty` or `full_duty` (cases.service.follow_the_work: through the status machine, a move it
-refuses is logged and skipped, never dead-lettered).
+itself as the work moves it: a published plan → `plan_active` (from `referred` through `assessing`);
+a schedule week beginning → `modified_duty` or `full_duty` (cases.service.follow_the_work: through
+the status machine, a move it refuses is logged and skipped, never dead-lettered). When the projected
+return-to-work date moves, it says so once (`case.rtw_date_changed`).
 
 Intake owns the case, so every such event names a case intake created — except a forged or
 misrouted one: that is skipped with a log line rather than tripping the foreign key. Each applied
