@@ -44,8 +44,8 @@ def declared_query_parameters(app: FastAPI) -> dict[tuple[str, str], frozenset[s
     """(path, method) → the query parameters the app's OpenAPI document declares for that operation."""
     index: dict[tuple[str, str], frozenset[str]] | None = getattr(app.state, "declared_query_parameters", None)
     if index is None:
-        with _index_lock:
-            index = _index(app)
+        with _index_lock:  # built once, by the first request to need it
+            index = getattr(app.state, "declared_query_parameters", None) or _index(app)
             app.state.declared_query_parameters = index
     return index
 
