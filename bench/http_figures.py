@@ -13,16 +13,17 @@ import loadgen
 import psycopg
 from bare_app import TABLE as BARE_TABLE
 from harness import BENCH_DIR, Context, Row, at_least, percentile, rss_bytes, times
-from loadgen import Request, Target
+from loadgen import UNIQUE, Request, Target
 
-from rtw_devstack.journey import CASE
+from rtw_devstack.journey import new_case
 from rtw_devstack.procs import wait_until
 from rtw_devstack.services import SERVICE_DEFS, api_argv, api_ready
 from rtw_devstack.system import free_port
 from rtw_intake.settings import IntakeSettings
 
 CONCURRENCY = 16
-CASE_BODY = json.dumps(CASE).encode()
+# A claim number of its own for every case the load opens (intake registers an insurer's claim once).
+CASE_BODY = json.dumps(new_case(f"BENCH-{UNIQUE}")).encode()
 JSON = {"Content-Type": "application/json"}
 
 
@@ -127,7 +128,7 @@ def status_read(ctx: Context) -> list[Row]:
     system, tokens = ctx.system(), ctx.tokens()
     case_id = _create_case(system.url("intake"), tokens)
     bare_url = bare_app(ctx)
-    bare_id = httpx.post(bare_url + "/v1/cases", content=CASE_BODY, headers=JSON, timeout=30).json()["id"]
+    bare_id = httpx.post(bare_url + "/v1/cases", content=_one_case(), headers=JSON, timeout=30).json()["id"]
     ivy = bearer(tokens, "ivy")
     rtw = measure(ctx, "RTW status", Target(system.url("intake"), [Request("GET", f"/v1/cases/{case_id}/status", ivy)]))
     bare = measure(ctx, "bare status", Target(bare_url, [Request("GET", f"/v1/cases/{bare_id}/status", ivy)]))
@@ -148,9 +149,13 @@ def status_read(ctx: Context) -> list[Row]:
     ]
 
 
+def _one_case() -> bytes:
+    return json.dumps(new_case()).encode()
+
+
 def _create_case(intake_url: str, tokens) -> str:
     response = httpx.post(
-        intake_url + "/v1/cases", content=CASE_BODY, headers={**JSON, **bearer(tokens, "tara")}, timeout=30
+        intake_url + "/v1/cases", content=_one_case(), headers={**JSON, **bearer(tokens, "tara")}, timeout=30
     )
     response.raise_for_status()
     return response.json()["id"]

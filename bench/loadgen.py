@@ -12,12 +12,18 @@ import shutil
 import subprocess
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 from harness import percentile
+
+# A body holding this is sent with it replaced, request by request, by a value no other request of the
+# run carries: intake registers an insurer's claim once, so a load of new cases needs a new claim number
+# each time (`json.dumps(new_case(f"BENCH-{UNIQUE}"))`).
+UNIQUE = "@@unique@@"
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,11 @@ class Request:
     path: str
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | None = None
+
+    @property
+    def unique(self) -> bool:
+        """Whether each sending of the body gets a value of its own in place of UNIQUE."""
+        return self.body is not None and UNIQUE.encode() in self.body
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,13 @@ _LUA = """
 local specs = {SPECS}
 local prepared = {}
 local next_index = 0
+local sent = 0
+local thread_count = 0
+
+function setup(thread)
+  thread_count = thread_count + 1
+  thread:set("thread_number", thread_count)
+end
 
 function init(args)
   for i, spec in ipairs(specs) do
@@ -106,6 +124,13 @@ end
 
 function request()
   next_index = next_index % #prepared + 1
+  local spec = specs[next_index]
+  if spec[5] then
+    sent = sent + 1
+    local unique = "{RUN}-" .. tostring(thread_number or 0) .. "-" .. tostring(sent)
+    local body = string.gsub(spec[4], "{UNIQUE}", unique)
+    return wrk.format(spec[1], spec[2], spec[3], body)
+  end
   return prepared[next_index]
 end
 
@@ -132,8 +157,10 @@ def _lua_script(target: Target) -> str:
         headers = {"Host": host, **r.headers}
         header_table = ", ".join(f"[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in headers.items())
         body = _lua_string(r.body.decode()) if r.body is not None else "nil"
-        specs.append(f"{{{_lua_string(r.method)}, {_lua_string(r.path)}, {{{header_table}}}, {body}}}")
-    return _LUA.replace("{SPECS}", "{" + ",\n".join(specs) + "}")
+        unique = "true" if r.unique else "false"
+        specs.append(f"{{{_lua_string(r.method)}, {_lua_string(r.path)}, {{{header_table}}}, {body}, {unique}}}")
+    script = _LUA.replace("{RUN}", uuid.uuid4().hex[:8]).replace("{UNIQUE}", UNIQUE)
+    return script.replace("{SPECS}", "{" + ",\n".join(specs) + "}")
 
 
 def _run_wrk(targets: list[Target], seconds: float) -> list[Result]:
@@ -175,6 +202,7 @@ async def _httpx_target(target: Target, seconds: float) -> Result:
     limits = httpx.Limits(max_connections=target.connections, max_keepalive_connections=target.connections)
     latencies: list[float] = []
     errors = 0
+    run = uuid.uuid4().hex[:8]
     async with httpx.AsyncClient(base_url=target.base_url, limits=limits, timeout=30) as client:
         started = time.perf_counter()
         deadline = started + seconds
@@ -185,9 +213,12 @@ async def _httpx_target(target: Target, seconds: float) -> Result:
             while time.perf_counter() < deadline:
                 r = target.requests[index % len(target.requests)]
                 index += 1
+                body = r.body
+                if body is not None and r.unique:
+                    body = body.replace(UNIQUE.encode(), f"{run}-{offset}-{index}".encode())
                 sent = time.perf_counter()
                 try:
-                    response = await client.request(r.method, r.path, headers=r.headers, content=r.body)
+                    response = await client.request(r.method, r.path, headers=r.headers, content=body)
                     failed = response.status_code >= 400
                 except httpx.HTTPError:
                     failed = True

@@ -18,7 +18,7 @@ from collections import deque
 import gevent
 from locust import FastHttpUser, constant_throughput, events, task
 
-from rtw_devstack.journey import CASE
+from rtw_devstack.journey import new_case
 from rtw_shared.testing import Tokens
 
 INTAKE = os.environ.get("RTW_LOAD_INTAKE_URL", "http://127.0.0.1:8101")
@@ -28,7 +28,6 @@ MAX_REQUESTS = int(os.environ.get("RTW_LOAD_MAX_REQUESTS", "0"))  # 0: bounded b
 TOKENS = Tokens(
     os.environ.get("RTW_LOAD_KEYCLOAK_URL", "http://127.0.0.1:58080"), os.environ.get("RTW_LOAD_REALM", "rtw")
 )
-BODY = json.dumps(CASE)
 
 _token_lock = threading.Lock()  # gevent-patched: one greenlet asks Keycloak, the others wait for it
 _cases: deque[str] = deque(maxlen=1000)  # cases tara opened (all of them northwind's, so ivy may read them)
@@ -76,7 +75,7 @@ class Roles(FastHttpUser):
     def therapist_opens_a_case(self) -> None:
         with self.client.post(
             f"{INTAKE}/v1/cases",
-            data=BODY,
+            data=json.dumps(new_case()),  # a claim number of its own: intake registers a claim once
             headers=headers("tara", **{"Content-Type": "application/json"}),
             name="therapist POST /v1/cases",
             catch_response=True,

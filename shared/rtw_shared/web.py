@@ -1,8 +1,8 @@
 """The app factory every service uses: the gate (correlation id, authentication before the body,
 body limits, security headers), the audit log of every authenticated API request, errors as
-problem+json, JSON access logs, Prometheus metrics, `/healthz` and `/readyz`, the audit endpoints,
-`/docs` and `/redoc` that work offline (rtw_shared.api_docs), and the database and token validator
-on `app.state`."""
+problem+json, unknown query parameters refused (rtw_shared.query_params), JSON access logs,
+Prometheus metrics, `/healthz` and `/readyz`, the audit endpoints, `/docs` and `/redoc` that work
+offline (rtw_shared.api_docs), and the database and token validator on `app.state`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread
 import structlog
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from sqlalchemy import text
@@ -30,6 +30,7 @@ from .dependencies import UowDep, get_uow
 from .errors import PROBLEM_RESPONSES, install_error_handlers
 from .gate import Gate
 from .logging import configure_logging
+from .query_params import refuse_unknown_query_parameters
 from .ratelimit import RateLimits
 from .settings import ServiceSettings
 
@@ -99,7 +100,7 @@ def create_service_app(
     app.add_middleware(Observe)
     app.include_router(_operations_router())
     for router in [*routers, audit_router]:
-        app.include_router(router)
+        app.include_router(router, dependencies=[Depends(refuse_unknown_query_parameters)])
     return app
 
 

@@ -5,14 +5,13 @@ so the badges differ ("due in 2 days", "due in 7 days")."""
 
 from __future__ import annotations
 
-import copy
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from rtw_devstack.journey import CASE
+from rtw_devstack.journey import new_case
 
 PRIVATE_SYSTEM = "it moves the system's clock so requests fall due"
 
@@ -32,7 +31,7 @@ def target() -> Path:
 
 def open_case(journey, given: str, family: str, job: str) -> dict:
     """A case for this worker, a published plan, and the employer's pending request."""
-    body = copy.deepcopy(CASE)
+    body = new_case()  # a claim number of its own
     body["worker"].update(given_name=given, family_name=family)
     body["employment"]["job_title"] = job
     case = journey.ok("POST", "intake", "/v1/cases", "tara", expected=201, json=body)

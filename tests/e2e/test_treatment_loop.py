@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from rtw_devstack.journey import CASE, Journey
+from rtw_devstack.journey import CASE, Journey, new_case
 
 PRIVATE_SYSTEM = "it moves the system's clock through the schedule weeks"
 
@@ -59,10 +59,15 @@ def status_when(journey, case_id: str, what: str, check) -> dict:
     return journey.eventually(reached, what)
 
 
+def picker() -> dict:
+    """PICKER with a claim number of its own (intake registers an insurer's claim once)."""
+    return {**PICKER, "claim": new_case()["claim"]}
+
+
 def test_the_warehouse_picker_goes_back_to_work(journey, system):
     today = datetime.now(UTC).date()
     start = today - timedelta(days=28)
-    case = journey.ok("POST", "intake", "/v1/cases", "tara", expected=201, json=PICKER)
+    case = journey.ok("POST", "intake", "/v1/cases", "tara", expected=201, json=picker())
     journey.ok("POST", "intake", f"/v1/cases/{case['id']}/transitions", "tara", json={"to": "assessing"})
     plan = journey.draft_plan(case["id"])
     path = f"/v1/plans/{plan['id']}"
@@ -123,7 +128,7 @@ def test_the_warehouse_picker_goes_back_to_work(journey, system):
 
 def test_a_revision_supersedes_and_consent_hides_progress(journey):
     today = datetime.now(UTC).date()
-    case = journey.ok("POST", "intake", "/v1/cases", "tara", expected=201, json=PICKER)
+    case = journey.ok("POST", "intake", "/v1/cases", "tara", expected=201, json=picker())
     plan = journey.draft_plan(case["id"])
     path = f"/v1/plans/{plan['id']}"
     body = example.plan_body(today, today + timedelta(days=35))

@@ -123,6 +123,22 @@ def test_the_insurer_receives_every_subscribed_event_once_signed_and_filtered(jo
         lambda: expected <= {Webhook(webhook["secret"]).verify(r["body"], r["headers"])["type"] for r in of_case()},
         "created, published, requested and decided delivered",
     )
+
+    # The published plan walked the case from referred: the insurer's webhooks say so, as its status does.
+    def moves() -> list[tuple[str, str]] | None:
+        verified = [Webhook(webhook["secret"]).verify(r["body"], r["headers"]) for r in of_case()]
+        found = sorted(
+            (e["data"]["from_status"], e["data"]["to_status"])
+            for e in verified
+            if e["type"] == "rtw.case.status_changed.v1"
+        )
+        return found if len(found) >= 2 else None
+
+    assert journey.eventually(moves, "the status moves delivered") == [
+        ("assessing", "plan_active"),
+        ("referred", "assessing"),
+    ]
+    assert journey.ok("GET", "intake", f"/v1/cases/{case['id']}/status", "ivy")["status"] == "plan_active"
     events = [Webhook(webhook["secret"]).verify(r["body"], r["headers"]) for r in of_case()]
     assert Counter(r["headers"]["webhook-id"] for r in of_case()) == Counter({e["id"]: 1 for e in events})
     assert expected <= {e["type"] for e in events} <= set(SUBSCRIBED)

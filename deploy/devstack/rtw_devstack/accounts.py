@@ -1,6 +1,7 @@
 """Throw-away accounts in the running realm, for tests that need someone the demo realm does not
-have (a user whose email address Keycloak never verified, a user without any RTW role). Each is
-deleted when its `with` block ends, so the running realm is left as it was."""
+have (a user whose email address Keycloak never verified, a user without any RTW role, a machine
+client with admin-API roles). Each is deleted when its `with` block ends, so the running realm is
+left as it was."""
 
 from __future__ import annotations
 
@@ -24,6 +25,12 @@ class Account:
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass(frozen=True)
+class Client:
+    client_id: str
+    secret: str
 
 
 @contextmanager
@@ -64,3 +71,38 @@ def temporary_account(
         yield Account(username=username, token=cli.token(username, PASSWORD)["access_token"])
     finally:
         admin.delete_user(user_id)
+
+
+@contextmanager
+def temporary_client(keycloak_url: str, realm: str, *, realm_management_roles: tuple[str, ...]) -> Iterator[Client]:
+    """A confidential client of `realm` whose service account holds these roles of `realm-management`:
+    what a service given a client id and secret acts as. Deleted when the block ends."""
+    admin = KeycloakAdmin(
+        server_url=keycloak_url,
+        username=ADMIN_USER,
+        password=ADMIN_PASSWORD,
+        realm_name=realm,
+        user_realm_name="master",
+    )
+    client_id, secret = f"tmp-client-{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+    internal_id = admin.create_client(
+        {
+            "clientId": client_id,
+            "enabled": True,
+            "publicClient": False,
+            "serviceAccountsEnabled": True,
+            "standardFlowEnabled": False,
+            "directAccessGrantsEnabled": False,
+            "clientAuthenticatorType": "client-secret",
+            "secret": secret,
+        }
+    )
+    try:
+        account = admin.get_client_service_account_user(internal_id)
+        management = admin.get_client_id("realm-management")
+        if management is not None and realm_management_roles:
+            roles = [admin.get_client_role(management, role) for role in realm_management_roles]
+            admin.assign_client_role(account["id"], management, roles)
+        yield Client(client_id=client_id, secret=secret)
+    finally:
+        admin.delete_client(internal_id)

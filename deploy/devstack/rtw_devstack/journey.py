@@ -3,7 +3,9 @@ tests and the latency benchmark)."""
 
 from __future__ import annotations
 
+import copy
 import time
+import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -48,6 +50,15 @@ CASE: Json = {
         ],
     },
 }
+
+
+def new_case(claim_number: str | None = None) -> Json:
+    """CASE with a claim number of its own (a fresh one unless given): an insurer's claim is registered
+    once, so a second case with CASE's own number is refused (409)."""
+    body = copy.deepcopy(CASE)
+    body["claim"]["claim_number"] = claim_number or f"WC-2026-{uuid.uuid4().hex[:8].upper()}"
+    return body
+
 
 PLAN: Json = {
     "goals": [
@@ -120,7 +131,8 @@ class Journey:
         return result
 
     def create_case(self) -> Json:
-        return self.ok("POST", "intake", "/v1/cases", "tara", expected=201, json=CASE)
+        """tara opens a case like CASE, with a claim number of its own."""
+        return self.ok("POST", "intake", "/v1/cases", "tara", expected=201, json=new_case())
 
     def draft_plan(self, case_id: str) -> Json:
         items: list[Json] = self.eventually(

@@ -3,9 +3,12 @@
 The audit log of every authenticated request and its `/v1/audit` endpoints come with
 `create_service_app` (rtw_shared.audit), as in every service."""
 
+from functools import partial
+
 from fastapi import FastAPI
 
 from rtw_shared.clock import Clock
+from rtw_shared.uow import UnitOfWork
 from rtw_shared.web import create_service_app
 
 from . import models  # noqa: F401 — every table on the metadata, so relationships and foreign keys resolve
@@ -13,6 +16,9 @@ from .assessments.router import router as assessments_router
 from .cases.router import router as cases_router
 from .cases.router import timeline_router
 from .consents.router import router as consents_router
+from .organisations.realm import RealmDirectory
+from .organisations.router import router as organisations_router
+from .organisations.sync import sync_once
 from .settings import IntakeSettings
 from .status.router import router as status_router
 
@@ -24,7 +30,29 @@ def create_app(settings: IntakeSettings | None = None, *, clock: Clock | None = 
         settings,
         clock=clock,
         title="RTW intake",
-        routers=[cases_router, status_router, consents_router, assessments_router, timeline_router],
-        description="Cases, the worker's consents, assessments and restrictions; the insurer's status view.",
+        routers=[
+            cases_router,
+            status_router,
+            consents_router,
+            assessments_router,
+            timeline_router,
+            organisations_router,
+        ],
+        description="Cases, the worker's consents, assessments and restrictions; the insurer's status view; "
+        "the directory of organisations.",
+        on_startup=partial(_start_directory, settings=settings),
     )
     return app
+
+
+def _start_directory(app: FastAPI, *, settings: IntakeSettings) -> None:
+    """The realm's reader for the API, and the directory synced once before the first request (the
+    worker keeps it in step after; a failure here is logged and the directory keeps what it held)."""
+    app.state.directory = RealmDirectory(settings)
+    state = app.state
+    sync_once(
+        lambda: UnitOfWork(
+            state.session_factory, source=settings.service_name, topic_prefix=settings.topic_prefix, clock=state.clock
+        ),
+        app.state.directory,
+    )

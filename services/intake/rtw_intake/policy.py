@@ -16,12 +16,16 @@ from rtw_shared import access
 from rtw_shared.access import Part
 from rtw_shared.auth import Principal
 from rtw_shared.errors import ForbiddenError
+from rtw_shared.role_view import Field, fields_of_role
 
 # The timeline says what happened (holds and their reasons, assessments taken, consents changed):
 # the people following the claim read it, the employer does not.
 TIMELINE_READERS = frozenset({"therapist", "insurer"})
 
 CaseT = TypeVar("CaseT")
+
+# Whoever signs in to work on cases (an operator too) may read the directory's ids and names.
+DIRECTORY_READERS = frozenset({"therapist", "employer", "insurer", "admin"})
 
 
 def require_case_reader(principal: Principal) -> None:
@@ -40,6 +44,19 @@ def require_timeline_reader(principal: Principal) -> None:
     """403 unless the caller's role reads case timelines."""
     if not principal.has_role(*TIMELINE_READERS):
         raise ForbiddenError("only therapists and insurers read a case's timeline")
+
+
+def require_directory_reader(principal: Principal) -> None:
+    """403 unless the caller holds one of RTW's roles (the directory holds organisations, no people)."""
+    if not principal.has_role(*DIRECTORY_READERS):
+        raise ForbiddenError("only RTW's therapists, employers, insurers and administrators read the directory")
+
+
+def require_claim_reader(principal: Principal) -> None:
+    """403 unless the caller's role reads claim numbers (role view): a filter on one is an oracle otherwise."""
+    role = access.reading_role(principal)
+    if role is None or Field.CLAIM_NUMBER not in fields_of_role(role):
+        raise ForbiddenError("your role does not read claim numbers, so it cannot look cases up by one")
 
 
 def require_case(principal: Principal, case: CaseT | None, part: Part = Part.CASE, *, what: str) -> CaseT:

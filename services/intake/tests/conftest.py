@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -6,6 +7,11 @@ from sqlalchemy import create_engine, text
 
 from rtw_intake.app import create_app
 from rtw_intake.settings import IntakeSettings
+from rtw_intake.worker import spec
+from rtw_shared.db import make_engine, make_session_factory
+from rtw_shared.events import Envelope
+from rtw_shared.messaging.consumer import apply_in_order
+from rtw_shared.uow import UnitOfWork
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "rtw_intake" / "migrations"
 
@@ -36,5 +42,38 @@ def audit_rows(db):
     def read() -> list[dict]:
         with db.connect() as conn:
             return [dict(r) for r in conn.execute(text("SELECT * FROM audit_log ORDER BY id")).mappings()]
+
+    return read
+
+
+@pytest.fixture
+def deliver(intake_settings):
+    """Apply an event as intake's consumer would: its handler in a Unit of Work, then one commit
+    (`deliver(payload)`; the envelope it made is returned)."""
+    engine = make_engine(intake_settings.database_url, pool_size=2)
+    session_factory = make_session_factory(engine)
+    handlers = spec(intake_settings).handlers
+
+    def apply(payload) -> Envelope:
+        envelope = Envelope(source="employer" if "accommodation" in payload.TYPE else "workplan", data=payload)
+        with UnitOfWork(session_factory, source="intake", topic_prefix=intake_settings.topic_prefix) as uow:
+            apply_in_order(uow, handlers, [envelope], consumer="intake")
+            uow.commit()
+        return envelope
+
+    yield apply
+    engine.dispose()
+
+
+@pytest.fixture
+def outbox(db):
+    """`outbox(event_type)`: the payloads intake wrote for that event type, oldest first (parsed)."""
+
+    def read(event_type: str) -> list[dict]:
+        with db.connect() as conn:
+            rows = conn.execute(
+                text("SELECT payload FROM outbox WHERE event_type = :t ORDER BY id"), {"t": event_type}
+            ).scalars()
+            return [json.loads(row) for row in rows]
 
     return read

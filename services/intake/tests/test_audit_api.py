@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from rtw_devstack.journey import CASE
+from rtw_devstack.journey import CASE, new_case
 from rtw_shared.audit import middleware
 from rtw_shared.auth import CurrentPrincipal
 from rtw_shared.gate import UNAUTHENTICATED
@@ -25,7 +25,7 @@ def summary(row: dict) -> tuple:
 
 
 def create(client, tokens, user="tara", **changes) -> dict:
-    response = client.post("/v1/cases", json={**CASE, **changes}, headers=tokens.headers(user))
+    response = client.post("/v1/cases", json={**new_case(), **changes}, headers=tokens.headers(user))
     assert response.status_code == 201, response.text
     return response.json()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from rtw_devstack.journey import CASE
+from rtw_devstack.journey import CASE, new_case
 
 CALLERS = ("tara", "theo", "erin", "evan", "ivy", "ian", "ada", None)
 RESTRICTIONS = {
@@ -24,7 +24,7 @@ MATRIX = {
     "create case": (
         "POST",
         "/v1/cases",
-        CASE,
+        new_case("WC-2026-MATRIX"),  # not CASE's claim, which the case under test registered
         {"tara": 201, "theo": 201, "erin": 403, "evan": 403, "ivy": 403, "ian": 403, "ada": 403, None: 401},
     ),
     "list cases": (
@@ -77,6 +77,12 @@ MATRIX = {
     ),
     "read consents": ("GET", "/v1/cases/{id}/consents", None, THERAPISTS_ONLY),
     "change consents": ("PUT", "/v1/cases/{id}/consents", CONSENTS, THERAPISTS_ONLY),
+    "organisations": (
+        "GET",
+        "/v1/organisations?kind=insurer",
+        None,
+        {"tara": 200, "theo": 200, "erin": 200, "evan": 200, "ivy": 200, "ian": 200, "ada": 200, None: 401},
+    ),
     "audit log": (
         "GET",
         "/v1/audit?case_id={id}",
@@ -110,7 +116,7 @@ FORBIDDEN_KEYS = {
     "insurer": {"copm", "capacities", "grip_trials_kg", "referral", "contact", "essential_functions", "evidence"},
 }
 # The endpoints whose answer is about the case under test: an allowed call notes it in its audit row.
-ABOUT_THE_CASE = set(MATRIX) - {"audit log", "audit verify"}
+ABOUT_THE_CASE = set(MATRIX) - {"audit log", "audit verify", "organisations"}
 ROLE = {
     "tara": "therapist",
     "theo": "therapist",

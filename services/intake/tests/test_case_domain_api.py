@@ -3,18 +3,16 @@ assessments, the timeline, the computed DOT level, and input validation — real
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from rtw_devstack.journey import CASE
+from rtw_devstack.journey import new_case
 from rtw_intake.app import create_app
 
 
 def create(client, tokens, **changes):
-    body = copy.deepcopy(CASE)
+    body = new_case()
     for path, value in changes.items():
         target = body
         *parents, leaf = path.split("__")
@@ -249,7 +247,7 @@ def test_a_stated_dot_level_that_disagrees_with_the_demands_is_shown(client, tok
     ],
 )
 def test_bad_case_input_is_422_naming_the_field_and_writes_nothing(client, tokens, intake_settings, change, field):
-    body = copy.deepcopy(CASE)
+    body = new_case()
     for path, value in change.items():
         section, key = path.split("__")
         body[section][key] = value

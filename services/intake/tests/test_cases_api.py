@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from rtw_devstack.accounts import temporary_account
-from rtw_devstack.journey import CASE
+from rtw_devstack.journey import CASE, new_case
 
 
 def create(client, tokens, user="tara"):
-    response = client.post("/v1/cases", json=CASE, headers=tokens.headers(user))
+    response = client.post("/v1/cases", json=new_case(), headers=tokens.headers(user))
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -67,7 +67,7 @@ def test_every_event_carries_the_case_snapshot_after_its_change(client, tokens, 
 
 
 def test_without_the_employer_consent_no_identity_is_sent(client, tokens, intake_settings):
-    body = {**CASE, "consents": {"share_restrictions_with_employer": False}}
+    body = {**new_case(), "consents": {"share_restrictions_with_employer": False}}
     response = client.post("/v1/cases", json=body, headers=tokens.headers("tara"))
     assert response.status_code == 201, response.text
     assert response.json()["consents"] == {"share_restrictions_with_employer": False, "share_status_with_insurer": True}
@@ -121,7 +121,7 @@ def test_a_therapist_is_emailed_only_at_an_address_keycloak_verified(client, tok
         email_verified=False,
         roles=("therapist",),
     ) as therapist:
-        response = client.post("/v1/cases", json=CASE, headers=therapist.headers)
+        response = client.post("/v1/cases", json=new_case(), headers=therapist.headers)
     assert response.status_code == 201, response.text
     create(client, tokens)  # tara's address is verified in the demo realm
     created, shared, taras, _ = outbox_payloads(intake_settings)

@@ -15,6 +15,7 @@ from rtw_intake.cases.status_machine import (
     CaseState,
     IllegalTransitionError,
     allowed_moves,
+    held_towards,
     steps_towards,
     transition,
 )
@@ -89,7 +90,9 @@ def test_no_sequence_of_moves_reaches_an_illegal_state(attempts):
         (CaseState("plan_active"), "modified_duty", ["modified_duty"]),
         (CaseState("plan_active"), "full_duty", ["modified_duty", "full_duty"]),
         (CaseState("assessing"), "full_duty", ["plan_active", "modified_duty", "full_duty"]),
-        (CaseState("referred"), "plan_active", []),  # the therapist has not begun assessing
+        # Published work means the worker was assessed: no published plan sits beside `referred`.
+        (CaseState("referred"), "plan_active", ["assessing", "plan_active"]),
+        (CaseState("referred"), "full_duty", ["assessing", "plan_active", "modified_duty", "full_duty"]),
         (CaseState("modified_duty"), "plan_active", []),  # never backwards
         (CaseState("full_duty"), "full_duty", []),  # already there
         (CaseState("on_hold", "plan_active"), "modified_duty", []),
@@ -101,3 +104,32 @@ def test_no_sequence_of_moves_reaches_an_illegal_state(attempts):
 )
 def test_the_work_moves_a_case_forward_one_legal_step_at_a_time(state, to, steps):
     assert steps_towards(state, to) == steps
+
+
+@pytest.mark.parametrize(
+    ("state", "to", "held"),
+    [
+        (CaseState("on_hold", "referred"), "plan_active", CaseState("on_hold", "plan_active")),
+        (CaseState("on_hold", "assessing"), "modified_duty", CaseState("on_hold", "modified_duty")),
+        (CaseState("on_hold", "plan_active"), "plan_active", None),  # already resumes there
+        (CaseState("on_hold", "full_duty"), "modified_duty", None),  # never backwards
+        (CaseState("on_hold", "referred"), "closed", None),  # the work does not close a case
+        (CaseState("referred"), "plan_active", None),  # not on hold: steps_towards moves it
+        (CaseState("withdrawn"), "plan_active", None),
+    ],
+)
+def test_the_work_moves_where_an_on_hold_case_resumes_never_its_hold(state, to, held):
+    assert held_towards(state, to) == held
+
+
+@given(st.sampled_from(sorted(ALL_STATUSES)), st.sampled_from(FLOW))
+def test_whatever_the_work_does_no_case_it_reached_is_left_before_it(status, to):
+    """After the work moved a case towards `to`, the case is at or past it — or on hold resuming at or
+    past it — unless it ended or was already further."""
+    state = CaseState(status, "referred" if status == ON_HOLD else None)
+    for step in steps_towards(state, to):
+        state = transition(state, step)
+    state = held_towards(state, to) or state
+    where = state.status_before_hold if state.status == ON_HOLD else state.status
+    if to != "closed" and where in FLOW:
+        assert FLOW.index(where) >= FLOW.index(to)

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import text
 
-from rtw_devstack.journey import CASE
+from rtw_devstack.journey import new_case
 from rtw_intake.worker import spec
 from rtw_shared import topics
 from rtw_shared.db import make_engine
@@ -43,7 +43,11 @@ def send(intake_settings):
     producer = make_producer(settings.kafka_bootstrap)
 
     def put(payload) -> Envelope:
-        envelope = Envelope(source="workplan" if payload.TOPIC is topics.PLAN else "employer", data=payload)
+        """`payload` (a new event), or an Envelope sent before (the same event, redelivered)."""
+        if isinstance(payload, Envelope):
+            envelope = payload
+        else:
+            envelope = Envelope(source="workplan" if payload.TOPIC is topics.PLAN else "employer", data=payload)
         key, value, headers = encode_record(envelope)
         producer.send(envelope.topic(settings.topic_prefix), key=key, value=value, headers=headers).get(timeout=30)
         return envelope
@@ -72,7 +76,7 @@ def applied(db, envelope: Envelope) -> bool:
 
 
 def create(client, tokens) -> dict:
-    response = client.post("/v1/cases", json=CASE, headers=tokens.headers("tara"))
+    response = client.post("/v1/cases", json=new_case(), headers=tokens.headers("tara"))
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -87,7 +91,7 @@ def published(case_id, version=1, **extra) -> PlanPublishedV1:
         restrictions=[],
         schedule=[],
         accommodations=[],
-        projected_rtw_date=date(2027, 1, 15),
+        projected_rtw_date=extra.pop("projected_rtw_date", date(2027, 1, 15)),
         projected_cost=1375.0,
         **extra,
     )
@@ -119,9 +123,10 @@ def test_an_insurer_polling_updated_since_sees_the_case_once_its_plan_is_publish
         status["cost"]["projected"],
     ) == ("published", 1, "2027-01-15", 1375.0)
     assert status["updated_at"] > since
+    # The case was still `referred`: the published plan walked it through `assessing` (two versions on).
     view = client.get(f"/v1/cases/{case['id']}", headers=tokens.headers("tara"))
-    assert view.headers["ETag"] == f'"{case["version"]}"'  # the case itself did not change
-    assert view.json()["updated_at"] == case["updated_at"]
+    assert (view.json()["status"], view.headers["ETag"]) == ("plan_active", f'"{case["version"] + 2}"')
+    assert status["status"] == "plan_active"
 
 
 def test_cancellation_withdrawal_and_late_news_land_on_status_and_timeline(client, tokens, db, send):
@@ -167,6 +172,9 @@ def test_cancellation_withdrawal_and_late_news_land_on_status_and_timeline(clien
         [
             "case.opened",
             "plan.published",
+            "case.status_changed",  # referred → assessing → plan_active, as version 2 was published
+            "case.status_changed",
+            "status.rtw_date_changed",  # its projected return date is the first
             "accommodation.requested",
             "accommodation.decided",
             "accommodation.withdrawn",
@@ -186,3 +194,22 @@ def test_an_event_for_a_case_intake_does_not_have_is_skipped_not_dead_lettered(c
         projected = conn.execute(text("SELECT case_id FROM case_status")).scalars().all()
         entries = conn.execute(text("SELECT count(*) FROM case_timeline WHERE kind = 'plan.published'")).scalar()
     assert [str(case_id) for case_id in projected] == [case["id"]] and entries == 1
+
+
+def test_a_redelivered_publication_moves_and_announces_nothing_twice(client, tokens, db, send):
+    case = create(client, tokens)
+    event = send(published(uuid.UUID(case["id"])))
+    again = send(event)  # the same event id, as Kafka redelivers after a crash before the commit
+    later = send(published(uuid.UUID(case["id"]), version=2, projected_rtw_date=date(2027, 1, 22)))
+    assert wait_for(lambda: applied(db, again) and applied(db, later)), "the events were not taken"
+    with db.connect() as conn:
+        announced = conn.execute(
+            text("SELECT event_type, payload::jsonb->>'to_status', payload::jsonb->>'to_date' FROM outbox ORDER BY id")
+        ).all()
+    moved = ("rtw.case.status_changed.v1", "rtw.case.rtw_date_changed.v1")
+    assert [tuple(row) for row in announced if row[0] in moved] == [
+        ("rtw.case.status_changed.v1", "assessing", None),
+        ("rtw.case.status_changed.v1", "plan_active", None),
+        ("rtw.case.rtw_date_changed.v1", None, "2027-01-15"),
+        ("rtw.case.rtw_date_changed.v1", None, "2027-01-22"),
+    ]

@@ -10,8 +10,8 @@ from rtw_shared.auth import Principal
 from rtw_shared.errors import ConflictError, UnprocessableError
 from rtw_shared.uow import UnitOfWork
 
+from ..cases import events, status_machine
 from ..cases import repository as cases
-from ..cases import status_machine
 from ..cases.models import Assessment
 from ..cases.service import get_visible_case
 from ..timeline import service as timeline
@@ -21,7 +21,7 @@ from .schemas import AssessmentCreate
 def record_assessment(
     *, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID, data: AssessmentCreate
 ) -> Assessment:
-    """Add an assessment to an open case; grip is stored as trials and their mean."""
+    """Add an assessment to an open case (grip stored as trials and their mean) and announce it."""
     case = get_visible_case(uow=uow, principal=principal, case_id=case_id, part=Part.CLINICAL, for_update=True)
     if case.status in status_machine.FINAL:
         raise ConflictError(f"the case is {case.status}; no more assessments can be recorded")
@@ -49,6 +49,8 @@ def record_assessment(
         summary=f"Assessment recorded for {data.date.isoformat()}",
     )
     cases.mark_changed(uow.session, case.id)  # the insurer's view shows the assessments' summary
+    uow.session.flush()  # the assessment's id, before the event names it
+    uow.emit(events.assessed(case, assessment))  # the baseline workplan's next draft starts from
     uow.commit()
     return assessment
 

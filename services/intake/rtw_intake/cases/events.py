@@ -6,18 +6,27 @@ event reaches it first. Call these after a flush: the version must be the one th
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from rtw_shared.events import (
+    Capacity,
+    CaseAssessedV1,
     CaseConsentChangedV1,
     CaseCreatedV1,
+    CaseRestrictionsChangedV1,
+    CaseRtwDateChangedV1,
     CaseSharedWithEmployerV1,
     CaseSnapshot,
     CaseStatusChangedV1,
     Consents,
+    CopmItem,
     Job,
     JobDemand,
+    Restriction,
 )
 
-from .models import Case
+from .models import Assessment, Case
 
 
 def snapshot(case: Case) -> CaseSnapshot:
@@ -93,3 +102,52 @@ def consent_changed(case: Case, *, consent: str, granted: bool, changed_by: str)
     return CaseConsentChangedV1(
         case_id=case.id, consent=consent, granted=granted, changed_by=changed_by, case=snapshot(case)
     )
+
+
+def restrictions_changed(case: Case) -> CaseRestrictionsChangedV1:
+    """The case's whole list of restrictions, with their dates (a new draft plan starts from them)."""
+    return CaseRestrictionsChangedV1(
+        case_id=case.id,
+        restrictions=[Restriction.model_validate(r) for r in case.restrictions],
+        case=snapshot(case),
+    )
+
+
+def assessed(case: Case, assessment: Assessment) -> CaseAssessedV1:
+    """An assessment as workplan's baseline: capacities, grip means, pain, COPM (clinical: workplan only)."""
+    return CaseAssessedV1(
+        case_id=case.id,
+        assessment_id=assessment.id,
+        assessed_on=assessment.assessed_on,
+        capacities=[Capacity.model_validate(c) for c in assessment.capacities],
+        grip_kg_left=_num(assessment.grip_kg_left),
+        grip_kg_right=_num(assessment.grip_kg_right),
+        pain_nrs=assessment.pain_nrs,
+        copm=[CopmItem.model_validate(item) for item in assessment.copm],
+        case=snapshot(case),
+    )
+
+
+def rtw_date_changed(case: Case, *, from_date: date | None, to_date: date | None, because: str) -> CaseRtwDateChangedV1:
+    """The projected return-to-work date moved; `because` (plain words) is why, the reason says by how much."""
+    return CaseRtwDateChangedV1(
+        case_id=case.id,
+        from_date=from_date,
+        to_date=to_date,
+        reason=_shift(from_date, to_date, because),
+        case=snapshot(case),
+    )
+
+
+def _shift(from_date: date | None, to_date: date | None, because: str) -> str:
+    if from_date is None:
+        return f"first projected, as {because}"
+    if to_date is None:
+        return f"no longer projected, as {because}"
+    days = (to_date - from_date).days
+    amount = f"{abs(days)} day{'s' if abs(days) != 1 else ''}"
+    return f"{amount} {'later' if days > 0 else 'earlier'}, as {because}"
+
+
+def _num(value: Decimal | float | None) -> float | None:
+    return None if value is None else float(value)

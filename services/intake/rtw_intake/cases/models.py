@@ -101,6 +101,11 @@ class Case(Base):
         return status_machine.allowed_moves(self.state)
 
 
+# The insurer's look-up by its own claim number (GET /v1/cases?claim_number=) and the check that a
+# claim is registered once (cases.service.create_case).
+Index("ix_cases_insurer_claim", Case.insurer_org_id, Case.claim["claim_number"].astext)
+
+
 class ConsentChange(Base):
     """The history of the worker's consents: one row per grant or withdrawal, never changed afterwards
     (the application role may only append to it). The current value lives on the case (Case.share_*)."""

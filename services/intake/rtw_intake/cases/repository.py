@@ -14,6 +14,9 @@ from rtw_shared.access import Part
 from rtw_shared.auth import Principal
 
 from .models import Assessment, Case, ConsentChange, reference_sequence
+from .status_machine import FINAL
+
+ENDED = sorted(FINAL)
 
 
 def get(session: Session, case_id: uuid.UUID, *, for_update: bool = False) -> Case | None:
@@ -42,6 +45,28 @@ def next_reference(session: Session, year: int) -> str:
     return f"RTW-{year}-{number:06d}"
 
 
+def lock_claim(session: Session, insurer_org_id: str, claim_number: str) -> None:
+    """Serialise, until the transaction ends, every registration of this insurer's claim number (two
+    therapists registering it at once: the second sees the first's case)."""
+    key = f"claim:{insurer_org_id}:{claim_number}"
+    session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+
+
+def open_case_with_claim(session: Session, insurer_org_id: str, claim_number: str) -> Case | None:
+    """The insurer's case, neither closed nor withdrawn, that carries `claim_number` (the oldest, if several)."""
+    query = (
+        select(Case)
+        .where(
+            Case.insurer_org_id == insurer_org_id,
+            Case.claim["claim_number"].astext == claim_number,
+            Case.status.not_in(ENDED),
+        )
+        .order_by(Case.created_at)
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
 def list_visible(
     session: Session,
     *,
@@ -50,12 +75,19 @@ def list_visible(
     changed_since: datetime | None,
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
+    claim_number: str | None = None,
+    reference: str | None = None,
 ) -> list[Case]:
     """Cases the caller may see (the shared decision as SQL: organisation and consent), most recently
-    changed first, keyset-paginated on (changed_at, id) — the order of the ix_cases_*_changed indexes."""
+    changed first, keyset-paginated on (changed_at, id) — the order of the ix_cases_*_changed indexes;
+    `claim_number` and `reference` match exactly."""
     query = select(Case).where(access.sql_condition(principal, Case, Part.CASE))
     if status:
         query = query.where(Case.status == status)
+    if claim_number:
+        query = query.where(Case.claim["claim_number"].astext == claim_number)
+    if reference:
+        query = query.where(Case.reference == reference)
     if changed_since:
         query = query.where(Case.changed_at >= changed_since)
     if after:

@@ -14,6 +14,7 @@ from rtw_shared.types import Timestamp
 from rtw_shared.web import UowDep
 
 from .. import policy
+from ..organisations.realm import DirectoryDep
 from ..timeline import service as timeline
 from ..timeline.schemas import Timeline
 from . import examples, service, views
@@ -30,10 +31,12 @@ def create_case(
     body: Annotated[CaseCreate, Body(openapi_examples=examples.CREATE_CASE)],
     principal: Therapist,
     uow: UowDep,
+    directory: DirectoryDep,
     response: Response,
 ) -> CaseTherapistView:
-    """Open a case: the caller's clinic and the caller become its clinic and assigned therapist."""
-    case = service.create_case(uow=uow, principal=principal, data=body)
+    """Open a case: the caller's clinic and the caller become its clinic and assigned therapist. Its
+    insurer and employer must be organisations of the directory (422), its claim new to the insurer (409)."""
+    case = service.create_case(uow=uow, principal=principal, data=body, directory=directory)
     set_etag(response, case.version)
     response.headers["Location"] = f"/v1/cases/{case.id}"
     return CaseTherapistView.model_validate(case)
@@ -47,13 +50,28 @@ def list_cases(
     updated_since: Annotated[
         Timestamp | None, Query(description="only cases in which something the caller can see changed since then")
     ] = None,
+    claim_number: Annotated[
+        str | None,
+        Query(min_length=1, max_length=64, description="the insurer's claim number, exactly (therapists, insurers)"),
+    ] = None,
+    reference: Annotated[
+        str | None, Query(max_length=32, pattern=r"^RTW-\d{4}-\d{6,}$", description="the case's reference, exactly")
+    ] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> CaseList:
-    """The cases the caller may see, in the caller's role's view, most recently changed first."""
+    """The cases the caller may see, in the caller's role's view, most recently changed first; a claim
+    number or a reference finds that case among them."""
     policy.require_case_reader(principal)
     cases, next_cursor = service.list_visible_cases(
-        uow=uow, principal=principal, status=status_filter, updated_since=updated_since, cursor=cursor, limit=limit
+        uow=uow,
+        principal=principal,
+        status=status_filter,
+        updated_since=updated_since,
+        cursor=cursor,
+        limit=limit,
+        claim_number=claim_number,
+        reference=reference,
     )
     return CaseList(items=views.render_many(uow, principal, cases), next_cursor=next_cursor)
 

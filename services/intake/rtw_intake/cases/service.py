@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from rtw_shared import access, audit_context
@@ -16,6 +16,8 @@ from rtw_shared.restrictions import RestrictionIn
 from rtw_shared.uow import UnitOfWork
 
 from .. import policy
+from ..organisations import service as organisations
+from ..organisations.realm import RealmDirectory
 from ..timeline import service as timeline
 from . import events, repository, status_machine
 from .models import CONSENTS, Case
@@ -25,8 +27,10 @@ from .strength import force_demands_of, strength_level
 INITIAL_STATUS = "referred"
 
 
-def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate) -> Case:
-    """Open a case for the calling therapist's clinic and announce it."""
+def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate, directory: RealmDirectory) -> Case:
+    """Open a case for the calling therapist's clinic (its organisations known, its claim new) and announce it."""
+    _require_organisations(uow, directory, data)
+    _require_new_claim(uow, principal, data.claim.insurer_org_id, data.claim.claim_number)
     employment = data.employment.model_dump(mode="json")
     case = Case(
         id=uuid.uuid4(),
@@ -42,7 +46,7 @@ def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate) -> C
         claim=data.claim.model_dump(mode="json"),
         employment=employment,
         referral=data.referral.model_dump(mode="json") if data.referral else None,
-        restrictions=_stored(data.restrictions),
+        restrictions=dated_restrictions(data.restrictions, recorded_on=uow.now().date()),
         **data.consents.model_dump(),
         dot_strength_level_computed=strength_level(force_demands_of(employment)),
     )
@@ -70,8 +74,38 @@ def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate) -> C
     uow.emit(events.created(case))
     if employer_knows_the_worker(case):
         uow.emit(events.shared_with_employer(case))
+    if case.restrictions:
+        uow.emit(events.restrictions_changed(case))
     uow.commit()
     return case
+
+
+def _require_organisations(uow: UnitOfWork, directory: RealmDirectory, data: CaseCreate) -> None:
+    """422 naming the field when the case names an insurer or employer the directory does not know."""
+    for kind, org_id, field in (
+        ("insurer", data.claim.insurer_org_id, "claim.insurer_org_id"),
+        ("employer", data.employment.employer_org_id, "employment.employer_org_id"),
+    ):
+        organisations.require_known(uow=uow, directory=directory, kind=kind, org_id=org_id, field=field)
+
+
+def _require_new_claim(uow: UnitOfWork, principal: Principal, insurer_org_id: str, claim_number: str) -> None:
+    """409 when the insurer already has an open case for this claim: naming it (its reference) only to a
+    caller who may see it. A closed or withdrawn case does not hold the claim (a recurrence, a case
+    opened by mistake)."""
+    repository.lock_claim(uow.session, insurer_org_id, claim_number)
+    existing = repository.open_case_with_claim(uow.session, insurer_org_id, claim_number)
+    if existing is None:
+        return
+    if access.may_see(principal, existing, Part.CASE):
+        raise ConflictError(
+            f"claim {claim_number} of {insurer_org_id} is already registered as case {existing.reference}: "
+            "work on that case (or withdraw it first)",
+            field="claim.claim_number",
+            case_id=str(existing.id),
+            reference=existing.reference,
+        )
+    raise ConflictError(f"claim {claim_number} of {insurer_org_id} is already registered", field="claim.claim_number")
 
 
 def employer_knows_the_worker(case: Case) -> bool:
@@ -88,8 +122,25 @@ def _strength_note(case: Case) -> dict[str, object]:
     }
 
 
-def _stored(restrictions: list[RestrictionIn]) -> list[dict[str, Any]]:
-    return [r.model_dump(mode="json") for r in restrictions]
+def dated_restrictions(restrictions: list[RestrictionIn], *, recorded_on: date) -> list[dict[str, Any]]:
+    """The restrictions as the case stores them: one without a start applies from the day it is recorded
+    (so the case's record, and a plan copying it, keep when it began); 422 when its review date or end
+    would then come before that start."""
+    stored = []
+    for index, restriction in enumerate(restrictions):
+        if restriction.start is None:
+            for name in ("review_date", "end"):
+                day = getattr(restriction, name)
+                if day is not None and day < recorded_on:
+                    field = f"restrictions.{index}.{name}"
+                    raise UnprocessableError(
+                        f"{field}: before the restriction's start ({recorded_on.isoformat()}, the day it is recorded, "
+                        "as it has no start): give its start",
+                        field=field,
+                    )
+            restriction = restriction.model_copy(update={"start": recorded_on})
+        stored.append(restriction.model_dump(mode="json"))
+    return stored
 
 
 def get_visible_case(
@@ -136,11 +187,15 @@ def transition_case(
 
 def follow_the_work(*, uow: UnitOfWork, case_id: uuid.UUID, to: str, actor: str, reason: str) -> list[str]:
     """Move the case forward along the flow to `to`, because the work moved it (a plan was published, a
-    schedule week began): one status-machine step at a time, each recorded and announced. Nothing moves
-    from `referred` (the therapist has not begun assessing), from on hold or an ended case, or when
-    the case is already at or past `to`. The caller commits; returns the statuses passed through."""
+    schedule week began): one status-machine step at a time, each recorded and announced — from
+    `referred` through `assessing` too, since published work means the worker was assessed. An
+    on-hold case stays on hold and resumes to `to`; an ended case, or one already at or past `to`,
+    does not move. The caller commits; returns the statuses passed through."""
     case = repository.get(uow.session, case_id, for_update=True)
     if case is None:
+        return []
+    if (held := status_machine.held_towards(case.state, to)) is not None:
+        _move_resume_point(uow, case, held, actor=actor, reason=reason)
         return []
     steps = status_machine.steps_towards(case.state, to)
     for step in steps:
@@ -160,6 +215,21 @@ def follow_the_work(*, uow: UnitOfWork, case_id: uuid.UUID, to: str, actor: str,
     return steps
 
 
+def _move_resume_point(uow: UnitOfWork, case: Case, held: status_machine.CaseState, *, actor: str, reason: str) -> None:
+    """The case stays on hold (its status, and so every event's snapshot, unchanged) but will resume
+    where the work has brought it: said on the timeline."""
+    previous = case.status_before_hold
+    case.status_before_hold = held.status_before_hold
+    timeline.record(
+        uow,
+        case_id=case.id,
+        kind="case.resume_point_changed",
+        actor=actor,
+        summary=f"On hold; will resume to {case.status_before_hold} (was {previous}): {reason}",
+        data={"from": previous, "to": case.status_before_hold, "reason": reason},
+    )
+
+
 def replace_restrictions(
     *,
     uow: UnitOfWork,
@@ -168,11 +238,14 @@ def replace_restrictions(
     restrictions: list[RestrictionIn],
     if_match: str | None,
 ) -> Case:
-    """Replace the case's restrictions (therapist)."""
+    """Replace the case's restrictions (therapist) and announce the new list (an unchanged list changes nothing)."""
     case = get_case_for_change(uow=uow, principal=principal, case_id=case_id, if_match=if_match)
     if case.status in status_machine.FINAL:
         raise ConflictError(f"the case is {case.status}; its restrictions can no longer change")
-    case.restrictions = _stored(restrictions)
+    stored = dated_restrictions(restrictions, recorded_on=uow.now().date())
+    if stored == case.restrictions:
+        return case  # the list read back, sent again: nothing changed, nothing to announce
+    case.restrictions = stored
     timeline.record(
         uow,
         case_id=case.id,
@@ -180,6 +253,8 @@ def replace_restrictions(
         actor=principal.username,
         summary=f"Restrictions updated ({len(restrictions)})",
     )
+    uow.session.flush()  # the new version, before the event's snapshot names it
+    uow.emit(events.restrictions_changed(case))
     uow.commit()
     return case
 
@@ -192,8 +267,13 @@ def list_visible_cases(
     updated_since: datetime | None,
     cursor: str | None,
     limit: int,
+    claim_number: str | None = None,
+    reference: str | None = None,
 ) -> tuple[list[Case], str | None]:
-    """One page of the cases the caller may see, most recently changed first, and the next page's cursor."""
+    """One page of the cases the caller may see (those with this claim number or reference, if given),
+    most recently changed first, and the next page's cursor."""
+    if claim_number:
+        policy.require_claim_reader(principal)
     cases = repository.list_visible(
         uow.session,
         principal=principal,
@@ -201,6 +281,8 @@ def list_visible_cases(
         changed_since=updated_since,
         after=decode_cursor(cursor),
         limit=limit + 1,
+        claim_number=claim_number,
+        reference=reference,
     )
     shown, next_cursor = page(cases, limit, key=lambda case: (case.changed_at, case.id))
     return policy.shown_in_list(principal, shown), next_cursor

@@ -63,13 +63,15 @@ def allowed_moves(state: CaseState) -> list[str]:
     return moves
 
 
-# Where the work itself may move a case forward from: a case still `referred` waits for its therapist.
-FOLLOWS_THE_WORK_FROM = FLOW[FLOW.index("assessing") :]
+# Where the work itself may move a case forward from: anywhere in the open flow. A plan can only be
+# published (or its schedule begin) once someone assessed the worker, so a case still `referred` when
+# the work arrives walks through `assessing` too: no published plan ever sits beside `referred`.
+FOLLOWS_THE_WORK_FROM = FLOW[: FLOW.index("closed")]
 
 
 def steps_towards(state: CaseState, to: str) -> list[str]:
     """The flow statuses a case passes through to reach `to`, each a legal single transition; [] when
-    the case is not in the flow from `assessing` on, or is already at or past `to` (never backwards)."""
+    the case is not in the open flow (on hold, ended), or is already at or past `to` (never backwards)."""
     if to not in FLOW or state.status not in FOLLOWS_THE_WORK_FROM:
         return []
     here, there = FLOW.index(state.status), FLOW.index(to)
@@ -78,3 +80,18 @@ def steps_towards(state: CaseState, to: str) -> list[str]:
     for step in steps:  # through the machine, so a rule it gains later holds here too
         current = transition(current, step)
     return steps
+
+
+def held_towards(state: CaseState, to: str) -> CaseState | None:
+    """An on-hold case the work moved on: still on hold, but resuming to `to` rather than to a status
+    the work has passed (a plan published while on hold from `referred` resumes to `plan_active`).
+    None when the case is not on hold, or its resume point is already at or past `to`."""
+    if (
+        state.status != ON_HOLD
+        or to not in FOLLOWS_THE_WORK_FROM
+        or state.status_before_hold not in FOLLOWS_THE_WORK_FROM
+    ):
+        return None
+    if not steps_towards(CaseState(state.status_before_hold), to):
+        return None
+    return CaseState(ON_HOLD, status_before_hold=to)

@@ -1,7 +1,8 @@
 """Keeps the status projection current from workplan's and employer's events, and moves the case
-itself as the work moves it: a published plan → `plan_active`; a schedule week beginning →
-`modified_duty` or `full_duty` (cases.service.follow_the_work: through the status machine, a move it
-refuses is logged and skipped, never dead-lettered).
+itself as the work moves it: a published plan → `plan_active` (from `referred` through `assessing`);
+a schedule week beginning → `modified_duty` or `full_duty` (cases.service.follow_the_work: through
+the status machine, a move it refuses is logged and skipped, never dead-lettered). When the projected
+return-to-work date moves, it says so once (`case.rtw_date_changed`).
 
 Intake owns the case, so every such event names a case intake created — except a forged or
 misrouted one: that is skipped with a log line rather than tripping the foreign key. Each applied
@@ -10,6 +11,7 @@ event also moves the case's `changed_at`, so an insurer polling `updated_since` 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import cast
 
 import structlog
@@ -29,6 +31,7 @@ from rtw_shared.events.catalogue import AccommodationExpiredV1  # not re-exporte
 from rtw_shared.messaging.wiring import handles
 from rtw_shared.uow import UnitOfWork
 
+from ..cases import events
 from ..cases import repository as cases
 from ..cases import service as case_service
 from ..timeline import service as timeline
@@ -69,13 +72,14 @@ def _is_current_accommodation(row: CaseStatusProjection, accommodation_id: uuid.
 # A handler's `envelope.data` is of the class it is registered for (`@handles`); the casts say which.
 @handles(PlanPublishedV1)
 def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
-    """The newest published plan version: its projections, on the status and the timeline."""
+    """The newest published plan version: its projections, on the status and the timeline; the case
+    moves to `plan_active` (from `referred` through `assessing`: docs/domain/cases.md)."""
     event = cast(PlanPublishedV1, envelope.data)
     row = _projection(uow, envelope)
     if row is None or (row.plan_version is not None and row.plan_version > event.version):
         return  # an older version arriving late changes nothing
     row.plan_id, row.plan_status, row.plan_version = event.plan_id, "published", event.version
-    row.projected_rtw_date = event.projected_rtw_date
+    rtw_date_before, row.projected_rtw_date = row.projected_rtw_date, event.projected_rtw_date
     row.projected_cost = event.projected_cost
     if event.projected_readiness_date is not None:
         row.projected_readiness_date = event.projected_readiness_date
@@ -86,7 +90,38 @@ def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
         summary=f"Plan version {event.version} published",
         data={"plan_id": str(event.plan_id)},
     )
-    _follow(uow, envelope, "plan_active", f"plan version {event.version} published")
+    because = f"plan version {event.version} was published"
+    _follow(uow, envelope, "plan_active", because)
+    _announce_rtw_date(uow, envelope, row, rtw_date_before, because=because)  # after the moves: its snapshot is current
+
+
+def _announce_rtw_date(
+    uow: UnitOfWork, envelope: Envelope, row: CaseStatusProjection, before: date | None, *, because: str
+) -> None:
+    """When the projected return-to-work date moved (by a day or more, or appeared, or went), say so
+    once (`case.rtw_date_changed`): the date insurers plan their reserves on. A redelivered or late
+    event leaves the date as it is, so it announces nothing."""
+    after = row.projected_rtw_date
+    if after == before:
+        return
+    case = cases.get(uow.session, row.case_id)
+    assert case is not None  # _projection checked the case exists
+    event = events.rtw_date_changed(case, from_date=before, to_date=after, because=because)
+    timeline.record(
+        uow,
+        case_id=case.id,
+        kind="status.rtw_date_changed",
+        actor=envelope.source,
+        summary=f"Projected return to work {_shown(after) or 'none'}"
+        + (f" (was {_shown(before)})" if before else "")
+        + f": {event.reason}",
+        data={"from": _shown(before), "to": _shown(after)},
+    )
+    uow.emit(event)
+
+
+def _shown(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _follow(uow: UnitOfWork, envelope: Envelope, to: str, reason: str) -> None:
@@ -127,9 +162,13 @@ def on_progress_changed(uow: UnitOfWork, envelope: Envelope) -> None:
         return  # about a version a newer one superseded
     row.progress_at = event.computed_at
     row.adherence, row.job_match = event.adherence, event.job_match
-    row.projected_readiness_date, row.projected_rtw_date = event.projected_readiness_date, event.projected_rtw_date
+    row.projected_readiness_date = event.projected_readiness_date
+    rtw_date_before, row.projected_rtw_date = row.projected_rtw_date, event.projected_rtw_date
     row.projected_cost, row.actual_cost = event.cost_projected, event.cost_actual
     cases.mark_changed(uow.session, event.case_id)
+    _announce_rtw_date(
+        uow, envelope, row, rtw_date_before, because=f"the progress of plan version {event.version} was updated"
+    )
 
 
 @handles(PlanCompletedV1)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class PlanStatus(BaseModel):
@@ -27,6 +27,9 @@ class CaseStatusView(BaseModel):
 
     case_id: uuid.UUID
     reference: str
+    claim_number: str | None = Field(
+        default=None, description="the insurer's claim number (therapists and insurers, as the role view says)"
+    )
     status: str
     plan: PlanStatus
     accommodation: AccommodationStatus

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from rtw_shared.access import Part, may_see
 from rtw_shared.auth import Principal
+from rtw_shared.role_view import Field, role_view
 from rtw_shared.uow import UnitOfWork
 
 from ..cases.service import get_visible_case
@@ -21,6 +22,7 @@ def case_status(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID) ->
     view = CaseStatusView(
         case_id=case.id,
         reference=case.reference,
+        claim_number=case.claim.get("claim_number") if role_view(principal, case).shows(Field.CLAIM_NUMBER) else None,
         status=case.status,
         plan=PlanStatus(),
         accommodation=AccommodationStatus(),
