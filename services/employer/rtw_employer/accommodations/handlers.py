@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any, cast
 
 import structlog
 
@@ -51,7 +52,7 @@ def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
     but not for a case the copy already says was withdrawn or closed. A revision whose
     accommodations and schedule both did not change (`accommodations_changed` and
     `schedule_changed` false) leaves the open request standing and opens none."""
-    event: PlanPublishedV1 = envelope.data
+    event = cast(PlanPublishedV1, envelope.data)  # a handler's data is of the class it is registered for
     if event.accommodations_changed is False and event.schedule_changed is False:
         return  # the request already open still asks exactly this
     cases.lock_case(uow.session, event.case_id)
@@ -73,8 +74,9 @@ def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
 
 def open_request(uow: UnitOfWork, event: PlanPublishedV1) -> None:
     """Insert the request for `event`'s plan version (once), arm its expiry, and announce it."""
-    values = {
-        "id": uuid.uuid4(),
+    request_id, due_date = uuid.uuid4(), uow.now().date() + ANSWER_WITHIN
+    values: dict[str, Any] = {
+        "id": request_id,
         "case_id": event.case_id,
         "employer_org_id": event.employer_org_id,
         "plan_id": event.plan_id,
@@ -84,19 +86,19 @@ def open_request(uow: UnitOfWork, event: PlanPublishedV1) -> None:
         "restrictions": [r.model_dump(mode="json") for r in event.restrictions],
         "schedule": [w.model_dump(mode="json") for w in event.schedule],
         "accommodations": [a.model_dump(mode="json") for a in event.accommodations],
-        "due_date": uow.now().date() + ANSWER_WITHIN,
+        "due_date": due_date,
     }
     if not repository.insert_once(uow.session, values):
         return
-    expiry.schedule_expiry(uow, request_id=values["id"], due_date=values["due_date"])
+    expiry.schedule_expiry(uow, request_id=request_id, due_date=due_date)
     uow.emit(
         AccommodationRequestedV1(
             case_id=event.case_id,
-            accommodation_id=values["id"],
+            accommodation_id=request_id,
             employer_org_id=event.employer_org_id,
             plan_id=event.plan_id,
             plan_version=event.version,
-            due_date=values["due_date"],
+            due_date=due_date,
         )
     )
 
@@ -133,7 +135,7 @@ def _withdraw(uow: UnitOfWork, request: AccommodationRequest, reason: str) -> No
 
 
 # What a snapshot without the employer's consent leaves of who the worker is.
-IDENTITY_WITHHELD = {"worker_name": None, "job_title": None}
+IDENTITY_WITHHELD: dict[str, object] = {"worker_name": None, "job_title": None}
 
 
 @handles(
@@ -154,7 +156,7 @@ def on_case_events(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
       is newer or not shared (intake sends it again when the worker re-grants the consent), which
       is what it did one by one, as a later, newer snapshot would have cleared or kept them anyway;
     - a case that ended withdraws its open requests (once: it stays ended)."""
-    events: list[CaseEvent] = [envelope.data for envelope in envelopes]
+    events = [cast(CaseEvent, envelope.data) for envelope in envelopes]
     case_ids = list(dict.fromkeys(event.case_id for event in events))
     cases.lock_cases(uow.session, case_ids)
     apply_case_events(uow.session, CaseCopy, events, extra_of=_identity_columns)
@@ -162,11 +164,11 @@ def on_case_events(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
         if isinstance(event, CaseSharedWithEmployerV1):
             _show_identity(uow, event)
     for copy in cases.get_many(uow.session, case_ids):
-        if copy.ended:
-            withdraw_open_requests(uow, case_id=copy.case_id, case_status=copy.status)
+        if copy.ended_as is not None:
+            withdraw_open_requests(uow, case_id=copy.case_id, case_status=copy.ended_as)
 
 
-def _identity_columns(snapshot: CaseSnapshot) -> dict:
+def _identity_columns(snapshot: CaseSnapshot) -> dict[str, object]:
     return {} if _employer_knows_the_worker(snapshot) else IDENTITY_WITHHELD
 
 

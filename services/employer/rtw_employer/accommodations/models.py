@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Date, DateTime, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB, UUID
@@ -25,16 +26,16 @@ class AccommodationRequest(Base):
     employer_org_id: Mapped[str] = mapped_column(String(64), index=True)
     plan_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     plan_version: Mapped[int] = mapped_column(Integer)
-    restrictions: Mapped[list] = mapped_column(JSONB)
-    schedule: Mapped[list] = mapped_column(JSONB)
-    accommodations: Mapped[list] = mapped_column(JSONB)
+    restrictions: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    schedule: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    accommodations: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     due_date: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(32))
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_by_username: Mapped[str | None] = mapped_column(String(255))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(Text)
-    counter: Mapped[dict | None] = mapped_column(JSONB)
+    counter: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     attestation_sha256: Mapped[str | None] = mapped_column(String(64))
     # The therapist accepted the employer's counter-proposal: the request is confirmed with the
     # counter as what was agreed, and `agreement_sha256` attests the request and that counter together.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -32,7 +33,7 @@ def case_copy(session: Session, case_id: uuid.UUID) -> CaseCopy | None:
     return session.get(CaseCopy, case_id)
 
 
-def insert_once(session: Session, values: dict) -> bool:
+def insert_once(session: Session, values: dict[str, Any]) -> bool:
     """Insert a request; False when one exists for that plan version already.
 
     ON CONFLICT DO NOTHING: the same plan version published twice (a redelivery under a new event

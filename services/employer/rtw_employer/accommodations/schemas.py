@@ -53,7 +53,9 @@ class DecisionIn(_Input):
 
     @field_validator("counter")
     @classmethod
-    def _counter_goes_with_countered(cls, counter: CounterProposal | None, info: ValidationInfo):
+    def _counter_goes_with_countered(
+        cls, counter: CounterProposal | None, info: ValidationInfo
+    ) -> CounterProposal | None:
         decision = info.data.get("decision")
         if decision == "countered" and counter is None:
             raise ValueError("required when decision is countered: say what you offer instead")

@@ -4,6 +4,7 @@ on a page obeys exactly the rules of one sent to the API. Pure: no I/O."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -65,8 +66,8 @@ def counter(form: CounterForm) -> DecisionIn:
     return _decision({"decision": "countered", "note": form.note.strip() or None, "counter": offer})
 
 
-def _weeks(form: CounterForm, problems: list[str]) -> list[dict]:
-    weeks = []
+def _weeks(form: CounterForm, problems: list[str]) -> list[dict[str, Any]]:
+    weeks: list[dict[str, Any]] = []
     rows = zip(form.week, form.hours_per_day, form.days_per_week, form.duties, strict=False)
     for week, hours, days, duties in rows:
         try:
@@ -78,7 +79,7 @@ def _weeks(form: CounterForm, problems: list[str]) -> list[dict]:
     return weeks
 
 
-def _decision(data: dict) -> DecisionIn:
+def _decision(data: dict[str, Any]) -> DecisionIn:
     try:
         return DecisionIn.model_validate(data)
     except ValidationError as error:

@@ -4,8 +4,10 @@ geometry of the small schedule chart. Pure functions: no I/O, tested on their ow
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 # What each demand of the shared vocabulary means on a shop floor (rtw_shared.vocabulary.Demand).
 DEMANDS = {
@@ -65,7 +67,7 @@ def long_date(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-def restriction_in_words(restriction: dict) -> str:
+def restriction_in_words(restriction: Mapping[str, Any]) -> str:
     """`no lifting from floor to waist over 10 kg, occasional (…), until 12 Jan`."""
     demand = restriction.get("demand", "")
     activity = DEMANDS.get(demand, demand.replace("_", " "))
@@ -115,7 +117,7 @@ def due_in_words(due: date, today: date) -> Due:
     return Due(f"due in {_count(days, 'day')}", "soon" if days <= 2 else "later")
 
 
-def week_in_words(week: dict) -> str:
+def week_in_words(week: Mapping[str, Any]) -> str:
     """`4 h a day, 5 days a week, modified duties`."""
     duties = DUTIES.get(week.get("duties", ""), week.get("duties", ""))
     return f"{_number(week['hours_per_day'])} h a day, {_count(week['days_per_week'], 'day')} a week, {duties}"
@@ -138,7 +140,7 @@ class Bar:
 CHART_WIDTH, CHART_HEIGHT, CHART_TOP, CHART_BOTTOM = 320, 160, 16, 24
 
 
-def schedule_bars(schedule: list[dict], *, full_week_hours: float = 40.0) -> list[Bar]:
+def schedule_bars(schedule: list[Mapping[str, Any]], *, full_week_hours: float = 40.0) -> list[Bar]:
     """Bars of hours per week for the chart, scaled to the larger of a full week and the longest week."""
     if not schedule:
         return []
