@@ -4,6 +4,8 @@ accepted counter, and the therapist and the insurer of a request that expired un
 
 from __future__ import annotations
 
+from typing import cast
+
 from rtw_shared.access import Part
 from rtw_shared.events import AccommodationDecidedV1, AccommodationRequestedV1, AccommodationWithdrawnV1, Envelope
 from rtw_shared.events.catalogue import AccommodationExpiredV1  # not in the catalogue's __all__ (yet)
@@ -19,7 +21,7 @@ from ..reminders import schedule
 @handles(AccommodationRequestedV1)
 def on_accommodation_requested(uow: UnitOfWork, envelope: Envelope) -> None:
     """Tell the employer organisation a plan asks for accommodations, and by when; arm the reminder."""
-    event: AccommodationRequestedV1 = envelope.data
+    event = cast(AccommodationRequestedV1, envelope.data)
     case = known_case(uow, event.case_id)
     due = event.due_date.isoformat()
     message = Message(
@@ -43,7 +45,7 @@ def on_accommodation_requested(uow: UnitOfWork, envelope: Envelope) -> None:
 @handles(AccommodationDecidedV1)
 def on_accommodation_decided(uow: UnitOfWork, envelope: Envelope) -> None:
     """Tell the therapist how the employer decided (and what it offered); an accepted counter, the employer."""
-    event: AccommodationDecidedV1 = envelope.data
+    event = cast(AccommodationDecidedV1, envelope.data)
     case = known_case(uow, event.case_id)
     schedule.request_answered(uow.session, event.accommodation_id)
     counter = event.counter.model_dump(mode="json") if event.counter else None
@@ -87,7 +89,7 @@ def on_accommodation_decided(uow: UnitOfWork, envelope: Envelope) -> None:
 @handles(AccommodationWithdrawnV1)
 def on_accommodation_withdrawn(uow: UnitOfWork, envelope: Envelope) -> None:
     """Tell the employer organisation an open request can no longer be decided (in-app)."""
-    event: AccommodationWithdrawnV1 = envelope.data
+    event = cast(AccommodationWithdrawnV1, envelope.data)
     case = known_case(uow, event.case_id)
     schedule.request_answered(uow.session, event.accommodation_id)
     # The event's reason is not repeated: the employer learns that the case ended, not why.
@@ -105,7 +107,7 @@ def on_accommodation_withdrawn(uow: UnitOfWork, envelope: Envelope) -> None:
 @handles(AccommodationExpiredV1)
 def on_accommodation_expired(uow: UnitOfWork, envelope: Envelope) -> None:
     """Escalate an unanswered request: the therapist, and the insurer while the worker shares status with it."""
-    event: AccommodationExpiredV1 = envelope.data
+    event = cast(AccommodationExpiredV1, envelope.data)
     case = known_case(uow, event.case_id)
     schedule.request_answered(uow.session, event.accommodation_id)
     due = event.due_date.isoformat()

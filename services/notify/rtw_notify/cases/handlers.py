@@ -4,6 +4,8 @@ so its handler lives with the notifications and calls `refresh_copy` itself."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from rtw_shared.case_copy import apply_case_events, snapshot_of
 from rtw_shared.events import CaseConsentChangedV1, CaseCreatedV1, CaseEvent, CaseSharedWithEmployerV1, Envelope
 from rtw_shared.messaging.wiring import handles
@@ -28,6 +30,6 @@ def on_case_events(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
     apply_case_events(
         uow.session,
         CaseCopy,
-        [envelope.data for envelope in envelopes],
+        [cast(CaseEvent, envelope.data) for envelope in envelopes],
         extra_of=lambda snapshot: {"therapist_email": snapshot.therapist_email},
     )

@@ -29,7 +29,7 @@ def _environment() -> Environment:
     )
 
 
-def render(kind: str, **context) -> Rendered:
+def render(kind: str, **context: object) -> Rendered:
     """The subject, text and HTML parts of a `kind` email."""
     env = _environment()
     context = {"link": None, "link_text": "", "case_id": None, "counter": None, **context, "kind": kind}

@@ -64,7 +64,7 @@ class Message:
     body: str
     case_id: uuid.UUID | None
     accommodation_id: uuid.UUID | None = None
-    email: dict | None = field(default=None)
+    email: dict[str, object] | None = field(default=None)
     part: Part = Part.CASE
 
 
@@ -93,7 +93,7 @@ def tell_org(
     return notification
 
 
-def _notification(uow: UnitOfWork, trigger: Trigger, message: Message, **recipient) -> Notification:
+def _notification(uow: UnitOfWork, trigger: Trigger, message: Message, **recipient: str | None) -> Notification:
     notification = Notification(
         case_id=message.case_id,
         part=message.part.value,

@@ -4,6 +4,8 @@ and disarms its reminders, as a completed one does silently."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from rtw_shared.access import Part
 from rtw_shared.events import Envelope, PlanCancelledV1, PlanPublishedV1
 from rtw_shared.events.catalogue import PlanCompletedV1, PlanScheduleWeekStartedV1
@@ -19,7 +21,7 @@ from ..reminders import schedule
 @handles(PlanPublishedV1)
 def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
     """Arm this version's plan-review and restriction-review reminders (replacing the previous version's)."""
-    event: PlanPublishedV1 = envelope.data
+    event = cast(PlanPublishedV1, envelope.data)
     known_case(uow, event.case_id)  # a plan of a case not known here waits for it, like every event
     schedule.remind_reviews(uow.session, event)
 
@@ -27,7 +29,7 @@ def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
 @handles(PlanScheduleWeekStartedV1)
 def on_schedule_week_started(uow: UnitOfWork, envelope: Envelope) -> None:
     """Tell the employer organisation what this week of the graduated schedule looks like."""
-    event: PlanScheduleWeekStartedV1 = envelope.data
+    event = cast(PlanScheduleWeekStartedV1, envelope.data)
     case = known_case(uow, event.case_id)
     week = {
         "week": event.week,
@@ -59,7 +61,7 @@ def on_schedule_week_started(uow: UnitOfWork, envelope: Envelope) -> None:
 @handles(PlanCancelledV1)
 def on_plan_cancelled(uow: UnitOfWork, envelope: Envelope) -> None:
     """Tell the case's therapist their plan was cancelled (in-app: they usually caused it themselves)."""
-    event: PlanCancelledV1 = envelope.data
+    event = cast(PlanCancelledV1, envelope.data)
     case = known_case(uow, event.case_id)
     schedule.plan_ended(uow.session, event.plan_id)
     message = Message(
@@ -75,6 +77,6 @@ def on_plan_cancelled(uow: UnitOfWork, envelope: Envelope) -> None:
 @handles(PlanCompletedV1)
 def on_plan_completed(uow: UnitOfWork, envelope: Envelope) -> None:
     """A completed plan has no reviews ahead: disarm its reminders."""
-    event: PlanCompletedV1 = envelope.data
+    event = cast(PlanCompletedV1, envelope.data)
     known_case(uow, event.case_id)
     schedule.plan_ended(uow.session, event.plan_id)

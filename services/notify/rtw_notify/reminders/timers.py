@@ -91,7 +91,7 @@ def restriction_review_due(uow: UnitOfWork, timer: Timer, now: datetime) -> None
     tell_therapist(uow, Trigger.timer(timer.key, timer.kind), message, case=case)
 
 
-def _therapist_context(case: CaseCopy) -> dict:
+def _therapist_context(case: CaseCopy) -> dict[str, object]:
     return {
         "reference": case.reference,
         "case_id": str(case.case_id),

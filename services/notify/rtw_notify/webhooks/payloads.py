@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypedDict
 
 from rtw_shared import access, topics
 from rtw_shared.access import Part
@@ -136,12 +137,12 @@ def reader(org_id: str, role: str, webhook_id: str) -> Principal:
     return access.organisation(org_id, role, subject=f"webhook:{webhook_id}")
 
 
-def may_receive(who: Principal, case, event_type: str) -> bool:
-    """Whether the organisation may receive `event_type` about `case` at all (now)."""
+def may_receive(who: Principal, case: object | None, event_type: str) -> bool:
+    """Whether the organisation may receive `event_type` about `case` (a case copy; None: not known) at all (now)."""
     return access.may_see(who, case, rule_for(event_type).part)
 
 
-def visible_data(who: Principal, case, event_type: str, data: Mapping) -> dict:
+def visible_data(who: Principal, case: object | None, event_type: str, data: Mapping[str, object]) -> dict[str, object]:
     """The event's data cut to `who`'s role view of `case`: ids, and each field its rule maps to a field of the view."""
     return role_view(who, case).cut(data, {**ID_FIELDS, **rule_for(event_type).fields})
 
@@ -153,10 +154,23 @@ class StoredEvent:
     source: str
     time: datetime
     case_id: str
-    data: Mapping
+    data: Mapping[str, object]
 
 
-def cloud_event(who: Principal, case, event: StoredEvent) -> dict | None:
+class CloudEvent(TypedDict):
+    """A structured-mode CloudEvent, as a webhook's body carries it."""
+
+    specversion: str
+    id: str
+    source: str
+    type: str
+    time: str
+    subject: str
+    datacontenttype: str
+    data: dict[str, object]
+
+
+def cloud_event(who: Principal, case: object | None, event: StoredEvent) -> CloudEvent | None:
     """The structured CloudEvent `who` receives for `event` (None: it may not receive it now)."""
     if not may_receive(who, case, event.type):
         return None
