@@ -264,10 +264,18 @@ def test_a_counter_proposal_goes_back_and_the_employer_sees_the_therapist_accept
     assert shown.json()["counter"] == {
         "description": "Packing station instead of the floor",
         "accommodations": [{"category": "modified_duties", "description": "Packing station, no floor lifting"}],
-        "schedule": [
-            {"week": 1, "hours_per_day": 4.0, "days_per_week": 5, "duties": "modified"},
-            {"week": 2, "hours_per_day": 6.0, "days_per_week": 5, "duties": "full"},
+        "schedule": [  # the plan's schedule has no start yet: no dates
+            {
+                "week": 1,
+                "hours_per_day": 4.0,
+                "days_per_week": 5,
+                "duties": "modified",
+                "starts_on": None,
+                "ends_on": None,
+            },
+            {"week": 2, "hours_per_day": 6.0, "days_per_week": 5, "duties": "full", "starts_on": None, "ends_on": None},
         ],
+        "schedule_start_date": None,
     }
     accepted = client.post(
         f"/v1/accommodations/{request_id}/counter/accept",
@@ -275,7 +283,7 @@ def test_a_counter_proposal_goes_back_and_the_employer_sees_the_therapist_accept
     )
     assert accepted.status_code == 200, accepted.text
     after = portal.get(f"/portal/requests/{request_id}")
-    assert "accepted it" in after.text and accepted.json()["agreement_sha256"] in after.text
+    assert "accepted your counter-proposal" in after.text and accepted.json()["agreement_sha256"] in after.text
 
 
 def test_a_bad_address_or_unknown_request_is_a_page_not_a_stack_trace(signed_in):

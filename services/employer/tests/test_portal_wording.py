@@ -17,7 +17,7 @@ from rtw_employer.portal.pages import safe_return_path
     [
         (
             {"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 10, "review_date": "2027-01-12"},
-            "no lifting from floor to waist over 10 kg, occasional (up to a third of the shift), until 12 Jan",
+            "no lifting from floor to waist over 10 kg, occasional (up to a third of the shift), until 12 Jan 2027",
         ),
         (
             {"demand": "stand", "frequency": "frequent", "duration_min": 30},
@@ -97,6 +97,7 @@ def test_forms_become_the_apis_decision():
         "description": "Packing station",
         "accommodations": [{"category": "modified_duties", "description": "Packing only"}],
         "schedule": [{"week": 1, "hours_per_day": 4.5, "days_per_week": 4, "duties": "modified"}],
+        "schedule_start_date": None,
     }
 
 

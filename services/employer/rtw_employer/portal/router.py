@@ -38,6 +38,7 @@ from .service import SignedIn
 
 router = APIRouter(prefix="/portal", route_class=PortalRoute, include_in_schema=False)
 PENDING, HISTORY = ("requested",), ("confirmed", "declined", "countered", "expired", "withdrawn")
+ANSWERED = frozenset({"confirmed", "declined", "countered"})
 Token = Annotated[str, Form(max_length=100)]
 Version = Annotated[str, Form(max_length=20)]
 Text = Annotated[str, Form(max_length=2000)]
@@ -191,12 +192,14 @@ def counter(
     acc_category: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006 — FastAPI copies defaults
     acc_description: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006
     offer_schedule: Annotated[str, Form(max_length=10)] = "",
+    schedule_start_date: Annotated[str, Form(max_length=20)] = "",
     week: Annotated[list[str], Form(max_length=104)] = [],  # noqa: B006
     hours_per_day: Annotated[list[str], Form(max_length=104)] = [],  # noqa: B006
     days_per_week: Annotated[list[str], Form(max_length=104)] = [],  # noqa: B006
     duties: Annotated[list[str], Form(max_length=104)] = [],  # noqa: B006
 ) -> Response:
-    """Counter-propose: what the employer can offer instead (accommodations, schedule weeks)."""
+    """Counter-propose: what the employer can offer instead (accommodations; schedule weeks changed, added or
+    left out, and another start for week 1)."""
     check_form_token(signed, csrf_token)
     form = forms.CounterForm(
         description=description,
@@ -204,6 +207,7 @@ def counter(
         acc_category=acc_category,
         acc_description=acc_description,
         offer_schedule=bool(offer_schedule),
+        schedule_start_date=schedule_start_date,
         week=week,
         hours_per_day=hours_per_day,
         days_per_week=days_per_week,
@@ -227,11 +231,22 @@ def _listing(
 
 
 def _request_page(
-    request: Request, uow: UowDep, signed: SignedIn, request_id: uuid.UUID, *, status: int = 200, **context: object
+    request: Request,
+    uow: UowDep,
+    signed: SignedIn,
+    request_id: uuid.UUID,
+    *,
+    status: int = 200,
+    conflict: ConflictError | None = None,
+    **context: object,
 ) -> Response:
     item, case = accommodations.get_visible_request(uow=uow, principal=signed.principal, request_id=request_id)
     view = accommodation_views.present_as(AccommodationView, signed.principal, item, case)
-    bars = wording.schedule_bars([week.model_dump() for week in view.schedule])
+    standing = view.agreed.schedule if view.agreed else view.schedule  # the chart shows what stands
+    bars = wording.schedule_bars([week.model_dump() for week in standing])
+    if conflict is not None:  # why it cannot be answered, as it stands now
+        title = "Already answered" if view.status in ANSWERED else "No longer open"
+        context["refusal"] = Refusal(409, title, f"{conflict.detail[0].upper()}{conflict.detail[1:]}.")
     return render(
         request, "request.html", status, item=view, bars=bars, categories=list(wording.JAN_CATEGORIES), **context
     )
@@ -258,10 +273,9 @@ def _decide(
     except (ConflictError, PreconditionFailedError) as refused:
         # The refusal came before any change: the request as this transaction locked it is as it stands now.
         if isinstance(refused, PreconditionFailedError):
-            message = Refusal(412, "Changed meanwhile", STALE)
-        else:
-            message = Refusal(409, "Already answered", f"{refused.detail[0].upper()}{refused.detail[1:]}.")
-        return _request_page(request, uow, signed, request_id, status=refused.status, refusal=message)
+            stale = Refusal(412, "Changed meanwhile", STALE)
+            return _request_page(request, uow, signed, request_id, status=412, refusal=stale)
+        return _request_page(request, uow, signed, request_id, status=409, conflict=refused)
     return RedirectResponse(f"/portal/requests/{request_id}?done={decision.decision}", status_code=303)
 
 
