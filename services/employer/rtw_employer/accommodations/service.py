@@ -91,6 +91,11 @@ def accept_counter(
     counter as what was agreed, attested together, and announced."""
     request, case = get_visible_request(uow=uow, principal=principal, request_id=request_id, for_update=True)
     check_if_match(if_match, request.version, what=f"accommodation request {request_id}")
+    if request.status == WITHDRAWN:
+        raise ConflictError(
+            f"accommodation request was withdrawn ({request.withdrawn_reason or 'no reason given'}); "
+            "its counter-proposal can no longer be accepted"
+        )
     if request.status != COUNTERED:
         raise ConflictError(
             f"accommodation request is {request.status}; only a countered one has a counter-proposal to accept"
