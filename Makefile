@@ -11,10 +11,10 @@ PACKAGES := shared deploy/devstack $(wildcard services/*/pyproject.toml)
 EDITABLE := $(foreach p,$(PACKAGES),-e $(patsubst %/pyproject.toml,%,$(p)))
 PYTHON  ?= $(shell command -v python3.11 || command -v python3)
 
-.PHONY: help up down status mail test lint format bench load chaos lock clean
+.PHONY: help up down status mail test lint format bench load chaos lock clean k8s-check
 
 help:  ## list the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
 
 up: $(STAMP)  ## start the whole system (idempotent), print URLs and demo logins
 	@$(BIN)/rtw-stack up
@@ -34,6 +34,13 @@ TEST_WORKERS ?= 2
 
 test: $(STAMP)  ## run the whole suite against the real servers (reuses a running stack; TEST_WORKERS=2)
 	@$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder $(PYTEST_ARGS)
+
+# The Helm chart (deploy/helm/rtw), offline: helm and kubeconform from the Go module proxy, checkov and
+# the Kubernetes schemas from PyPI (cached in ~/.cache/rtw/k8s); lint, render into .data/k8s, schemas,
+# security checks, then the chart's invariants. `make test` runs the same (tests/k8s).
+k8s-check: $(STAMP)  ## check the Helm chart offline: lint, render, validate (Kubernetes + CRD schemas), checkov, invariants
+	@$(BIN)/python -m rtw_devstack.k8s.check
+	@$(BIN)/pytest -q -p no:cacheprovider tests/k8s/test_chart.py
 
 bench: $(STAMP)  ## measure every figure beside its baseline, one table + JSON in .data/bench (BENCH_ARGS=--quick, --only …)
 	@$(BIN)/python bench/run.py $(BENCH_ARGS)

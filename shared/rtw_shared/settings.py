@@ -83,8 +83,11 @@ class ServiceSettings(BaseSettings):
     # Relay: how often an outbox row may fail to publish before it is marked dead.
     relay_max_attempts: int = 10
     relay_poll_seconds: float = 1.0
-    # The worker answers GET /healthz and /metrics on this port (0: no health endpoint).
+    # The worker answers GET /healthz and /metrics on this port (0: no health endpoint), on this
+    # address: loopback for a supervisor on the same machine; all addresses (0.0.0.0) where a kubelet
+    # probes it and Prometheus scrapes it from outside the pod (deploy/helm/rtw).
     worker_health_port: int = 0
+    worker_health_host: str = "127.0.0.1"
     # Published outbox rows and inbox rows older than this are deleted (rtw_shared.messaging.pruning);
     # keep it longer than the topics' retention, or a replayed event could be applied twice.
     retention_days: float = 7.0

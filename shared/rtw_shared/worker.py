@@ -152,7 +152,8 @@ def run_worker(spec: WorkerSpec[Any], argv: list[str] | None = None) -> None:
         signal.signal(sig, lambda *_: stopping.set())
     for thread in threads:
         thread.start()
-    health = HealthServer(threads, spec.settings.worker_health_port) if spec.settings.worker_health_port else None
+    s = spec.settings
+    health = HealthServer(threads, s.worker_health_port, s.worker_health_host) if s.worker_health_port else None
     if health:
         health.start()
     log.info("worker started", parts=sorted(parts), loops=[t.name for t in threads], health_port=health and health.port)

@@ -9,7 +9,7 @@ import httpx
 from rtw_shared.worker import HealthServer
 
 
-def test_health_is_ok_while_every_loop_runs_and_names_the_dead_one_after():
+def test_health_is_ok_while_every_loop_runs_and_names_the_dead_one_after() -> None:
     stop = threading.Event()
     relay = threading.Thread(target=stop.wait, name="OutboxRelay", daemon=True)
     relay.start()
@@ -29,3 +29,13 @@ def test_health_is_ok_while_every_loop_runs_and_names_the_dead_one_after():
     finally:
         health.stop()
         stop.set()
+
+
+def test_health_listens_on_every_address_when_asked_so_a_kubelet_can_probe_it() -> None:
+    health = HealthServer([], port=0, host="0.0.0.0")  # noqa: S104 — what a pod's probes and scrapes need
+    health.start()
+    try:
+        assert health._server.server_address[0] == "0.0.0.0"  # noqa: S104
+        assert httpx.get(f"http://127.0.0.1:{health.port}/healthz").json() == {"status": "ok", "dead": []}
+    finally:
+        health.stop()

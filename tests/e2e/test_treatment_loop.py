@@ -148,3 +148,49 @@ def test_a_revision_supersedes_and_consent_hides_progress(journey):
     )
     assert journey.call("GET", "workplan", f"/v1/plans/{draft['id']}/progress.svg", "ivy").status_code == 404
     assert journey.call("GET", "workplan", f"/v1/plans/{draft['id']}/progress", "tara").status_code == 200
+
+
+AGREED_SCHEDULE = [
+    {"week": 1, "hours_per_day": 4, "days_per_week": 5, "duties": "modified"},
+    {"week": 2, "hours_per_day": 4, "days_per_week": 5, "duties": "modified"},
+    {"week": 3, "hours_per_day": 6, "days_per_week": 5, "duties": "modified"},
+    {"week": 4, "hours_per_day": 8, "days_per_week": 5, "duties": "modified"},
+]
+
+
+def test_an_accepted_counter_proposal_becomes_the_plan(journey):
+    """erin counters (4/4/6/8 h, modified duties), tara accepts: workplan publishes version 2 with exactly
+    that, linked to the confirmed request, and the insurer's status follows it."""
+    case = journey.create_case()
+    plan = journey.publish_plan(journey.draft_plan(case["id"])["id"])
+    request = journey.pending_request(case["id"])
+    path = f"/v1/accommodations/{request['id']}"
+    counter = {
+        "description": "Four weeks back at reduced hours; no floor-level picking",
+        "accommodations": [{"category": "modified_duties", "description": "Waist-height picking only"}],
+        "schedule": AGREED_SCHEDULE,
+    }
+    journey.ok(
+        "POST",
+        "employer",
+        f"{path}/decision",
+        "erin",
+        headers=journey.etag("employer", path, "erin"),
+        json={"decision": "countered", "counter": counter},
+    )
+    journey.ok("POST", "employer", f"{path}/counter/accept", "tara", headers=journey.etag("employer", path, "tara"))
+
+    def agreed_version() -> dict | None:
+        items = journey.ok("GET", "workplan", f"/v1/plans?case_id={case['id']}", "tara")["items"]
+        return next((p for p in items if p["version"] == 2 and p["status"] == "published"), None)
+
+    agreed = journey.ok("GET", "workplan", f"/v1/plans/{journey.eventually(agreed_version, 'version 2')['id']}", "tara")
+    assert [{k: w[k] for k in ("week", "hours_per_day", "days_per_week", "duties")} for w in agreed["schedule"]] == [
+        {**w, "hours_per_day": float(w["hours_per_day"])} for w in AGREED_SCHEDULE
+    ]
+    assert all(w["starts_on"] and w["ends_on"] for w in agreed["schedule"])
+    assert agreed["accommodations"] == counter["accommodations"]
+    assert (agreed["agreed_accommodation_id"], agreed["previous_plan_id"]) == (request["id"], plan["id"])
+    assert agreed["published_by"] == f"accepted counter-proposal {request['id']}"
+    assert journey.ok("GET", "workplan", f"/v1/plans/{plan['id']}", "tara")["status"] == "superseded"
+    status_when(journey, case["id"], "version 2 on the insurer's status", lambda s: s["plan"]["version"] == 2)

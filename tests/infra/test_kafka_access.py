@@ -79,16 +79,20 @@ def test_a_service_writes_its_own_topic_and_not_another_services(rtw_infra, pref
 
 def test_a_consumer_may_dead_letter_what_it_consumes_but_not_other_dead_letters(rtw_infra, prefix):
     send_as(rtw_infra, "workplan", prefix + "intake.case.v1.dlq")  # workplan consumes intake's topic
+    send_as(rtw_infra, "workplan", prefix + "employer.accommodation.v1.dlq")  # and the employer's (agreed counters)
     with pytest.raises(TopicAuthorizationFailedError):
-        send_as(rtw_infra, "workplan", prefix + "employer.accommodation.v1.dlq")  # it does not consume this
+        send_as(rtw_infra, "workplan", prefix + "notify.delivery.v1.dlq")  # it does not consume this
 
 
 def test_a_service_reads_only_what_it_consumes_in_its_own_group(rtw_infra, prefix):
     send_as(rtw_infra, "employer", prefix + "employer.accommodation.v1")
-    # notify consumes the employer's topic and gets the record; workplan does not, and gets nothing
-    # (kafka-python logs "not authorized" and delivers no record rather than raising).
+    send_as(rtw_infra, "notify", prefix + "notify.delivery.v1")
+    # notify and workplan consume the employer's topic and get the record; nobody consumes notify's, and
+    # workplan gets nothing from it (kafka-python logs "not authorized" and delivers no record rather
+    # than raising).
     assert read_as(rtw_infra, "notify", prefix + "employer.accommodation.v1", group=prefix + "notify") == [b"{}"]
-    assert read_as(rtw_infra, "workplan", prefix + "employer.accommodation.v1", group=prefix + "workplan") == []
+    assert read_as(rtw_infra, "workplan", prefix + "employer.accommodation.v1", group=prefix + "workplan") == [b"{}"]
+    assert read_as(rtw_infra, "workplan", prefix + "notify.delivery.v1", group=prefix + "workplan") == []
     with pytest.raises(GroupAuthorizationFailedError):
         read_as(rtw_infra, "workplan", prefix + "intake.case.v1", group=prefix + "intake")
 
@@ -101,6 +105,7 @@ def test_every_service_owns_its_own_topics_and_consumes_what_its_worker_handles(
         name: [] for name in accesses
     }  # and names it after itself
     assert "intake.case.v1" in accesses["workplan"].consumes
+    assert "employer.accommodation.v1" in accesses["workplan"].consumes  # accepted counters become the plan
     assert all(set(a.owns).isdisjoint(a.consumes) for a in accesses.values())  # no service reads itself
 
 

@@ -99,6 +99,34 @@ def acls(access: ServiceAccess, prefix: str = "") -> list[ACL]:
     return granted
 
 
+# Strimzi's KafkaUser spelling of kafka-python's ACL enums (spec.authorization.acls).
+STRIMZI_RESOURCE_TYPES = {ResourceType.TOPIC: "topic", ResourceType.GROUP: "group"}
+STRIMZI_PATTERNS = {ACLResourcePatternType.LITERAL: "literal", ACLResourcePatternType.PREFIXED: "prefix"}
+
+
+def strimzi_acls(access: ServiceAccess, prefix: str = "") -> list[dict[str, object]]:
+    """`acls(access, prefix)` as a Strimzi KafkaUser's `spec.authorization.acls`: one rule per
+    resource, its operations sorted (the principal is the KafkaUser itself)."""
+    rules: dict[tuple[str, str, str], set[str]] = {}
+    for acl in acls(access, prefix):
+        pattern = acl.resource_pattern
+        key = (
+            STRIMZI_RESOURCE_TYPES[pattern.resource_type],
+            pattern.resource_name,
+            STRIMZI_PATTERNS[pattern.pattern_type],
+        )
+        rules.setdefault(key, set()).add(acl.operation.name.title())
+    return [
+        {
+            "type": "allow",
+            "resource": {"type": kind, "name": name, "patternType": pattern},
+            "operations": sorted(operations),
+            "host": "*",
+        }
+        for (kind, name, pattern), operations in rules.items()
+    ]
+
+
 def ensure_principals(admin: KafkaAdminClient, principals: list[KafkaPrincipal]) -> None:
     """Create or update each principal's SCRAM credential."""
     errors = admin.alter_user_scram_credentials(

@@ -105,12 +105,21 @@ class Keycloak:
                     f"--http-management-port={s.keycloak_management_port}",
                     # A fixed public URL makes the tokens' `iss` the same whoever asks.
                     f"--hostname={s.keycloak_url}",
+                    # Keycloak 26 refuses a user's concurrent sign-ins ("user_temporarily_disabled", no
+                    # failure recorded) while brute-force detection is on. Tests sign the demo users in
+                    # from several processes at once; this development server lets them. Failures still
+                    # count: a wrong password still locks the account out.
+                    "--spi-brute-force-protector--default-brute-force-detector--allow-concurrent-requests=true",
                 ],
                 env={
                     "JAVA_HOME": str(java_home),
                     "KC_BOOTSTRAP_ADMIN_USERNAME": ADMIN_USER,
                     "KC_BOOTSTRAP_ADMIN_PASSWORD": ADMIN_PASSWORD,
                     "JAVA_OPTS_KC_HEAP": "-Xms256m -Xmx768m",
+                    # On Java 24+ Quarkus' worker threads cannot reset their thread-locals without
+                    # this (an IllegalAccessError per request in the log); seen with them failing:
+                    # demo users refused as "temporarily disabled" though none had failed a login.
+                    "JAVA_OPTS_APPEND": "--add-opens=java.base/java.lang=ALL-UNNAMED",
                 },
             )
             if not procs.wait_until(self._started_and_ready, 240, interval=0.5):

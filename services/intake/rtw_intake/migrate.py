@@ -2,16 +2,18 @@
 
 from pathlib import Path
 
-from rtw_shared.migrations import upgrade
+from rtw_shared.migrations import migrate_command
 
 from .settings import IntakeSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """Upgrade the configured database to head (`--wait SECONDS`: wait until it is, migrate nothing)."""
     settings = IntakeSettings()
-    upgrade(MIGRATIONS, settings.migration_database_url or settings.database_url)
+    owner_url = settings.migration_database_url or settings.database_url
+    migrate_command(MIGRATIONS, owner_url=owner_url, app_url=settings.database_url, argv=argv)
 
 
 if __name__ == "__main__":

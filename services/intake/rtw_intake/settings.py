@@ -3,7 +3,7 @@ from pydantic_settings import SettingsConfigDict
 from rtw_shared.settings import ServiceSettings
 
 
-class IntakeSettings(ServiceSettings):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class IntakeSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="RTW_INTAKE_", extra="ignore", frozen=True)
 
     service_name: str = "intake"

@@ -2,7 +2,16 @@
 
 from .cases.models import CaseCopy
 from .clinics.models import ClinicSettings
-from .plans.models import Plan
+from .plans.models import AccommodationRequest, Plan
 from .progress.models import ProgressionDecision, Review, SessionRevision, TreatmentSession
 
-__all__ = ["CaseCopy", "ClinicSettings", "Plan", "ProgressionDecision", "Review", "SessionRevision", "TreatmentSession"]
+__all__ = [
+    "AccommodationRequest",
+    "CaseCopy",
+    "ClinicSettings",
+    "Plan",
+    "ProgressionDecision",
+    "Review",
+    "SessionRevision",
+    "TreatmentSession",
+]

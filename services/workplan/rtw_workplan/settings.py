@@ -3,7 +3,7 @@ from pydantic_settings import SettingsConfigDict
 from rtw_shared.settings import ServiceSettings
 
 
-class WorkplanSettings(ServiceSettings):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class WorkplanSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="RTW_WORKPLAN_", extra="ignore", frozen=True)
 
     service_name: str = "workplan"

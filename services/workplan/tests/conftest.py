@@ -7,8 +7,10 @@ from sqlalchemy import select
 
 from rtw_shared.db import make_engine, make_session_factory
 from rtw_shared.events import (
+    CaseAssessedV1,
     CaseConsentChangedV1,
     CaseCreatedV1,
+    CaseRestrictionsChangedV1,
     CaseSharedWithEmployerV1,
     CaseSnapshot,
     CaseStatusChangedV1,
@@ -75,7 +77,7 @@ class CaseStory:
             ),
         )
 
-    def created(self) -> Envelope:
+    def created(self, job=None) -> Envelope:
         s = self.snapshot
         return self._envelope(
             CaseCreatedV1(
@@ -87,7 +89,28 @@ class CaseStory:
                 employer_org_id=s.employer_org_id,
                 insurer_org_id=s.insurer_org_id,
                 therapist_id=s.therapist_id,
+                job=job,
             )
+        )
+
+    def assessed(self, assessed_on, **measured) -> Envelope:
+        """`case.assessed` (one version newer): capacities, grip, pain_nrs, copm as given."""
+        self._advance()
+        return self._envelope(
+            CaseAssessedV1(
+                case_id=self.case_id,
+                case=self.snapshot,
+                assessment_id=uuid.uuid4(),
+                assessed_on=assessed_on,
+                **measured,
+            )
+        )
+
+    def restrictions_changed(self, restrictions) -> Envelope:
+        """`case.restrictions_changed` (one version newer): the case's whole list."""
+        self._advance()
+        return self._envelope(
+            CaseRestrictionsChangedV1(case_id=self.case_id, case=self.snapshot, restrictions=restrictions)
         )
 
     def consent(self, consent: str, granted: bool) -> Envelope:

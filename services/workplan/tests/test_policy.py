@@ -8,7 +8,7 @@ import pytest
 from rtw_shared.auth import Principal
 from rtw_shared.errors import ForbiddenError
 from rtw_workplan import policy
-from rtw_workplan.plans.schemas import PlanInsurerView, PlanTherapistView, view_model
+from rtw_workplan.plans.views import PlanInsurerView, PlanTherapistView, view_model
 
 
 def principal(role: str) -> Principal:

@@ -145,46 +145,106 @@ def test_each_recommendation_states_its_reason_and_next_prescription():
     )
     s3 = session(4, lift(11), pain=(3, 6))
     regress = progression.recommend([(s3, s3.activities[0])], 3, RULE)
-    assert (regress.action, regress.reason, regress.next_prescription.load_kg) == (
+    assert (regress.action, regress.reason, regress.next_prescription.load_kg, regress.information) == (
         "regress",
-        "pain rose from 3 to 6 during the session (by 2 or more)",
+        "pain after the session (6) is 3 above the baseline of 3 (baseline + 2 or more)",
         10.0,
+        "pain rose from 3 to 6 during the session",
     )
-    s4, s5 = session(7, lift(10), pain=(5, 5)), session(9, lift(10), pain=(5, 5))
+    # Met twice, but pain after the first was 5 (above 3 + 1); after the last, 4 (below 3 + 2): hold.
+    s4, s5 = session(7, lift(10), pain=(3, 5)), session(9, lift(10), pain=(4, 4))
     held = progression.recommend([(s4, s4.activities[0]), (s5, s5.activities[0])], 3, RULE)
-    assert (held.action, held.reason) == ("hold", "target met, but pain above baseline + 1 (4)")
+    assert (held.action, held.reason, held.information) == (
+        "hold",
+        "target met, but pain after a session above baseline + 1 (4)",
+        None,
+    )
+
+
+def test_pain_is_compared_with_the_baseline_not_with_the_pain_before_the_session():
+    # Pain 6 before and 6 after: no rise within the session, but 3 above a baseline of 3: regress.
+    flat = session(0, lift(10), pain=(6, 6))
+    assert progression.recommend([(flat, flat.activities[0])], 3, RULE).action == "regress"
+    # Pain rising 1 -> 4 within the session, after all only 1 above the baseline: not a regression, shown beside.
+    rise = [session(0, lift(10), pain=(1, 4)), session(2, lift(10), pain=(1, 4))]
+    shown = progression.recommend([(s, s.activities[0]) for s in rise], 3, RULE)
+    assert (shown.action, shown.information) == ("advance", "pain rose from 1 to 4 during the session")
+
+
+def test_the_baseline_is_the_assessments_pain_else_the_first_sessions_pain_before():
+    log = [session(3, lift(10), pain=(5, 5)), session(1, lift(10), pain=(4, 6))]
+    assert progression.baseline_pain(2, log) == 2
+    assert progression.baseline_pain(None, log) == 4  # the first session by date, not by position
+    assert progression.baseline_pain(None, [session(0, lift(10), pain=(None, 3))]) is None
 
 
 def test_a_clinic_may_change_the_thresholds():
-    strict = progression.Thresholds(sessions_to_advance=3, pain_margin=0, regress_pain_rise=1, step=0.2)
+    strict = progression.Thresholds(sessions_to_advance=3, pain_margin=0, regress_pain_margin=1, step=0.2)
     s1, s2 = session(0, lift(10)), session(2, lift(10), pain=(3, 4))
     assert progression.recommend([(s1, s1.activities[0]), (s2, s2.activities[0])], 3, strict).action == "regress"
     s3 = session(4, lift(10))
     history = [(s, s.activities[0]) for s in (s1, session(1, lift(10)), s3)]
     assert progression.recommend(history, 3, strict).next_prescription.load_kg == 12.0
-
-
-@given(
-    st.lists(
-        st.tuples(st.sampled_from([5.0, 10.0]), st.booleans(), st.integers(0, 10), st.integers(0, 10)),
-        min_size=1,
-        max_size=8,
+    lenient = progression.Thresholds(regress_pain_margin=4, regress_pain_rise=5)
+    s4 = session(6, lift(10), pain=(3, 6))
+    assert progression.recommend([(s4, s4.activities[0])], 3, lenient) == progression.Recommendation(
+        "hold", "target met in 1 of the 2 consecutive sessions needed at this prescription", Dose(10.0, 10, 3, None)
     )
-)
-def test_recommendations_follow_the_rule_for_any_history(entries):
-    history = [(session(i, lift(load, tolerated=ok), pain=(b, a)), None) for i, (load, ok, b, a) in enumerate(entries)]
-    history = [(s, s.activities[0]) for s, _ in history]
-    result = progression.recommend(history, 3, RULE)
+
+
+PAINS = st.one_of(st.none(), st.integers(0, 10))
+HISTORIES = st.lists(st.tuples(st.sampled_from([5.0, 10.0]), st.booleans(), PAINS, PAINS), min_size=1, max_size=8)
+
+
+def _history(entries):
+    sessions = [session(i, lift(load, tolerated=ok), pain=(b, a)) for i, (load, ok, b, a) in enumerate(entries)]
+    return [(s, s.activities[0]) for s in sessions]
+
+
+@given(HISTORIES, st.one_of(st.none(), st.integers(0, 10)))
+def test_recommendations_follow_the_rule_for_any_history(entries, baseline):
+    history = _history(entries)
+    result = progression.recommend(history, baseline, RULE)
     last_session, last = history[-1]
-    if last_session.pain_after - last_session.pain_before >= 2:
+    after = last_session.pain_after
+    if baseline is not None and after is not None and after >= baseline + 2:
         assert result.action == "regress" and result.next_prescription.load_kg < last.prescribed.load_kg
     elif result.action == "advance":
         recent = history[-2:]
-        assert len(recent) == 2 and all(r.tolerated and r.prescribed == last.prescribed for _, r in recent)
+        assert len(recent) == 2 and all(
+            progression.target_met(r) and r.prescribed == last.prescribed for _, r in recent
+        )
+        pains = [progression.pain_after(s) for s, _ in recent]
+        assert baseline is None or all(p is None or p <= baseline + 1 for p in pains)
         assert result.next_prescription.load_kg > last.prescribed.load_kg
     else:
-        assert result.next_prescription == last.prescribed
+        assert result.action == "hold" and result.next_prescription == last.prescribed
     assert result.reason
+    rise = progression.pain_rise(last_session)
+    assert (result.information is not None) == (rise is not None and rise >= 2)
+
+
+@given(HISTORIES, st.integers(0, 8))
+def test_advance_is_exactly_two_met_sessions_within_baseline_plus_one(entries, baseline):
+    history = _history(entries)
+    result = progression.recommend(history, baseline, RULE)
+    recent = history[-2:]
+    met = len(recent) == 2 and all(
+        progression.target_met(r) and r.prescribed == history[-1][1].prescribed for _, r in recent
+    )
+    within = all((progression.pain_after(s) or 0) <= baseline + 1 for s, _ in recent)
+    regress = (history[-1][0].pain_after or 0) >= baseline + 2 and history[-1][0].pain_after is not None
+    assert (result.action == "advance") == (met and within and not regress)
+    assert (result.action == "regress") == regress
+
+
+@given(HISTORIES, st.integers(0, 8), st.integers(0, 8))
+def test_a_higher_baseline_never_makes_the_recommendation_more_cautious(entries, low, extra):
+    history = _history(entries)
+    order = {"regress": 0, "hold": 1, "advance": 2}
+    before = progression.recommend(history, low, RULE).action
+    after = progression.recommend(history, low + extra, RULE).action
+    assert order[after] >= order[before]
 
 
 # --- readiness ----------------------------------------------------------------------------------

@@ -427,11 +427,22 @@ def test_clinic_settings_change_fees_and_the_rule(client, tokens, picker):
     assert stale.status_code == 412
     assert client.get("/v1/clinic-settings", headers=tokens.headers("ivy")).status_code == 403
     assert client.get("/v1/clinic-settings", headers=tokens.headers("theo")).json()["customised"] is False
+    assert client.get("/v1/clinic-settings", headers=tokens.headers("tara")).json()["regress_pain_margin"] == 2
     post_session(client, tokens, picker["plan"]["id"], 0)
     second = post_session(client, tokens, picker["plan"]["id"], 1).json()
     assert second["recommendations"][0]["action"] == "hold"  # three sessions needed now
+    # A stricter regress margin: pain 4 after the session, 1 above the baseline of 3, now regresses.
+    strict = {**new, "regress_pain_margin": 1}
+    assert (
+        client.put("/v1/clinic-settings", json=strict, headers={**tokens.headers("tara"), "If-Match": '"1"'}).json()[
+            "regress_pain_margin"
+        ]
+        == 1
+    )
+    third = post_session(client, tokens, picker["plan"]["id"], 3).json()  # pain 3 -> 4
+    assert third["recommendations"][0]["action"] == "regress"
     cost = client.get(f"/v1/plans/{picker['plan']['id']}/progress", headers=tokens.headers("tara")).json()["cost"]
-    assert cost["actual"] == 150 + 2 * 80
+    assert cost["actual"] == 150 + 3 * 80
 
 
 def test_clinical_warnings_must_be_acknowledged_and_the_acknowledgement_is_kept(client, tokens, deliver, case_story):
@@ -441,14 +452,15 @@ def test_clinical_warnings_must_be_acknowledged_and_the_acknowledgement_is_kept(
     # Back at work from week 2 of a 4-week treatment: full duty (week 3) while treatment and the trend run on.
     body = plan_body(START, START + timedelta(days=7))
     body["phases"][0]["activities"][0]["load_kg"] = 20  # above the 15 kg restriction
-    client.put(f"/v1/plans/{plan['id']}", json=body, headers=tokens.headers("tara"))
+    filled = client.put(f"/v1/plans/{plan['id']}", json=body, headers=tokens.headers("tara")).json()
+    lift = filled["phases"][0]["activities"][0]["id"]
     refused = client.post(f"/v1/plans/{plan['id']}/publish", headers=tokens.headers("tara"))
     assert refused.status_code == 422
     codes = [w["code"] for w in refused.json()["warnings"]]
     assert codes == [
-        "load_above_restriction:phases.0.activities.0",
-        "full_duty_before_readiness:schedule.2",
-        "full_duty_during_treatment:schedule.2",
+        f"load_above_restriction:activity.{lift}",
+        "full_duty_before_readiness:week.3",
+        "full_duty_during_treatment:week.3",
     ]
     partly = client.post(
         f"/v1/plans/{plan['id']}/publish", json={"acknowledge": codes[:1]}, headers=tokens.headers("tara")
@@ -460,6 +472,8 @@ def test_clinical_warnings_must_be_acknowledged_and_the_acknowledgement_is_kept(
     assert published.status_code == 200, published.text
     kept = published.json()["acknowledged_warnings"]
     assert [w["code"] for w in kept] == codes and "above the restriction" in kept[0]["message"]
+    assert {(w["acknowledged_by_username"], w["acknowledged_on_version"]) for w in kept} == {("tara", 1)}
+    assert all(w["acknowledged_by"] and w["acknowledged_at"] for w in kept)
     assert "acknowledged_warnings" not in client.get(f"/v1/plans/{plan['id']}", headers=tokens.headers("ivy")).json()
 
 

@@ -17,19 +17,19 @@ Score = Field(ge=1, le=10)
 GripKg = Annotated[float, Field(ge=0, le=150)]
 
 
-class GripTrialsIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class GripTrialsIn(InputModel):
     left: list[GripKg] = Field(min_length=3, max_length=3, description="three trials, kg")
     right: list[GripKg] = Field(min_length=3, max_length=3, description="three trials, kg")
 
 
-class CopmItemIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class CopmItemIn(InputModel):
     problem: str = Field(min_length=1, max_length=300)
     importance: int = Score
     performance: int = Score
     satisfaction: int = Score
 
 
-class AssessmentCreate(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class AssessmentCreate(InputModel):
     date: IsoDate
     capacities: list[DemandIn] = Field(default_factory=list, max_length=50)
     grip_trials_kg: GripTrialsIn | None = None

@@ -31,7 +31,7 @@ def not_in_future(value: date | None) -> date | None:
     return value
 
 
-class _Input(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class _Input(InputModel):
     """Request bodies: strict, closed, no NUL characters (see rtw_shared.schemas)."""
 
 

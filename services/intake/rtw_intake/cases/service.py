@@ -12,13 +12,14 @@ from rtw_shared.auth import Principal
 from rtw_shared.concurrency import check_if_match
 from rtw_shared.errors import ConflictError, UnprocessableError
 from rtw_shared.pagination import decode_cursor, page
+from rtw_shared.restrictions import RestrictionIn
 from rtw_shared.uow import UnitOfWork
 
 from .. import policy
 from ..timeline import service as timeline
 from . import events, repository, status_machine
 from .models import CONSENTS, Case
-from .schemas import CaseCreate, RestrictionIn
+from .schemas import CaseCreate
 from .strength import force_demands_of, strength_level
 
 INITIAL_STATUS = "referred"

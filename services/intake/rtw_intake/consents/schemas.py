@@ -16,7 +16,7 @@ from ..cases.models import EVIDENCE_MAX_CHARS
 ConsentName = Literal["share_restrictions_with_employer", "share_status_with_insurer"]
 
 
-class ConsentDecisionIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class ConsentDecisionIn(InputModel):
     granted: bool = Field(description="true: the worker gives this consent; false: the worker withdraws it")
     evidence: str | None = Field(
         default=None,
@@ -30,7 +30,7 @@ def _no_default(schema: JsonDict) -> None:
     schema.pop("default", None)  # left out means unchanged; null is not a value a client may send
 
 
-class ConsentsUpdate(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class ConsentsUpdate(InputModel):
     """One or both consents; a consent left out stays as it is."""
 
     model_config = ConfigDict(json_schema_extra={"minProperties": 1})

@@ -67,7 +67,7 @@ def _is_current_accommodation(row: CaseStatusProjection, accommodation_id: uuid.
 
 
 # A handler's `envelope.data` is of the class it is registered for (`@handles`); the casts say which.
-@handles(PlanPublishedV1)  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
+@handles(PlanPublishedV1)
 def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
     """The newest published plan version: its projections, on the status and the timeline."""
     event = cast(PlanPublishedV1, envelope.data)
@@ -98,7 +98,7 @@ def _follow(uow: UnitOfWork, envelope: Envelope, to: str, reason: str) -> None:
         log.info("the case does not move with the work", event_id=str(envelope.id), type=envelope.type, to=to)
 
 
-@handles(PlanScheduleWeekStartedV1)  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
+@handles(PlanScheduleWeekStartedV1)
 def on_schedule_week_started(uow: UnitOfWork, envelope: Envelope) -> None:
     """A week of the graduated schedule began: the worker is back on modified (or full) duty."""
     event = cast(PlanScheduleWeekStartedV1, envelope.data)
@@ -116,7 +116,7 @@ def on_schedule_week_started(uow: UnitOfWork, envelope: Envelope) -> None:
     _follow(uow, envelope, duties, f"week {event.week} of the graduated return ({event.duties} duties)")
 
 
-@handles(PlanProgressChangedV1)  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
+@handles(PlanProgressChangedV1)
 def on_progress_changed(uow: UnitOfWork, envelope: Envelope) -> None:
     """The treatment's numbers moved: adherence, job match, readiness and return date, cost."""
     event = cast(PlanProgressChangedV1, envelope.data)
@@ -132,7 +132,7 @@ def on_progress_changed(uow: UnitOfWork, envelope: Envelope) -> None:
     cases.mark_changed(uow.session, event.case_id)
 
 
-@handles(PlanCompletedV1)  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
+@handles(PlanCompletedV1)
 def on_plan_completed(uow: UnitOfWork, envelope: Envelope) -> None:
     """The treatment ended as planned."""
     event = cast(PlanCompletedV1, envelope.data)
@@ -144,7 +144,7 @@ def on_plan_completed(uow: UnitOfWork, envelope: Envelope) -> None:
     _record(uow, envelope, kind="plan.completed", summary=f"Plan version {event.version} completed")
 
 
-@handles(PlanCancelledV1)  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
+@handles(PlanCancelledV1)
 def on_plan_cancelled(uow: UnitOfWork, envelope: Envelope) -> None:
     """A plan version ended without completing: the status says cancelled (unless a newer version is shown)."""
     event = cast(PlanCancelledV1, envelope.data)
@@ -162,7 +162,7 @@ def on_plan_cancelled(uow: UnitOfWork, envelope: Envelope) -> None:
     )
 
 
-@handles(AccommodationRequestedV1)  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
+@handles(AccommodationRequestedV1)
 def on_accommodation_requested(uow: UnitOfWork, envelope: Envelope) -> None:
     """The employer was asked for accommodations: this request is the one the status follows now."""
     event = cast(AccommodationRequestedV1, envelope.data)
@@ -178,7 +178,7 @@ def on_accommodation_requested(uow: UnitOfWork, envelope: Envelope) -> None:
     )
 
 
-@handles(AccommodationDecidedV1)  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
+@handles(AccommodationDecidedV1)
 def on_accommodation_decided(uow: UnitOfWork, envelope: Envelope) -> None:
     """The employer confirmed, declined or countered the request."""
     event = cast(AccommodationDecidedV1, envelope.data)
@@ -190,7 +190,7 @@ def on_accommodation_decided(uow: UnitOfWork, envelope: Envelope) -> None:
     _record(uow, envelope, kind="accommodation.decided", summary=f"Employer {event.decision} the accommodations")
 
 
-@handles(AccommodationExpiredV1)  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
+@handles(AccommodationExpiredV1)
 def on_accommodation_expired(uow: UnitOfWork, envelope: Envelope) -> None:
     """The due date passed with no decision from the employer."""
     event = cast(AccommodationExpiredV1, envelope.data)
@@ -207,7 +207,7 @@ def on_accommodation_expired(uow: UnitOfWork, envelope: Envelope) -> None:
     )
 
 
-@handles(AccommodationWithdrawnV1)  # type: ignore[untyped-decorator, unused-ignore]  # rtw_shared is Any to mypy
+@handles(AccommodationWithdrawnV1)
 def on_accommodation_withdrawn(uow: UnitOfWork, envelope: Envelope) -> None:
     """The request was withdrawn (its case ended): the employer can no longer decide it."""
     event = cast(AccommodationWithdrawnV1, envelope.data)

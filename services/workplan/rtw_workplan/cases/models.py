@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, func
+from sqlalchemy import DateTime, Integer, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -19,7 +19,7 @@ from ..db import Base
 ENDED_STATUSES = frozenset({"withdrawn", "closed"})
 
 
-class CaseCopy(CaseCopyMixin, Base):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class CaseCopy(CaseCopyMixin, Base):
     __tablename__ = "cases"
 
     # When workplan first heard of the case (the mixin's updated_at: when the copy last changed).
@@ -27,6 +27,14 @@ class CaseCopy(CaseCopyMixin, Base):  # type: ignore[misc, unused-ignore]  # rtw
     # What the job demands (`case.created`'s `job`: demands, usual hours): job match and the publication
     # checks compare with it. Null for a case announced before intake sent it.
     job: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # The case's restrictions (`case.restrictions_changed`: the whole list, dates kept) and the intake
+    # version of the snapshot that carried them (a late, older list changes nothing). A first draft starts
+    # from them.
+    restrictions: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
+    restrictions_version: Mapped[int | None] = mapped_column(Integer)
+    # The latest assessment (`case.assessed`: the latest assessed_on, then the newest snapshot): the baseline
+    # a first draft starts from — capacities, pain before treatment, COPM. Clinical: therapists' plans only.
+    assessment: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
     @property
     def job_demands(self) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, Numeric, String, func
+from sqlalchemy import DateTime, Integer, Numeric, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base
@@ -19,7 +19,10 @@ class ClinicSettings(Base):
     fee_session: Mapped[float] = mapped_column(Numeric(10, 2))
     sessions_to_advance: Mapped[int] = mapped_column(Integer)
     pain_margin: Mapped[int] = mapped_column(Integer)
+    # Information: a rise within one session of this much is shown beside the recommendation.
     regress_pain_rise: Mapped[int] = mapped_column(Integer)
+    # Regress when pain after the last session is at least baseline + this.
+    regress_pain_margin: Mapped[int] = mapped_column(Integer, server_default=text("2"))
     step_percent: Mapped[int] = mapped_column(Integer)
     revision: Mapped[int] = mapped_column(Integer)
     updated_by: Mapped[str] = mapped_column(String(64))

@@ -32,7 +32,13 @@ def rules_for(*, uow: UnitOfWork, clinic_org_id: str, defaults: FeeSchedule) -> 
     if row is None:
         return ClinicRules(defaults, Thresholds(), 0, None)
     fees = FeeSchedule(evaluation=float(row.fee_evaluation), session=float(row.fee_session))
-    thresholds = Thresholds(row.sessions_to_advance, row.pain_margin, row.regress_pain_rise, row.step_percent / 100)
+    thresholds = Thresholds(
+        sessions_to_advance=row.sessions_to_advance,
+        pain_margin=row.pain_margin,
+        regress_pain_margin=row.regress_pain_margin,
+        regress_pain_rise=row.regress_pain_rise,
+        step=row.step_percent / 100,
+    )
     return ClinicRules(fees, thresholds, row.revision, row)
 
 
@@ -45,6 +51,7 @@ def view(clinic_org_id: str, rules: ClinicRules) -> ClinicSettingsView:
         fee_session=rules.fees.session,
         sessions_to_advance=t.sessions_to_advance,
         pain_margin=t.pain_margin,
+        regress_pain_margin=t.regress_pain_margin,
         regress_pain_rise=t.regress_pain_rise,
         step_percent=round(t.step * 100),
         customised=rules.row is not None,

@@ -49,6 +49,13 @@ class Plan(Base):
         CheckConstraint(f"status IN {STATUSES}", name="status"),
         CheckConstraint("version >= 1", name="version"),
         Index("ix_plans_created", "created_at", "id"),  # the list's keyset order
+        # One plan version per agreed counter-proposal, however often the agreement is announced.
+        Index(
+            "uq_plans_agreed_accommodation_id",
+            "agreed_accommodation_id",
+            unique=True,
+            postgresql_where=text("agreed_accommodation_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=uuid.uuid4)
@@ -74,11 +81,27 @@ class Plan(Base):
     next_review_date: Mapped[date | None] = mapped_column(Date)
     projected_readiness_date: Mapped[date | None] = mapped_column(Date)
     # The version this one revises, and which parts of the content differ from it.
-    previous_plan_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("plans.id"))
+    # Checked at commit: a draft that moves up a version is rebased on the version inserted after it
+    # (publication/agreement.py), so it may name that version a moment before it exists.
+    previous_plan_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("plans.id", deferrable=True, initially="DEFERRED")
+    )
     changes: Mapped[list[str] | None] = mapped_column(JSONB)
-    # The clinical warnings the therapist acknowledged to publish: [{code, field, message}], who and when.
-    acknowledged_warnings: Mapped[list[dict[str, str]] | None] = mapped_column(JSONB)
+    # The clinical warnings acknowledged to publish it: [{code, field, message, acknowledged_by,
+    # acknowledged_by_username, acknowledged_at, acknowledged_on_version}] (`acknowledged_by`: who published
+    # it, from before each warning said who acknowledged it).
+    acknowledged_warnings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONB)
     acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    # Who published it: the therapist's subject, or "accepted counter-proposal <accommodation id>".
+    published_by: Mapped[str | None] = mapped_column(String(100))
+    # The assessment the plan starts from (intake's `case.assessed`): a first draft follows the case's latest
+    # until it is published; a revision keeps its version's. Progress starts from it.
+    baseline: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # What the case gave this draft ({goals, restrictions}): a part still equal to it was not edited by the
+    # therapist, and follows the case when the case changes (plans/seeding.py). Null: follows nothing.
+    seed: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    # The accommodation request whose counter-proposal, accepted by the therapist, this version is.
+    agreed_accommodation_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     # When and why it stopped being in force (superseded, completed, cancelled).
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     end_reason: Mapped[str | None] = mapped_column(String(500))
@@ -87,3 +110,16 @@ class Plan(Base):
     case: Mapped[CaseCopy] = relationship(lazy="raise")
 
     __mapper_args__ = {"version_id_col": revision}
+
+
+class AccommodationRequest(Base):
+    """The employer's request for one published version (`accommodation.requested`): which version an
+    accommodation decision answers."""
+
+    __tablename__ = "accommodation_requests"
+
+    accommodation_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    plan_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    plan_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -7,13 +7,14 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import Select, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, contains_eager
 
 from rtw_shared import access, timers
 from rtw_shared.auth import Principal
 
 from ..cases.models import CaseCopy
-from .models import OPEN_STATUSES, Plan
+from .models import OPEN_STATUSES, AccommodationRequest, Plan
 
 
 def _with_case() -> Select[Plan]:
@@ -74,10 +75,48 @@ def list_visible(
     return list(session.scalars(query))
 
 
-def open_draft_for_case(session: Session, case_id: uuid.UUID) -> Plan | None:
+def open_draft_for_case(session: Session, case_id: uuid.UUID, *, for_update: bool = False) -> Plan | None:
     """The case's draft version, if it has one (a case has at most one draft at a time)."""
-    query = select(Plan).where(Plan.case_id == case_id, Plan.status == "draft").limit(1)
+    query = _with_case().where(Plan.case_id == case_id, Plan.status == "draft").limit(1)
+    if for_update:
+        query = query.with_for_update(of=Plan).execution_options(populate_existing=True)
     return session.scalars(query).first()
+
+
+def open_drafts_for_cases(session: Session, case_ids: list[uuid.UUID]) -> list[Plan]:
+    """The open draft of each of `case_ids` that has one, locked for the change."""
+    if not case_ids:
+        return []
+    query = (
+        _with_case()
+        .where(Plan.case_id.in_(case_ids), Plan.status == "draft")
+        .with_for_update(of=Plan)
+        .execution_options(populate_existing=True)
+    )
+    return list(session.scalars(query))
+
+
+def agreed_version(session: Session, accommodation_id: uuid.UUID) -> Plan | None:
+    """The plan version made from the accepted counter-proposal on that request, if one was."""
+    return session.scalars(select(Plan).where(Plan.agreed_accommodation_id == accommodation_id)).first()
+
+
+def keep_request(
+    session: Session, *, accommodation_id: uuid.UUID, case_id: uuid.UUID, plan_id: uuid.UUID, plan_version: int
+) -> None:
+    """Which plan version an accommodation request asks about (once: a re-sent request changes nothing)."""
+    values = {
+        "accommodation_id": accommodation_id,
+        "case_id": case_id,
+        "plan_id": plan_id,
+        "plan_version": plan_version,
+    }
+    session.execute(pg_insert(AccommodationRequest).values(values).on_conflict_do_nothing())
+
+
+def request_of(session: Session, accommodation_id: uuid.UUID) -> AccommodationRequest | None:
+    """The request as the employer announced it, if it did."""
+    return session.get(AccommodationRequest, accommodation_id)
 
 
 def in_force_for_case(session: Session, case_id: uuid.UUID, *, for_update: bool = False) -> Plan | None:

@@ -1,32 +1,30 @@
-"""API schemas for plans: what a therapist sends (every number bounded, every vocabulary closed),
-and one read model per role — a field a role must not see does not exist in its model
-(docs/domain/access.md: the insurer follows schedule, restrictions and projections,
-not goals, phases or the accommodation requests themselves)."""
+"""API schemas for plans: what a therapist sends (every number bounded, every vocabulary closed). The
+content models double as the content of the read models (views.py), so what a GET answers a PUT takes."""
 
 from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import Field, JsonValue, ValidationInfo, field_validator, model_validator
 
-from rtw_shared import access
-from rtw_shared.auth import Principal
 from rtw_shared.restrictions import RestrictionIn
 from rtw_shared.schemas import InputModel
 from rtw_shared.types import IsoDate
 from rtw_shared.vocabulary import AccommodationCategory, Demand, Duties
 
-if TYPE_CHECKING:
-    from .models import Plan
+from ..rules.facts import activity_label, measured_by_load
 
 ActivityKind = Literal["work_simulation", "conditioning", "skill_training", "education"]
+# The frequency a force activity's load stands for (the demand scale's, short of `never`).
+PerformedAt = Literal["occasional", "frequent", "constant"]
 MAX_WEEKS = 104  # two years: far beyond any graded return, short of nonsense
+# Ids arrive as JSON text (input models are strict: only the id types read text).
+Id = Annotated[uuid.UUID, Field(strict=False)]
 
 
-class _Input(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class _Input(InputModel):
     """Request bodies: strict, closed, no NUL characters (see rtw_shared.schemas)."""
 
 
@@ -41,7 +39,15 @@ class GasRowIn(_Input):
 
 
 class GoalIn(_Input):
+    id: Id | None = Field(
+        default=None,
+        description="the goal's id: kept as sent; when absent, the same goal's as the draft had it, else a new one "
+        "(reviews score a goal by it)",
+    )
     demand: Demand
+    frequency: PerformedAt | None = Field(
+        default=None, description="the job demand's frequency the goal works towards (its target's)"
+    )
     essential_function: str | None = Field(default=None, max_length=200)
     baseline: float = Field(ge=0, le=10_000)
     target: float = Field(ge=0, le=10_000)
@@ -52,12 +58,37 @@ class GoalIn(_Input):
 
 
 class ActivityIn(_Input):
+    """One activity of a phase. Its id is what sessions, recommendations, decisions and progress rows name it
+    by (kept as sent, assigned when absent, carried into revisions); a force activity (lifting, carrying,
+    pushing, pulling, grip) has a frequency — occasional unless given — so its load is compared with the
+    restriction and the capacity at that frequency."""
+
+    id: Id | None = Field(
+        default=None, description="kept as sent; when absent, the same activity's as the draft had it, else a new one"
+    )
+    name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description='what the therapist calls it ("carton pick from pallet"); from its kind and demand when absent',
+    )
     kind: ActivityKind
     demand: Demand | None = None
+    frequency: PerformedAt | None = Field(
+        default=None, description="the frequency its load stands for: force demands (default occasional)"
+    )
     load_kg: float | None = Field(default=None, ge=0, le=1000)
     reps: int | None = Field(default=None, ge=0, le=1000)
     sets: int | None = Field(default=None, ge=0, le=100)
     duration_min: float | None = Field(default=None, ge=0, le=1440)
+
+    @model_validator(mode="after")
+    def _defaults(self) -> ActivityIn:
+        if self.frequency is None and measured_by_load(self.demand):
+            self.frequency = "occasional"
+        if self.name is None:
+            self.name = activity_label(self.kind, self.demand, self.frequency)
+        return self
 
 
 class PhaseIn(_Input):
@@ -82,6 +113,10 @@ class ScheduleWeekIn(_Input):
     hours_per_day: float = Field(ge=0, le=24)
     days_per_week: int = Field(ge=0, le=7)
     duties: Duties
+    # Read-only: the week's first and last day, from the schedule's start (a draft's: projected). Ignored in
+    # a PUT, so a GET's answer can be sent back as it is.
+    starts_on: IsoDate | None = Field(default=None, json_schema_extra={"readOnly": True}, description="read-only")
+    ends_on: IsoDate | None = Field(default=None, json_schema_extra={"readOnly": True}, description="read-only")
 
 
 class AccommodationIn(_Input):
@@ -90,7 +125,7 @@ class AccommodationIn(_Input):
 
 
 class PlanContent(_Input):
-    """PUT /v1/plans/{id}: the whole content of a draft, replacing what was there."""
+    """A plan's content, as a row keeps it and a PUT replaces it whole."""
 
     goals: list[GoalIn] = Field(default_factory=list, max_length=50)
     phases: list[PhaseIn] = Field(default_factory=list, max_length=20)
@@ -112,14 +147,98 @@ class PlanContent(_Input):
             raise ValueError(f"weeks must be unique and in ascending order (got {weeks})")
         return schedule
 
+    @field_validator("goals")
+    @classmethod
+    def _goal_ids_unique(cls, goals: list[GoalIn]) -> list[GoalIn]:
+        _unique([g.id for g in goals], "goal")
+        return goals
 
-class Projections(BaseModel):
-    """Computed at publication (null for a draft): never typed in. The current figures, which move with
-    every session, are at GET /v1/plans/{id}/progress."""
+    @field_validator("phases")
+    @classmethod
+    def _activity_ids_unique(cls, phases: list[PhaseIn]) -> list[PhaseIn]:
+        _unique([a.id for p in phases for a in p.activities], "activity")
+        return phases
 
-    projected_rtw_date: date | None = None
-    projected_cost: float | None = None
-    projected_readiness_date: date | None = None
+    def stored(self) -> dict[str, Any]:
+        """The content as a plan row keeps it: without the read-only fields a GET adds."""
+        return self.model_dump(
+            mode="json", include=set(CONTENT_FIELDS), exclude={"schedule": {"__all__": {"starts_on", "ends_on"}}}
+        )
+
+    def activities(self) -> list[ActivityIn]:
+        """Every activity of every phase, in order."""
+        return [a for p in self.phases for a in p.activities]
+
+
+def _unique(ids: list[uuid.UUID | None], what: str) -> None:
+    seen = [i for i in ids if i is not None]
+    twice = sorted({str(i) for i in seen if seen.count(i) > 1})
+    if twice:
+        raise ValueError(f"each {what} needs its own id ({', '.join(twice)} used twice)")
+
+
+CONTENT_FIELDS = (
+    "goals",
+    "phases",
+    "schedule",
+    "restrictions",
+    "accommodations",
+    "start_date",
+    "schedule_start_date",
+    "next_review_date",
+)
+# What a GET answers beside the content: read-only, and ignored when a PUT sends it back (docs/api.md).
+READ_ONLY_FIELDS = (
+    "id",
+    "case_id",
+    "version",
+    "status",
+    "projections",
+    "therapy_start_date",
+    "previous_plan_id",
+    "changes",
+    "created_at",
+    "updated_at",
+    "published_at",
+    "published_by",
+    "ended_at",
+    "end_reason",
+    "clinic_org_id",
+    "employer_org_id",
+    "insurer_org_id",
+    "therapist_id",
+    "acknowledged_warnings",
+    "baseline",
+    "agreed_accommodation_id",
+)
+_IGNORED = Field(default=None, json_schema_extra={"readOnly": True}, description="read-only: ignored")
+
+
+class PlanPut(PlanContent):
+    """PUT /v1/plans/{id}: the whole content of a draft, replacing what was there. The body a GET answered is
+    accepted as it is: its read-only fields (READ_ONLY_FIELDS, the weeks' dates) are ignored."""
+
+    id: JsonValue = _IGNORED
+    case_id: JsonValue = _IGNORED
+    version: JsonValue = _IGNORED
+    status: JsonValue = _IGNORED
+    projections: JsonValue = _IGNORED
+    therapy_start_date: JsonValue = _IGNORED
+    previous_plan_id: JsonValue = _IGNORED
+    changes: JsonValue = _IGNORED
+    created_at: JsonValue = _IGNORED
+    updated_at: JsonValue = _IGNORED
+    published_at: JsonValue = _IGNORED
+    published_by: JsonValue = _IGNORED
+    ended_at: JsonValue = _IGNORED
+    end_reason: JsonValue = _IGNORED
+    clinic_org_id: JsonValue = _IGNORED
+    employer_org_id: JsonValue = _IGNORED
+    insurer_org_id: JsonValue = _IGNORED
+    therapist_id: JsonValue = _IGNORED
+    acknowledged_warnings: JsonValue = _IGNORED
+    baseline: JsonValue = _IGNORED
+    agreed_accommodation_id: JsonValue = _IGNORED
 
 
 class PublishIn(_Input):
@@ -138,99 +257,3 @@ class CancelIn(_Input):
     """POST /v1/plans/{id}/cancel: why the plan is cancelled."""
 
     reason: str = Field(min_length=1, max_length=500)
-
-
-class WarningView(BaseModel):
-    code: str
-    field: str
-    message: str
-
-
-class _Read(BaseModel):
-    id: uuid.UUID
-    case_id: uuid.UUID
-    version: int
-    status: str
-    schedule: list[ScheduleWeekIn]
-    restrictions: list[RestrictionIn]
-    projections: Projections
-    therapy_start_date: date | None = None
-    schedule_start_date: date | None = None
-    next_review_date: date | None = None
-    previous_plan_id: uuid.UUID | None = None
-    changes: list[str] | None = None
-    created_at: datetime
-    updated_at: datetime
-    published_at: datetime | None = None
-    ended_at: datetime | None = None
-
-
-class PlanTherapistView(_Read):
-    """Everything: the therapist's own clinic's plan."""
-
-    clinic_org_id: str
-    employer_org_id: str
-    insurer_org_id: str
-    therapist_id: str
-    goals: list[GoalIn]
-    phases: list[PhaseIn]
-    accommodations: list[AccommodationIn]
-    start_date: date | None = None
-    acknowledged_warnings: list[WarningView] | None = None
-    end_reason: str | None = None
-
-
-class PlanInsurerView(_Read):
-    """Where the return stands and what it will cost: no goals, phases or accommodation detail."""
-
-
-PlanView = PlanTherapistView | PlanInsurerView
-
-
-PlanReadModel = type[PlanTherapistView] | type[PlanInsurerView]
-# One read model per role that reads plans (policy.PLAN_READERS; the other roles get 403).
-VIEW_FOR_ROLE: dict[str, PlanReadModel] = {"therapist": PlanTherapistView, "insurer": PlanInsurerView}
-
-
-def view_model(principal: Principal) -> PlanReadModel | None:
-    """The read model of the caller's role (None: the role reads no plans, 403)."""
-    role = access.reading_role(principal)
-    return VIEW_FOR_ROLE.get(role) if role else None
-
-
-class PlanList(BaseModel):
-    items: list[PlanView]
-    next_cursor: str | None = None
-
-
-def document(plan: Plan) -> dict[str, object]:
-    """A plan row flattened for the read models: content fields at the top, projections grouped,
-    who is involved from its case."""
-    case = plan.case
-    return {
-        **plan.content,
-        "id": plan.id,
-        "case_id": plan.case_id,
-        "version": plan.version,
-        "status": plan.status,
-        "clinic_org_id": case.clinic_org_id,
-        "employer_org_id": case.employer_org_id,
-        "insurer_org_id": case.insurer_org_id,
-        "therapist_id": case.therapist_id,
-        "projections": Projections(
-            projected_rtw_date=plan.projected_rtw_date,
-            projected_cost=plan.projected_cost,
-            projected_readiness_date=plan.projected_readiness_date,
-        ),
-        "therapy_start_date": plan.therapy_start_date,
-        "schedule_start_date": plan.schedule_start_date or plan.content.get("schedule_start_date"),
-        "next_review_date": plan.next_review_date or plan.content.get("next_review_date"),
-        "previous_plan_id": plan.previous_plan_id,
-        "changes": plan.changes,
-        "acknowledged_warnings": plan.acknowledged_warnings,
-        "created_at": plan.created_at,
-        "updated_at": plan.updated_at,
-        "published_at": plan.published_at,
-        "ended_at": plan.ended_at,
-        "end_reason": plan.end_reason,
-    }

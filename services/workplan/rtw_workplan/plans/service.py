@@ -15,8 +15,8 @@ from rtw_shared.uow import UnitOfWork
 
 from .. import policy
 from ..cases.models import CaseCopy
-from . import repository, versions
-from .models import EMPTY_CONTENT, Plan
+from . import identity, repository, seeding, versions
+from .models import Plan
 from .schemas import PlanContent
 
 
@@ -61,10 +61,11 @@ def replace_draft(
 ) -> Plan:
     """Replace a draft's whole content (412 when If-Match is stale, 409 once it is no draft)."""
     plan = editable_draft(uow=uow, principal=principal, plan_id=plan_id, if_match=if_match, action="edited")
-    plan.content = content.model_dump(mode="json")
-    if plan.previous_plan_id is not None:
+    stored = identity.identified(plan.content, content.stored())
+    if plan.previous_plan_id is not None:  # read before the change: one UPDATE, the ETag moves by one
         previous = repository.get(uow.session, plan.previous_plan_id)
-        plan.changes = versions.changed_parts(previous.content if previous else {}, plan.content)
+        plan.changes = versions.changed_parts(previous.content if previous else {}, stored)
+    plan.content = stored
     uow.session.flush()  # bumps the revision; updated_at for the answer
     uow.session.refresh(plan, ["updated_at"])
     uow.commit()
@@ -85,8 +86,11 @@ def revise_plan(*, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, if
         status="draft",
         content=dict(plan.content),
         previous_plan_id=plan.id,
-        changes=[],
+        baseline=plan.baseline,
+        seed=plan.seed,
     )
+    seeding.follow_case(revision, plan.case)  # restrictions the case changed since, where the plan followed it
+    revision.changes = versions.changed_parts(plan.content, revision.content)
     repository.add(uow.session, revision)
     uow.emit(
         PlanRevisedV1(
@@ -142,13 +146,25 @@ def open_first_drafts(*, uow: UnitOfWork, cases: list[CaseCopy]) -> list[Plan]:
     # Not only on `case.created`: whichever snapshot of the case arrives first opens it, and a
     # re-sent event finds the plan and opens no second one.
     with_plans = repository.cases_with_plans(uow.session, [case.case_id for case in cases])
-    opened = [
-        Plan(case=case, version=1, status="draft", content={k: list(v) for k, v in EMPTY_CONTENT.items()})
-        for case in cases
-        if case.case_id not in with_plans
-    ]
+    opened = []
+    for case in cases:
+        if case.case_id in with_plans:
+            continue
+        content, seed = seeding.first_content(case)
+        opened.append(Plan(case=case, version=1, status="draft", content=content, seed=seed, baseline=case.assessment))
     uow.session.add_all(opened)
     return opened
+
+
+def follow_cases(*, uow: UnitOfWork, cases: list[CaseCopy], skip: set[uuid.UUID]) -> list[Plan]:
+    """Bring each case's open draft in line with the case where the therapist has not edited it
+    (plans/seeding.py); `skip`: cases whose draft was just opened from them. The caller commits."""
+    wanted = [case for case in cases if case.case_id not in skip and not case.ended]
+    drafts = repository.open_drafts_for_cases(uow.session, [case.case_id for case in wanted])
+    by_case = {case.case_id: case for case in wanted}
+    followed = [draft for draft in drafts if seeding.follow_case(draft, by_case[draft.case_id])]
+    uow.session.flush()
+    return followed
 
 
 def cancel_open_plans(*, uow: UnitOfWork, case: CaseCopy) -> list[Plan]:

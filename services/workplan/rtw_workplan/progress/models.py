@@ -68,7 +68,7 @@ class Review(Base):
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("cases.case_id"))
     plan_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("plans.id"))
     review_date: Mapped[date] = mapped_column(Date)
-    gas: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)  # [{goal, weight, attainment}]
+    gas: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)  # [{goal_id, goal (its position), weight, attainment}]
     copm: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)  # [{problem, importance, performance, satisfaction}]
     gas_t_score: Mapped[float | None] = mapped_column(Numeric(6, 2))
     recorded_by: Mapped[str] = mapped_column(String(64))
@@ -83,8 +83,11 @@ class ProgressionDecision(Base):
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("cases.case_id"))
     plan_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("plans.id"))
     session_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("sessions.id"))
+    # The plan's activity decided on (null for one done without it: then its kind, demand and frequency).
+    activity_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     kind: Mapped[str] = mapped_column(String(32))
     demand: Mapped[str | None] = mapped_column(String(32))
+    frequency: Mapped[str | None] = mapped_column(String(16))
     # What the rule recommended (kept even when overridden) …
     recommended: Mapped[str] = mapped_column(String(16))
     recommended_reason: Mapped[str] = mapped_column(String(500))

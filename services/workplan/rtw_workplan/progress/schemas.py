@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from rtw_shared.schemas import InputModel
 from rtw_shared.types import IsoDate
@@ -21,19 +21,31 @@ class Dose(BaseModel):
     duration_min: float | None = None
 
 
-class GasScoreIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
-    goal: int = Field(ge=0, le=49, description="the goal's position in the plan's goals (0 for the first)")
+class GasScoreIn(InputModel):
+    """One goal's attainment: the goal named by its id (`goal`, its position, is what clients used before goals
+    had ids; give one of the two)."""
+
+    goal_id: Annotated[uuid.UUID, Field(strict=False)] | None = Field(default=None, description="the goal's id")
+    goal: int | None = Field(
+        default=None, ge=0, le=49, description="deprecated: the goal's position in the plan's goals (0 for the first)"
+    )
     attainment: int = Field(ge=-2, le=2)
 
+    @model_validator(mode="after")
+    def _one_goal(self) -> GasScoreIn:
+        if (self.goal_id is None) == (self.goal is None):
+            raise ValueError("name the goal scored by its goal_id")
+        return self
 
-class CopmItemIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+
+class CopmItemIn(InputModel):
     problem: str = Field(min_length=1, max_length=200)
     importance: int = Field(ge=1, le=10)
     performance: int = Field(ge=1, le=10)
     satisfaction: int = Field(ge=1, le=10)
 
 
-class ReviewIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class ReviewIn(InputModel):
     """POST /v1/plans/{id}/reviews: GAS attainment of the goals scored, and the COPM reassessment."""
 
     date: IsoDate
@@ -107,7 +119,8 @@ class CapacityPoint(BaseModel):
 
 
 class CapacityTherapistView(CapacityView):
-    series: list[CapacityPoint]
+    series: list[CapacityPoint] = Field(description="each observation: the assessment's first, then each session's")
+    activity_ids: list[uuid.UUID] = Field(description="the plan's activities that train this demand at this frequency")
 
 
 class JobMatchView(BaseModel):
@@ -144,13 +157,22 @@ class CostView(BaseModel):
 
 
 class ActivityView(BaseModel):
+    """One activity's row, by its id in the plan (null for one done without it: kept by kind, demand and
+    frequency)."""
+
+    activity_id: uuid.UUID | None
+    name: str
     kind: str
     demand: str | None
+    frequency: str
     recommendation: Literal["advance", "hold", "regress"]
     reason: str
+    information: str | None = Field(default=None, description="shown beside it, deciding nothing: a rise in pain")
     recommended_prescription: Dose
     decision: dict[str, Any] | None
     current_prescription: Dose
+    capacity: float | None = Field(description="the best result tolerated over its last 3 sessions")
+    unit: Literal["kg", "min"]
 
 
 class _Progress(BaseModel):

@@ -15,11 +15,11 @@ from rtw_shared.uow import UnitOfWork
 from ..clinics import service as clinics
 from ..plans import repository as plans
 from ..plans.models import Plan
-from ..plans.schemas import PlanContent
+from ..plans.schemas import GoalIn, PlanContent
 from ..rules import scores
 from ..rules.facts import PhaseFacts
 from ..rules.projections import FeeSchedule
-from ..rules.report import Inputs, Report, build, session_facts
+from ..rules.report import Inputs, Report, baseline_facts, build, session_facts
 from . import repository
 from .models import ProgressionDecision, Review
 from .schemas import ReviewIn
@@ -30,14 +30,23 @@ def therapy_start(plan: Plan, content: PlanContent, as_of: date) -> date:
     return plan.therapy_start_date or content.start_date or as_of
 
 
-def inputs_for(uow: UnitOfWork, plan: Plan, fees: FeeSchedule, rules: clinics.ClinicRules, as_of: date) -> Inputs:
-    """Everything the report of `plan` is computed from, read from the database."""
+def inputs_for(
+    uow: UnitOfWork,
+    plan: Plan,
+    fees: FeeSchedule,
+    rules: clinics.ClinicRules,
+    as_of: date,
+    therapy_start_on: date | None = None,
+) -> Inputs:
+    """Everything the report of `plan` is computed from, read from the database (`therapy_start_on`: week 1
+    of a draft's phases as publication would fix it)."""
     content = PlanContent.model_validate(plan.content)
     logged = repository.sessions_of_case(uow.session, plan.case_id)
     reviews = repository.reviews_of_case(uow.session, plan.case_id)
+    activities = content.activities()
     return Inputs(
         as_of=as_of,
-        therapy_start=therapy_start(plan, content, as_of),
+        therapy_start=therapy_start_on or therapy_start(plan, content, as_of),
         schedule_start=plan.schedule_start_date or content.schedule_start_date,
         schedule_last_week=max((w.week for w in content.schedule), default=0),
         phases=tuple(
@@ -50,13 +59,23 @@ def inputs_for(uow: UnitOfWork, plan: Plan, fees: FeeSchedule, rules: clinics.Cl
         fees=fees,
         rule=rules.thresholds,
         fixed_projected_cost=_num(plan.projected_cost),
+        baseline=baseline_facts(plan.baseline),
+        activity_names={str(a.id): a.name or "" for a in activities},
+        planned=tuple((str(a.id), a.demand, a.frequency) for a in activities),
     )
 
 
-def report_for(uow: UnitOfWork, plan: Plan, defaults: FeeSchedule, as_of: date | None = None) -> Report:
+def report_for(
+    uow: UnitOfWork,
+    plan: Plan,
+    defaults: FeeSchedule,
+    as_of: date | None = None,
+    *,
+    therapy_start: date | None = None,
+) -> Report:
     """The plan's progress report as of a day (today by default), with its clinic's fees and rule."""
     rules = clinics.rules_for(uow=uow, clinic_org_id=plan.case.clinic_org_id, defaults=defaults)
-    return build(inputs_for(uow, plan, rules.fees, rules, as_of or uow.now().date()))
+    return build(inputs_for(uow, plan, rules.fees, rules, as_of or uow.now().date(), therapy_start))
 
 
 def progress_changed(plan: Plan, report: Report, computed_at: datetime) -> PlanProgressChangedV1:
@@ -100,19 +119,22 @@ def record_review(
 ) -> tuple[Review, Report]:
     """Record a review of a plan in force: GAS attainment per goal (T-score computed) and COPM ratings."""
     content = PlanContent.model_validate(plan.content)
-    scored = []
-    for item in data.gas:
-        if item.goal >= len(content.goals):
-            raise UnprocessableError(
-                f"gas: the plan has {len(content.goals)} goals; goal {item.goal} does not exist", field="gas"
-            )
-        scored.append((content.goals[item.goal].weight, item.attainment))
+    goals = [goal_scored(content, item.goal_id, item.goal, field=f"gas.{i}") for i, item in enumerate(data.gas)]
+    scored = [(goal.weight, item.attainment) for goal, item in zip(goals, data.gas, strict=True)]
     t_score = _t_score(scored)
     review = Review(
         case_id=plan.case_id,
         plan_id=plan.id,
         review_date=data.date,
-        gas=[{**g.model_dump(), "weight": w} for g, (w, _) in zip(data.gas, scored, strict=True)],
+        gas=[
+            {
+                "goal_id": str(goal.id),
+                "goal": content.goals.index(goal),
+                "weight": goal.weight,
+                "attainment": g.attainment,
+            }
+            for g, goal in zip(data.gas, goals, strict=True)
+        ],
         copm=[c.model_dump() for c in data.copm],
         gas_t_score=t_score,
         recorded_by=principal.subject,
@@ -121,6 +143,20 @@ def record_review(
     report = announce(uow, plan, defaults)
     uow.commit()
     return review, report
+
+
+def goal_scored(content: PlanContent, goal_id: uuid.UUID | None, index: int | None, *, field: str) -> GoalIn:
+    """The goal a GAS score names: by its id (or, as before ids, by its position); 422 when there is none."""
+    if goal_id is not None:
+        found = next((g for g in content.goals if g.id == goal_id), None)
+        if found is None:
+            raise UnprocessableError(f"{field}.goal_id: the plan has no goal {goal_id}", field=f"{field}.goal_id")
+        return found
+    if index is None or index >= len(content.goals):
+        raise UnprocessableError(
+            f"{field}.goal: the plan has {len(content.goals)} goals; goal {index} does not exist", field="gas"
+        )
+    return content.goals[index]
 
 
 def _t_score(scored: list[tuple[float, int]]) -> float | None:

@@ -37,6 +37,7 @@ FIELD_OF = {
 CAPACITY_FIELD_OF = {
     **dict.fromkeys(("demand", "frequency", "unit", "required", "current", "met", "readiness"), ALWAYS),
     "series": Field.CAPACITY_SERIES,
+    "activity_ids": Field.CAPACITY_SERIES,
 }
 DAYS_PER_WEEK = 7
 
@@ -64,6 +65,7 @@ def _capacity(line: CapacityLine) -> dict[str, object]:
         "met": met,
         "readiness": _readiness(line.readiness),
         "series": [{"date": day, "value": value} for day, value in line.series],
+        "activity_ids": list(line.activity_ids),
     }
 
 
@@ -117,25 +119,38 @@ def progress(view: RoleView, plan: Plan, report: Report, decisions: list[Progres
 
 
 def _activities(report: Report, decisions: list[ProgressionDecision]) -> list[dict[str, object]]:
-    """Each activity's recommendation, the decision taken on it and the prescription now."""
-    latest = {(d.kind, d.demand): d for d in decisions}  # oldest first: the last one wins
+    """Each activity's recommendation, the decision taken on it and the prescription now (by activity)."""
+    latest = {decision_key(d): d for d in decisions}  # oldest first: the last one wins
     activities: list[dict[str, object]] = []
     for item in report.activities:
-        decision = latest.get((item.kind, item.demand))
+        decision = latest.get(item.key)
         recommended = asdict(item.recommendation.next_prescription)
         activities.append(
             {
+                "activity_id": item.activity_id,
+                "name": item.name,
                 "kind": item.kind,
                 "demand": item.demand,
+                "frequency": item.frequency,
                 "recommendation": item.recommendation.action,
                 "reason": item.recommendation.reason,
+                "information": item.recommendation.information,
                 "recommended_prescription": recommended,
                 "decision": _decision(decision),
                 # The next prescription follows the therapist's decision; until one is taken, the last one stands.
                 "current_prescription": decision.prescription if decision else asdict(item.last_prescribed),
+                "capacity": item.capacity,
+                "unit": item.unit,
             }
         )
     return activities
+
+
+def decision_key(decision: ProgressionDecision) -> str:
+    """What a decision is kept by: the activity's id; for one done without a plan activity, as its results are."""
+    if decision.activity_id is not None:
+        return str(decision.activity_id)
+    return f"{decision.kind}:{decision.demand or '-'}:{decision.frequency or 'occasional'}"
 
 
 def _decision(decision: ProgressionDecision | None) -> dict[str, object] | None:

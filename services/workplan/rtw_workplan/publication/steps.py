@@ -4,8 +4,8 @@ Work."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, time
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from ..plans import repository
 from ..plans.models import Plan
 from ..plans.schemas import PlanContent
 from ..plans.versions import changed_parts, week_starts
+from ..plans.views import dated_weeks
 from ..rules.checks import Context, Outcome, Problem
 from ..rules.facts import PhaseFacts
 from ..rules.report import Report, requirements, treatment_end
@@ -46,9 +47,31 @@ def as_dict(problem: Problem) -> dict[str, str]:
     return asdict(problem)
 
 
-def require_acknowledged(outcome: Outcome, acknowledged: list[str]) -> tuple[Problem, ...]:
-    """The warnings acknowledged; 422 listing every hard error, and every warning not acknowledged."""
-    missing = [w for w in outcome.warnings if w.code not in set(acknowledged)]
+@dataclass(frozen=True)
+class Acknowledger:
+    """Who acknowledges the warnings of a publication, when, and on which version."""
+
+    by: str  # a therapist's subject, or "accepted counter-proposal <id>"
+    username: str | None
+    at: datetime
+    version: int
+
+    def record(self, warning: Problem) -> dict[str, Any]:
+        return {
+            **as_dict(warning),
+            "acknowledged_by": self.by,
+            "acknowledged_by_username": self.username,
+            "acknowledged_at": self.at.isoformat(),
+            "acknowledged_on_version": self.version,
+        }
+
+
+def require_acknowledged(
+    outcome: Outcome, acknowledged: set[str], *, earlier: list[dict[str, Any]], who: Acknowledger
+) -> list[dict[str, Any]]:
+    """Every warning with who acknowledged it and when: one acknowledged on the version revised (`earlier`)
+    whose cause — code and message — is unchanged carries over as it was; another needs its code in
+    `acknowledged`. 422 listing every hard error, or every warning still to acknowledge."""
     if outcome.errors:
         detail = "; ".join(f"{p.field}: {p.message}" for p in outcome.errors)
         raise UnprocessableError(
@@ -56,12 +79,23 @@ def require_acknowledged(outcome: Outcome, acknowledged: list[str]) -> tuple[Pro
             problems=[as_dict(p) for p in outcome.errors],
             warnings=[as_dict(w) for w in outcome.warnings],
         )
+    before = {(w["code"], w["message"]): w for w in earlier}
+    kept: list[dict[str, Any]] = []
+    missing: list[Problem] = []
+    for warning in outcome.warnings:
+        carried = before.get((warning.code, warning.message))
+        if carried is not None:
+            kept.append({**carried, "field": warning.field})
+        elif warning.code in acknowledged:
+            kept.append(who.record(warning))
+        else:
+            missing.append(warning)
     if missing:
         raise UnprocessableError(
             f"{len(missing)} clinical warning(s) to acknowledge before publishing: send their codes as `acknowledge`",
             warnings=[as_dict(w) for w in missing],
         )
-    return outcome.warnings
+    return kept
 
 
 def arm_week_timers(session: Session, plan: Plan, content: PlanContent, now: datetime, *, skip: set[int]) -> None:
@@ -77,22 +111,11 @@ def arm_week_timers(session: Session, plan: Plan, content: PlanContent, now: dat
         repository.schedule_week_timer(session, plan.id, week.week, due)
 
 
-def dated_weeks(schedule: list[dict[str, Any]], schedule_start: date | None) -> list[dict[str, Any]]:
-    """The graduated schedule's weeks with their first and last day, once the schedule has a start."""
-    if schedule_start is None:
-        return schedule
-    return [
-        {
-            **week,
-            "starts_on": (start := week_starts(schedule_start, week["week"])),
-            "ends_on": start + timedelta(days=6),
-        }
-        for week in schedule
-    ]
-
-
-def published_event(plan: Plan, content: PlanContent, previous: Plan | None) -> PlanPublishedV1:
-    """plan.published: what the employer must accommodate, what changed, the insurer's projections."""
+def published_event(
+    plan: Plan, content: PlanContent, previous: Plan | None, *, agreed: bool = False
+) -> PlanPublishedV1:
+    """plan.published: what the employer must accommodate, what changed, the insurer's projections; `agreed`:
+    the version is what the therapist and the employer agreed (the employer asks nothing again)."""
     if previous is None:
         accommodations_changed, schedule_changed = bool(content.accommodations), bool(content.schedule)
     else:
@@ -118,4 +141,6 @@ def published_event(plan: Plan, content: PlanContent, previous: Plan | None) -> 
         accommodations_changed=accommodations_changed,
         schedule_changed=schedule_changed,
         projected_readiness_date=plan.projected_readiness_date,
+        start_date=plan.therapy_start_date,
+        agreed_accommodation_id=plan.agreed_accommodation_id if agreed else None,
     )

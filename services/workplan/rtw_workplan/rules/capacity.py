@@ -85,6 +85,12 @@ def current_capacity(sessions: Sequence[SessionFacts], demand: str, frequency: s
     return max(values) if values else None
 
 
+def activity_capacity(results: Sequence[ActivityResult]) -> float | None:
+    """One activity's capacity: the best result tolerated over its last WINDOW sessions (kg or minutes)."""
+    values = [v for v in (_measure(r) for r in results[-WINDOW:] if r.tolerated) if v is not None]
+    return max(values) if values else None
+
+
 def job_match(requirements: Sequence[Requirement], sessions: Sequence[SessionFacts]) -> JobMatch:
     """For each requirement, capacity vs demand (met / not met) and the share met; `never` demands are skipped."""
     matches = []

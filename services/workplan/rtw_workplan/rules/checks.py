@@ -4,7 +4,16 @@ Hard errors refuse publication (422, every problem listed): what cannot be right
 its baseline, a load on a demand that is not moved (a 900 kg "stand"), an activity or a full-duty
 week against a `never` restriction, more hours or days than the job's usual ones, a schedule that
 begins before the treatment. Clinical warnings are what a therapist may have good reason for; they
-are returned, and publication needs each acknowledged (the acknowledgement is recorded)."""
+are returned, and publication needs each acknowledged (the acknowledgement is recorded).
+
+A warning's code names what it is about by identity — a goal or an activity by its id, a schedule week by
+its number — not by its position, so an acknowledgement still names the same thing after the content is
+reordered (and carries over to a revision while the warning's cause, its code and message, is unchanged).
+
+A load or duration is compared with the restrictions on the same demand that bind at the activity's
+frequency: a limit at one frequency also binds every more demanding one (an occasional limit of 10 kg
+caps a frequent lift too), never a less demanding one (a frequent limit of 5 kg leaves an occasional 8 kg
+lift alone). An activity without a frequency (a postural one) is held to every restriction on its demand."""
 
 from __future__ import annotations
 
@@ -13,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
-from .facts import Requirement, measured_by_load
+from .facts import FREQUENCY_RANK, Requirement, measured_by_load
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,11 @@ class Outcome:
 # What the checks read of a plan's content (read-only: a request's PlanContent qualifies).
 class _Goal(Protocol):
     @property
+    def id(self) -> object: ...
+    @property
     def demand(self) -> str: ...
+    @property
+    def frequency(self) -> str | None: ...
     @property
     def baseline(self) -> float: ...
     @property
@@ -56,7 +69,11 @@ class _Goal(Protocol):
 
 class _Activity(Protocol):
     @property
+    def id(self) -> object: ...
+    @property
     def demand(self) -> str | None: ...
+    @property
+    def frequency(self) -> str | None: ...
     @property
     def load_kg(self) -> float | None: ...
     @property
@@ -166,41 +183,64 @@ def _week_errors(k: int, week: _Week, blocked: str, context: Context) -> list[Pr
     return problems
 
 
+def _job_demand(goal: _Goal, demands: Sequence[Requirement]) -> Requirement | None:
+    """The job demand a goal works towards: the same demand at the goal's frequency (occasional when the
+    goal names none; else the first one on that demand)."""
+    same = [d for d in demands if d.demand == goal.demand and d.frequency != "never"]
+    wanted = goal.frequency or "occasional"
+    return next((d for d in same if d.frequency == wanted), None if goal.frequency else next(iter(same), None))
+
+
 def _goal_warnings(content: Content, context: Context) -> list[Problem]:
     problems: list[Problem] = []
-    demands = {(d.demand): d for d in context.job_demands if d.frequency != "never"}
     for i, goal in enumerate(content.goals):
+        field = f"goals.{i}"
         if goal.target == goal.baseline:
             problems.append(
-                Problem(f"target_equals_baseline:goals.{i}", f"goals.{i}", "target equals baseline: nothing to gain")
+                Problem(f"target_equals_baseline:goal.{goal.id}", field, "target equals baseline: nothing to gain")
             )
-        job = demands.get(goal.demand)
+        job = _job_demand(goal, context.job_demands)
         if job is not None and job.required is not None and goal.target < job.required:
-            message = f"target {goal.target} is below the job's {job.required} for {goal.demand}"
-            problems.append(Problem(f"target_below_job:goals.{i}", f"goals.{i}", message))
+            message = f"target {goal.target} is below the job's {job.required} for {goal.demand} ({job.frequency})"
+            problems.append(Problem(f"target_below_job:goal.{goal.id}", field, message))
     return problems
 
 
+def binding_limits(activity: _Activity, restrictions: Sequence[_Restriction]) -> list[_Restriction]:
+    """The restrictions an activity is held to: on its demand, at its frequency or a less demanding one
+    (every one on its demand when it has no frequency); `never` is a hard error, not a limit."""
+    rank = FREQUENCY_RANK.get(activity.frequency or "", None)
+    return [
+        r
+        for r in restrictions
+        if r.demand == activity.demand
+        and r.frequency != "never"
+        and (rank is None or FREQUENCY_RANK.get(r.frequency, 0) <= rank)
+    ]
+
+
 def _activity_warnings(content: Content) -> list[Problem]:
-    # An activity without a demand has no restriction.
-    limits: dict[str | None, _Restriction] = {r.demand: r for r in content.restrictions if r.frequency != "never"}
     problems: list[Problem] = []
     for field, activity in _activities(content):
-        limit = limits.get(activity.demand)
-        if limit is None:
-            continue
-        if activity.load_kg is not None and limit.load_kg is not None and activity.load_kg > limit.load_kg:
-            message = f"load {activity.load_kg} kg is above the restriction's {limit.load_kg} kg for {activity.demand}"
-            problems.append(Problem(f"load_above_restriction:{field}", field, message))
-        if (
-            activity.duration_min is not None
-            and limit.duration_min is not None
-            and activity.duration_min > limit.duration_min
-        ):
-            message = (
-                f"{activity.duration_min} min is above the restriction's {limit.duration_min} min for {activity.demand}"
-            )
-            problems.append(Problem(f"duration_above_restriction:{field}", field, message))
+        limits = binding_limits(activity, content.restrictions)
+        loads = [r for r in limits if r.load_kg is not None]
+        if activity.load_kg is not None and loads:
+            limit = min(loads, key=lambda r: r.load_kg or 0.0)
+            if activity.load_kg > (limit.load_kg or 0.0):
+                message = (
+                    f"load {activity.load_kg} kg is above the restriction's {limit.load_kg} kg for "
+                    f"{activity.demand} ({limit.frequency})"
+                )
+                problems.append(Problem(f"load_above_restriction:activity.{activity.id}", field, message))
+        durations = [r for r in limits if r.duration_min is not None]
+        if activity.duration_min is not None and durations:
+            limit = min(durations, key=lambda r: r.duration_min or 0.0)
+            if activity.duration_min > (limit.duration_min or 0.0):
+                message = (
+                    f"{activity.duration_min} min is above the restriction's {limit.duration_min} min for "
+                    f"{activity.demand} ({limit.frequency})"
+                )
+                problems.append(Problem(f"duration_above_restriction:activity.{activity.id}", field, message))
     return problems
 
 
@@ -214,12 +254,12 @@ def _schedule_warnings(content: Content, context: Context) -> list[Problem]:
         if week.duties != "full":
             continue
         starts = context.schedule_start + timedelta(days=7 * (week.week - 1))
-        field = f"schedule.{k}"
+        field, about = f"schedule.{k}", f"week.{week.week}"
         if context.ready_on is not None and starts < context.ready_on:
             message = f"full duty from {starts}, before the projected readiness date {context.ready_on}"
-            problems.append(Problem(f"full_duty_before_readiness:{field}", field, message))
+            problems.append(Problem(f"full_duty_before_readiness:{about}", field, message))
         if starts < context.treatment_ends:
             message = f"full duty from {starts}, while treatment continues until {context.treatment_ends}"
-            problems.append(Problem(f"full_duty_during_treatment:{field}", field, message))
+            problems.append(Problem(f"full_duty_during_treatment:{about}", field, message))
         break  # the first full-duty week decides; later ones follow it
     return problems

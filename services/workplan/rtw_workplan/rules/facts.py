@@ -18,6 +18,15 @@ def measured_by_load(demand: str | None) -> bool:
     return demand in LOAD_DEMANDS
 
 
+def activity_label(kind: str, demand: str | None, frequency: str | None) -> str:
+    """The name an activity goes by when the therapist gave it none: "work simulation: lift floor waist
+    (occasional)"."""
+    what = kind.replace("_", " ")
+    if demand:
+        what += ": " + demand.replace("_", " ")
+    return f"{what} ({frequency})" if frequency else what
+
+
 @dataclass(frozen=True)
 class Dose:
     """A prescription or what was achieved: any of load, repetitions, sets and duration."""
@@ -38,6 +47,17 @@ class ActivityResult:
     achieved: Dose
     tolerated: bool
     frequency: str = "occasional"  # the frequency the therapist judged the performance at
+    activity_id: str | None = None  # the plan's activity it was (None: done without one in the plan)
+
+    @property
+    def key(self) -> str:
+        """What its recommendations, decisions and progress rows are kept by: the plan's activity; for an
+        activity done without one, its kind, demand and frequency."""
+        return self.activity_id or f"{self.kind}:{self.demand or '-'}:{self.frequency}"
+
+    @property
+    def label(self) -> str:
+        return activity_label(self.kind, self.demand, self.frequency)
 
 
 @dataclass(frozen=True)
@@ -80,3 +100,19 @@ class Requirement:
     def required(self) -> float | None:
         """The number capacity is compared with (kg or minutes)."""
         return self.load_kg if measured_by_load(self.demand) else self.duration_min
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The assessment a plan starts from (docs/domain/plans.md, "Drafts start from the case"): what the
+    worker managed, the pain before treatment began, and the COPM ratings — where progress starts."""
+
+    day: date
+    pain: int | None = None
+    capacities: tuple[ActivityResult, ...] = ()  # achieved and tolerated, at the frequency measured
+    copm: tuple[tuple[int, int], ...] = ()  # (performance, satisfaction) per problem
+
+    def observed(self) -> SessionFacts:
+        """The assessment as the first observation of each capacity it measured (not a session: it is
+        never counted in dosage, adherence or cost)."""
+        return SessionFacts(self.day, "attended", 0, False, self.pain, None, self.capacities)

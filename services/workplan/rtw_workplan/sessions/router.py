@@ -17,8 +17,6 @@ from rtw_shared.web import UowDep
 
 from ..dependencies import FeesDep
 from ..progress.models import TreatmentSession
-from ..rules.facts import ActivityResult
-from ..rules.progression import Recommendation
 from ..rules.projections import FeeSchedule
 from . import examples, service
 from .schemas import DecisionIn, DecisionView, SessionCorrectionIn, SessionDetail, SessionIn, SessionList, SessionView
@@ -37,9 +35,7 @@ IdempotencyKey = Annotated[
 ]
 
 
-def _view(
-    row: TreatmentSession, recommendations: Sequence[tuple[ActivityResult, Recommendation]] = ()
-) -> dict[str, object]:
+def _view(row: TreatmentSession, recommendations: Sequence[service.Recommended] = ()) -> dict[str, object]:
     return {
         **row.content,
         "id": row.id,
@@ -51,13 +47,17 @@ def _view(
         "updated_at": row.updated_at,
         "recommendations": [
             {
-                "kind": result.kind,
-                "demand": result.demand,
-                "action": rec.action,
-                "reason": rec.reason,
-                "next_prescription": asdict(rec.next_prescription),
+                "activity_id": r.result.activity_id,
+                "name": r.name,
+                "kind": r.result.kind,
+                "demand": r.result.demand,
+                "frequency": r.result.frequency,
+                "action": r.recommendation.action,
+                "reason": r.recommendation.reason,
+                "information": r.recommendation.information,
+                "next_prescription": asdict(r.recommendation.next_prescription),
             }
-            for result, rec in recommendations
+            for r in recommendations
         ],
     }
 

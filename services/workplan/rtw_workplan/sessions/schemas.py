@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -14,27 +14,33 @@ from rtw_shared.schemas import InputModel
 from rtw_shared.types import IsoDate
 from rtw_shared.vocabulary import Demand
 
-from ..plans.schemas import ActivityKind
+from ..plans.schemas import ActivityKind, PerformedAt
 from ..progress.schemas import Dose
 
 Attendance = Literal["attended", "cancelled", "no_show"]
-PerformedAt = Literal["occasional", "frequent", "constant"]
 Action = Literal["advance", "hold", "regress"]
+ActivityId = Annotated[uuid.UUID, Field(strict=False)]
 
 
-class DoseIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class DoseIn(InputModel):
     load_kg: float | None = Field(default=None, ge=0, le=1000)
     reps: int | None = Field(default=None, ge=0, le=1000)
     sets: int | None = Field(default=None, ge=0, le=100)
     duration_min: float | None = Field(default=None, ge=0, le=1440)
 
 
-class ActivityResultIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
-    """One activity of the session: what was prescribed and what the worker achieved."""
+class ActivityResultIn(InputModel):
+    """One activity of the session: what was prescribed and what the worker achieved. Name the plan's activity
+    by its `activity_id`; without it, the plan's one activity of that kind and demand (and frequency, when
+    given) is meant — 422 when the plan has several — and one the plan does not have is kept by its kind,
+    demand and frequency."""
 
+    activity_id: ActivityId | None = Field(default=None, description="the plan's activity (its id in the plan)")
     kind: ActivityKind
     demand: Demand | None = None
-    frequency: PerformedAt = Field(default="occasional", description="the frequency the performance stands for")
+    frequency: PerformedAt | None = Field(
+        default=None, description="the frequency the performance stands for (default: the activity's, else occasional)"
+    )
     prescribed: DoseIn
     achieved: DoseIn
     tolerated: bool = True
@@ -47,7 +53,7 @@ class ActivityResultIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_
         return self
 
 
-class SessionIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class SessionIn(InputModel):
     """POST /v1/plans/{id}/sessions: one session (send an Idempotency-Key so a retry records it once)."""
 
     date: IsoDate
@@ -74,18 +80,21 @@ class SessionIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared 
         return self
 
 
-class SessionCorrectionIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
+class SessionCorrectionIn(InputModel):
     """POST …/sessions/{sid}/revisions: the whole corrected session, and why (the earlier revision stays)."""
 
     session: SessionIn
     reason: str = Field(min_length=1, max_length=1000)
 
 
-class DecisionIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared is Any to mypy
-    """POST …/sessions/{sid}/decisions: accept the recommendation for one activity, or override it."""
+class DecisionIn(InputModel):
+    """POST …/sessions/{sid}/decisions: accept the recommendation for one activity, or override it. Name the
+    activity by its `activity_id` (or, for one the plan does not have, by kind, demand and frequency)."""
 
-    kind: ActivityKind
+    activity_id: ActivityId | None = None
+    kind: ActivityKind | None = None
     demand: Demand | None = None
+    frequency: PerformedAt | None = None
     decision: Literal["accept", "override"]
     chosen: Action | None = Field(default=None, description="override: what to do instead")
     reason: str | None = Field(default=None, min_length=1, max_length=1000)
@@ -93,16 +102,22 @@ class DecisionIn(InputModel):  # type: ignore[misc, unused-ignore]  # rtw_shared
 
     @model_validator(mode="after")
     def _override_explained(self) -> DecisionIn:
+        if self.activity_id is None and self.kind is None:
+            raise ValueError("name the activity decided on: its activity_id (or its kind and demand)")
         if self.decision == "override" and (self.chosen is None or not self.reason):
             raise ValueError("an override names what is chosen instead and the reason")
         return self
 
 
 class RecommendationView(BaseModel):
+    activity_id: uuid.UUID | None = Field(description="the plan's activity (null: one the plan does not have)")
+    name: str
     kind: str
     demand: str | None
+    frequency: str
     action: Action
     reason: str
+    information: str | None = Field(default=None, description="shown beside it, deciding nothing: a rise in pain")
     next_prescription: Dose
 
 
@@ -148,8 +163,10 @@ class SessionList(BaseModel):
 class DecisionView(BaseModel):
     id: uuid.UUID
     session_id: uuid.UUID
+    activity_id: uuid.UUID | None
     kind: str
     demand: str | None
+    frequency: str | None
     recommended: Action
     recommended_reason: str
     recommended_prescription: Dose

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from rtw_shared.auth import Principal
@@ -22,13 +22,15 @@ from ..clinics import service as clinics
 from ..plans import repository as plans_repository
 from ..plans import service as plans
 from ..plans.models import Plan
+from ..plans.schemas import PlanContent
 from ..progress import repository as progress_repository
 from ..progress import service as progress
 from ..progress.models import ProgressionDecision, SessionRevision, TreatmentSession
 from ..rules import progression
 from ..rules.facts import ActivityResult
 from ..rules.projections import FeeSchedule
-from ..rules.report import recommendations_after, session_facts
+from ..rules.report import baseline_facts, recommendations_after, session_facts
+from . import activities
 from .schemas import DecisionIn, SessionCorrectionIn, SessionIn
 
 
@@ -53,7 +55,7 @@ def log_session(
     if earlier is not None:
         return earlier, True
     _check_date(plan, data, today=uow.now().date())
-    content = data.model_dump(mode="json")
+    content = activities.resolved(plan.content, data)
     row = TreatmentSession(
         id=uuid.uuid4(),
         case_id=plan.case_id,
@@ -131,7 +133,8 @@ def correct_session(
     if plan.case.ended:
         raise ConflictError(f"the case is {plan.case.status}; its sessions can no longer be corrected")
     _check_date(plan, data, today=uow.now().date())
-    content = data.model_dump(mode="json")
+    logged_under = plans_repository.get(uow.session, row.plan_id) or plan
+    content = activities.resolved(logged_under.content, data)
     row.revision += 1
     row.content, row.session_date, row.attendance = content, data.date, data.attendance
     progress_repository.add_session_revision(
@@ -183,16 +186,55 @@ def get_session(
     return row, progress_repository.session_revisions(uow.session, row.id)
 
 
+@dataclass(frozen=True)
+class Recommended:
+    """One activity of a session, what the rule recommends after it, and what the plan calls the activity."""
+
+    result: ActivityResult
+    recommendation: progression.Recommendation
+    name: str
+
+
 def recommendations(
     *, uow: UnitOfWork, row: TreatmentSession, fees: FeeSchedule, plan: Plan | None = None
-) -> list[tuple[ActivityResult, progression.Recommendation]]:
-    """The recommendation per activity of the session, from the case's log up to it, by the clinic's rule."""
+) -> list[Recommended]:
+    """The recommendation per activity of the session, from the case's log up to it, by the clinic's rule
+    (pain compared with the plan's baseline)."""
     plan = plan or plans_repository.get(uow.session, row.plan_id)
     assert plan is not None  # a session's plan_id is a foreign key to its plan
     logged = progress_repository.sessions_of_case(uow.session, row.case_id)
     index = next(i for i, s in enumerate(logged) if s.id == row.id)
     rules = clinics.rules_for(uow=uow, clinic_org_id=plan.case.clinic_org_id, defaults=fees)
-    return recommendations_after([session_facts(s.content) for s in logged], index, rules.thresholds)
+    assessed = baseline_facts(plan.baseline)
+    names = {str(a.id): a.name or "" for a in PlanContent.model_validate(plan.content).activities()}
+    facts = [session_facts(s.content) for s in logged]
+    return [
+        Recommended(result, rec, names.get(result.key) or result.label)
+        for result, rec in recommendations_after(facts, index, rules.thresholds, assessed.pain if assessed else None)
+    ]
+
+
+def _decided_on(found: list[Recommended], data: DecisionIn) -> Recommended:
+    """The recommendation the decision is about: by activity id, else by kind, demand (and frequency)."""
+    if data.activity_id is not None:
+        matches = [r for r in found if r.result.activity_id == str(data.activity_id)]
+        what = f"activity {data.activity_id}"
+    else:
+        matches = [
+            r
+            for r in found
+            if (r.result.kind, r.result.demand) == (data.kind, data.demand)
+            and data.frequency in (None, r.result.frequency)
+        ]
+        what = f"{data.kind} activity on {data.demand}"
+    if not matches:
+        raise UnprocessableError(f"the session has no {what}: nothing to decide", field="activity_id")
+    if len({r.result.key for r in matches}) > 1:
+        names = ", ".join(f"{r.result.activity_id or r.result.key} ({r.name})" for r in matches)
+        raise UnprocessableError(
+            f"the session has several {what}: name it by activity_id ({names})", field="activity_id"
+        )
+    return matches[-1]
 
 
 def decide(
@@ -207,16 +249,8 @@ def decide(
     """Accept or override the recommendation for one activity of a session; both are kept."""
     plan = plans.plan_in_force(uow=uow, principal=principal, plan_id=plan_id, action="progressed")
     row = _session_of(uow, plan, session_id)
-    found = [
-        (r, rec)
-        for r, rec in recommendations(uow=uow, row=row, plan=plan, fees=fees)
-        if (r.kind, r.demand) == (data.kind, data.demand)
-    ]
-    if not found:
-        raise UnprocessableError(
-            f"the session has no {data.kind} activity on {data.demand}: nothing to decide", field="kind"
-        )
-    result, recommended = found[-1]
+    decided = _decided_on(recommendations(uow=uow, row=row, plan=plan, fees=fees), data)
+    result, recommended = decided.result, decided.recommendation
     rules = clinics.rules_for(uow=uow, clinic_org_id=plan.case.clinic_org_id, defaults=fees)
     chosen = recommended.action if data.decision == "accept" else data.chosen
     assert chosen is not None  # DecisionIn refuses an override that does not name what is chosen
@@ -228,8 +262,10 @@ def decide(
         case_id=plan.case_id,
         plan_id=plan.id,
         session_id=row.id,
-        kind=data.kind,
-        demand=data.demand,
+        activity_id=uuid.UUID(result.activity_id) if result.activity_id else None,
+        kind=result.kind,
+        demand=result.demand,
+        frequency=result.frequency,
         recommended=recommended.action,
         recommended_reason=recommended.reason,
         recommended_prescription=asdict(recommended.next_prescription),
