@@ -26,12 +26,12 @@ class CaseCopy(CaseCopyMixin, Base):
     # employer; no old copy knows the therapist). The next snapshot of the case fills them in.
     # The mixin (rtw_shared) types them str, as every other service's copy has them: widening them
     # here is the truth of this table, which mypy cannot accept as an override without the ignores.
-    reference: Mapped[str | None] = mapped_column(String(32))  # type: ignore[assignment, unused-ignore]
-    status: Mapped[str | None] = mapped_column(String(32))  # type: ignore[assignment, unused-ignore]
-    clinic_org_id: Mapped[str | None] = mapped_column(String(64), index=True)  # type: ignore[assignment, unused-ignore]
-    employer_org_id: Mapped[str | None] = mapped_column(String(64), index=True)  # type: ignore[assignment, unused-ignore]
-    insurer_org_id: Mapped[str | None] = mapped_column(String(64), index=True)  # type: ignore[assignment, unused-ignore]
-    therapist_id: Mapped[str | None] = mapped_column(String(64))  # type: ignore[assignment, unused-ignore]
+    reference: Mapped[str | None] = mapped_column(String(32))  # type: ignore[assignment]
+    status: Mapped[str | None] = mapped_column(String(32))  # type: ignore[assignment]
+    clinic_org_id: Mapped[str | None] = mapped_column(String(64), index=True)  # type: ignore[assignment]
+    employer_org_id: Mapped[str | None] = mapped_column(String(64), index=True)  # type: ignore[assignment]
+    insurer_org_id: Mapped[str | None] = mapped_column(String(64), index=True)  # type: ignore[assignment]
+    therapist_id: Mapped[str | None] = mapped_column(String(64))  # type: ignore[assignment]
 
     # Set only while the newest snapshot says the worker shares restrictions with the employer.
     worker_name: Mapped[str | None] = mapped_column(String(255))
