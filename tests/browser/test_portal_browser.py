@@ -100,3 +100,37 @@ def test_every_page_fits_a_375_px_phone(new_page, ui, portal, open_request):
     page.get_by_text("Counter-propose").click()  # the longest form, opened
     assert ui.overflow(page) == 0, "counter-proposal form"
     ui.assert_accessible(page)
+
+
+def test_a_counter_with_a_later_start_and_an_extra_week_then_what_was_agreed(
+    new_page, ui, portal, journey, open_request
+):
+    """The counter form's schedule (a start date, an added week), sent and accepted: the request's page then
+    shows what was agreed above what was originally requested — accessible, and fitting a phone."""
+    request = open_request()
+    last_week = request["schedule"][-1]["week"]
+    page = new_page(ui.PHONE)
+    ui.sign_in(page, "erin")
+    page.goto(f"{portal}/requests/{request['id']}")
+    page.get_by_text("Counter-propose").click()
+    page.fill("#counter-description", "A week later, and one more week of full days")
+    page.check("#offer-schedule")
+    page.fill("#schedule-start", "2027-03-01")
+    page.fill(f"#hours-{last_week + 1}", "8")
+    page.fill(f"#days-{last_week + 1}", "5")
+    page.select_option(f"#duties-{last_week + 1}", "full")
+    ui.assert_accessible(page)  # the schedule rows, enabled
+    assert ui.overflow(page) == 0, "counter form with its schedule offered"
+    page.get_by_role("button", name="Send counter-proposal").click()
+    page.wait_for_url(f"{portal}/requests/{request['id']}?done=countered")
+    counter = journey.ok("GET", "employer", f"/v1/accommodations/{request['id']}", "tara")["counter"]
+    assert counter["schedule_start_date"] == "2027-03-01"
+    assert [w["week"] for w in counter["schedule"]][-1] == last_week + 1
+    assert counter["schedule"][0]["starts_on"] == "2027-03-01"
+    journey.ok("POST", "employer", f"/v1/accommodations/{request['id']}/counter/accept", "tara")
+    page.goto(f"{portal}/requests/{request['id']}")
+    main = page.inner_text("main")
+    assert main.index("What was agreed") < main.index("Originally requested")
+    assert "Mon 1 Mar 2027" in main
+    ui.assert_accessible(page)
+    assert ui.overflow(page) == 0, "an agreed request"

@@ -199,3 +199,17 @@ def test_an_accepted_counter_proposal_becomes_the_plan(journey):
     assert agreed["published_by"] == f"accepted counter-proposal {request['id']}"
     assert journey.ok("GET", "workplan", f"/v1/plans/{plan['id']}", "tara")["status"] == "superseded"
     status_when(journey, case["id"], "version 2 on the insurer's status", lambda s: s["plan"]["version"] == 2)
+
+    # The employer links version 2 to the confirmed request, asks nothing again, and shows what was agreed.
+    def linked() -> dict | None:
+        shown = journey.ok("GET", "employer", path, "erin")
+        return shown if (shown["agreed"] or {}).get("plan_version") == 2 else None
+
+    shown = journey.eventually(linked, "the employer's request linked to version 2")
+    assert (shown["status"], shown["agreed"]["plan_id"]) == ("confirmed", agreed["id"])
+    dated = [(w["week"], w["starts_on"], w["ends_on"]) for w in agreed["schedule"]]
+    assert [(w["week"], w["starts_on"], w["ends_on"]) for w in shown["agreed"]["schedule"]] == dated
+    assert shown["agreed"]["accommodations"] == counter["accommodations"]
+    listed = journey.ok("GET", "employer", "/v1/accommodations", "erin")["items"]
+    mine = [i for i in listed if i["case_id"] == case["id"]]
+    assert [(i["id"], i["status"]) for i in mine] == [(request["id"], "confirmed")]

@@ -148,12 +148,17 @@ def test_the_insurer_receives_every_subscribed_event_once_signed_and_filtered(jo
     assert by_type["rtw.plan.published.v1"]["data"]["projected_cost"] > 0
     assert set(by_type["rtw.accommodation.decided.v1"]["data"]) <= {
         "case_id",
+        "reference",
+        "claim_number",
         "accommodation_id",
         "employer_org_id",
         "decision",
         "decided_at",
         "counter_accepted",
     }
+    # Every payload names the case in the insurer's own terms: the case's reference and its claim number.
+    for event in events:
+        assert (event["data"]["reference"], event["data"]["claim_number"]) == (case["reference"], "WC-2026-0042")
     for request in of_case():
         for hidden in ("Maria", "Lopez", "S39", "lumbar", "therapist", "tara@", "diagnos", "decided_by"):
             assert hidden not in request["body"]

@@ -1,3 +1,11 @@
-from rtw_shared.db import new_base
+"""The service's declarative base: a class of its own (not `rtw_shared.db.new_base()`'s return value), so
+mypy types the models that derive from it; one MetaData per service, with the library's naming convention."""
 
-Base = new_base()
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+from rtw_shared.db import NAMING_CONVENTION
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)

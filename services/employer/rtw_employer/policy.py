@@ -14,6 +14,9 @@ accommodations.views."""
 
 from __future__ import annotations
 
+import uuid
+from typing import Protocol
+
 from rtw_shared import access
 from rtw_shared.access import CaseParties, Part
 from rtw_shared.auth import Principal
@@ -23,15 +26,24 @@ READERS = frozenset({"employer", "therapist", "insurer"})
 DECIDERS = ("employer",)
 
 
+class RequestLike(Protocol):
+    """What policy reads of an accommodation request (accommodations.models.AccommodationRequest)."""
+
+    @property
+    def case_id(self) -> uuid.UUID: ...
+    @property
+    def employer_org_id(self) -> str: ...
+
+
 def reading_role(principal: Principal) -> str | None:
     """The role the caller reads requests as (None: the role reads none, e.g. admin)."""
     role = access.reading_role(principal)
     return role if role in READERS else None
 
 
-def parties_of(request, case):
-    """What access decides on: the case copy, or what the request itself says of its case (`request` is
-    an accommodation request, `case` its case copy or None, here and below)."""
+def parties_of(request: RequestLike, case: object | None) -> object:
+    """What access decides on (anything with CaseParties' attributes): the case copy, or what the request
+    itself says of its case (`case` is the request's case copy or None, here and below)."""
     if case is not None:
         return case
     return CaseParties(
@@ -39,18 +51,18 @@ def parties_of(request, case):
     )
 
 
-def can_see(principal: Principal, request, case) -> bool:
+def can_see(principal: Principal, request: RequestLike, case: object | None) -> bool:
     """Whether the caller may see the request at all (noted for the audit row when it may)."""
     return access.visible(principal, parties_of(request, case), Part.ACCOMMODATION)
 
 
-def shared_with_employer(request, case) -> bool:
+def shared_with_employer(request: RequestLike, case: object | None) -> bool:
     """Whether the request's employer may see who the worker is and their restrictions (the worker's
     consent, as rtw_shared.access decides it); not known = no."""
     parties = parties_of(request, case)
     return access.may_see(access.party(parties, "employer"), parties, Part.RESTRICTIONS)
 
 
-def can_decide(principal: Principal, request) -> bool:
+def can_decide(principal: Principal, request: RequestLike) -> bool:
     """Only the employer the request is addressed to decides; the caller's role was checked at the door."""
     return principal.has_role(*DECIDERS) and request.employer_org_id == principal.org_id

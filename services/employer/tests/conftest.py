@@ -276,3 +276,47 @@ def sign_in():
         )
 
     return run
+
+
+PORTAL = "http://127.0.0.1:8103"  # the address the rtw-portal client may return to
+
+
+@pytest.fixture
+def browser(employer_settings):
+    """Factory: a fresh cookie jar on the portal (one per person)."""
+    apps = []
+
+    def make() -> TestClient:
+        test_client = TestClient(create_app(employer_settings), base_url=PORTAL, follow_redirects=False)
+        apps.append(test_client.__enter__())
+        return test_client
+
+    yield make
+    for test_client in apps:
+        test_client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def signed_in(browser, sign_in):
+    """Factory: a portal browser signed in as `user`."""
+
+    def make(user: str) -> TestClient:
+        client = browser()
+        assert sign_in(client, user).status_code == 303
+        return client
+
+    return make
+
+
+def csrf_token(page_html: str) -> str:
+    """The form token on a portal page."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page_html)
+    assert found, "no form token on the page"
+    return found.group(1)
+
+
+def version_on(page_html: str) -> str:
+    """The request version the page's decision forms carry (their If-Match)."""
+    found = re.search(r'name="version" value="([^"]+)"', page_html)
+    assert found, "no decision form on the page"
+    return found.group(1)

@@ -124,7 +124,7 @@ def test_the_employer_confirms_with_an_attestation_of_what_it_confirmed(client, 
 
 def test_a_request_is_decided_once(client, tokens, open_request, outbox):
     request_id, _ = open_request()
-    assert decide(client, tokens, request_id, {"decision": "declined"}).status_code == 200
+    assert decide(client, tokens, request_id, {"decision": "declined", "note": "No light duties"}).status_code == 200
     again = decide(client, tokens, request_id, {"decision": "confirmed"})
     assert again.status_code == 409
     assert again.headers["content-type"] == "application/problem+json"
@@ -148,7 +148,7 @@ def test_countered_needs_a_counter_proposal_and_changes_nothing_without_one(clie
     response = decide(client, tokens, request_id, {"decision": "countered", "counter": counter})
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "countered"
-    assert response.json()["counter"] == {**counter, "schedule": []}
+    assert response.json()["counter"] == {**counter, "schedule": [], "schedule_start_date": None}
 
 
 def test_only_the_employer_decides(client, tokens, open_request):
@@ -233,7 +233,7 @@ def test_the_lost_update_two_sessions_read_one_version_the_second_decision_gets_
     )
     assert lost.status_code == 412
     assert "version 2" in lost.json()["detail"] and lost.headers["ETag"] == '"2"'
-    blind = decide(client, tokens, request_id, {"decision": "declined"})
+    blind = decide(client, tokens, request_id, {"decision": "declined", "note": "No light duties"})
     assert blind.status_code == 409 and "already confirmed" in blind.json()["detail"]
     now = client.get(f"/v1/accommodations/{request_id}", headers=tokens.headers("erin")).json()
     assert (now["status"], now["note"], now["version"]) == ("confirmed", "Pallet jack available", 2)

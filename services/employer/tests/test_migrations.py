@@ -18,6 +18,7 @@ from rtw_shared.testing import schema_drift, table_names
 FROM_MIGRATION_ONLY = {"outbox", "inbox", "parked_events", "audit_log", "alembic_version"}  # shared tables
 FROM_MIGRATION_ONLY |= {"timers"}  # rtw_shared.timers
 ALL_TABLES = FROM_MIGRATION_ONLY | {"case_copies", "accommodation_requests", "portal_logins", "portal_sessions"}
+ALL_TABLES |= {"plan_versions_seen"}
 
 
 def test_the_migrated_schema_is_what_the_models_describe(employer_settings):

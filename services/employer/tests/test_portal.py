@@ -9,53 +9,9 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from rtw_employer.app import create_app
-
-PORTAL = "http://127.0.0.1:8103"  # the address the rtw-portal client may return to
-
-
-@pytest.fixture
-def browser(employer_settings):
-    """Factory: a fresh cookie jar on the portal (one per person)."""
-    apps = []
-
-    def make() -> TestClient:
-        test_client = TestClient(create_app(employer_settings), base_url=PORTAL, follow_redirects=False)
-        apps.append(test_client.__enter__())
-        return test_client
-
-    yield make
-    for test_client in apps:
-        test_client.__exit__(None, None, None)
-
-
-@pytest.fixture
-def signed_in(browser, sign_in):
-    """Factory: a portal browser signed in as `user`."""
-
-    def make(user: str) -> TestClient:
-        client = browser()
-        assert sign_in(client, user).status_code == 303
-        return client
-
-    return make
-
-
-def csrf_token(page_html: str) -> str:
-    """The form token on a portal page."""
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page_html)
-    assert found, "no form token on the page"
-    return found.group(1)
-
-
-def version_on(page_html: str) -> str:
-    """The request version the page's decision forms carry (their If-Match)."""
-    found = re.search(r'name="version" value="([^"]+)"', page_html)
-    assert found, "no decision form on the page"
-    return found.group(1)
+from .conftest import PORTAL, csrf_token, version_on
 
 
 def audit_rows(engine, username: str) -> list[dict]:
@@ -264,10 +220,18 @@ def test_a_counter_proposal_goes_back_and_the_employer_sees_the_therapist_accept
     assert shown.json()["counter"] == {
         "description": "Packing station instead of the floor",
         "accommodations": [{"category": "modified_duties", "description": "Packing station, no floor lifting"}],
-        "schedule": [
-            {"week": 1, "hours_per_day": 4.0, "days_per_week": 5, "duties": "modified"},
-            {"week": 2, "hours_per_day": 6.0, "days_per_week": 5, "duties": "full"},
+        "schedule": [  # the plan's schedule has no start yet: no dates
+            {
+                "week": 1,
+                "hours_per_day": 4.0,
+                "days_per_week": 5,
+                "duties": "modified",
+                "starts_on": None,
+                "ends_on": None,
+            },
+            {"week": 2, "hours_per_day": 6.0, "days_per_week": 5, "duties": "full", "starts_on": None, "ends_on": None},
         ],
+        "schedule_start_date": None,
     }
     accepted = client.post(
         f"/v1/accommodations/{request_id}/counter/accept",
@@ -275,7 +239,7 @@ def test_a_counter_proposal_goes_back_and_the_employer_sees_the_therapist_accept
     )
     assert accepted.status_code == 200, accepted.text
     after = portal.get(f"/portal/requests/{request_id}")
-    assert "accepted it" in after.text and accepted.json()["agreement_sha256"] in after.text
+    assert "accepted your counter-proposal" in after.text and accepted.json()["agreement_sha256"] in after.text
 
 
 def test_a_bad_address_or_unknown_request_is_a_page_not_a_stack_trace(signed_in):

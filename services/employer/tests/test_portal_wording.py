@@ -3,7 +3,7 @@ tested without I/O."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -17,7 +17,7 @@ from rtw_employer.portal.pages import safe_return_path
     [
         (
             {"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 10, "review_date": "2027-01-12"},
-            "no lifting from floor to waist over 10 kg, occasional (up to a third of the shift), until 12 Jan",
+            "no lifting from floor to waist over 10 kg, occasional (up to a third of the shift), until 12 Jan 2027",
         ),
         (
             {"demand": "stand", "frequency": "frequent", "duration_min": 30},
@@ -97,6 +97,7 @@ def test_forms_become_the_apis_decision():
         "description": "Packing station",
         "accommodations": [{"category": "modified_duties", "description": "Packing only"}],
         "schedule": [{"week": 1, "hours_per_day": 4.5, "days_per_week": 4, "duties": "modified"}],
+        "schedule_start_date": None,
     }
 
 
@@ -143,3 +144,72 @@ def test_a_bad_counter_form_says_what_to_fix():
 )
 def test_after_signing_in_the_portal_only_sends_you_within_itself(asked, goes_to):
     assert safe_return_path(asked) == goes_to
+
+
+TO = "\N{EN DASH}"
+
+
+@pytest.mark.parametrize(
+    ("week", "label"),
+    [
+        (
+            {"week": 1, "starts_on": "2026-12-07", "ends_on": "2026-12-13"},
+            f"Week 1 · Mon 7 Dec 2026 {TO} Sun 13 Dec 2026",
+        ),
+        (
+            {"week": 4, "starts_on": date(2026, 12, 28), "ends_on": date(2027, 1, 3)},
+            f"Week 4 · Mon 28 Dec 2026 {TO} Sun 3 Jan 2027",
+        ),
+        ({"week": 2, "starts_on": None, "ends_on": None}, "Week 2"),
+        ({"week": 3}, "Week 3"),
+    ],
+)
+def test_a_week_is_named_with_its_dates_and_their_year(week, label):
+    assert wording.week_label(week) == label
+
+
+@pytest.mark.parametrize(
+    ("dates", "words"),
+    [
+        ({"start": "2026-12-07", "end": "2026-12-18"}, ", from 7 Dec 2026, until 18 Dec 2026"),
+        ({"review_date": "2026-12-18"}, ", until 18 Dec 2026"),
+        ({"end": "2026-12-18", "review_date": "2026-12-11"}, ", until 18 Dec 2026"),
+        ({"start": "2026-12-07"}, ", from 7 Dec 2026"),
+    ],
+)
+def test_a_restrictions_dates_carry_their_year(dates, words):
+    assert (
+        wording.restriction_in_words({"demand": "kneel", "frequency": "never", **dates}) == f"no kneeling at all{words}"
+    )
+    assert wording.sentence("no kneeling, until 18 Dec 2026") == "No kneeling, until 18 Dec 2026"
+
+
+@pytest.mark.parametrize(
+    ("item", "words"),
+    [
+        (
+            {"status": "withdrawn", "withdrawn_reason": "plan version 2 replaced it"},
+            "Withdrawn: plan version 2 replaced it",
+        ),
+        ({"status": "expired", "due_date": date(2026, 12, 11)}, "Expired: not answered by Fri 11 Dec 2026"),
+        (
+            {"status": "declined", "decided_by_username": "erin", "decided_at": datetime(2026, 12, 4, 9, tzinfo=UTC)},
+            "Declined by erin on 4 Dec 2026",
+        ),
+        (
+            {"status": "countered", "decided_by_username": "erin", "decided_at": datetime(2026, 12, 4, 9, tzinfo=UTC)},
+            "Countered by erin on 4 Dec 2026; waiting for the therapist to accept it or revise the plan",
+        ),
+        (
+            {"status": "confirmed", "decided_by_username": "erin", "decided_at": None, "agreed": {"plan_version": 2}},
+            "Countered by erin; the therapist accepted the counter-proposal, in force from plan version 2",
+        ),
+        (
+            {"status": "confirmed", "decided_by_username": "erin", "agreed": {"plan_version": None}},
+            "Countered by erin; the therapist accepted the counter-proposal, and a revised plan follows",
+        ),
+        ({"status": "requested", "due_date": date(2026, 12, 11)}, "Waiting for your answer, by Fri 11 Dec 2026"),
+    ],
+)
+def test_history_says_what_became_of_a_request_in_one_line(item, words):
+    assert wording.outcome_in_words(item) == words

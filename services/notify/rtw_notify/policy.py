@@ -11,21 +11,44 @@ it covered, and re-granting it shows them again. Anyone else's notification is r
 found (404), so its existence is not revealed.
 
 It sits beneath every concept package and imports none of them: its SQL conditions take the
-columns they filter (`notifications`: the Notification model or its table's `.c`; `cases`: the
+columns they filter (`notifications`: the notifications table's `.c`; `cases`: the
 case copy's), as rtw_shared.access.sql_condition does, and its decisions on one row read that
 row's attributes."""
 
 from __future__ import annotations
 
+import uuid
+from typing import Any, Protocol
+
 from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy.sql.base import ReadOnlyColumnCollection
+from sqlalchemy.sql.elements import KeyedColumnElement
 
 from rtw_shared import access
 from rtw_shared.access import Part
 from rtw_shared.auth import Principal
 from rtw_shared.errors import ForbiddenError, UnprocessableError
 
+# The inbox's SQL conditions filter on the notifications table's columns (`Notification.__table__.c`).
+NotificationColumns = ReadOnlyColumnCollection[str, KeyedColumnElement[Any]]
 
-def addressed_to(principal: Principal, notifications) -> ColumnElement[bool]:
+
+class NotificationLike(Protocol):
+    """What the decisions on one loaded notification read (a notifications.models.Notification)."""
+
+    @property
+    def recipient_user_id(self) -> str | None: ...
+    @property
+    def recipient_org_id(self) -> str | None: ...
+    @property
+    def recipient_role(self) -> str | None: ...
+    @property
+    def case_id(self) -> uuid.UUID | None: ...
+    @property
+    def part(self) -> str: ...
+
+
+def addressed_to(principal: Principal, notifications: NotificationColumns) -> ColumnElement[bool]:
     """The SQL condition selecting the notifications addressed to the caller."""
     personal = notifications.recipient_user_id == principal.subject
     if not principal.roles:
@@ -36,14 +59,14 @@ def addressed_to(principal: Principal, notifications) -> ColumnElement[bool]:
     return or_(personal, to_org_role)
 
 
-def case_visible(principal: Principal, notifications, cases) -> ColumnElement[bool]:
+def case_visible(principal: Principal, notifications: NotificationColumns, cases: object) -> ColumnElement[bool]:
     """`access.may_see(principal, case, notification.part)` as SQL over the case copies and the
     notifications, so a page is filtered in the query; the service still asks `access.visible` for
     every row it returns."""
     return or_(*(and_(notifications.part == part.value, access.sql_condition(principal, cases, part)) for part in Part))
 
 
-def inbox_filter(principal: Principal, notifications, cases) -> ColumnElement[bool]:
+def inbox_filter(principal: Principal, notifications: NotificationColumns, cases: object) -> ColumnElement[bool]:
     """The SQL condition selecting exactly the caller's notifications (outer-joined with their case
     copies): about a part of a case they may see, or about no case at all (their organisation's webhook)."""
     return and_(
@@ -52,7 +75,7 @@ def inbox_filter(principal: Principal, notifications, cases) -> ColumnElement[bo
     )
 
 
-def is_recipient(principal: Principal, notification) -> bool:
+def is_recipient(principal: Principal, notification: NotificationLike) -> bool:
     """The same rule as `addressed_to`, for one loaded notification."""
     if notification.recipient_user_id is not None and notification.recipient_user_id == principal.subject:
         return True
@@ -63,7 +86,7 @@ def is_recipient(principal: Principal, notification) -> bool:
     )
 
 
-def may_read(principal: Principal, notification, case) -> bool:
+def may_read(principal: Principal, notification: NotificationLike, case: object | None) -> bool:
     """Whether the caller may see this notification; when so, its case is noted for the audit row."""
     if not is_recipient(principal, notification):
         return False

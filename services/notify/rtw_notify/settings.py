@@ -15,9 +15,11 @@ class NotifySettings(ServiceSettings):
     database_url: str = "postgresql+psycopg://rtw_app:rtw_app@127.0.0.1:55432/notify"
     migration_database_url: str | None = "postgresql+psycopg://rtw:rtw@127.0.0.1:55432/notify"
 
-    # Where emails link to: the employer portal's request pages, and a case.
+    # Where emails link people to, never an API: employers to the employer portal (a request's page),
+    # therapists to their workspace, served by workplan (`/clinic/cases/<id>`, `/clinic/plans/<id>`).
+    # Insurers' emails carry no link: the case reference and their claim number say which case it is.
     portal_url: str = "http://127.0.0.1:8103/portal"
-    case_url: str = "http://127.0.0.1:8101/v1/cases"
+    workspace_url: str = "http://127.0.0.1:8102"
 
     # Webhook receivers on loopback, and plain-http receivers, are for development only. Unset
     # (None), each follows `environment`: allowed in development (`make up`, the tests) and refused

@@ -90,10 +90,13 @@ def case_created(
     share_restrictions_with_employer: bool = True,
     share_status_with_insurer: bool = True,
 ) -> CaseCreatedV1:
-    """A case of tara's clinic for acme and northwind, with a reference no other test (or run) uses."""
+    """A case of tara's clinic for acme and northwind, with a reference (and northwind's claim number) no
+    other test (or run) uses."""
+    key = uuid.uuid4().hex[:12]
     snapshot = CaseSnapshot(
         version=1,
-        reference=f"RTW-T-{uuid.uuid4().hex[:12]}",
+        reference=f"RTW-T-{key}",
+        claim_number=f"WC-T-{key}",
         status="referred",
         clinic_org_id="clinic-north",
         employer_org_id="acme",

@@ -163,7 +163,8 @@ def test_a_counter_offer_email_says_what_was_offered_in_both_parts(
         assert "Half days for two weeks instead of the schedule" in part
         assert "A 10-minute break every 2 hours" in part
         assert "4 h/day, 5 days/week, modified duties" in part
-        assert str(case.case_id) in part and f"http://127.0.0.1:8101/v1/cases/{case.case_id}" in part
+        assert str(case.case_id) in part and f"http://127.0.0.1:8102/clinic/cases/{case.case_id}" in part
+        assert "/v1/" not in part
     assert both["html"].startswith("<!doctype html>")
     for clinical in ("diagnos", "pain", "S39", "lumbar", "note"):
         assert clinical not in both["text"].lower()
@@ -182,7 +183,8 @@ def test_the_employers_contacts_are_emailed_a_request_with_its_portal_link(
     mails = [m for m in rtw_infra.received_mail() if case.reference in m.subject]
     assert sorted(r for m in mails for r in m.recipients) == ["coordinator@acme.example", "supervisor@acme.example"]
     for mail in mails:
-        assert mail.subject == f"Accommodation request for case {case.reference}: please answer by {request.due_date}"
+        due = f"{request.due_date:%a} {request.due_date.day} {request.due_date:%b %Y}"
+        assert mail.subject == f"Accommodation request for case {case.reference}: please answer by {due}"
         both = parts(rtw_infra, mail.key)
         link = f"http://127.0.0.1:8103/portal/requests/{request.accommodation_id}"
         assert link in both["text"] and f'href="{link}"' in both["html"]

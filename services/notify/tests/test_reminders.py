@@ -14,6 +14,11 @@ from rtw_notify.reminders.schedule import DUE_SOON, PLAN_REVIEW, RESTRICTION_REV
 from rtw_shared.events import Restriction
 
 
+def spoken(day: date) -> str:
+    """A date as notify says it: `Fri 18 Dec 2026`."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
 def timers(engine) -> list[dict]:
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT key, kind, due_at, fired_at, cancelled_at FROM timers ORDER BY key"))
@@ -63,13 +68,13 @@ def test_due_soon_reminds_the_employer_once_at_its_time(apply, events, subject_o
     assert fire(timer["due_at"] + timedelta(days=3)) == 0  # fired once, never again
     reminder, _ = inbox("erin")
     assert reminder["kind"] == "accommodation_due_soon"
-    assert reminder["title"] == f"Reminder: accommodation request for case {case.reference} is due {due}"
+    assert reminder["title"] == f"Reminder: accommodation request for case {case.reference} is due {spoken(due)}"
     assert reminder["accommodation_id"] == str(request.accommodation_id)
     for user in ("evan", "tara", "ivy"):
         assert inbox(user) == []
     [email] = emails(engine, "accommodation_due_soon")
     assert email["recipient"] == "coordinator@acme.example"
-    assert str(due) in email["body"] and f"/portal/requests/{request.accommodation_id}" in email["body"]
+    assert spoken(due) in email["body"] and f"/portal/requests/{request.accommodation_id}" in email["body"]
     assert f"/portal/requests/{request.accommodation_id}" in email["html_body"]
 
 
@@ -140,8 +145,10 @@ def test_plan_and_restriction_reviews_remind_the_therapist_once(apply, events, s
     assert restriction_reminder < plan_reminder
     assert fire(restriction_reminder) == 1
     [restriction] = inbox("tara")
-    assert restriction["title"] == f"Restriction review due {restrictions_review} for case {case.reference}"
-    assert restriction["body"] == f"Restrictions due for review on {restrictions_review}: lift floor waist, stoop."
+    assert restriction["title"] == f"Restriction review due {spoken(restrictions_review)} for case {case.reference}"
+    assert (
+        restriction["body"] == f"Restrictions due for review on {spoken(restrictions_review)}: lift floor waist, stoop."
+    )
     assert fire(plan_reminder) == 1
     assert fire(plan_reminder + timedelta(days=9)) == 0
     assert [n["kind"] for n in inbox("tara")] == [PLAN_REVIEW, RESTRICTION_REVIEW]
@@ -185,8 +192,11 @@ def test_a_starting_week_tells_the_employer_what_it_looks_like(apply, events, su
     apply(week)
     [item] = inbox("erin")
     assert item["kind"] == "schedule_week_started"
-    assert item["title"] == f"Week 2 of the schedule for case {case.reference} starts {week.starts_on}"
-    assert item["body"] == f"6 hours a day, 5 days a week, modified duties, from {week.starts_on}."
+    assert item["title"] == f"Week 2 of the schedule for case {case.reference} starts {spoken(week.starts_on)}"
+    ends_on = week.starts_on + timedelta(days=6)
+    assert item["body"] == (
+        f"6 hours a day, 5 days a week, modified duties, from {spoken(week.starts_on)} to {spoken(ends_on)}."
+    )
     [email] = emails(engine, "schedule_week_started")
     assert email["recipient"] == "supervisor@acme.example"
     assert "6 hours a day, 5 days a week, modified duties" in email["body"]

@@ -90,16 +90,20 @@ def test_subscribed_events_arrive_once_signed_as_cloud_events(
         str(case.case_id),
         "1.0",
     )
-    # No therapist, no clinic, no snapshot: the case's reference and status, and whose employee it is.
+    # No therapist, no clinic, no snapshot: the case's reference and status, whose employee it is, and the
+    # insurer's own claim number.
     assert created["data"] == {
         "case_id": str(case.case_id),
         "reference": case.reference,
+        "claim_number": case.case.claim_number,
         "status": "referred",
         "employer_org_id": "acme",
     }
     # The insurer sees a request's status only: no counter offer, no attestation, no decider.
     assert decision["data"] == {
         "case_id": str(case.case_id),
+        "reference": case.reference,
+        "claim_number": case.case.claim_number,
         "accommodation_id": str(decided.data.accommodation_id),
         "employer_org_id": "acme",
         "decision": "countered",

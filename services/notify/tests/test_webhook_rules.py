@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 import random
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -238,3 +239,62 @@ def test_the_cloud_event_carries_the_event_id_time_and_subject():
     }
     assert payloads.cloud_event(payloads.reader("contoso", "insurer", "w3"), CASE, event) is None
     assert date.fromisoformat(body["data"]["projected_rtw_date"]) == date(2027, 1, 15)
+
+
+@dataclass(frozen=True)
+class CopyOfCase:
+    """Notify's copy of CASE as far as payloads read it: its parties, reference and claim number."""
+
+    case_id: uuid.UUID = CASE.case_id
+    clinic_org_id: str = "clinic-north"
+    employer_org_id: str = "acme"
+    insurer_org_id: str = "northwind"
+    share_restrictions_with_employer: bool = True
+    share_status_with_insurer: bool = True
+    reference: str = "RTW-2026-000042"
+    claim_number: str | None = "WC-2026-0042"
+
+
+def test_every_payload_names_its_case_by_reference_and_the_insurers_by_its_claim_number_too():
+    requested = {"case_id": "c", "accommodation_id": "a", "due_date": "2026-12-11"}
+    event = "rtw.accommodation.requested.v1"
+    assert payloads.visible_data(INSURER, CopyOfCase(), event, requested) == {
+        **requested,
+        "reference": "RTW-2026-000042",
+        "claim_number": "WC-2026-0042",
+    }
+    assert payloads.visible_data(EMPLOYER, CopyOfCase(), event, requested) == {
+        **requested,
+        "reference": "RTW-2026-000042",
+    }
+    no_claim_yet = payloads.visible_data(INSURER, CopyOfCase(claim_number=None), event, requested)
+    assert "claim_number" not in no_claim_yet
+
+
+RTW_DATE_CHANGED = {"case_id": "c", "from_date": "2027-01-15", "to_date": "2027-01-29", "reason": "progress is slower"}
+
+
+def test_a_projected_rtw_date_change_reaches_the_insurer_with_its_dates_and_reason():
+    event = "rtw.case.rtw_date_changed.v1"
+    assert "rtw.case.rtw_date_changed.v1" in payloads.subscribable_types()
+    assert payloads.may_receive(INSURER, CopyOfCase(), event)
+    assert payloads.visible_data(INSURER, CopyOfCase(), event, RTW_DATE_CHANGED) == {
+        **RTW_DATE_CHANGED,
+        "reference": "RTW-2026-000042",
+        "claim_number": "WC-2026-0042",
+    }
+
+
+def test_the_employer_never_receives_a_projected_rtw_date_change():
+    """Plan progress, which the access table keeps from employers (docs/webhooks.md)."""
+    assert not payloads.may_receive(EMPLOYER, CopyOfCase(), "rtw.case.rtw_date_changed.v1")
+    assert not payloads.may_receive(
+        INSURER, CopyOfCase(share_status_with_insurer=False), "rtw.case.rtw_date_changed.v1"
+    )
+
+
+def test_a_withdrawn_request_says_whether_a_newer_plan_version_replaced_it_and_never_why_a_case_ended():
+    withdrawn = {"case_id": "c", "accommodation_id": "a", "reason": "the case was withdrawn", "replaced_by_version": 2}
+    for reader in (INSURER, EMPLOYER):
+        data = payloads.visible_data(reader, CASE, "rtw.accommodation.withdrawn.v1", withdrawn)
+        assert data == {"case_id": "c", "accommodation_id": "a", "replaced_by_version": 2}

@@ -425,7 +425,8 @@ class AccommodationExpiredV1(EventPayload):
 
 
 class AccommodationWithdrawnV1(EventPayload):
-    """An open request was withdrawn: its case was withdrawn or closed, so the employer can no longer decide it."""
+    """An open request was withdrawn: its case was withdrawn or closed, or a newer version of the plan
+    replaced it, so the employer can no longer decide it."""
 
     TYPE: ClassVar[str] = "rtw.accommodation.withdrawn.v1"
     TOPIC: ClassVar[topics.Topic] = topics.ACCOMMODATION
@@ -433,6 +434,8 @@ class AccommodationWithdrawnV1(EventPayload):
     accommodation_id: uuid.UUID
     employer_org_id: str
     reason: str
+    # Set when a newer version of the case's plan replaced the request (the version that did).
+    replaced_by_version: int | None = None
 
 
 # --- notify.delivery.v1 --------------------------------------------------------------------

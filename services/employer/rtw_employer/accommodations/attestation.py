@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from .models import AccommodationRequest
 
 
-def attested_content(request: AccommodationRequest) -> dict:
+def attested_content(request: AccommodationRequest) -> dict[str, Any]:
     """What was decided on: the request's identity and everything it asks. Never the answer itself."""
     return {
         "id": str(request.id),
@@ -23,7 +24,7 @@ def attested_content(request: AccommodationRequest) -> dict:
     }
 
 
-def canonical_json(content: dict) -> str:
+def canonical_json(content: dict[str, Any]) -> str:
     """One spelling per content: sorted keys, no whitespace."""
     return json.dumps(content, sort_keys=True, separators=(",", ":"))
 
@@ -33,7 +34,7 @@ def attest(request: AccommodationRequest) -> str:
     return hashlib.sha256(canonical_json(attested_content(request)).encode()).hexdigest()
 
 
-def agreed_content(request: AccommodationRequest) -> dict:
+def agreed_content(request: AccommodationRequest) -> dict[str, Any]:
     """What a therapist's acceptance of a counter-proposal agrees to: the request, and the counter it accepts."""
     return {**attested_content(request), "agreed": request.counter}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -13,9 +14,10 @@ from sqlalchemy.orm import Session
 from rtw_shared import access
 from rtw_shared.access import Part
 from rtw_shared.auth import Principal
+from rtw_shared.events import PlanPublishedV1
 
 from ..cases.models import CaseCopy
-from .models import AccommodationRequest
+from .models import AccommodationRequest, PlanVersionSeen
 
 # Requests still awaiting an answer: a case that ends withdraws them.
 OPEN_STATUSES = ("requested", "countered")
@@ -32,7 +34,7 @@ def case_copy(session: Session, case_id: uuid.UUID) -> CaseCopy | None:
     return session.get(CaseCopy, case_id)
 
 
-def insert_once(session: Session, values: dict) -> bool:
+def insert_once(session: Session, values: dict[str, Any]) -> bool:
     """Insert a request; False when one exists for that plan version already.
 
     ON CONFLICT DO NOTHING: the same plan version published twice (a redelivery under a new event
@@ -46,38 +48,47 @@ def insert_once(session: Session, values: dict) -> bool:
     return created is not None
 
 
-def open_requests(session: Session, case_id: uuid.UUID) -> list[AccommodationRequest]:
-    """The case's requests awaiting an answer, locked (a decision in flight finishes first, or waits)."""
-    query = (
-        select(AccommodationRequest)
-        .where(AccommodationRequest.case_id == case_id, AccommodationRequest.status.in_(OPEN_STATUSES))
-        .order_by(AccommodationRequest.created_at, AccommodationRequest.id)
-        .with_for_update()
+def open_requests(
+    session: Session, case_id: uuid.UUID, *, before_version: int | None = None
+) -> list[AccommodationRequest]:
+    """The case's requests awaiting an answer (of plan versions before `before_version`, when given), locked
+    (a decision in flight finishes first, or waits)."""
+    query = select(AccommodationRequest).where(
+        AccommodationRequest.case_id == case_id, AccommodationRequest.status.in_(OPEN_STATUSES)
     )
-    return list(session.scalars(query))
+    if before_version is not None:
+        query = query.where(AccommodationRequest.plan_version < before_version)
+    query = query.order_by(AccommodationRequest.plan_version, AccommodationRequest.created_at, AccommodationRequest.id)
+    return list(session.scalars(query.with_for_update()))
 
 
-def open_requests_of_plan(session: Session, plan_id: uuid.UUID, *, before_version: int) -> list[AccommodationRequest]:
-    """The plan's requests of versions before `before_version` still awaiting an answer, locked."""
-    query = (
-        select(AccommodationRequest)
-        .where(
-            AccommodationRequest.plan_id == plan_id,
-            AccommodationRequest.plan_version < before_version,
-            AccommodationRequest.status.in_(OPEN_STATUSES),
-        )
-        .order_by(AccommodationRequest.plan_version)
-        .with_for_update()
+def has_request_before(session: Session, case_id: uuid.UUID, *, version: int) -> bool:
+    """Whether a plan version of the case before `version` opened a request (whatever became of it)."""
+    query = select(AccommodationRequest.id).where(
+        AccommodationRequest.case_id == case_id, AccommodationRequest.plan_version < version
     )
-    return list(session.scalars(query))
+    return session.execute(query.limit(1)).first() is not None
 
 
-def newest_plan_version(session: Session, plan_id: uuid.UUID) -> int:
-    """The newest version of the plan that opened a request (0: none yet)."""
-    query = select(func.coalesce(func.max(AccommodationRequest.plan_version), 0)).where(
-        AccommodationRequest.plan_id == plan_id
-    )
+def newest_version_seen(session: Session, case_id: uuid.UUID) -> int:
+    """The newest version of the case's plan employer has seen published (0: none yet)."""
+    query = select(func.coalesce(func.max(PlanVersionSeen.version), 0)).where(PlanVersionSeen.case_id == case_id)
     return int(session.scalar(query) or 0)
+
+
+def remember_version(session: Session, event: PlanPublishedV1) -> None:
+    """Note that `event`'s version of the case's plan was published (once: a redelivery changes nothing)."""
+    session.execute(
+        pg_insert(PlanVersionSeen)
+        .values(
+            case_id=event.case_id,
+            version=event.version,
+            plan_id=event.plan_id,
+            agreed_accommodation_id=event.agreed_accommodation_id,
+            published_at=event.published_at,
+        )
+        .on_conflict_do_nothing(index_elements=["case_id", "version"])
+    )
 
 
 def visible_to(principal: Principal) -> ColumnElement[bool]:

@@ -8,29 +8,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response
 
-from rtw_shared.auth import CurrentPrincipal, Employer, Principal, Therapist
+from rtw_shared.auth import CurrentPrincipal, Employer, Therapist
 from rtw_shared.concurrency import IfMatch, set_etag
-from rtw_shared.errors import ForbiddenError
 from rtw_shared.web import UowDep
 
-from ..cases.models import CaseCopy
 from . import examples, service, views
-from .models import AccommodationRequest
 from .schemas import AccommodationList, AccommodationStatusView, AccommodationView, DecisionIn, Status
 
 router = APIRouter(prefix="/v1/accommodations", tags=["accommodations"])
-
-
-def _view_model(principal: Principal):
-    view = views.view_model(principal)
-    if view is None:
-        raise ForbiddenError("your role does not read accommodation requests")
-    return view
-
-
-def _present(view, principal: Principal, request: AccommodationRequest, case: CaseCopy | None):
-    """`request` in `view`, showing the worker's identity and restrictions only as the caller may see them."""
-    return views.present(principal, request, case, view)
 
 
 @router.get("", response_model=AccommodationList)
@@ -40,24 +25,26 @@ def list_requests(
     status_filter: Annotated[Status | None, Query(alias="status")] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-):
+) -> AccommodationList:
     """The requests the caller may see, in the caller's role's view."""
-    view = _view_model(principal)
+    views.require_view_model(principal)
     rows, next_cursor = service.list_visible_requests(
         uow=uow, principal=principal, status=status_filter, cursor=cursor, limit=limit
     )
     return AccommodationList(
-        items=[_present(view, principal, request, case) for request, case in rows], next_cursor=next_cursor
+        items=[views.present(principal, request, case) for request, case in rows], next_cursor=next_cursor
     )
 
 
 @router.get("/{request_id}", response_model=AccommodationView | AccommodationStatusView)
-def get_request(request_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, response: Response):
+def get_request(
+    request_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep, response: Response
+) -> AccommodationView | AccommodationStatusView:
     """One request, in the caller's role's view; its ETag is what a decision's If-Match names."""
-    view = _view_model(principal)
+    views.require_view_model(principal)
     request, case = service.get_visible_request(uow=uow, principal=principal, request_id=request_id)
     set_etag(response, request.version)
-    return _present(view, principal, request, case)
+    return views.present(principal, request, case)
 
 
 @router.post("/{request_id}/decision", response_model=AccommodationView)
@@ -68,21 +55,21 @@ def decide(
     uow: UowDep,
     response: Response,
     if_match: IfMatch = None,
-):
+) -> AccommodationView:
     """Confirm, decline or counter a request of your organisation (once: it must still be requested).
     Send the ETag you read as If-Match: 412 if someone answered or the request was withdrawn since."""
     request, case = service.decide(uow=uow, principal=principal, request_id=request_id, data=body, if_match=if_match)
     set_etag(response, request.version)
-    return _present(AccommodationView, principal, request, case)
+    return views.present_as(AccommodationView, principal, request, case)
 
 
 @router.post("/{request_id}/counter/accept", response_model=AccommodationView)
 def accept_counter(
     request_id: uuid.UUID, principal: Therapist, uow: UowDep, response: Response, if_match: IfMatch = None
-):
+) -> AccommodationView:
     """Accept the employer's counter-proposal on a request of your clinic's case: it becomes confirmed,
     with the counter as what was agreed (`agreement_sha256`). 409 unless it is countered; to answer
     with something else instead, publish a revised plan (a new request replaces this one)."""
     request, case = service.accept_counter(uow=uow, principal=principal, request_id=request_id, if_match=if_match)
     set_etag(response, request.version)
-    return _present(AccommodationView, principal, request, case)
+    return views.present_as(AccommodationView, principal, request, case)

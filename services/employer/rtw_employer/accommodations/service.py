@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
+from typing import Any
 
 from rtw_shared.auth import Principal
 from rtw_shared.concurrency import check_if_match
@@ -15,11 +16,12 @@ from rtw_shared.uow import UnitOfWork
 
 from .. import policy
 from ..cases.models import CaseCopy
-from . import expiry, repository
+from . import expiry, repository, weeks
+from .agreement import requested_start
 from .attestation import attest, attest_agreement
 from .handlers import REQUESTED, WITHDRAWN
 from .models import AccommodationRequest
-from .schemas import DecisionIn
+from .schemas import CounterProposal, DecisionIn
 
 Visible = tuple[AccommodationRequest, CaseCopy | None]
 COUNTERED, CONFIRMED = "countered", "confirmed"
@@ -60,7 +62,7 @@ def decide(
     check_if_match(if_match, request.version, what=f"accommodation request {request_id}")
     _require_undecided(request)
     request.status, request.note = data.decision, data.note
-    request.counter = data.counter.model_dump(mode="json") if data.counter else None
+    request.counter = _counter_as_kept(request, data.counter) if data.counter else None
     request.decided_by, request.decided_by_username = principal.subject, principal.username
     request.decided_at = uow.now()
     request.attestation_sha256 = attest(request)
@@ -89,6 +91,11 @@ def accept_counter(
     counter as what was agreed, attested together, and announced."""
     request, case = get_visible_request(uow=uow, principal=principal, request_id=request_id, for_update=True)
     check_if_match(if_match, request.version, what=f"accommodation request {request_id}")
+    if request.status == WITHDRAWN:
+        raise ConflictError(
+            f"accommodation request was withdrawn ({request.withdrawn_reason or 'no reason given'}); "
+            "its counter-proposal can no longer be accepted"
+        )
     if request.status != COUNTERED:
         raise ConflictError(
             f"accommodation request is {request.status}; only a countered one has a counter-proposal to accept"
@@ -113,6 +120,15 @@ def accept_counter(
     )
     uow.commit()
     return request, case
+
+
+def _counter_as_kept(request: AccommodationRequest, counter: CounterProposal) -> dict[str, Any]:
+    """The counter-proposal as the request keeps it (and the event carries it): its weeks dated from its
+    own start, or the request's; its start only when it names one."""
+    kept = counter.model_dump(mode="json", exclude_none=True)
+    own_start = counter.schedule_start_date
+    kept["schedule"] = weeks.dated(kept["schedule"], own_start or requested_start(request), redate=True)
+    return kept
 
 
 def _require_undecided(request: AccommodationRequest) -> None:

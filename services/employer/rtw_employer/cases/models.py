@@ -24,12 +24,14 @@ class CaseCopy(CaseCopyMixin, Base):
     # Nullable here, unlike the mixin: copies made before intake's events carried a snapshot may
     # lack them (a `case.shared_with_employer` that came alone has case_version 0 and only the
     # employer; no old copy knows the therapist). The next snapshot of the case fills them in.
-    reference: Mapped[str | None] = mapped_column(String(32))
-    status: Mapped[str | None] = mapped_column(String(32))
-    clinic_org_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    employer_org_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    insurer_org_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    therapist_id: Mapped[str | None] = mapped_column(String(64))
+    # The mixin (rtw_shared) types them str, as every other service's copy has them: widening them
+    # here is the truth of this table, which mypy cannot accept as an override without the ignores.
+    reference: Mapped[str | None] = mapped_column(String(32))  # type: ignore[assignment]
+    status: Mapped[str | None] = mapped_column(String(32))  # type: ignore[assignment]
+    clinic_org_id: Mapped[str | None] = mapped_column(String(64), index=True)  # type: ignore[assignment]
+    employer_org_id: Mapped[str | None] = mapped_column(String(64), index=True)  # type: ignore[assignment]
+    insurer_org_id: Mapped[str | None] = mapped_column(String(64), index=True)  # type: ignore[assignment]
+    therapist_id: Mapped[str | None] = mapped_column(String(64))  # type: ignore[assignment]
 
     # Set only while the newest snapshot says the worker shares restrictions with the employer.
     worker_name: Mapped[str | None] = mapped_column(String(255))
@@ -41,3 +43,8 @@ class CaseCopy(CaseCopyMixin, Base):
     def ended(self) -> bool:
         """Whether the case was withdrawn or closed."""
         return self.status in ENDED_STATUSES
+
+    @property
+    def ended_as(self) -> str | None:
+        """The status the case ended with (`withdrawn` or `closed`); None while it is open."""
+        return self.status if self.status in ENDED_STATUSES else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 import requests
@@ -70,7 +71,7 @@ class KeycloakPortalClient:
             )
         return Authorization(url=url, state=state, nonce=nonce, code_verifier=verifier)
 
-    def exchange(self, *, code: str, redirect_uri: str, code_verifier: str, nonce: str) -> dict:
+    def exchange(self, *, code: str, redirect_uri: str, code_verifier: str, nonce: str) -> dict[str, Any]:
         """Trade the authorization code for tokens; the ID token must carry `nonce`."""
         try:
             with self._client(redirect_uri) as client:
@@ -84,7 +85,7 @@ class KeycloakPortalClient:
         self.check_id_token(token, nonce=nonce)
         return token
 
-    def refresh(self, refresh_token: str) -> dict:
+    def refresh(self, refresh_token: str) -> dict[str, Any]:
         """New tokens for a refresh token (SignInError when Keycloak ended the session)."""
         try:
             with self._client() as client:
@@ -94,7 +95,7 @@ class KeycloakPortalClient:
         except Exception as error:
             raise SignInError(f"Keycloak did not refresh the session: {error}") from error
 
-    def check_id_token(self, token: dict, *, nonce: str) -> dict:
+    def check_id_token(self, token: dict[str, Any], *, nonce: str) -> dict[str, Any]:
         """The ID token's claims, once its signature and OpenID Connect claims hold (SignInError otherwise)."""
         if "id_token" not in token:
             raise SignInError("Keycloak sent no ID token")

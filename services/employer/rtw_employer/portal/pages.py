@@ -4,7 +4,7 @@ turns refusals and errors into pages a person can read, cookies, and rendering."
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -54,7 +54,8 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
 
 def oidc_client(request: Request) -> KeycloakPortalClient:
     """The app's Keycloak client for the portal."""
-    return request.app.state.portal_oidc
+    client: KeycloakPortalClient = request.app.state.portal_oidc  # set by create_app at start-up
+    return client
 
 
 def signed_in(request: Request, uow: UowDep) -> SignedIn | None:
@@ -140,7 +141,7 @@ ERROR_TITLES = {
 class PortalRoute(APIRoute):
     """A portal route: a refusal or error becomes a page (or a sign-in), never problem+json or a stack trace."""
 
-    def get_route_handler(self) -> Callable:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def portal_handler(request: Request) -> Response:

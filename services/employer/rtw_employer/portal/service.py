@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import structlog
 
@@ -152,7 +153,7 @@ def _validated(validator: TokenValidator, access_token: str) -> Principal:
         raise SignInError(error.detail) from error
 
 
-def _session_row(id_sha256: str, principal: Principal, token: dict, now: datetime) -> PortalSession:
+def _session_row(id_sha256: str, principal: Principal, token: dict[str, Any], now: datetime) -> PortalSession:
     return PortalSession(
         id_sha256=id_sha256,
         subject=principal.subject,

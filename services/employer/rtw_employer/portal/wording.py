@@ -1,11 +1,14 @@
 """What the portal says, in plain words, about a request: restrictions as a supervisor would say
-them, the Job Accommodation Network categories explained, how soon an answer is due, and the
-geometry of the small schedule chart. Pure functions: no I/O, tested on their own."""
+them, the Job Accommodation Network categories explained, how soon an answer is due, each week's
+dates, what became of a request, and the geometry of the small schedule chart. Dates always carry
+their year. Pure functions: no I/O, tested on their own."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 # What each demand of the shared vocabulary means on a shop floor (rtw_shared.vocabulary.Demand).
 DEMANDS = {
@@ -53,11 +56,12 @@ JAN_CATEGORIES = {
     "other": ("Other", "something else the therapist describes"),
 }
 DUTIES = {"modified": "modified duties", "full": "full duties"}
+EN_DASH = "\N{EN DASH}"  # between the first and last day of a week
 
 
 def short_date(day: date) -> str:
-    """`12 Jan`."""
-    return f"{day.day} {day:%b}"
+    """`12 Jan 2027`."""
+    return f"{day.day} {day:%b %Y}"
 
 
 def long_date(day: date) -> str:
@@ -65,7 +69,14 @@ def long_date(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-def restriction_in_words(restriction: dict) -> str:
+def _day(value: object) -> date | None:
+    """A date from a date or its ISO text (JSON); None from anything else."""
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def restriction_in_words(restriction: Mapping[str, Any]) -> str:
     """`no lifting from floor to waist over 10 kg, occasional (…), until 12 Jan`."""
     demand = restriction.get("demand", "")
     activity = DEMANDS.get(demand, demand.replace("_", " "))
@@ -81,10 +92,18 @@ def restriction_in_words(restriction: dict) -> str:
         words = f"limited {activity}"
     if frequency and frequency != "never":
         words += f", {FREQUENCIES.get(frequency, frequency)}"
-    review = restriction.get("review_date")
-    if review:
-        words += f", until {short_date(date.fromisoformat(str(review)))}"
+    start, end, review = (_day(restriction.get(key)) for key in ("start", "end", "review_date"))
+    if start:
+        words += f", from {short_date(start)}"
+    until = end or review  # the end the therapist set, else the review that decides it
+    if until:
+        words += f", until {short_date(until)}"
     return words
+
+
+def sentence(words: str) -> str:
+    """`words` with a capital first letter, the rest as written (Jinja's `capitalize` lowers them: `12 jan`)."""
+    return words[:1].upper() + words[1:]
 
 
 def category_name(category: str) -> str:
@@ -115,7 +134,42 @@ def due_in_words(due: date, today: date) -> Due:
     return Due(f"due in {_count(days, 'day')}", "soon" if days <= 2 else "later")
 
 
-def week_in_words(week: dict) -> str:
+def week_dates(week: Mapping[str, Any]) -> str:
+    """`Mon 7 Dec 2026 - Sun 13 Dec 2026`, with an en dash (empty: the week has no dates yet)."""
+    first, last = _day(week.get("starts_on")), _day(week.get("ends_on"))
+    if first is None:
+        return ""
+    return f"{long_date(first)} {EN_DASH} {long_date(last)}" if last else f"from {long_date(first)}"
+
+
+def week_label(week: Mapping[str, Any]) -> str:
+    """`Week 1 · Mon 7 Dec 2026 - Sun 13 Dec 2026` (an en dash), or `Week 1` while the schedule has no start."""
+    dates = week_dates(week)
+    return f"Week {week['week']} · {dates}" if dates else f"Week {week['week']}"
+
+
+def outcome_in_words(item: Mapping[str, Any]) -> str:
+    """What became of a request, in one line (`Withdrawn: plan version 2 replaced it`)."""
+    status, who = item.get("status"), item.get("decided_by_username")
+    decided_at = item.get("decided_at")
+    on = f" on {short_date(decided_at.date())}" if isinstance(decided_at, datetime) else ""
+    agreed = item.get("agreed")
+    if status == "confirmed" and agreed:
+        words = f"Countered by {who}{on}; the therapist accepted the counter-proposal"
+        version = agreed.get("plan_version")
+        return words + (f", in force from plan version {version}" if version else ", and a revised plan follows")
+    if status in ("confirmed", "declined"):
+        return f"{str(status).capitalize()} by {who}{on}"
+    if status == "countered":
+        return f"Countered by {who}{on}; waiting for the therapist to accept it or revise the plan"
+    if status == "expired":
+        return f"Expired: not answered by {long_date(item['due_date'])}"
+    if status == "withdrawn":
+        return f"Withdrawn: {item.get('withdrawn_reason') or 'it can no longer be answered'}"
+    return f"Waiting for your answer, by {long_date(item['due_date'])}"
+
+
+def week_in_words(week: Mapping[str, Any]) -> str:
     """`4 h a day, 5 days a week, modified duties`."""
     duties = DUTIES.get(week.get("duties", ""), week.get("duties", ""))
     return f"{_number(week['hours_per_day'])} h a day, {_count(week['days_per_week'], 'day')} a week, {duties}"
@@ -138,7 +192,7 @@ class Bar:
 CHART_WIDTH, CHART_HEIGHT, CHART_TOP, CHART_BOTTOM = 320, 160, 16, 24
 
 
-def schedule_bars(schedule: list[dict], *, full_week_hours: float = 40.0) -> list[Bar]:
+def schedule_bars(schedule: list[Mapping[str, Any]], *, full_week_hours: float = 40.0) -> list[Bar]:
     """Bars of hours per week for the chart, scaled to the larger of a full week and the longest week."""
     if not schedule:
         return []

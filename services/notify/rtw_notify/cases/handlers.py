@@ -4,8 +4,18 @@ so its handler lives with the notifications and calls `refresh_copy` itself."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from rtw_shared.case_copy import apply_case_events, snapshot_of
-from rtw_shared.events import CaseConsentChangedV1, CaseCreatedV1, CaseEvent, CaseSharedWithEmployerV1, Envelope
+from rtw_shared.events import (
+    CaseConsentChangedV1,
+    CaseCreatedV1,
+    CaseEvent,
+    CaseRestrictionsChangedV1,
+    CaseRtwDateChangedV1,
+    CaseSharedWithEmployerV1,
+    Envelope,
+)
 from rtw_shared.messaging.wiring import handles
 from rtw_shared.uow import UnitOfWork
 
@@ -21,13 +31,22 @@ def refresh_copy(uow: UnitOfWork, event: CaseEvent) -> CaseCopy | None:
     return repository.keep_snapshot(uow.session, event.case_id, snapshot)
 
 
-@handles(CaseCreatedV1, CaseSharedWithEmployerV1, CaseConsentChangedV1, batch=True)
+# Every intake event but the status change (notifications.handlers) and the assessment (clinical, for
+# workplan alone: the next event's snapshot says the same of the case): each carries the snapshot.
+@handles(
+    CaseCreatedV1,
+    CaseSharedWithEmployerV1,
+    CaseConsentChangedV1,
+    CaseRestrictionsChangedV1,
+    CaseRtwDateChangedV1,
+    batch=True,
+)
 def on_case_events(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
-    """Keep the copies (organisations, therapist, consents) as the newest snapshots say: one
-    statement for a whole run of events. (An event without a snapshot can only confirm a copy.)"""
+    """Keep the copies (organisations, therapist, consents, claim number) as the newest snapshots say:
+    one statement for a whole run of events. (An event without a snapshot can only confirm a copy.)"""
     apply_case_events(
         uow.session,
         CaseCopy,
-        [envelope.data for envelope in envelopes],
-        extra_of=lambda snapshot: {"therapist_email": snapshot.therapist_email},
+        [cast(CaseEvent, envelope.data) for envelope in envelopes],
+        extra_of=repository.own_columns,
     )

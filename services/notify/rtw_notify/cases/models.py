@@ -17,3 +17,6 @@ class CaseCopy(CaseCopyMixin, Base):
 
     # Only the therapist is reached by email; organisations are addressed in-app by role.
     therapist_email: Mapped[str | None] = mapped_column(String(320))
+    # The insurer's own key for the claim: its webhooks and emails carry it (the role view gives it to
+    # the insurer and the therapist, never to the employer). Null until a snapshot carries it.
+    claim_number: Mapped[str | None] = mapped_column(String(64))

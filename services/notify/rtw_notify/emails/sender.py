@@ -8,9 +8,9 @@ import threading
 import structlog
 from sqlalchemy.exc import OperationalError
 
-from rtw_shared.settings import ServiceSettings
 from rtw_shared.worker import LoopContext
 
+from ..settings import NotifySettings
 from . import service
 from .transport import SmtpTransport
 
@@ -18,7 +18,7 @@ log = structlog.get_logger("rtw.notify.sender")
 
 
 class EmailSender:
-    def __init__(self, context: LoopContext[ServiceSettings], *, batch_size: int = 10, idle_seconds: float = 0.5):
+    def __init__(self, context: LoopContext[NotifySettings], *, batch_size: int = 10, idle_seconds: float = 0.5):
         self.context = context
         settings = context.settings
         self.transport = SmtpTransport(settings.smtp_host, settings.smtp_port, settings.mail_from)

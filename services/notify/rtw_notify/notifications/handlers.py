@@ -12,6 +12,7 @@ the case id instead of the reference and still be hidden until the copy arrived.
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from rtw_shared import access
 from rtw_shared.events import CaseStatusChangedV1, Envelope
@@ -39,7 +40,7 @@ def known_case(uow: UnitOfWork, case_id: uuid.UUID) -> CaseCopy:
 @handles(CaseStatusChangedV1)
 def on_case_status_changed(uow: UnitOfWork, envelope: Envelope) -> None:
     """Keep the copy; when the case ends, tell its employer and (with the worker's consent) its insurer."""
-    event: CaseStatusChangedV1 = envelope.data
+    event = cast(CaseStatusChangedV1, envelope.data)
     case = refresh_copy(uow, event)
     if case is None:
         raise CaseNotKnownYet(event.case_id)

@@ -23,7 +23,7 @@ def list_notifications(
     unread: Annotated[bool, Query(description="true: only what you have not read")] = False,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-):
+) -> NotificationList:
     """The caller's inbox: addressed to them, or to their organisation in their role, about cases they may see
     (the worker's consents included); newest first."""
     rows, next_cursor = service.list_inbox(uow=uow, principal=principal, unread=unread, cursor=cursor, limit=limit)
@@ -31,7 +31,7 @@ def list_notifications(
 
 
 @router.post("/{notification_id}/read", response_model=NotificationRead)
-def mark_notification_read(notification_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep):
+def mark_notification_read(notification_id: uuid.UUID, principal: CurrentPrincipal, uow: UowDep) -> NotificationRead:
     """Mark one of your notifications read — for you only. Anyone else's, or one about a case hidden
     from you, is 404."""
     return service.mark_read(uow=uow, principal=principal, notification_id=notification_id)

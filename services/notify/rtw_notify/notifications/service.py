@@ -4,6 +4,7 @@ caller's own: marking a notification read does not read it for the rest of their
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from rtw_shared.auth import Principal
 from rtw_shared.errors import NotFoundError
@@ -24,7 +25,7 @@ def list_inbox(
     """One page of the caller's notifications, newest first, and the cursor of the next page."""
     rows = repository.list_inbox(
         uow.session,
-        condition=policy.inbox_filter(principal, Notification, CaseCopy),
+        condition=policy.inbox_filter(principal, Notification.__table__.c, CaseCopy),
         reader=principal.subject,
         unread=unread,
         after=decode_cursor(cursor),
@@ -48,6 +49,6 @@ def mark_read(*, uow: UnitOfWork, principal: Principal, notification_id: uuid.UU
     return view
 
 
-def _view(notification, read_at) -> NotificationRead:
+def _view(notification: Notification, read_at: datetime | None) -> NotificationRead:
     view = NotificationRead.model_validate(notification)
     return view.model_copy(update={"read_at": read_at})

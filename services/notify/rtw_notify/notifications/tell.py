@@ -5,11 +5,14 @@ templates and sent later by the sender loop. Emails someone turned off are not w
 Whether a recipient hears of a case at all is the shared consent decision (rtw_shared.access) on
 the part of the case the message tells of — for an organisation's contacts nothing filters an
 email once it is sent, so it is decided here — and an email's template gets only the fields the
-recipient's role view shows (rtw_shared.role_view), as the API's read models do."""
+recipient's role view shows (rtw_shared.role_view), as the API's read models do: the case's reference,
+and its claim number for the insurer (and the therapist). Each recipient's email links to the page of
+its role (links.py), never to an API; an insurer's links to nothing."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from rtw_shared import access
@@ -22,6 +25,7 @@ from ..cases.models import CaseCopy
 from ..contacts import repository as contacts
 from ..emails.models import OutgoingEmail
 from ..emails.render import render
+from ..links import Link
 from .models import Notification
 
 # Each key an email template is given, and the field of the recipient's role view it reveals.
@@ -29,9 +33,10 @@ EMAIL_FIELDS: dict[str, Field | None] = {
     **dict.fromkeys(("case_id", "plan_version", "link", "link_text"), ALWAYS),
     **dict.fromkeys(("url", "reason", "webhook_id"), ALWAYS),  # the organisation's own webhook, no case
     "reference": Field.REFERENCE,
+    "claim_number": Field.CLAIM_NUMBER,  # the insurer's (and the therapist's), never the employer's
     **dict.fromkeys(("due_date", "decision"), Field.ACCOMMODATION_STATUS),
     "counter": Field.ACCOMMODATION_DETAIL,
-    **dict.fromkeys(("week", "starts_on", "hours_per_day", "days_per_week", "duties"), Field.SCHEDULE),
+    **dict.fromkeys(("week", "starts_on", "ends_on", "hours_per_day", "days_per_week", "duties"), Field.SCHEDULE),
     "review_date": Field.PROGRESS,
     "demands": Field.RESTRICTIONS,
 }
@@ -57,15 +62,17 @@ class Trigger:
 @dataclass(frozen=True)
 class Message:
     """What to say. `kind` names the notification and its email templates; `part` is the part of the
-    case it tells of; `email` is the template context (None: in-app only)."""
+    case it tells of; `email` is the template context (None: in-app only); `links` the page each
+    recipient role's email links to (a role without one: no link)."""
 
     kind: str
     title: str
     body: str
     case_id: uuid.UUID | None
     accommodation_id: uuid.UUID | None = None
-    email: dict | None = field(default=None)
+    email: dict[str, object] | None = field(default=None)
     part: Part = Part.CASE
+    links: Mapping[str, Link] = field(default_factory=dict)
 
 
 def tell_therapist(uow: UnitOfWork, trigger: Trigger, message: Message, *, case: CaseCopy, email: bool = True) -> None:
@@ -73,7 +80,7 @@ def tell_therapist(uow: UnitOfWork, trigger: Trigger, message: Message, *, case:
     notification = _notification(uow, trigger, message, recipient_user_id=case.therapist_id)
     if email and case.therapist_email:
         view = role_view(access.party(case, "therapist"), case)
-        _email(uow, trigger, message, notification, case.therapist_email, "therapist", view)
+        _email(uow, trigger, message, notification, case.therapist_email, "therapist", "therapist", view, case)
 
 
 def tell_org(
@@ -89,11 +96,11 @@ def tell_org(
         view = role_view(reader, case)
     notification = _notification(uow, trigger, message, recipient_org_id=org_id, recipient_role=role)
     for contact in contacts.contacts_of(uow.session, org_id):
-        _email(uow, trigger, message, notification, contact.email, f"contact:{contact.id}", view)
+        _email(uow, trigger, message, notification, contact.email, f"contact:{contact.id}", role, view, case)
     return notification
 
 
-def _notification(uow: UnitOfWork, trigger: Trigger, message: Message, **recipient) -> Notification:
+def _notification(uow: UnitOfWork, trigger: Trigger, message: Message, **recipient: str | None) -> Notification:
     notification = Notification(
         case_id=message.case_id,
         part=message.part.value,
@@ -117,12 +124,22 @@ def _email(
     notification: Notification,
     address: str,
     label: str,
+    role: str,
     view: RoleView | None,
+    case: CaseCopy | None,
 ) -> None:
-    """The email row for one address, its template given what `view` shows (None: a message about no case)."""
+    """The email row for one address of a recipient in `role`: its template given what `view` shows of the
+    case (None: a message about no case), and the link of `role`."""
     if message.email is None or contacts.opted_out(uow.session, address, message.kind):
         return
-    context = message.email if view is None else view.cut(message.email, EMAIL_FIELDS)
+    link = message.links.get(role)
+    full = {
+        **message.email,
+        **({"reference": case.reference, "claim_number": case.claim_number} if case is not None else {}),
+        "link": link.url if link else None,
+        "link_text": link.text if link else "",
+    }
+    context = full if view is None else view.cut(full, EMAIL_FIELDS)
     rendered = render(message.kind, **context)
     uow.session.add(
         OutgoingEmail(

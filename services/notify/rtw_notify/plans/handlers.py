@@ -4,13 +4,17 @@ and disarms its reminders, as a completed one does silently."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import cast
+
 from rtw_shared.access import Part
 from rtw_shared.events import Envelope, PlanCancelledV1, PlanPublishedV1
 from rtw_shared.events.catalogue import PlanCompletedV1, PlanScheduleWeekStartedV1
 from rtw_shared.messaging.wiring import handles
 from rtw_shared.uow import UnitOfWork
 
-from ..links import case_link
+from ..emails.dates import day
+from ..links import portal_link
 from ..notifications.handlers import known_case
 from ..notifications.tell import Message, Trigger, tell_org, tell_therapist
 from ..reminders import schedule
@@ -19,7 +23,7 @@ from ..reminders import schedule
 @handles(PlanPublishedV1)
 def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
     """Arm this version's plan-review and restriction-review reminders (replacing the previous version's)."""
-    event: PlanPublishedV1 = envelope.data
+    event = cast(PlanPublishedV1, envelope.data)
     known_case(uow, event.case_id)  # a plan of a case not known here waits for it, like every event
     schedule.remind_reviews(uow.session, event)
 
@@ -27,11 +31,13 @@ def on_plan_published(uow: UnitOfWork, envelope: Envelope) -> None:
 @handles(PlanScheduleWeekStartedV1)
 def on_schedule_week_started(uow: UnitOfWork, envelope: Envelope) -> None:
     """Tell the employer organisation what this week of the graduated schedule looks like."""
-    event: PlanScheduleWeekStartedV1 = envelope.data
+    event = cast(PlanScheduleWeekStartedV1, envelope.data)
     case = known_case(uow, event.case_id)
+    starts_on, ends_on = event.starts_on, event.starts_on + timedelta(days=6)
     week = {
         "week": event.week,
-        "starts_on": event.starts_on.isoformat(),
+        "starts_on": day(starts_on),
+        "ends_on": day(ends_on),
         "hours_per_day": f"{event.hours_per_day:g}",
         "days_per_week": event.days_per_week,
         "duties": event.duties,
@@ -41,17 +47,12 @@ def on_schedule_week_started(uow: UnitOfWork, envelope: Envelope) -> None:
         title=f"Week {event.week} of the schedule for case {case.reference} starts {week['starts_on']}",
         body=(
             f"{week['hours_per_day']} hours a day, {event.days_per_week} days a week, {event.duties} duties, "
-            f"from {week['starts_on']}."
+            f"from {week['starts_on']} to {week['ends_on']}."
         ),
         case_id=event.case_id,
         part=Part.RESTRICTIONS,  # the graduated schedule: only while the worker shares it with the employer
-        email={
-            "reference": case.reference,
-            **week,
-            "case_id": str(event.case_id),
-            "link": case_link(event.case_id),
-            "link_text": "Open the case",
-        },
+        email={**week, "case_id": str(event.case_id)},
+        links={"employer": portal_link()},
     )
     tell_org(uow, Trigger.event(envelope), message, org_id=event.employer_org_id, role="employer", case=case)
 
@@ -59,7 +60,7 @@ def on_schedule_week_started(uow: UnitOfWork, envelope: Envelope) -> None:
 @handles(PlanCancelledV1)
 def on_plan_cancelled(uow: UnitOfWork, envelope: Envelope) -> None:
     """Tell the case's therapist their plan was cancelled (in-app: they usually caused it themselves)."""
-    event: PlanCancelledV1 = envelope.data
+    event = cast(PlanCancelledV1, envelope.data)
     case = known_case(uow, event.case_id)
     schedule.plan_ended(uow.session, event.plan_id)
     message = Message(
@@ -75,6 +76,6 @@ def on_plan_cancelled(uow: UnitOfWork, envelope: Envelope) -> None:
 @handles(PlanCompletedV1)
 def on_plan_completed(uow: UnitOfWork, envelope: Envelope) -> None:
     """A completed plan has no reviews ahead: disarm its reminders."""
-    event: PlanCompletedV1 = envelope.data
+    event = cast(PlanCompletedV1, envelope.data)
     known_case(uow, event.case_id)
     schedule.plan_ended(uow.session, event.plan_id)

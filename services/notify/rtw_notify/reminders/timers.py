@@ -14,7 +14,8 @@ from rtw_shared.uow import UnitOfWork
 
 from ..cases import repository as cases
 from ..cases.models import CaseCopy
-from ..links import case_link, request_link
+from ..emails.dates import day
+from ..links import plan_link, request_link
 from ..notifications.tell import Message, Trigger, tell_org, tell_therapist
 from .schedule import DUE_SOON, PLAN_REVIEW, RESTRICTION_REVIEW
 
@@ -32,20 +33,16 @@ def due_soon(uow: UnitOfWork, timer: Timer, now: datetime) -> None:
     if case is None:
         return
     p = timer.payload
-    accommodation_id = uuid.UUID(p["accommodation_id"])
+    accommodation_id, due = uuid.UUID(p["accommodation_id"]), day(p["due_date"])
     message = Message(
         kind=DUE_SOON,
-        title=f"Reminder: accommodation request for case {case.reference} is due {p['due_date']}",
-        body=f"The request is still unanswered; it expires after {p['due_date']}.",
+        title=f"Reminder: accommodation request for case {case.reference} is due {due}",
+        body=f"The request is still unanswered; it expires after {due}.",
         case_id=case.case_id,
         accommodation_id=accommodation_id,
         part=Part.ACCOMMODATION,
-        email={
-            "reference": case.reference,
-            "due_date": p["due_date"],
-            "link": request_link(accommodation_id),
-            "link_text": "Open the request in the employer portal",
-        },
+        email={"due_date": due},
+        links={"employer": request_link(accommodation_id)},
     )
     trigger = Trigger.timer(timer.key, timer.kind)
     tell_org(uow, trigger, message, org_id=p["employer_org_id"], role="employer", case=case)
@@ -57,13 +54,15 @@ def plan_review_due(uow: UnitOfWork, timer: Timer, now: datetime) -> None:
     if case is None:
         return
     p = timer.payload
+    review = day(p["review_date"])
     message = Message(
         kind=PLAN_REVIEW,
         title=f"Plan review due today for case {case.reference}",
-        body=f"Version {p['plan_version']} of the plan is due for review on {p['review_date']}.",
+        body=f"Version {p['plan_version']} of the plan is due for review on {review}.",
         case_id=case.case_id,
         part=Part.PROGRESS,
-        email={**_therapist_context(case), "review_date": p["review_date"], "plan_version": p["plan_version"]},
+        email={"case_id": str(case.case_id), "review_date": review, "plan_version": p["plan_version"]},
+        links={"therapist": plan_link(uuid.UUID(p["plan_id"]))},
     )
     tell_therapist(uow, Trigger.timer(timer.key, timer.kind), message, case=case)
 
@@ -74,30 +73,22 @@ def restriction_review_due(uow: UnitOfWork, timer: Timer, now: datetime) -> None
     if case is None:
         return
     p = timer.payload
-    demands = ", ".join(d.replace("_", " ") for d in p["demands"])
+    demands, review = ", ".join(d.replace("_", " ") for d in p["demands"]), day(p["review_date"])
     message = Message(
         kind=RESTRICTION_REVIEW,
-        title=f"Restriction review due {p['review_date']} for case {case.reference}",
-        body=f"Restrictions due for review on {p['review_date']}: {demands}.",
+        title=f"Restriction review due {review} for case {case.reference}",
+        body=f"Restrictions due for review on {review}: {demands}.",
         case_id=case.case_id,
         part=Part.RESTRICTIONS,
         email={
-            **_therapist_context(case),
-            "review_date": p["review_date"],
+            "case_id": str(case.case_id),
+            "review_date": review,
             "plan_version": p["plan_version"],
             "demands": p["demands"],
         },
+        links={"therapist": plan_link(uuid.UUID(p["plan_id"]))},
     )
     tell_therapist(uow, Trigger.timer(timer.key, timer.kind), message, case=case)
-
-
-def _therapist_context(case: CaseCopy) -> dict:
-    return {
-        "reference": case.reference,
-        "case_id": str(case.case_id),
-        "link": case_link(case.case_id),
-        "link_text": "Open the case",
-    }
 
 
 HANDLERS: Mapping[str, TimerHandler] = {

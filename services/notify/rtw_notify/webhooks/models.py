@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
@@ -57,7 +58,7 @@ class WebhookDelivery(Base):
     event_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     case_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     # The event's data as published; cut to what the organisation may see at each attempt.
-    event_data: Mapped[dict] = mapped_column(JSONB)
+    event_data: Mapped[dict[str, Any]] = mapped_column(JSONB)
     status: Mapped[str] = mapped_column(String(16), default=PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -7,13 +7,18 @@ the event at all, and for each data field the role-view field it reveals (so `jo
 employer, never an insurer, exactly as in the API). Fields without a rule are dropped: a new field
 reaches subscribers only once someone has decided which field of the view it is. Event types
 without a rule (a new event in the catalogue) are delivered with their ids only, under the part
-their topic is about."""
+their topic is about.
+
+Every payload also says which case it is about in the receiver's own terms, from notify's copy of
+the case as of sending: its `reference`, and — for the insurer, whose key it is — its `claim_number`
+(the role view's claim number: the insurer's, never the employer's)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypedDict
 
 from rtw_shared import access, topics
 from rtw_shared.access import Part
@@ -31,6 +36,8 @@ NOT_SUBSCRIBABLE_TOPICS = frozenset({topics.DELIVERY.name})
 # The assessment is the therapist's baseline for workplan, clinical through and through: no organisation
 # subscribes to it, not even to learn that one happened.
 NOT_SUBSCRIBABLE_TYPES = frozenset({CaseAssessedV1.TYPE})
+# What every payload may say of its case, from notify's copy: keys and the field of the view each reveals.
+CASE_FIELDS = {"reference": Field.REFERENCE, "claim_number": Field.CLAIM_NUMBER}
 PART_OF_TOPIC = {
     topics.CASE.name: Part.CASE,
     topics.PLAN.name: Part.PROGRESS,
@@ -52,6 +59,9 @@ RULES: dict[str, Rule] = {
     "rtw.case.created.v1": Rule(Part.CASE, _same(Field.REFERENCE, "reference", "status")),
     "rtw.case.status_changed.v1": Rule(Part.CASE, _same(Field.REFERENCE, "from_status", "to_status")),
     "rtw.case.consent_changed.v1": Rule(Part.CASE, _same(Field.REFERENCE, "consent", "granted")),
+    # The projected return-to-work date is plan progress, as on the insurer's status view: the employer,
+    # which the access table keeps from progress, never receives it (the schedule's dates tell it when).
+    "rtw.case.rtw_date_changed.v1": Rule(Part.PROGRESS, _same(Field.PROGRESS, "from_date", "to_date", "reason")),
     "rtw.case.shared_with_employer.v1": Rule(
         Part.IDENTITY, {"worker_name": Field.WORKER_NAME, "job_title": Field.JOB_TITLE}
     ),
@@ -110,7 +120,8 @@ RULES: dict[str, Rule] = {
     "rtw.accommodation.expired.v1": Rule(
         Part.ACCOMMODATION, _same(Field.ACCOMMODATION_STATUS, "due_date", "expired_at")
     ),
-    "rtw.accommodation.withdrawn.v1": Rule(Part.ACCOMMODATION),  # its reason may say why the case ended: not sent
+    # Its reason may say why the case ended: not sent. Whether a newer plan version replaced it is.
+    "rtw.accommodation.withdrawn.v1": Rule(Part.ACCOMMODATION, {"replaced_by_version": Field.ACCOMMODATION_STATUS}),
 }
 
 
@@ -136,14 +147,18 @@ def reader(org_id: str, role: str, webhook_id: str) -> Principal:
     return access.organisation(org_id, role, subject=f"webhook:{webhook_id}")
 
 
-def may_receive(who: Principal, case, event_type: str) -> bool:
-    """Whether the organisation may receive `event_type` about `case` at all (now)."""
+def may_receive(who: Principal, case: object | None, event_type: str) -> bool:
+    """Whether the organisation may receive `event_type` about `case` (a case copy; None: not known) at all (now)."""
     return access.may_see(who, case, rule_for(event_type).part)
 
 
-def visible_data(who: Principal, case, event_type: str, data: Mapping) -> dict:
-    """The event's data cut to `who`'s role view of `case`: ids, and each field its rule maps to a field of the view."""
-    return role_view(who, case).cut(data, {**ID_FIELDS, **rule_for(event_type).fields})
+def visible_data(who: Principal, case: object | None, event_type: str, data: Mapping[str, object]) -> dict[str, object]:
+    """The event's data, with what the copy says of its case (CASE_FIELDS), cut to `who`'s role view of
+    `case`: ids, the case's reference and claim number as the view shows them, and each field its rule
+    maps to a field of the view."""
+    facts = {key: getattr(case, key, None) for key in CASE_FIELDS}
+    known = {**data, **{key: value for key, value in facts.items() if value is not None}}
+    return role_view(who, case).cut(known, {**ID_FIELDS, **CASE_FIELDS, **rule_for(event_type).fields})
 
 
 @dataclass(frozen=True)
@@ -153,10 +168,23 @@ class StoredEvent:
     source: str
     time: datetime
     case_id: str
-    data: Mapping
+    data: Mapping[str, object]
 
 
-def cloud_event(who: Principal, case, event: StoredEvent) -> dict | None:
+class CloudEvent(TypedDict):
+    """A structured-mode CloudEvent, as a webhook's body carries it."""
+
+    specversion: str
+    id: str
+    source: str
+    type: str
+    time: str
+    subject: str
+    datacontenttype: str
+    data: dict[str, object]
+
+
+def cloud_event(who: Principal, case: object | None, event: StoredEvent) -> CloudEvent | None:
     """The structured CloudEvent `who` receives for `event` (None: it may not receive it now)."""
     if not may_receive(who, case, event.type):
         return None

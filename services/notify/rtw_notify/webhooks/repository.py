@@ -5,15 +5,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import and_, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, CursorResult, and_, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from .models import ACTIVE, PENDING, Webhook, WebhookAttempt, WebhookDelivery
 
 
-def _live():
+def _live() -> ColumnElement[bool]:
     return Webhook.deleted_at.is_(None)
 
 
@@ -32,7 +33,7 @@ def subscribed(session: Session, event_type: str, parties: Iterable[tuple[str, s
     return list(session.scalars(query.order_by(Webhook.created_at)))
 
 
-def add_delivery(session: Session, values: dict) -> None:
+def add_delivery(session: Session, values: dict[str, Any]) -> None:
     """Record one delivery; nothing when this webhook already has this event (a redelivered event)."""
     session.execute(pg_insert(WebhookDelivery).values(**values).on_conflict_do_nothing())
 
@@ -118,7 +119,7 @@ def get_delivery(
 
 def replay_range(session: Session, webhook_id: uuid.UUID, since: datetime, until: datetime, now: datetime) -> int:
     """Send again every delivery of events that happened in [since, until); how many."""
-    result = session.execute(
+    statement = (
         update(WebhookDelivery)
         .where(
             WebhookDelivery.webhook_id == webhook_id,
@@ -127,4 +128,6 @@ def replay_range(session: Session, webhook_id: uuid.UUID, since: datetime, until
         )
         .values(status=PENDING, next_attempt_at=now, attempts=0)
     )
+    # An UPDATE answers a CursorResult (Session.execute is typed for every kind of statement).
+    result = cast(CursorResult[Any], session.execute(statement))
     return result.rowcount or 0

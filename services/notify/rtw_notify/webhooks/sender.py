@@ -45,7 +45,12 @@ def deliver_due(*, uow: UnitOfWork, client: httpx.Client, settings: NotifySettin
 
 
 def _attempt(
-    uow: UnitOfWork, client: httpx.Client, settings: NotifySettings, webhook: Webhook, row: WebhookDelivery, now
+    uow: UnitOfWork,
+    client: httpx.Client,
+    settings: NotifySettings,
+    webhook: Webhook,
+    row: WebhookDelivery,
+    now: datetime,
 ) -> None:
     who = payloads.reader(webhook.org_id, webhook.org_role, str(webhook.id))
     stored = payloads.StoredEvent(
@@ -80,7 +85,12 @@ def _secrets(webhook: Webhook, at: datetime) -> list[str]:
 
 
 def _record(
-    uow: UnitOfWork, settings: NotifySettings, webhook: Webhook, row: WebhookDelivery, outcome: delivery.Outcome, now
+    uow: UnitOfWork,
+    settings: NotifySettings,
+    webhook: Webhook,
+    row: WebhookDelivery,
+    outcome: delivery.Outcome,
+    now: datetime,
 ) -> None:
     row.attempts += 1
     row.last_status_code, row.last_latency_ms, row.last_error = outcome.status_code, outcome.latency_ms, outcome.error

@@ -16,7 +16,7 @@ from .. import policy
 from ..cases import repository as cases
 from ..settings import NotifySettings
 from . import repository, safety, signing
-from .models import ACTIVE, DISABLED, PENDING, PROPOSED, Webhook, WebhookDelivery
+from .models import ACTIVE, DISABLED, PENDING, PROPOSED, Webhook, WebhookAttempt, WebhookDelivery
 from .schemas import AttemptRead, DeliveryRead, ReplayRange, SecretRotation, WebhookCreate
 from .sender import rules_of
 
@@ -150,7 +150,7 @@ def list_deliveries(
     return [_view(uow, principal, d, attempts[d.id]) for d in shown], next_cursor
 
 
-def _view(uow: UnitOfWork, principal: Principal, row: WebhookDelivery, attempts: list) -> DeliveryRead:
+def _view(uow: UnitOfWork, principal: Principal, row: WebhookDelivery, attempts: list[WebhookAttempt]) -> DeliveryRead:
     # The case id only while the caller may see the case (an administrator reads no case data).
     case = cases.get(uow.session, row.case_id)
     return DeliveryRead(

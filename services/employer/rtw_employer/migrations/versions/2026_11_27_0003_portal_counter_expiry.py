@@ -9,6 +9,8 @@ Revises: 0002
 Create Date: 2026-11-27
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -19,7 +21,7 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-COUNTER_COLUMNS = {
+COUNTER_COLUMNS: dict[str, sa.types.TypeEngine[Any]] = {
     "counter_accepted_by": sa.String(64),
     "counter_accepted_by_username": sa.String(255),
     "counter_accepted_at": sa.DateTime(timezone=True),

@@ -10,6 +10,8 @@ Revises: 0002
 Create Date: 2026-11-27
 """
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
@@ -24,7 +26,7 @@ depends_on = None
 UUID = postgresql.UUID(as_uuid=True)
 
 
-def _now(name: str) -> sa.Column:
+def _now(name: str) -> sa.Column[datetime]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
 
 
