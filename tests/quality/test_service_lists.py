@@ -67,11 +67,14 @@ def test_ruff_sorts_every_service_as_first_party():
     assert sorted(p for p in PACKAGES if not any(fnmatch.fnmatchcase(p, pattern) for pattern in patterns)) == []
 
 
-def test_mypy_checks_files_of_services_that_exist():
-    """Only where its list names a service's own files (the whole `services/` folder is fine too)."""
-    entries = [Path(entry).parts for entry in pyproject()["tool"]["mypy"]["files"]]
+def test_mypy_checks_every_service_strictly_and_nothing_that_does_not_exist():
+    """Strict types everywhere: every service's package, the library and the dev stack, strict."""
+    mypy = pyproject()["tool"]["mypy"]
+    entries = [Path(entry).parts for entry in mypy["files"]]
     named = {parts[1] for parts in entries if parts[0] == "services" and len(parts) > 1}
-    assert sorted(named - NAMES) == []
+    assert drift(named, set(NAMES)) == {}
+    assert {"shared/rtw_shared", "deploy/devstack/rtw_devstack"} <= set(mypy["files"])
+    assert mypy["strict"] is True
 
 
 def test_docker_compose_runs_each_service_and_nothing_else():

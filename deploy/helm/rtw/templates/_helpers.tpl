@@ -198,14 +198,20 @@ pre-install
 {{- if eq $svc "notify" }}
 - name: {{ $prefix }}PORTAL_URL
   value: {{ printf "%s/portal" (include "rtw.portalUrl" $root) | quote }}
-- name: {{ $prefix }}CASE_URL
-  value: {{ printf "https://intake.%s/v1/cases" $root.Values.ingress.apiDomain | quote }}
+- name: {{ $prefix }}WORKSPACE_URL
+  value: {{ include "rtw.portalUrl" $root | quote }}
 - name: {{ $prefix }}SMTP_HOST
   value: {{ required "smtp.host is required" $root.Values.smtp.host | quote }}
 - name: {{ $prefix }}SMTP_PORT
   value: {{ $root.Values.smtp.port | quote }}
 - name: {{ $prefix }}MAIL_FROM
   value: {{ required "smtp.from is required" $root.Values.smtp.from | quote }}
+{{- end }}
+{{- if and (eq $svc "intake") (ne .kind "migrate") }}
+- name: {{ $prefix }}DIRECTORY_CLIENT_ID
+  valueFrom: {secretKeyRef: {name: {{ $root.Values.secrets.intakeDirectory }}, key: username}}
+- name: {{ $prefix }}DIRECTORY_CLIENT_SECRET
+  valueFrom: {secretKeyRef: {name: {{ $root.Values.secrets.intakeDirectory }}, key: password}}
 {{- end }}
 {{- $own := default dict (index (default dict $root.Values.services) $svc) }}
 {{- $config := mergeOverwrite (deepCopy $root.Values.config) (deepCopy (default dict $own.config)) }}
