@@ -16,6 +16,8 @@ import uuid
 from fastapi import FastAPI, HTTPException
 from sqlalchemy import create_engine, text
 
+from rtw_shared.web import NO_OPENTELEMETRY
+
 TABLE = """
 CREATE TABLE IF NOT EXISTS bare_cases (
     id uuid PRIMARY KEY,
@@ -31,7 +33,7 @@ def create_app() -> FastAPI:
     """The app on `BARE_DATABASE_URL`, pool of `BARE_POOL_SIZE` (+ as many overflow, like the services)."""
     pool_size = int(os.environ.get("BARE_POOL_SIZE", "10"))
     engine = create_engine(os.environ["BARE_DATABASE_URL"], pool_size=pool_size, max_overflow=pool_size)
-    app = FastAPI(title="bare baseline")
+    app = FastAPI(title="bare baseline", telemetry=NO_OPENTELEMETRY)
 
     @app.post("/v1/cases", status_code=201)
     def create_case(body: dict) -> dict:

@@ -3,7 +3,7 @@ logs, to the events it causes, and across Kafka headers."""
 
 from __future__ import annotations
 
-import uuid
+import secrets
 from contextvars import ContextVar
 
 import structlog
@@ -17,7 +17,7 @@ def current_correlation_id() -> str | None:
 
 def bind_correlation_id(value: str | None) -> str:
     """Make `value` (or a new id) the current correlation id, for logs too; return it."""
-    correlation_id = value or uuid.uuid4().hex
+    correlation_id = value or secrets.token_hex(16)  # 32 hex digits, as uuid4().hex, for a fraction of its cost
     _correlation_id.set(correlation_id)
     structlog.contextvars.bind_contextvars(correlation_id=correlation_id)
     return correlation_id

@@ -15,8 +15,9 @@ CHECKED_PREFIX = "/v1/"  # the public API; the portal's pages take what its sign
 _index_lock = threading.Lock()
 
 
-def refuse_unknown_query_parameters(request: Request) -> None:
-    """A router dependency: 422 naming each query parameter the matched operation does not declare."""
+async def refuse_unknown_query_parameters(request: Request) -> None:
+    """A router dependency: 422 naming each query parameter the matched operation does not declare
+    (async: no I/O once the index is built, which the app does when it starts)."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute) or not route.path_format.startswith(CHECKED_PREFIX):
         return

@@ -14,6 +14,7 @@ import anyio.to_thread
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from fastapi.telemetry import TelemetryConfig
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -30,7 +31,7 @@ from .dependencies import UowDep, get_uow
 from .errors import PROBLEM_RESPONSES, install_error_handlers
 from .gate import Gate
 from .logging import configure_logging
-from .query_params import refuse_unknown_query_parameters
+from .query_params import declared_query_parameters, refuse_unknown_query_parameters
 from .ratelimit import RateLimits
 from .settings import ServiceSettings
 
@@ -40,6 +41,9 @@ REQUESTS = Counter("rtw_http_requests_total", "HTTP requests", ["method", "route
 LATENCY = Histogram("rtw_http_request_seconds", "HTTP request latency", ["method", "route"])
 QUIET_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
 AUDIT_POOL_SIZE = 2  # one writer thread; a spare for the pool's ping
+# Metrics are Prometheus's (below), logs structlog's: FastAPI's OpenTelemetry hooks stay off, or every
+# request asks whether a provider was configured and wraps each step in an operation (make bench).
+NO_OPENTELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}
 log = structlog.get_logger("rtw.http")
 
 
@@ -73,6 +77,7 @@ def create_service_app(
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
         if on_startup:
             on_startup(app)
+        declared_query_parameters(app)  # built now, not by the first request on the event loop
         yield
         app.state.audit_writer.close()
         audit_engine.dispose()
@@ -87,6 +92,7 @@ def create_service_app(
         responses=PROBLEM_RESPONSES,
         docs_url=None,  # install_docs: the pages load their files from the service, not a CDN
         redoc_url=None,
+        telemetry=NO_OPENTELEMETRY,
     )
     install_error_handlers(app)
     install_docs(app)

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from rtw_devstack.journey import CASE, new_case
+from rtw_intake.app import create_app
 from rtw_shared.audit import middleware
 from rtw_shared.auth import CurrentPrincipal
 from rtw_shared.gate import UNAUTHENTICATED
@@ -170,22 +171,32 @@ class CapturedLog:
         self.errors.append((event, fields))
 
 
-def test_a_failed_audit_write_keeps_the_response_and_is_logged(client, tokens, db, audit_rows, monkeypatch):
+def test_a_write_whose_audit_row_fails_is_not_done_and_a_read_is_answered_and_logged(
+    intake_settings, tokens, db, audit_rows, monkeypatch
+):
+    # A write carries its audit row in its own transaction: no row, no write (nothing half-written).
+    # A read's row is written after it by the batching writer: the answer stands, the loss is logged.
     captured = CapturedLog()
     monkeypatch.setattr(middleware, "log", captured)
-    with db.begin() as conn:  # the table disappears from under the writer
-        conn.execute(text("ALTER TABLE audit_log RENAME TO audit_log_hidden"))
-    try:
+    with TestClient(create_app(intake_settings), raise_server_exceptions=False) as client:
         case = create(client, tokens)
-        assert client.get(f"/v1/cases/{case['id']}", headers=tokens.headers("tara")).status_code == 200
-    finally:
-        with db.begin() as conn:
-            conn.execute(text("ALTER TABLE audit_log_hidden RENAME TO audit_log"))
+        with db.begin() as conn:  # the table disappears from under the writers
+            conn.execute(text("ALTER TABLE audit_log RENAME TO audit_log_hidden"))
+        try:
+            refused = client.post("/v1/cases", json=new_case(), headers=tokens.headers("tara"))
+            read = client.get(f"/v1/cases/{case['id']}", headers=tokens.headers("tara"))
+        finally:
+            with db.begin() as conn:
+                conn.execute(text("ALTER TABLE audit_log_hidden RENAME TO audit_log"))
+    assert (refused.status_code, read.status_code) == (500, 200)
+    assert refused.headers["content-type"] == "application/problem+json"
     assert [(event, fields["path"], fields["status"]) for event, fields in captured.errors] == [
-        ("audit write failed: this request is NOT in the audit log", "/v1/cases", 201),
+        ("audit write failed: this request is NOT in the audit log", "/v1/cases", 500),
         ("audit write failed: this request is NOT in the audit log", f"/v1/cases/{case['id']}", 200),
     ]
-    assert audit_rows() == []
+    assert [row["status_code"] for row in audit_rows()] == [201]  # only the create before the table went
+    with db.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM cases")).scalar() == 1
 
 
 def test_an_unhandled_error_is_recorded_as_error(intake_settings, tokens, audit_rows):

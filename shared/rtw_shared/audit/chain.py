@@ -55,6 +55,18 @@ def canonical(content: Mapping[str, Any]) -> str:
     return json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
 
 
+def around_id(row: Mapping[str, Any]) -> tuple[str, str]:
+    """The canonical JSON of a row's content (all but its id and hashes) as the two halves that surround
+    its id: `before + str(id) + after == canonical(content_of(row with that id))`. Lets PostgreSQL hash a
+    row whose id it draws itself (audit.repository)."""
+    hashed = content_of({**row, "id": 0})
+    before = {key: value for key, value in hashed.items() if key < "id"}
+    after = {key: value for key, value in hashed.items() if key > "id"}
+    opening = canonical(before)[:-1] + ("," if before else "") + '"id":'
+    closing = "," + canonical(after)[1:] if after else "}"
+    return opening, closing
+
+
 def link_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
     """The hash a row must carry, given the hash of the row before it."""
     return hashlib.sha256((prev_hash + canonical(content_of(row))).encode()).hexdigest()

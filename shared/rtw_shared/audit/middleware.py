@@ -5,7 +5,13 @@ the gate answers them (rtw_shared.gate) and counts them instead, so a stranger c
 
 A plain ASGI middleware: it opens the request's audit note (the cases the access decision let
 through), sees the status as the response starts, hands the row to the batching writer and waits
-for it. A failed audit write is logged as an error and counted; it does not change the answer."""
+for it. A failed audit write is logged as an error and counted; it does not change the answer.
+
+A request that commits a write carries its row in its own transaction instead: the note holds the
+statements that append it as the route answers on success (its declared status), and the Unit of
+Work's commit runs them with the rest (rtw_shared.uow), in the same round trip. The middleware then
+writes nothing more, unless the answer turned out otherwise (an error after the commit): then that
+answer gets its own row too."""
 
 from __future__ import annotations
 
@@ -17,6 +23,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import audit_context
 from ..auth import Principal
+from ..db import Statement
+from . import repository
 
 log = structlog.get_logger("rtw.audit")
 AUDITED_PREFIX = "/v1/"
@@ -45,13 +53,15 @@ class AuditMiddleware:
             await self.app(scope, receive, send)
             return
         note = audit_context.open_note()
+        note.row_statements = lambda: _statements_on_success(scope, principal, note)
         recorded = False
 
         async def send_once_recorded(message: Message) -> None:
             nonlocal recorded
             if message["type"] == "http.response.start" and not recorded:
                 recorded = True
-                await self._record(scope, principal, note, message["status"])
+                if note.written_with != message["status"]:
+                    await self._record(scope, principal, note, message["status"])
             await send(message)
 
         try:
@@ -72,6 +82,15 @@ class AuditMiddleware:
                 path=scope["path"],
                 status=status,
             )
+
+
+def _statements_on_success(
+    scope: Scope, principal: Principal, note: audit_context.AuditNote
+) -> tuple[list[Statement], int]:
+    """What appends the request's row as answered with its route's declared status (FastAPI's 200 when
+    it declares none), for the transaction the request commits; and that status."""
+    status = getattr(scope.get("route"), "status_code", None) or 200
+    return repository.append_statements([entry_content(scope, principal, note, status)]), status
 
 
 def entry_content(scope: Scope, principal: Principal, note: audit_context.AuditNote, status: int) -> dict[str, Any]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import and_, func, insert, or_, select, text
+from sqlalchemy import and_, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from ..db import Statement, pipelined
 from . import chain
 from .tables import audit_log
 
@@ -16,26 +17,44 @@ from .tables import audit_log
 CHAIN_LOCK_KEY = 0x52_54_57_41_55_44  # "RTWAUD"
 # What the queries run on: a request's Session or a Connection (the writer's, the chain check's).
 Executor = Session | Connection
-NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence('audit_log', 'id')) FROM generate_series(1, :n)")
+
+# Taken before the first row of a transaction; held until it ends: appends take turns, so two never
+# link to the same predecessor, and ids (drawn under it) follow the chain.
+LOCK_CHAIN: Statement = (f"SELECT pg_advisory_xact_lock({CHAIN_LOCK_KEY})", {})
+# One row linked after the newest, in one statement: PostgreSQL draws its id and computes its hash from
+# the canonical JSON's two halves around that id (chain.around_id), exactly as chain.link_hash would.
+# A statement of its own after LOCK_CHAIN, so its snapshot sees every row committed before the lock.
+APPEND = """
+INSERT INTO audit_log (id, at, subject, username, role, org_id, action, method, path, resource_type,
+    resource_id, outcome, status_code, case_ids, correlation_id, prev_hash, hash)
+SELECT n.id, %(at)s, %(subject)s, %(username)s, %(role)s, %(org_id)s, %(action)s, %(method)s, %(path)s,
+    %(resource_type)s, %(resource_id)s, %(outcome)s, %(status_code)s, %(case_ids)s, %(correlation_id)s, p.hash,
+    encode(sha256(convert_to(p.hash || %(before_id)s::text || n.id::text || %(after_id)s::text, 'UTF8')), 'hex')
+FROM (SELECT nextval(pg_get_serial_sequence('audit_log', 'id')) AS id) AS n,
+     (SELECT coalesce((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), %(genesis)s::text) AS hash) AS p
+RETURNING id
+"""
 
 
-def append_batch(conn: Executor, contents: Sequence[Mapping[str, Any]]) -> list[int]:
-    """Link `contents` (every chain field but id) after the newest row, in order; the caller commits.
+def append_statements(contents: Sequence[Mapping[str, Any]]) -> list[Statement]:
+    """The statements that link `contents` (every chain field but id) after the newest row, in order,
+    in the transaction they run in: the chain's lock, then one INSERT per row."""
+    appended: list[Statement] = [LOCK_CHAIN]
+    for content in contents:
+        before_id, after_id = chain.around_id(content)
+        params = {**content, "before_id": before_id, "after_id": after_id, "genesis": chain.GENESIS_HASH}
+        appended.append((APPEND, params))
+    return appended
 
-    The transaction-scoped advisory lock makes batches take turns, so two never link to the same
-    predecessor. It is taken once per batch, not per request: under load one lock and one commit
-    carry many rows (see docs/audit.md for the figures)."""
-    conn.execute(select(func.pg_advisory_xact_lock(CHAIN_LOCK_KEY)))
-    prev_hash = conn.execute(select(audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)).scalar()
-    ids = [row_id for (row_id,) in conn.execute(NEXT_IDS, {"n": len(contents)})]
-    prev_hash = prev_hash or chain.GENESIS_HASH
-    rows = []
-    for row_id, content in zip(ids, contents, strict=True):
-        row = {**content, "id": row_id, "prev_hash": prev_hash}
-        row["hash"] = prev_hash = chain.link_hash(row["prev_hash"], row)
-        rows.append(row)
-    conn.execute(insert(audit_log), rows)
-    return ids
+
+def append_batch(conn: Executor, contents: Sequence[Mapping[str, Any]], *, commit: bool = False) -> list[int]:
+    """Link `contents` after the newest row, in one round trip; their ids. The caller commits, unless
+    `commit` (then in the same round trip).
+
+    The lock is taken once per transaction, not per row: under load one lock and one commit carry many
+    rows (see docs/audit.md for the figures)."""
+    results = pipelined(conn, append_statements(contents), commit=commit)
+    return [row_id for rows in results[1:] for (row_id,) in rows]
 
 
 def newest_first(

@@ -83,8 +83,8 @@ class AuditWriter:
 
     def _write(self, batch: list[Queued]) -> None:
         try:
-            with self.engine.begin() as conn:
-                ids = repository.append_batch(conn, [content for content, _ in batch])
+            with self.engine.connect() as conn:
+                ids = repository.append_batch(conn, [content for content, _ in batch], commit=True)
         except Exception as error:
             WRITE_FAILURES.inc(len(batch))
             log.exception("audit batch not written", rows=len(batch))
