@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
+from psycopg.types.json import Jsonb
 from sqlalchemy import Table, exists, func, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from rtw_shared import access
 from rtw_shared.access import Part
 from rtw_shared.auth import Principal
+from rtw_shared.db import Statement, pipelined
 
 from .models import Assessment, Case, ConsentChange, reference_sequence
 from .status_machine import FINAL
@@ -48,8 +51,94 @@ def next_reference(session: Session, year: int) -> str:
 def lock_claim(session: Session, insurer_org_id: str, claim_number: str) -> None:
     """Serialise, until the transaction ends, every registration of this insurer's claim number (two
     therapists registering it at once: the second sees the first's case)."""
-    key = f"claim:{insurer_org_id}:{claim_number}"
+    key = _claim_key(insurer_org_id, claim_number)
     session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+
+
+def _claim_key(insurer_org_id: str, claim_number: str) -> str:
+    return f"claim:{insurer_org_id}:{claim_number}"
+
+
+LOCK_CLAIM = "SELECT pg_advisory_xact_lock(hashtextextended(%(claim_key)s::text, 0))"
+# The new case, only if its insurer and employer are in the directory and the insurer has no open case
+# with its claim number (the same conditions as organisations.is_known and open_case_with_claim), its
+# reference drawn from the sequence here: RTW-<year>-<at least six digits>.
+OPEN_NEW_CASE = """
+INSERT INTO cases (id, reference, status, clinic_org_id, employer_org_id, insurer_org_id, therapist_id,
+    therapist_username, therapist_email, worker, claim, employment, referral, share_restrictions_with_employer,
+    share_status_with_insurer, restrictions, dot_strength_level_computed, version)
+SELECT %(id)s, 'RTW-' || %(year)s::text || '-' || lpad(n::text, greatest(6, length(n::text)), '0'), %(status)s,
+    %(clinic_org_id)s, %(employer_org_id)s::text, %(insurer_org_id)s::text, %(therapist_id)s, %(therapist_username)s,
+    %(therapist_email)s, %(worker)s, %(claim)s, %(employment)s, %(referral)s, %(share_restrictions_with_employer)s,
+    %(share_status_with_insurer)s, %(restrictions)s, %(dot_strength_level_computed)s, 1
+FROM nextval('case_reference_seq') AS n
+WHERE EXISTS (SELECT 1 FROM organisations WHERE kind = 'insurer' AND id = %(insurer_org_id)s::text)
+  AND EXISTS (SELECT 1 FROM organisations WHERE kind = 'employer' AND id = %(employer_org_id)s::text)
+  AND NOT EXISTS (SELECT 1 FROM cases WHERE insurer_org_id = %(insurer_org_id)s::text
+                  AND claim ->> 'claim_number' = %(claim_number)s::text AND status <> ALL(%(ended)s::text[]))
+RETURNING reference, version, created_at, updated_at, changed_at
+"""
+JSON_COLUMNS = ("worker", "claim", "employment", "referral", "restrictions")
+PLAIN_COLUMNS = (
+    "id",
+    "status",
+    "clinic_org_id",
+    "employer_org_id",
+    "insurer_org_id",
+    "therapist_id",
+    "therapist_username",
+    "therapist_email",
+    "share_restrictions_with_employer",
+    "share_status_with_insurer",
+    "dot_strength_level_computed",
+)
+
+
+def open_new_case(session: Session, case: Case, *, year: int) -> dict[str, Any] | None:
+    """Insert `case` (not added to the session) with a reference of `year`, in one round trip, under its
+    claim's lock (held until the transaction ends) — unless its insurer or employer is not in the
+    directory or the insurer already has an open case with its claim number. What PostgreSQL filled
+    in (reference, version, timestamps), or None when refused (the caller finds out why)."""
+    claim_number = case.claim["claim_number"]
+    params: dict[str, Any] = {name: getattr(case, name) for name in PLAIN_COLUMNS}
+    params |= {name: _jsonb(getattr(case, name)) for name in JSON_COLUMNS}
+    params |= {"year": year, "claim_number": claim_number, "ended": ENDED}
+    lock = {"claim_key": _claim_key(case.insurer_org_id, claim_number)}
+    _, opened = pipelined(session, [(LOCK_CLAIM, lock), (OPEN_NEW_CASE, params)])
+    if not opened:
+        return None
+    reference, version, created_at, updated_at, changed_at = opened[0]
+    return {
+        "reference": reference,
+        "version": version,
+        "created_at": created_at,
+        "updated_at": updated_at,
+        "changed_at": changed_at,
+    }
+
+
+def _jsonb(value: object) -> Jsonb | None:
+    return None if value is None else Jsonb(value)
+
+
+# The changes as one JSON object, consent → granted, in order (json keeps the order, jsonb would not).
+ADD_CONSENT_CHANGES = """
+INSERT INTO case_consents (case_id, consent, granted, changed_by_subject, changed_by_username)
+SELECT %(case_id)s, c.consent, c.granted::boolean, %(subject)s, %(username)s
+FROM json_each_text(%(granted)s::json) WITH ORDINALITY AS c (consent, granted, position)
+ORDER BY c.position
+"""
+
+
+def consent_changes(case_id: uuid.UUID, granted: dict[str, bool], *, principal: Principal) -> Statement:
+    """The statement appending a grant or withdrawal of each consent in `granted` by `principal`, in that
+    order, without evidence (for the Unit of Work to run at commit)."""
+    return ADD_CONSENT_CHANGES, {
+        "case_id": case_id,
+        "granted": json.dumps(granted),
+        "subject": principal.subject,
+        "username": principal.username,
+    }
 
 
 def open_case_with_claim(session: Session, insurer_org_id: str, claim_number: str) -> Case | None:

@@ -9,7 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query, Response, status
 
 from rtw_shared.auth import CurrentPrincipal, Therapist
-from rtw_shared.concurrency import IfMatch, set_etag
+from rtw_shared.concurrency import IfMatch, etag, set_etag
+from rtw_shared.responses import model_response
 from rtw_shared.types import Timestamp
 from rtw_shared.web import UowDep
 
@@ -32,14 +33,12 @@ def create_case(
     principal: Therapist,
     uow: UowDep,
     directory: DirectoryDep,
-    response: Response,
-) -> CaseTherapistView:
+) -> Response:
     """Open a case: the caller's clinic and the caller become its clinic and assigned therapist. Its
     insurer and employer must be organisations of the directory (422), its claim new to the insurer (409)."""
     case = service.create_case(uow=uow, principal=principal, data=body, directory=directory)
-    set_etag(response, case.version)
-    response.headers["Location"] = f"/v1/cases/{case.id}"
-    return CaseTherapistView.model_validate(case)
+    headers = {"ETag": etag(case.version), "Location": f"/v1/cases/{case.id}"}
+    return model_response(CaseTherapistView.model_validate(case), status_code=status.HTTP_201_CREATED, headers=headers)
 
 
 @router.get("", response_model=CaseList)

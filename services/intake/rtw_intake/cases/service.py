@@ -20,7 +20,7 @@ from ..organisations import service as organisations
 from ..organisations.realm import RealmDirectory
 from ..timeline import service as timeline
 from . import events, repository, status_machine
-from .models import CONSENTS, Case
+from .models import Case
 from .schemas import CaseCreate
 from .strength import force_demands_of, strength_level
 
@@ -28,41 +28,24 @@ INITIAL_STATUS = "referred"
 
 
 def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate, directory: RealmDirectory) -> Case:
-    """Open a case for the calling therapist's clinic (its organisations known, its claim new) and announce it."""
-    _require_organisations(uow, directory, data)
-    _require_new_claim(uow, principal, data.claim.insurer_org_id, data.claim.claim_number)
-    employment = data.employment.model_dump(mode="json")
-    case = Case(
-        id=uuid.uuid4(),
-        reference=repository.next_reference(uow.session, uow.now().year),
-        status=INITIAL_STATUS,
-        clinic_org_id=principal.org_id,
-        employer_org_id=data.employment.employer_org_id,
-        insurer_org_id=data.claim.insurer_org_id,
-        therapist_id=principal.subject,
-        therapist_username=principal.username,
-        therapist_email=principal.verified_email,
-        worker=data.worker.model_dump(mode="json"),
-        claim=data.claim.model_dump(mode="json"),
-        employment=employment,
-        referral=data.referral.model_dump(mode="json") if data.referral else None,
-        restrictions=dated_restrictions(data.restrictions, recorded_on=uow.now().date()),
-        **data.consents.model_dump(),
-        dot_strength_level_computed=strength_level(force_demands_of(employment)),
-    )
-    uow.session.add(case)
-    uow.session.flush()  # timestamps and version, before the history and the events describe the case
+    """Open a case for the calling therapist's clinic (its organisations known, its claim new) and announce it.
+
+    The hot path (make bench): one round trip inserts the case where its organisations are known and its
+    claim is new; its consent history, timeline entry, events and audit row go with the commit, in one
+    more. Only a refused insert takes the careful path, which says why (or learns the organisation)."""
+    case = _new_case(uow, principal, data)
+    opened = repository.open_new_case(uow.session, case, year=uow.now().year)
+    if opened is None:
+        _require_organisations(uow, directory, data)
+        _require_new_claim(uow, principal, data.claim.insurer_org_id, data.claim.claim_number)
+        opened = repository.open_new_case(uow.session, case, year=uow.now().year)  # the directory learnt of it
+        if opened is None:
+            raise ConflictError("the case's organisations or claim changed while it was being opened: try again")
+    for name, value in opened.items():
+        setattr(case, name, value)
     audit_context.note_case(case.id)
     # The consents given at intake open their history: who recorded them, and when.
-    for consent in CONSENTS:
-        repository.add_consent_change(
-            uow.session,
-            case_id=case.id,
-            consent=consent,
-            granted=getattr(case, consent),
-            evidence=None,
-            principal=principal,
-        )
+    uow.on_commit(repository.consent_changes(case.id, case.consents, principal=principal))
     timeline.record(
         uow,
         case_id=case.id,
@@ -78,6 +61,28 @@ def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate, dire
         uow.emit(events.restrictions_changed(case))
     uow.commit()
     return case
+
+
+def _new_case(uow: UnitOfWork, principal: Principal, data: CaseCreate) -> Case:
+    """The case `data` describes, as the caller's clinic's (not in the session: open_new_case inserts it)."""
+    employment = data.employment.model_dump(mode="json")
+    return Case(
+        id=uuid.uuid4(),
+        status=INITIAL_STATUS,
+        clinic_org_id=principal.org_id,
+        employer_org_id=data.employment.employer_org_id,
+        insurer_org_id=data.claim.insurer_org_id,
+        therapist_id=principal.subject,
+        therapist_username=principal.username,
+        therapist_email=principal.verified_email,
+        worker=data.worker.model_dump(mode="json"),
+        claim=data.claim.model_dump(mode="json"),
+        employment=employment,
+        referral=data.referral.model_dump(mode="json") if data.referral else None,
+        restrictions=dated_restrictions(data.restrictions, recorded_on=uow.now().date()),
+        **data.consents.model_dump(),
+        dot_strength_level_computed=strength_level(force_demands_of(employment)),
+    )
 
 
 def _require_organisations(uow: UnitOfWork, directory: RealmDirectory, data: CaseCreate) -> None:

@@ -98,7 +98,7 @@ class RealmDirectory:
         )
 
 
-def realm_directory(request: Request) -> RealmDirectory:
+async def realm_directory(request: Request) -> RealmDirectory:
     """The API's reader of the realm (made when the app starts: rtw_intake.app)."""
     directory: RealmDirectory = request.app.state.directory
     return directory

@@ -10,37 +10,35 @@ from rtw_shared.auth import Principal
 from rtw_shared.role_view import Field, role_view
 from rtw_shared.uow import UnitOfWork
 
-from ..cases.service import get_visible_case
+from .. import policy
 from . import repository
 from .schemas import AccommodationStatus, CaseStatusView, Cost, PlanStatus
 
 
 def case_status(*, uow: UnitOfWork, principal: Principal, case_id: uuid.UUID) -> CaseStatusView:
-    """The insurer's one-call answer, from the status projection (one row, no fan-out)."""
-    case = get_visible_case(uow=uow, principal=principal, case_id=case_id, part=Part.PROGRESS)
-    row = repository.get(uow.session, case.id)
-    view = CaseStatusView(
-        case_id=case.id,
-        reference=case.reference,
-        claim_number=case.claim.get("claim_number") if role_view(principal, case).shows(Field.CLAIM_NUMBER) else None,
-        status=case.status,
-        plan=PlanStatus(),
-        accommodation=AccommodationStatus(),
-        cost=Cost(),
-        updated_at=case.changed_at,
+    """The insurer's one-call answer, from the status projection (one query, no fan-out)."""
+    row = policy.require_case(
+        principal, repository.case_with_status(uow.session, case_id), Part.PROGRESS, what=f"case {case_id}"
     )
-    if row is None:
-        return view
-    view.plan = PlanStatus(
-        status=row.plan_status, version=row.plan_version, adherence=_num(row.adherence), job_match=_num(row.job_match)
+    # Without a projection row (nothing reported yet) its columns read as nulls: the same empty answer.
+    shows = may_see(principal, row, Part.ACCOMMODATION), may_see(principal, row, Part.COST)
+    return CaseStatusView(
+        case_id=row.id,
+        reference=row.reference,
+        claim_number=row.claim_number if role_view(principal, row).shows(Field.CLAIM_NUMBER) else None,
+        status=row.status,
+        plan=PlanStatus(
+            status=row.plan_status,
+            version=row.plan_version,
+            adherence=_num(row.adherence),
+            job_match=_num(row.job_match),
+        ),
+        accommodation=AccommodationStatus(status=row.accommodation_status) if shows[0] else AccommodationStatus(),
+        projected_rtw_date=row.projected_rtw_date,
+        projected_readiness_date=row.projected_readiness_date,
+        cost=Cost(projected=_num(row.projected_cost), actual=_num(row.actual_cost)) if shows[1] else Cost(),
+        updated_at=row.changed_at,
     )
-    view.projected_rtw_date = row.projected_rtw_date
-    view.projected_readiness_date = row.projected_readiness_date
-    if may_see(principal, case, Part.ACCOMMODATION):
-        view.accommodation = AccommodationStatus(status=row.accommodation_status)
-    if may_see(principal, case, Part.COST):
-        view.cost = Cost(projected=_num(row.projected_cost), actual=_num(row.actual_cost))
-    return view
 
 
 def _num(value: Decimal | float | None) -> float | None:

@@ -19,13 +19,11 @@ def record(
     actor: str | None = None,
     data: dict[str, object] | None = None,
 ) -> None:
-    """Append one entry (in the caller's transaction)."""
+    """Append one entry (in the caller's transaction, written at its commit: nothing reads it back before)."""
     # Summaries quote other services' reasons, whose length intake does not control.
     if len(summary) > SUMMARY_MAX_CHARS:
         summary = summary[: SUMMARY_MAX_CHARS - 1] + "…"
-    repository.add(
-        uow.session, TimelineEntry(case_id=case_id, kind=kind, summary=summary, actor=actor, data=data or {})
-    )
+    uow.on_commit(repository.entry(case_id=case_id, kind=kind, summary=summary, actor=actor, data=data or {}))
 
 
 def entries(*, uow: UnitOfWork, case_id: uuid.UUID) -> list[TimelineEntry]:
