@@ -203,7 +203,7 @@ def schema_drift(
     url: str, service_metadata: MetaData, *, kept_indexes: tuple[str, ...] = (), with_timers: bool = False
 ) -> list[Difference]:
     """How the database migrated at `url` differs from what the service's models and the shared tables
-    its migrations create (audit_log, parked_events) describe — empty when they agree. The outbox and
+    its migrations create (audit_log, parked_events, rate_limit_hits) describe — empty when they agree. The outbox and
     inbox are the first migration's, checked by the shared tests; `kept_indexes` are indexes a
     migration keeps on purpose though no model declares them; `with_timers` for a service whose
     migrations create the durable timers table (rtw_shared.timers)."""
@@ -213,10 +213,11 @@ def schema_drift(
 
     from .audit.tables import audit_log
     from .event_tables import parked_events
+    from .ratelimit import rate_limit_hits
     from .timers import timers
 
     expected = MetaData(naming_convention=service_metadata.naming_convention)
-    shared_tables = [audit_log, parked_events, *([timers] if with_timers else [])]
+    shared_tables = [audit_log, parked_events, rate_limit_hits, *([timers] if with_timers else [])]
     for table in [*service_metadata.tables.values(), *shared_tables]:
         table.to_metadata(expected)
     engine = create_engine(url)

@@ -60,6 +60,8 @@ def create_service_app(
     """The service's app; `clock`: the time its requests read (the process clock unless a test gives one)."""
     configure_logging(settings.service_name, level=settings.log_level, json=settings.log_json)
 
+    rate_limits = RateLimits(per_caller=settings.rate_limit_per_caller, per_address=settings.rate_limit_per_address)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
@@ -75,11 +77,16 @@ def create_service_app(
         app.state.token_validator.jwks.refresh(force=True)
         # Sync endpoints run on anyio's threads: no more at once than there are pooled connections.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
+        rate_limit_engine = make_engine(settings.database_url, pool_size=1)
+        rate_limits.share_through(rate_limit_engine)  # counted with every replica of the service
+        app.state.rate_limits = rate_limits
         if on_startup:
             on_startup(app)
         declared_query_parameters(app)  # built now, not by the first request on the event loop
         yield
         app.state.audit_writer.close()
+        rate_limits.close()
+        rate_limit_engine.dispose()
         audit_engine.dispose()
         read_engine.dispose()
         engine.dispose()
@@ -101,7 +108,7 @@ def create_service_app(
     app.add_middleware(
         Gate,
         max_body_bytes=settings.max_body_bytes,
-        rate_limits=RateLimits(per_caller=settings.rate_limit_per_caller, per_address=settings.rate_limit_per_address),
+        rate_limits=rate_limits,
     )
     app.add_middleware(Observe)
     app.include_router(_operations_router())

@@ -19,6 +19,7 @@ from rtw_shared.audit.tables import audit_log
 from rtw_shared.audit.tables import metadata as audit_metadata
 from rtw_shared.auth import CurrentPrincipal
 from rtw_shared.gate import MAX_JSON_DEPTH, UNAUTHENTICATED
+from rtw_shared.ratelimit import metadata as rate_limit_metadata
 from rtw_shared.schemas import InputModel
 from rtw_shared.settings import ServiceSettings
 from rtw_shared.uow import ReadOnlyUnitOfWorkError
@@ -59,6 +60,7 @@ def routes() -> APIRouter:
 def database(scratch_database):
     engine = create_engine(scratch_database.replace("postgresql://", "postgresql+psycopg://"))
     audit_metadata.create_all(engine)
+    rate_limit_metadata.create_all(engine)
     yield engine
     engine.dispose()
 
@@ -98,6 +100,22 @@ def test_a_caller_over_the_rate_limit_gets_429_with_retry_after_and_others_are_n
 
         strangers = [client.get(things, headers={"Authorization": "Bearer forged"}).status_code for _ in range(5)]
         assert strangers == [401] * 3 + [429] * 2
+
+
+def test_two_replicas_grant_a_caller_its_limit_once_between_them(database, rtw_infra, tokens):
+    limits = {"rate_limit_per_caller": "4/hour"}
+    with make_client(database, rtw_infra, **limits) as one, make_client(database, rtw_infra, **limits) as two:
+        things = f"/v1/things/{uuid.uuid4()}"
+        ivy = tokens.headers("ivy")
+        codes = [one.get(things, headers=ivy).status_code for _ in range(2)]
+        one.app.state.rate_limits.counts.flush(database)  # what the flusher thread does every 0.2 s
+        codes += [two.get(things, headers=ivy).status_code for _ in range(2)]
+        two.app.state.rate_limits.counts.flush(database)
+        one.app.state.rate_limits.counts.flush(database)
+        # Each replica saw only 2 of ivy's 4 requests itself: only the shared counts refuse the 5th.
+        codes += [one.get(things, headers=ivy).status_code, two.get(things, headers=ivy).status_code]
+        assert codes == [200] * 4 + [429] * 2
+        assert one.get(things, headers=tokens.headers("ian")).status_code == 200  # another caller: unaffected
 
 
 def test_an_empty_limit_turns_rate_limiting_off(database, rtw_infra, tokens):

@@ -15,7 +15,7 @@ from rtw_employer.migrate import MIGRATIONS
 from rtw_shared.migrations import alembic_config, upgrade
 from rtw_shared.testing import schema_drift, table_names
 
-FROM_MIGRATION_ONLY = {"outbox", "inbox", "parked_events", "audit_log", "alembic_version"}  # shared tables
+FROM_MIGRATION_ONLY = {"outbox", "inbox", "parked_events", "audit_log", "rate_limit_hits", "alembic_version"}  # shared
 FROM_MIGRATION_ONLY |= {"timers"}  # rtw_shared.timers
 ALL_TABLES = FROM_MIGRATION_ONLY | {"case_copies", "accommodation_requests", "portal_logins", "portal_sessions"}
 ALL_TABLES |= {"plan_versions_seen"}

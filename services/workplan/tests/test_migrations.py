@@ -16,7 +16,7 @@ from rtw_workplan.db import Base
 from rtw_workplan.migrate import MIGRATIONS
 
 # Shared tables, not workplan's models.
-from_migration_only = {"outbox", "inbox", "parked_events", "audit_log", "alembic_version"}
+from_migration_only = {"outbox", "inbox", "parked_events", "audit_log", "rate_limit_hits", "alembic_version"}
 WORKPLAN_TABLES = {
     "alembic_version",
     "cases",
@@ -25,6 +25,7 @@ WORKPLAN_TABLES = {
     "inbox",
     "parked_events",
     "audit_log",
+    "rate_limit_hits",
     "sessions",
     "session_revisions",
     "reviews",
