@@ -15,7 +15,7 @@ import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.telemetry import TelemetryConfig
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import Counter, Histogram
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -31,6 +31,7 @@ from .dependencies import UowDep, get_uow
 from .errors import PROBLEM_RESPONSES, install_error_handlers
 from .gate import Gate
 from .logging import configure_logging
+from .metrics import CONTENT_TYPE_LATEST, exposition
 from .query_params import declared_query_parameters, refuse_unknown_query_parameters
 from .ratelimit import RateLimits
 from .settings import ServiceSettings
@@ -167,7 +168,7 @@ def _operations_router() -> APIRouter:
 
     @router.get("/metrics", include_in_schema=False)
     def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        return Response(exposition(), media_type=CONTENT_TYPE_LATEST)
 
     return router
 

@@ -15,7 +15,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Generic, Protocol, TypeVar
 
 import structlog
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +26,7 @@ from .messaging.consumer import EventConsumer
 from .messaging.pruning import Pruner
 from .messaging.relay import OutboxRelay
 from .messaging.wiring import HandlerMap
+from .metrics import CONTENT_TYPE_LATEST, exposition
 from .settings import ServiceSettings
 from .timers import TimerHandler, TimerLoop
 from .uow import UnitOfWork
@@ -200,7 +200,7 @@ class HealthServer:
                     body = json.dumps({"status": "dead loops" if dead else "ok", "dead": dead}).encode()
                     self._answer(503 if dead else 200, "application/json", body)
                 elif self.path == "/metrics":
-                    self._answer(200, CONTENT_TYPE_LATEST, generate_latest())
+                    self._answer(200, CONTENT_TYPE_LATEST, exposition())
                 else:
                     self._answer(404, "text/plain", b"not found")
 
