@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -45,6 +47,28 @@ def test_a_timer_fires_once_when_due_and_not_before(timer_uow, engine, effects_t
     assert durable.fire_due(timer_uow, handlers, T0) == 1
     assert durable.fire_due(timer_uow, handlers, T0 + timedelta(days=3)) == 0
     assert effects(engine, effects_table) == ["a"]
+
+
+def test_two_runners_at_once_fire_every_due_timer_exactly_once(timer_uow, engine, effects_table):
+    # Two replicas of a worker: each claims its batch while the other holds its own (SKIP LOCKED skips
+    # the claimed rows instead of waiting for them), so neither fires what the other claimed.
+    keys = [f"t{n}" for n in range(10)]
+    for key in keys:
+        arm(timer_uow, key, T0)
+    both_holding_claims = threading.Barrier(2, timeout=20)
+    first_call = threading.local()
+    record = recording_handler(effects_table)
+
+    def handle(uow, timer, now):
+        if not getattr(first_call, "seen", False):
+            first_call.seen = True
+            both_holding_claims.wait()  # a runner blocked on the other's rows would never get here
+        record(uow, timer, now)
+
+    with ThreadPoolExecutor(2) as pool:
+        fired = list(pool.map(lambda _: durable.fire_due(timer_uow, {"remind": handle}, T0, limit=5), range(2)))
+    assert fired == [5, 5]
+    assert effects(engine, effects_table) == sorted(keys)
 
 
 def test_rescheduling_moves_a_pending_timer_but_never_rearms_a_fired_one(timer_uow, engine, effects_table):
