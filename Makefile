@@ -16,8 +16,11 @@ PYTHON  ?= $(shell command -v python3.11 || command -v python3)
 help:  ## list the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
 
-up: $(STAMP)  ## start the whole system (idempotent), print URLs and demo logins
-	@$(BIN)/rtw-stack up
+# `make up REPLICAS=2`: each API as 2 processes on its one port, 2 workers per consumer group (docs/operations.md).
+REPLICAS ?= 1
+
+up: $(STAMP)  ## start the whole system (idempotent), print URLs and demo logins (REPLICAS=N: N of each API and worker)
+	@RTW_REPLICAS=$(REPLICAS) $(BIN)/rtw-stack up
 
 down:  ## stop everything `make up` started (data is kept in .data/)
 	@if [ -x $(BIN)/rtw-stack ]; then $(BIN)/rtw-stack down; else echo "nothing to stop (no $(VENV))"; fi

@@ -6,12 +6,14 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rtw_shared.services import SERVICE_NAMES
 from rtw_shared.settings import KafkaPrincipal
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
+MAX_REPLICAS = 4  # a worker's health port is its API's + 10 + 100 per replica after the first
 
 
 class StackSettings(BaseSettings):
@@ -41,6 +43,8 @@ class StackSettings(BaseSettings):
     keycloak_version: str = "26.4.7"
 
     service_databases: tuple[str, ...] = SERVICE_NAMES
+    # `make up REPLICAS=N`: each API as N uvicorn processes on its one port, N workers per consumer group.
+    replicas: int = Field(default=1, ge=1, le=MAX_REPLICAS)
 
     @cached_property
     def run_dir(self) -> Path:

@@ -4,15 +4,18 @@ end-to-end tests launch private copies with the same argv builders."""
 
 from __future__ import annotations
 
+import shutil
 import sys
+from pathlib import Path
 
 import httpx
 
+from rtw_shared.metrics import MULTIPROCESS_DIR
 from rtw_shared.services import SERVICE_DEFS, ServiceDef
 from rtw_shared.settings import KafkaPrincipal
 
 from . import procs, ui
-from .config import StackSettings
+from .config import MAX_REPLICAS, StackSettings
 from .kafka_access import dev_principal
 from .supervision import Supervisor
 
@@ -55,7 +58,9 @@ def migrate_argv(defn: ServiceDef) -> list[str]:
     return [sys.executable, "-m", f"{defn.package}.migrate"]
 
 
-def api_argv(defn: ServiceDef, port: int, host: str = "127.0.0.1") -> list[str]:
+def api_argv(defn: ServiceDef, port: int, host: str = "127.0.0.1", *, workers: int = 1) -> list[str]:
+    """uvicorn serving the API; with `workers` > 1 that many processes share the port (the kernel spreads
+    the connections), and their metrics need PROMETHEUS_MULTIPROC_DIR (rtw_shared.metrics)."""
     return [
         sys.executable,
         "-m",
@@ -69,13 +74,22 @@ def api_argv(defn: ServiceDef, port: int, host: str = "127.0.0.1") -> list[str]:
         "--no-access-log",
         "--timeout-graceful-shutdown",
         "10",
+        # A process starting on a busy machine (every API at once on 2 cores) takes longer than uvicorn's
+        # 5 s to answer its parent's health check, and would be killed and restarted, over and over.
+        *(["--workers", str(workers), "--timeout-worker-healthcheck", "60"] if workers > 1 else []),
     ]
 
 
-def worker_health_port(defn: ServiceDef) -> int:
-    """Where `make up`'s worker of `defn` answers /healthz (its API's port + 10: 8111 for intake)."""
-    port: int = defn.port + 10
+def worker_health_port(defn: ServiceDef, replica: int = 1) -> int:
+    """Where `make up`'s worker `replica` of `defn` answers /healthz (its API's port + 10: 8111 for
+    intake; + 100 for each further replica: 8211, 8311…)."""
+    port: int = defn.port + 10 + 100 * (replica - 1)
     return port
+
+
+def worker_program(name: str, replica: int) -> str:
+    """The supervised program of worker `replica` (the first keeps the name it always had)."""
+    return f"{name}-worker" if replica == 1 else f"{name}-worker-{replica}"
 
 
 def worker_argv(defn: ServiceDef) -> list[str]:
@@ -115,7 +129,22 @@ class ServiceComponent:
             smtp_host=s.host,
             smtp_port=s.smtp_port,
             kafka_principal=dev_principal(self.defn.name),
-        ) | {self.defn.env_prefix + "WORKER_HEALTH_PORT": str(worker_health_port(self.defn))}
+        )
+
+    @property
+    def metrics_dir(self) -> Path:
+        """Where the API's processes write their metrics for one scrape to sum (more than one replica)."""
+        return self.settings.run_dir / f"metrics-{self.name}"
+
+    def api_env(self) -> dict[str, str]:
+        if self.settings.replicas == 1:
+            return self.env
+        shutil.rmtree(self.metrics_dir, ignore_errors=True)  # counts of processes gone would add up forever
+        self.metrics_dir.mkdir(parents=True)
+        return self.env | {MULTIPROCESS_DIR: str(self.metrics_dir)}
+
+    def worker_env(self, replica: int) -> dict[str, str]:
+        return self.env | {self.defn.env_prefix + "WORKER_HEALTH_PORT": str(worker_health_port(self.defn, replica))}
 
     def is_ready(self) -> bool:
         return self._started_and_ready()
@@ -123,28 +152,37 @@ class ServiceComponent:
     def start(self) -> None:
         with ui.step(self.name, "migrating its database"):
             procs.run(migrate_argv(self.defn), what=f"{self.name} migrations", env=self.env)
-        with ui.step(self.name, f"starting API on :{self.defn.port} and worker (supervised)"):
-            for part, argv in (
-                ("api", api_argv(self.defn, self.defn.port, self.settings.host)),
-                ("worker", worker_argv(self.defn)),
-            ):
-                procs.terminate(self.settings, f"{self.name}-{part}")  # a leftover from before supervision
-                self.supervisor.run(f"{self.name}-{part}", argv, self.env)
+        replicas = self.settings.replicas
+        with ui.step(self.name, f"starting API on :{self.defn.port} and worker, {replicas} of each (supervised)"):
+            procs.terminate(self.settings, f"{self.name}-api")  # a leftover from before supervision
+            api = api_argv(self.defn, self.defn.port, self.settings.host, workers=replicas)
+            self.supervisor.run(f"{self.name}-api", api, self.api_env())
+            for replica in range(1, MAX_REPLICAS + 1):
+                program = worker_program(self.name, replica)
+                procs.terminate(self.settings, program)
+                if replica <= replicas:
+                    self.supervisor.run(program, worker_argv(self.defn), self.worker_env(replica))
+                else:  # a larger REPLICAS before: fewer now
+                    self.supervisor.halt(program)
             if not procs.wait_until(self._started_and_ready, 60, interval=0.3):
                 raise procs.fail_with_log(self.settings, f"{self.name}-api", f"{self.name} did not become ready")
 
     def _started_and_ready(self) -> bool:
-        """The API answers /readyz and the worker's /healthz says every loop runs."""
-        worker = f"http://{self.settings.host}:{worker_health_port(self.defn)}/healthz"
-        return api_ready(self.settings.host, self.defn.port) and _answers_ok(worker)
+        """The API answers /readyz and every worker's /healthz says each of its loops runs."""
+        workers = [
+            f"http://{self.settings.host}:{worker_health_port(self.defn, replica)}/healthz"
+            for replica in range(1, self.settings.replicas + 1)
+        ]
+        return api_ready(self.settings.host, self.defn.port) and all(_answers_ok(url) for url in workers)
 
     def provision(self) -> None:
         """Nothing: migrations run at start."""
 
     def stop(self) -> None:
-        for part in ("worker", "api"):
-            self.supervisor.halt(f"{self.name}-{part}")
-            procs.terminate(self.settings, f"{self.name}-{part}", grace_seconds=20)  # from before supervision
+        programs = [worker_program(self.name, replica) for replica in range(1, MAX_REPLICAS + 1)]
+        for program in [*programs, f"{self.name}-api"]:  # however many REPLICAS the stack was started with
+            self.supervisor.halt(program)
+            procs.terminate(self.settings, program, grace_seconds=20)  # from before supervision
 
     def describe(self) -> str:
         return f"http://{self.settings.host}:{self.defn.port}  (docs: /docs)"

@@ -132,7 +132,7 @@ class Supervisor:
 
     def halt(self, program: str) -> None:
         """Stop `program` (gracefully) and forget it."""
-        if not self.is_ready():
+        if not self.is_ready() or not (self.programs / f"{program}.conf").exists():  # never started: nothing to do
             return
         self._ctl("stop", program, check=False)
         (self.programs / f"{program}.conf").unlink(missing_ok=True)
