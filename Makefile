@@ -55,8 +55,8 @@ load: $(STAMP)  ## Locust, headless: the three roles' mix at 200 req/s for 10 mi
 screenshots: $(STAMP)  ## regenerate docs/screenshots/*.png: the portal in Chromium, desktop and 375 px (needs chromium)
 	@RTW_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_screenshots.py
 
-chaos: $(STAMP)  ## journeys under >= 20 random faults on a private stack; prints faults, recovery, effects (CHAOS_ARGS=--seed N …)
-	@$(BIN)/python -m rtw_devstack.chaos $(CHAOS_ARGS)
+chaos: $(STAMP)  ## journeys under >= 20 random faults on a private stack; prints faults, recovery, effects (CHAOS_ARGS=--seed N …; REPLICAS=2)
+	@$(BIN)/python -m rtw_devstack.chaos --replicas $(REPLICAS) $(CHAOS_ARGS)
 
 lint: $(STAMP)  ## ruff rules and formatter, mypy, import contracts (all must pass)
 	@$(BIN)/ruff check .

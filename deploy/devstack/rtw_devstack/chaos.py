@@ -297,15 +297,22 @@ class Injector:
     def inflict(self, fault: str, outage_s: float) -> FaultRecord:
         """Take something away for `outage_s`, bring it back; recovery = restart until all answer."""
         words = fault.split()
-        if words[0] == "rewind":
-            with self.watchdog.holding(words[1], "worker"):
-                self.system.kill(words[1], "worker")
+        if words[0] == "rewind":  # a group is rewound only with no member left: every worker goes
+            with contextlib.ExitStack() as held:
+                for part in self.system.worker_parts:
+                    held.enter_context(self.watchdog.holding(words[1], part))
+                    self.system.kill(words[1], part)
                 self._rewind(words[1], seconds=120)
                 time.sleep(outage_s)
                 back = time.monotonic()
-                self.system.start_part(words[1], "worker")
+                for part in self.system.worker_parts:
+                    self.system.start_part(words[1], part)
             return self._recovered(fault, outage_s, back)
-        if words[0] == "kill" and words[1] in SERVICE_NAMES:
+        if words[:1] == ["kill"] and words[1] in SERVICE_NAMES and words[2] == "api" and self.system.replicas > 1:
+            self.system.kill_one_api_process(words[1])  # the other carries on; uvicorn starts another
+            time.sleep(outage_s)
+            return self._recovered(fault, outage_s, time.monotonic())
+        if words[0] == "kill" and words[1] in SERVICE_NAMES:  # with replicas: the first worker, the others carry on
             with self.watchdog.holding(words[1], words[2]):
                 self.system.kill(words[1], words[2])
                 time.sleep(outage_s)
@@ -415,17 +422,23 @@ def settled(system: System) -> bool:
 
 def duplicates_absorbed(system: System) -> int:
     return sum(
-        (system.log_dir / f"{name}-worker.log").read_text(errors="replace").count("duplicate event")
+        (system.log_dir / f"{name}-{part}.log").read_text(errors="replace").count("duplicate event")
         for name in system.services
+        for part in system.worker_parts
     )
 
 
 # --- the run ------------------------------------------------------------------------------------
-def run(*, seed: int, faults: int, journeys: int, concurrency: int, root: Path, say: Say = print) -> Outcome:
+def run(
+    *, seed: int, faults: int, journeys: int, concurrency: int, root: Path, replicas: int = 1, say: Say = print
+) -> Outcome:
     rng = random.Random(seed)  # noqa: S311 — reproducible fault choices, not secrets
     outcome = Outcome(seed=seed)
     settings = private_settings(root)
-    say(f"chaos: seed {seed}, {faults} faults, {journeys} journeys ({concurrency} at a time); private stack in {root}")
+    say(
+        f"chaos: seed {seed}, {faults} faults, {journeys} journeys ({concurrency} at a time), {replicas} of each API"
+        f" and worker; private stack in {root}"
+    )
     stack.stop(settings, list(stack.INFRASTRUCTURE))  # whatever an interrupted run left behind
     shutil.rmtree(root / "kafka", ignore_errors=True)  # old runs' topics; Keycloak's build is kept
     try:
@@ -439,7 +452,7 @@ def run(*, seed: int, faults: int, journeys: int, concurrency: int, root: Path, 
     system = None
     watchdog = None
     try:
-        system = _private_system(infra, root, databases)
+        system = _private_system(infra, root, databases, replicas)
         watchdog = Watchdog(system)
         watchdog.start()
         tokens = Tokens(infra.keycloak_url, infra.keycloak_realm)
@@ -472,7 +485,7 @@ def run(*, seed: int, faults: int, journeys: int, concurrency: int, root: Path, 
     return outcome
 
 
-def _private_system(infra: Infra, root: Path, databases: list[str]) -> System:
+def _private_system(infra: Infra, root: Path, databases: list[str], replicas: int = 1) -> System:
     prefix = f"chaos{uuid.uuid4().hex[:6]}."
     ensure_topics(infra.kafka_bootstrap, {prefix + n: p for n, p in topic_partitions().items()})
 
@@ -484,7 +497,7 @@ def _private_system(infra: Infra, root: Path, databases: list[str]) -> System:
 
     log_dir = root / "system-logs" / time.strftime("%Y%m%dT%H%M%S")
     log_dir.mkdir(parents=True, exist_ok=True)
-    system = System(infra, prefix, log_dir, make_database)
+    system = System(infra, prefix, log_dir, make_database, replicas=replicas)
     system.start()
     return system
 
@@ -588,10 +601,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--journeys", type=int, default=200, help="at most this many journeys")
     parser.add_argument("--concurrency", type=int, default=3)
     parser.add_argument("--root", type=Path, default=StackSettings().data_dir / "chaos")
+    parser.add_argument("--replicas", type=int, default=1, help="processes of each API, workers per group")
     args = parser.parse_args(argv)
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "big")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    outcome = run(seed=seed, faults=args.faults, journeys=args.journeys, concurrency=args.concurrency, root=args.root)
+    outcome = run(
+        seed=seed,
+        faults=args.faults,
+        journeys=args.journeys,
+        concurrency=args.concurrency,
+        root=args.root,
+        replicas=args.replicas,
+    )
     report(outcome)
     sys.exit(0 if outcome.ok else 1)
 

@@ -5,6 +5,7 @@ APIs and workers as real processes, on scratch databases and a private topic pre
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -21,6 +22,7 @@ from kafka import KafkaAdminClient
 
 from rtw_shared.clock import OFFSET_FILE_ENV, set_offset
 from rtw_shared.messaging.clients import make_admin
+from rtw_shared.metrics import MULTIPROCESS_DIR
 from rtw_shared.testing import app_url
 
 from . import kafka_access
@@ -67,10 +69,12 @@ class System:
         make_database: Callable[[Path, str], str],
         *,
         settings: dict[str, str] | None = None,
+        replicas: int = 1,
     ):
         """`infra`: the pytest plugin's Infra; `make_database(migrations_dir, prefix)` → URL;
         `settings`: values every service gets (by field name, e.g. {"RATE_LIMIT_PER_CALLER": ""})."""
         self.infra = infra
+        self.replicas = replicas  # processes of each API on its port, and workers per consumer group
         self.topic_prefix = topic_prefix
         self.log_dir = log_dir
         # Every process of this system reads its time from here (rtw_shared.clock): `move_clock`
@@ -120,19 +124,46 @@ class System:
         self._manage_access(kafka_access.grant)
         for name in self.services:
             self.start_part(name, "api")
-            self.start_part(name, "worker")
+            for part in self.worker_parts:
+                self.start_part(name, part)
         for service in self.services.values():
             if not wait_until(partial(api_ready, "127.0.0.1", service.port), 60, interval=0.2):
                 raise RuntimeError(f"{service.defn.name} API did not become ready; see {self.log_dir}")
 
+    @property
+    def worker_parts(self) -> list[str]:
+        """The parts naming each worker of a service: `worker`, then `worker-2`… (one per replica)."""
+        return ["worker" if replica == 1 else f"worker-{replica}" for replica in range(1, self.replicas + 1)]
+
     def start_part(self, name: str, part: str) -> None:
         service = self.services[name]
-        argv = api_argv(service.defn, service.port) if part == "api" else worker_argv(service.defn)
+        env = {**os.environ, **service.env}
+        if part == "api":
+            argv = api_argv(service.defn, service.port, workers=self.replicas)
+            if self.replicas > 1:  # the processes' metrics summed (rtw_shared.metrics), none left from before
+                metrics = self.log_dir / f"metrics-{name}"
+                shutil.rmtree(metrics, ignore_errors=True)
+                metrics.mkdir()
+                env[MULTIPROCESS_DIR] = str(metrics)
+        else:
+            argv = worker_argv(service.defn)
         log = open(self.log_dir / f"{name}-{part}.log", "ab")  # noqa: SIM115 — the child owns it
         service.processes[part] = subprocess.Popen(
-            argv, env={**os.environ, **service.env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         log.close()
+
+    def kill_one_api_process(self, name: str) -> int:
+        """SIGKILL one of the API's uvicorn processes (with replicas): the others carry on serving its
+        port and uvicorn's parent starts a new one. The killed pid."""
+        parent = self.services[name].processes["api"].pid
+        with open(f"/proc/{parent}/task/{parent}/children") as children:
+            serving = [int(pid) for pid in children.read().split()]
+        # uvicorn's parent also runs a resource tracker: the serving processes are the spawned ones.
+        serving = [pid for pid in serving if b"--multiprocessing-fork" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        victim = serving[0]
+        os.kill(victim, signal.SIGKILL)
+        return victim
 
     def kill(self, name: str, part: str) -> None:
         """SIGKILL: no chance to finish, commit or say goodbye."""
