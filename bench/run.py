@@ -27,6 +27,7 @@ import event_figures
 import http_figures
 import latency
 import loadgen
+import same_work_figures
 from harness import Context, Progress, Row, Sizes, git_revision
 
 # In the order they run: the event figures need no services, so they come before the system starts;
@@ -37,6 +38,7 @@ FIGURES: dict[str, Callable[[Context], list[Row]]] = {
     "growth": http_figures.growth,
     "create": http_figures.create_case,
     "status": http_figures.status_read,
+    "same-work": same_work_figures.figure,
     "latency": latency.figure,
     "memory": http_figures.memory,
     "audit": audit_cost.figure,

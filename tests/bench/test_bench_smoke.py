@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-FIGURES = ["consumer", "relay", "growth", "create", "status", "latency", "memory", "audit"]
+FIGURES = ["consumer", "relay", "growth", "create", "status", "same-work", "latency", "memory", "audit"]
 HEADER = "| what "
 COLUMNS = ["what", "RTW", "baseline", "ratio", "goal", "met?"]
 
@@ -25,7 +25,7 @@ def test_quick_bench_prints_the_table_and_writes_every_figure(rtw_infra, tmp_pat
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=420,
     )
     shown = f"exit {result.returncode}\n--- stdout\n{result.stdout[-4000:]}\n--- stderr\n{result.stderr[-4000:]}"
     assert result.returncode == 0, shown
