@@ -319,6 +319,7 @@ class Injector:
                 back = time.monotonic()
                 self.system.start_part(words[1], words[2])
             return self._recovered(fault, outage_s, back)
+        issued = ""
         if fault == "kill kafka":
             procs.kill(self.settings, "kafka")
             restart = self.components["kafka"].start
@@ -327,9 +328,12 @@ class Injector:
             postgres.stop(mode="immediate")
             restart = postgres.start
         else:  # stop keycloak
+            # Issued before the stop: a token the harness caches may lapse while a slow run goes on,
+            # and a new one cannot be had with Keycloak away.
+            issued = self.tokens.user("tara")
             self.components["keycloak"].stop()
             restart = self.components["keycloak"].start
-        note = self._cached_token_works() if fault == "stop keycloak" else ""
+        note = self._cached_token_works(issued) if fault == "stop keycloak" else ""
         time.sleep(outage_s)
         back = time.monotonic()
         restart()
@@ -365,11 +369,11 @@ class Injector:
         finally:
             admin.close()
 
-    def _cached_token_works(self) -> str:
+    def _cached_token_works(self, token: str) -> str:
         """With Keycloak away, a token issued before still opens the API (keys are cached)."""
         answer = httpx.get(
             self.system.url("intake") + "/v1/cases?limit=1",
-            headers={"Authorization": f"Bearer {self.tokens.user('tara')}"},
+            headers={"Authorization": f"Bearer {token}"},
             timeout=10,
         )
         if answer.status_code != 200:
