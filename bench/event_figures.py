@@ -9,6 +9,9 @@ records polled and the offsets committed; the relay's batches are counted as the
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import queue
 import threading
 import time
 import uuid
@@ -147,6 +150,128 @@ def _run_workplan_consumer(ctx: Context, prefix: str, ends) -> tuple[float, int]
     return n / (observed.finished - observed.first_records), applied
 
 
+# --- the workplan consumer, N replicas ----------------------------------------------------------------
+class ReportingConsumer:
+    """In a replica's process: the consumer's Kafka client, reporting its first records and every
+    offset it commits to the measuring process."""
+
+    def __init__(self, inner: KafkaConsumer, reports):
+        self._inner, self._reports, self._first, self._held = inner, reports, False, 0
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def poll(self, *args, **kwargs):
+        batches = self._inner.poll(*args, **kwargs)
+        held = len(self._inner.assignment())
+        if held != self._held:
+            self._held = held
+            self._reports.put(("assigned", (os.getpid(), held)))
+        if batches and not self._first:
+            self._first = True
+            self._reports.put(("first", (os.getpid(), time.perf_counter())))  # CLOCK_MONOTONIC: one clock for all
+        return batches
+
+    def commit(self, offsets=None, *args, **kwargs):
+        result = self._inner.commit(offsets, *args, **kwargs)
+        self._report(offsets)
+        return result
+
+    def commit_async(self, offsets=None, *args, **kwargs):
+        result = self._inner.commit_async(offsets, *args, **kwargs)
+        self._report(offsets)
+        return result
+
+    def _report(self, offsets) -> None:
+        committed = [(tp.topic, tp.partition, meta.offset) for tp, meta in (offsets or {}).items()]
+        self._reports.put(("committed", (committed, time.perf_counter())))
+
+
+def _replica(bootstrap: str, owner_url: str, prefix: str, reports, stop) -> None:
+    """One workplan consumer (a process of its own, as a worker replica is) until told to stop."""
+    from rtw_workplan import worker
+    from rtw_workplan.settings import WorkplanSettings
+
+    settings = WorkplanSettings(
+        database_url=app_url(owner_url),
+        migration_database_url=owner_url,
+        kafka_bootstrap=bootstrap,
+        topic_prefix=prefix,
+        log_level="WARNING",
+    )
+    engine = make_engine(settings.database_url, pool_size=WORKER_POOL_SIZE)
+    (consumer,) = build_loops(worker.spec(settings), engine, {"consumer"})
+    consumer.consumer = ReportingConsumer(consumer.consumer, reports)
+    thread = threading.Thread(target=consumer.run, name="bench-workplan-replica", daemon=True)
+    thread.start()
+    stop.wait()
+    consumer.stop()
+    thread.join(timeout=30)
+    engine.dispose()
+
+
+def _drain_with_replicas(ctx: Context, n: int, replicas: int) -> float:
+    """`n` case.created on a topic (and so a consumer group) of their own, drained by `replicas`
+    consumers, each a process of its own; events per second from the first record polled to the last
+    offset committed. The records are produced once every replica holds its partitions: the figure is
+    the drain, not the group's first rebalance."""
+    prefix = ctx.topics(CASE.name)
+    owner_url = ctx.migrated_database("rtw_workplan", f"workplan{replicas}")
+    spawn = multiprocessing.get_context("spawn")
+    reports, stop = spawn.Queue(), spawn.Event()
+    processes = [
+        spawn.Process(target=_replica, args=(ctx.infra.kafka_bootstrap, owner_url, prefix, reports, stop))
+        for _ in range(replicas)
+    ]
+    for process in processes:
+        process.start()
+    try:
+        assigned: dict[int, int] = {}
+        _until(reports, lambda kind, data: _note_assignment(assigned, kind, data, replicas), 120, "replicas to join")
+        ends = _produce(ctx.infra.kafka_bootstrap, prefix + CASE.name, case_created_records(n))
+        waiting = {(tp.topic, tp.partition): end for tp, end in ends.items() if end > 0}
+        times_seen: dict[str, float] = {}
+
+        def drained(kind: str, data) -> bool:
+            if kind == "first":
+                times_seen["first"] = min(times_seen.get("first", data[1]), data[1])
+            elif kind == "committed":
+                for topic, partition, offset in data[0]:
+                    if waiting.get((topic, partition), offset + 1) <= offset:
+                        del waiting[(topic, partition)]
+                times_seen["last"] = data[1]
+            return not waiting
+
+        _until(reports, drained, _timeout(n), f"{replicas} workplan consumers to apply {n} events")
+    finally:
+        stop.set()
+        for process in processes:
+            process.join(timeout=60)
+            if process.is_alive():
+                process.kill()
+    return n / (times_seen["last"] - times_seen["first"])
+
+
+def _note_assignment(assigned: dict[int, int], kind: str, data, replicas: int) -> bool:
+    """Whether every replica now holds partitions and together they hold all of the topic's."""
+    if kind == "assigned":
+        pid, count = data
+        assigned[pid] = count
+    return len(assigned) == replicas and all(assigned.values()) and sum(assigned.values()) == CASE.partitions
+
+
+def _until(reports, done, timeout: float, what: str) -> None:
+    """Read the replicas' reports until `done(kind, data)` says so; RuntimeError after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            kind, data = reports.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            raise RuntimeError(f"waited {timeout:.0f} s for {what}") from None
+        if done(kind, data):
+            return
+
+
 RAW_TABLES = """
 CREATE TABLE raw_inbox (consumer text NOT NULL, event_id uuid NOT NULL, PRIMARY KEY (consumer, event_id));
 CREATE TABLE raw_case (case_id uuid PRIMARY KEY, payload jsonb NOT NULL);
@@ -197,6 +322,8 @@ def consumer(ctx: Context) -> list[Row]:
     ctx.progress.say(f"consumer: workplan's consumer draining {n:,} events")
     rtw_rate, applied = _run_workplan_consumer(ctx, prefix, ends)
     ctx.settle()
+    ctx.progress.say(f"consumer: 1 then 2 workplan replicas (a process each, one group) draining {n:,} events")
+    one_replica, two_replicas = (_drain_with_replicas(ctx, n, replicas) for replicas in (1, 2))
     ctx.progress.say(f"consumer: raw consume + one 2-insert transaction per record, {n:,} events")
     with psycopg.connect(ctx.empty_database("raw_consumer"), autocommit=True) as conn:
         conn.execute(RAW_TABLES)
@@ -222,7 +349,18 @@ def consumer(ctx: Context) -> list[Row]:
             "≥ 1,000 events/s",
             rtw_rate >= 1000,
             values,
-        )
+        ),
+        Row(
+            "consumer",
+            f"workplan consumer, 2 replicas vs 1, draining {n:,} case.created",
+            f"{two_replicas:,.0f} events/s",
+            f"{one_replica:,.0f} events/s",
+            two_replicas / one_replica,
+            times(two_replicas / one_replica),
+            "≥ 1.60x",
+            at_least(two_replicas / one_replica, 1.6),
+            {"one_replica_events_per_s": round(one_replica, 1), "two_replicas_events_per_s": round(two_replicas, 1)},
+        ),
     ]
 
 
