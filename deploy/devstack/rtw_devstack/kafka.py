@@ -105,8 +105,9 @@ class Kafka:
                         *self._jvm_args(),
                         "kafka.tools.StorageTool",
                         "format",
-                        "-t",
-                        _cluster_id(),
+                        # One argument: an id may start with "-" (URL-safe base64), which argparse would
+                        # take for an option after a separate "-t" (the format then failed, 1 start in 64).
+                        f"--cluster-id={_cluster_id()}",
                         "-c",
                         str(self.properties_file),
                         "--add-scram",
