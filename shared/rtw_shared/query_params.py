@@ -1,7 +1,10 @@
 """An unknown query parameter is refused (422 naming it), on every operation of the public API: a
 client that misspells a filter (`?claim_numbr=…`) or sends one an operation does not have learns so,
 instead of silently getting every row. What an operation declares is what its OpenAPI document says,
-so the check and the document can never disagree. `create_service_app` adds the check to every router."""
+so the check and the document can never disagree. `create_service_app` adds the check to every router.
+
+The FHIR API (`/fhir/…`) refuses an unknown search parameter the same way, as FHIR's strict handling
+says (http://hl7.org/fhir/R4/search.html#errors): 400 with an OperationOutcome naming it (docs/fhir.md)."""
 
 from __future__ import annotations
 
@@ -11,14 +14,16 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
-CHECKED_PREFIX = "/v1/"  # the public API; the portal's pages take what its sign-in provider sends back
+from .api_paths import is_api, is_fhir
+from .errors import ProblemError
 _index_lock = threading.Lock()
 
 
 def refuse_unknown_query_parameters(request: Request) -> None:
     """A router dependency: 422 naming each query parameter the matched operation does not declare."""
     route = request.scope.get("route")
-    if not isinstance(route, APIRoute) or not route.path_format.startswith(CHECKED_PREFIX):
+    # The public API only: the portal's pages take what its sign-in provider sends back.
+    if not isinstance(route, APIRoute) or not is_api(route.path_format):
         return
     declared = declared_query_parameters(request.app).get((route.path_format, _method(request.method)))
     if declared is None:  # an operation the document leaves out: nothing to hold it to
@@ -27,6 +32,12 @@ def refuse_unknown_query_parameters(request: Request) -> None:
     if not unknown:
         return
     takes = ", ".join(sorted(declared)) if declared else "no query parameters"
+    if is_fhir(route.path_format):
+        message = f"unknown search parameter (this interaction takes: {takes})"
+        raise ProblemError(
+            f"{', '.join(unknown)}: {message}",
+            errors=[{"field": name, "message": message, "type": "unknown_query_parameter"} for name in unknown],
+        )
     raise RequestValidationError(
         [
             {
