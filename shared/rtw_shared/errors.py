@@ -36,7 +36,7 @@ class Problem(BaseModel):
     instance: str | None = None
 
 
-_PROBLEM_STATUSES = {
+PROBLEM_STATUSES = {
     400: "The request could not be read (e.g. a body that is not JSON text)",
     401: "No token, or a token that is not valid",
     403: "Your role may not do this",
@@ -55,7 +55,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": text,
         "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
-    for status, text in _PROBLEM_STATUSES.items()
+    for status, text in PROBLEM_STATUSES.items()
 }
 
 
@@ -117,7 +117,9 @@ def problem(
     if instance and is_fhir(instance):
         status = 400 if status == 422 else status
         errors = extra.get("errors")
-        outcome = operation_outcome(status, detail, errors=errors if isinstance(errors, list) else ())
+        if not isinstance(errors, list):
+            errors = [{"field": extra["field"], "message": detail}] if extra.get("field") else []
+        outcome = operation_outcome(status, detail, errors=errors)
         return JSONResponse(outcome, status_code=status, media_type=FHIR_MEDIA_TYPE, headers=headers)
     body: dict[str, object] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if instance:

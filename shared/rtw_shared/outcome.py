@@ -47,8 +47,8 @@ def operation_outcome(
         {
             "severity": severity,
             "code": code,
-            "diagnostics": f"{error.get('field')}: {error.get('message')}",
-            "expression": [str(error.get("field"))],
+            "diagnostics": f"{_parameter(error.get('field'))}: {error.get('message')}",
+            "expression": [_parameter(error.get("field"))],
         }
         for error in errors
         if error.get("field")
@@ -56,3 +56,8 @@ def operation_outcome(
     if not issues:
         issues = [{"severity": severity, "code": code, "diagnostics": detail or "error"}]
     return {"resourceType": "OperationOutcome", "issue": issues}
+
+
+def _parameter(field: object) -> str:
+    """A search parameter or path part as FHIR names it (`query._count` → `_count`)."""
+    return str(field).removeprefix("query.").removeprefix("path.")

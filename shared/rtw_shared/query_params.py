@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 
 from .api_paths import is_api, is_fhir
 from .errors import ProblemError
+
 _index_lock = threading.Lock()
 
 

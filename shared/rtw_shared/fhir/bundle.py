@@ -4,8 +4,9 @@ opaque offset into the result (`_page`), its size `_count`."""
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -75,3 +76,13 @@ def page_token(offset: int) -> str:
 def with_query(url: str, params: dict[str, str]) -> str:
     """`url` (without its query) with `params`."""
     return f"{url}?{urlencode(params)}" if params else url
+
+
+def streamed(bundle: Resource, entries: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """`bundle` (without entries) as JSON, then each of `entries` as it comes: a Bundle written while it is
+    gathered, so the first bytes leave before the last resource is read."""
+    head = json.dumps({**bundle, "entry": []}, separators=(",", ":"))
+    yield head[: -len("[]}")].encode() + b"["
+    for index, item in enumerate(entries):
+        yield (b"," if index else b"") + json.dumps(item, separators=(",", ":")).encode()
+    yield b"]}"

@@ -38,6 +38,7 @@ def capability_statement(
     return {
         "resourceType": "CapabilityStatement",
         "id": f"rtw-{service}",
+        "meta": {"lastUpdated": instant(published)},
         "url": f"{url}/metadata",
         "name": f"Rtw{service.capitalize()}",
         "title": title,

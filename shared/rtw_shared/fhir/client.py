@@ -36,7 +36,9 @@ class FhirPeers:
         self._types: dict[str, list[str]] = {}
         self._lock = threading.Lock()
 
-    def entries(self, case_id: uuid.UUID, *, authorization: str, correlation_id: str | None) -> Iterator[dict[str, Any]]:
+    def entries(
+        self, case_id: uuid.UUID, *, authorization: str, correlation_id: str | None
+    ) -> Iterator[dict[str, Any]]:
         """Every Bundle entry the peers hold of the case for the caller (whose `Authorization` header is forwarded)."""
         headers = {"Authorization": authorization, "Accept": "application/fhir+json"}
         if correlation_id:
@@ -65,7 +67,9 @@ class FhirPeers:
             self._types[base] = types
         return types
 
-    def _search(self, client: httpx.Client, base: str, resource_type: str, case_id: uuid.UUID) -> Iterator[dict[str, Any]]:
+    def _search(
+        self, client: httpx.Client, base: str, resource_type: str, case_id: uuid.UUID
+    ) -> Iterator[dict[str, Any]]:
         url: str | None = f"{base}/{resource_type}?patient=Patient/{case_id}&_count={MAX_COUNT}"
         for _ in range(MAX_PAGES):
             if url is None:

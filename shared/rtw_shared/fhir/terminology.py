@@ -104,6 +104,7 @@ OBSERVATION_DISPLAY = {
     "effort-borg-cr10": "Effort, Borg CR10",
     "attendance": "Attendance",
     "gas-t-score": "Goal Attainment Scaling T-score",
+    "dot-strength-level": "DOT strength level of the job, as stated",
 }
 TASK_DISPLAY = {
     "accommodation-request": "Workplace accommodation request",

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict
 
 from ..api_paths import FHIR_BASE
 from ..auth import CurrentPrincipal, Principal
 from ..dependencies import UowDep
-from ..errors import ForbiddenError, NotFoundError, ProblemError
+from ..errors import PROBLEM_STATUSES, ForbiddenError, NotFoundError, ProblemError
 from ..outcome import FHIR_JSON
 from ..uow import UnitOfWork
 from .bundle import DEFAULT_COUNT, MAX_COUNT, entry, page_offset, page_token, searchset, with_query
@@ -31,6 +31,12 @@ IDS_PATTERN = r"^[A-Za-z0-9\-.]{1,64}(,[A-Za-z0-9\-.]{1,64}){0,49}$"
 
 class FhirResponse(JSONResponse):
     """A FHIR resource as `application/fhir+json`."""
+
+    media_type = FHIR_JSON
+
+
+class FhirStreamingResponse(StreamingResponse):
+    """A FHIR Bundle written as it is gathered, as `application/fhir+json`."""
 
     media_type = FHIR_JSON
 
@@ -58,16 +64,18 @@ class FhirResource(BaseModel):
 
 
 _ERRORS = {
+    **PROBLEM_STATUSES,
     400: "The request could not be processed: an unknown search parameter, a value of the wrong form, a search "
     "that names no patient",
     401: "No token, or a token that is not valid",
     403: "Your role does not read this kind of resource",
     404: "Not found, or outside your organisation",
     429: "Too many requests from this caller; wait `Retry-After` seconds",
-    503: "The database, or a service this one gathers from, is unavailable for a moment; retry",
+    422: "Not answered by the FHIR API: invalid input is 400 there",
+    503: "The database is unavailable for a moment; nothing was changed. Retry after `Retry-After` seconds",
 }
 OUTCOME_CONTENT = {FHIR_JSON: {"schema": {"$ref": "#/components/schemas/OperationOutcome"}}}
-# Documented on every FHIR operation, in place of the JSON API's problem+json.
+# Documented on every FHIR operation, in place of the JSON API's problem+json (every status it documents).
 FHIR_ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": OperationOutcome, "description": text, "content": OUTCOME_CONTENT}
     for status, text in _ERRORS.items()
@@ -99,7 +107,9 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/") + FHIR_BASE
 
 
-def search_query(patient: str | None, subject: str | None, ids: str | None, count: int, page: str | None) -> SearchQuery:
+def search_query(
+    patient: str | None, subject: str | None, ids: str | None, count: int, page: str | None
+) -> SearchQuery:
     """The criteria of a search; 400 when it names neither a patient nor ids (a search across every case the
     caller may see is the type-level Patient/$everything's, paged by case)."""
     named = {value.removeprefix("Patient/").lower() for value in (patient, subject) if value}
