@@ -25,31 +25,38 @@ from fhirclient.models.fhirelementfactory import FHIRElementFactory
 ODH_DIR = Path(__file__).with_name("odh")
 ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+
+
+def codes(words: str) -> frozenset[str]:
+    """A value set's codes, given space-separated."""
+    return frozenset(words.split())
+
+
 # The required bindings of the elements RTW's resources fill (http://hl7.org/fhir/R4/terminologies.html).
 REQUIRED_CODES: dict[tuple[str, str], frozenset[str]] = {
-    ("Observation", "status"): frozenset(
-        "registered preliminary final amended corrected cancelled entered-in-error unknown".split()
+    ("Observation", "status"): codes(
+        "registered preliminary final amended corrected cancelled entered-in-error unknown"
     ),
-    ("CarePlan", "status"): frozenset("draft active on-hold revoked completed entered-in-error unknown".split()),
-    ("CarePlan", "intent"): frozenset("proposal plan order option".split()),
-    ("Goal", "lifecycleStatus"): frozenset(
-        "proposed planned accepted active on-hold completed cancelled entered-in-error rejected".split()
+    ("CarePlan", "status"): codes("draft active on-hold revoked completed entered-in-error unknown"),
+    ("CarePlan", "intent"): codes("proposal plan order option"),
+    ("Goal", "lifecycleStatus"): codes(
+        "proposed planned accepted active on-hold completed cancelled entered-in-error rejected"
     ),
-    ("Task", "status"): frozenset(
+    ("Task", "status"): codes(
         "draft requested received accepted rejected ready cancelled in-progress on-hold failed completed "
-        "entered-in-error".split()
+        "entered-in-error"
     ),
-    ("Task", "intent"): frozenset(
-        "unknown proposal plan order original-order reflex-order filler-order instance-order option".split()
+    ("Task", "intent"): codes(
+        "unknown proposal plan order original-order reflex-order filler-order instance-order option"
     ),
-    ("Consent", "status"): frozenset("draft proposed active rejected inactive entered-in-error".split()),
-    ("Coverage", "status"): frozenset("active cancelled draft entered-in-error".split()),
-    ("Bundle", "type"): frozenset(
-        "document message transaction transaction-response batch batch-response history searchset collection".split()
+    ("Consent", "status"): codes("draft proposed active rejected inactive entered-in-error"),
+    ("Coverage", "status"): codes("active cancelled draft entered-in-error"),
+    ("Bundle", "type"): codes(
+        "document message transaction transaction-response batch batch-response history searchset collection"
     ),
 }
-ACTIVITY_STATUS = frozenset(
-    "not-started scheduled in-progress on-hold completed cancelled stopped unknown entered-in-error".split()
+ACTIVITY_STATUS = codes(
+    "not-started scheduled in-progress on-hold completed cancelled stopped unknown entered-in-error"
 )
 
 

@@ -100,7 +100,12 @@ def test_the_therapist_reads_the_worker_the_claim_the_job_and_the_assessment(cli
     job = observations[f"{case['id']}-job"]
     assert validate.odh(job) == [] and validate.odh(observations[f"{case['id']}-employment-status"]) == []
     by_code = {c["code"]["coding"][0]["code"]: c for c in job["component"]}
-    assert by_code["87512-0"]["valueQuantity"] == {"value": 8, "unit": "h", "system": "http://unitsofmeasure.org", "code": "h"}
+    assert by_code["87512-0"]["valueQuantity"] == {
+        "value": 8,
+        "unit": "h",
+        "system": "http://unitsofmeasure.org",
+        "code": "h",
+    }
     assert by_code["74160-3"]["valueQuantity"]["value"] == 5
     assert by_code["lift_floor_waist"]["valueQuantity"] == {
         "value": 20,
@@ -110,7 +115,10 @@ def test_the_therapist_reads_the_worker_the_claim_the_job_and_the_assessment(cli
     }
     assert by_code["stand"]["valueQuantity"]["code"] == "min"
     assert by_code["lift_floor_waist"]["extension"][0]["valueCoding"]["code"] == "occasional"
-    assert job["valueCodeableConcept"]["coding"][0] == {"system": "https://www.onetcenter.org/taxonomy.html", "code": "53-7065.00"}
+    assert job["valueCodeableConcept"]["coding"][0] == {
+        "system": "https://www.onetcenter.org/taxonomy.html",
+        "code": "53-7065.00",
+    }
     pain = next(o for o in observations.values() if o["code"]["coding"][0]["code"] == PAIN_NRS)
     assert pain["valueInteger"] == 3 and pain["code"]["coding"][0]["system"] == "http://loinc.org"
     consents = search(client, tokens, "tara", "Consent", case["id"])

@@ -1,6 +1,6 @@
-"""Every authenticated request to the API (`/v1/` and `/fhir/`: rtw_shared.api_paths) is written to the audit log before its answer leaves
-(architecture: "every read and write of a case … who, role, org, what, when, outcome") — the
-refused ones too (403, 404, 409, 412, 422). Unauthenticated requests never reach this middleware:
+"""Every authenticated request to the API (`/v1/` and `/fhir/`: rtw_shared.api_paths) is written to the
+audit log before its answer leaves (architecture: "every read and write of a case … who, role, org, what,
+when, outcome") — the refused ones too (403, 404, 409, 412, 422). Unauthenticated requests never reach this middleware:
 the gate answers them (rtw_shared.gate) and counts them instead, so a stranger cannot grow the log.
 
 A plain ASGI middleware: it opens the request's audit note (the cases the access decision let

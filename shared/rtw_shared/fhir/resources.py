@@ -5,7 +5,7 @@ reader's view does not show is left out; a part nobody mapped to a field is left
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -61,7 +61,7 @@ def shown(view: RoleView, parts: Iterable[tuple[Field | None, T]]) -> list[T]:
     return [part for field, part in parts if field is ALWAYS or view.shows(field)]
 
 
-def cut(view: RoleView, found: Resource, field_of: dict[str, Field | None]) -> Resource:
+def cut(view: RoleView, found: Resource, field_of: Mapping[str, Field | None]) -> Resource:
     """`found` with only the elements `view` shows: the resource's identity (resourceType, id, meta) always,
     each other element by the field `field_of` maps it to (an element it does not name is dropped)."""
     identity = {"resourceType": ALWAYS, "id": ALWAYS, "meta": ALWAYS}

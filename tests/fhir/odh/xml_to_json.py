@@ -12,24 +12,45 @@ import xml.etree.ElementTree as ET
 NS = "{http://hl7.org/fhir}"
 # Elements that are arrays in FHIR JSON (of those a StructureDefinition holds).
 ARRAYS = {
-    "alias", "code", "coding", "condition", "constraint", "contact", "context", "discriminator", "element",
-    "example", "extension", "identifier", "jurisdiction", "keyword", "mapping", "modifierExtension",
-    "profile", "targetProfile", "telecom", "type", "useContext",
+    "alias",
+    "code",
+    "coding",
+    "condition",
+    "constraint",
+    "contact",
+    "context",
+    "discriminator",
+    "element",
+    "example",
+    "extension",
+    "identifier",
+    "jurisdiction",
+    "keyword",
+    "mapping",
+    "modifierExtension",
+    "profile",
+    "targetProfile",
+    "telecom",
+    "type",
+    "useContext",
 }
 INTEGERS = {"min", "maxLength"}
 # ElementDefinition.type.code and binding codes are single; `code` is an array only on ElementDefinition.
 SINGLE_CODE_PARENTS = {"type", "coding", "telecom", "identifier", "discriminator"}
 
 
+def primitive(name: str, value: str) -> object:
+    if name in INTEGERS:
+        return int(value)
+    if value in ("true", "false") and not name.startswith(("fixed", "pattern")):
+        return value == "true"
+    return value
+
+
 def convert(node: ET.Element, parent: str = "") -> object:
     name = node.tag.removeprefix(NS)
     if "value" in node.attrib and not list(node):
-        value = node.attrib["value"]
-        if name in INTEGERS:
-            return int(value)
-        if value in ("true", "false") and not name.startswith(("fixed", "pattern")):
-            return value == "true"
-        return value
+        return primitive(name, node.attrib["value"])
     found: dict[str, object] = {}
     if "url" in node.attrib:
         found["url"] = node.attrib["url"]
