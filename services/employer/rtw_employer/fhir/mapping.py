@@ -36,7 +36,9 @@ TASK_FIELDS = {
     "basedOn": F.ACCOMMODATION_DETAIL,
     "description": F.ACCOMMODATION_DETAIL,
     "owner": F.ACCOMMODATION_DETAIL,
-    "input": ALWAYS,  # each input by its own field below
+    # What the request asks (the insurer reads where it stands only); within it, the restrictions and the
+    # schedule by their own fields (the worker's consent).
+    "input": F.ACCOMMODATION_DETAIL,
     "output": F.ACCOMMODATION_DETAIL,
 }
 

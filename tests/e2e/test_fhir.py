@@ -1,0 +1,238 @@
+"""The FHIR R4 API across the four services as processes (docs/fhir.md): the warehouse picker's
+`Patient/$everything` as tara (therapist), ivy (insurer) and erin (employer) — gathered by intake from every
+service with the caller's own token — each validated as FHIR R4 (fhirclient's 4.0.1 models) and its ODH
+resources against HL7's StructureDefinitions, and compared with what that role's JSON view shows: no field
+more. A CarePlan per plan version, linked by `replaces`; consent withdrawn: 404, as the JSON API answers."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from rtw_devstack.journey import CASE, Journey, new_case
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+example = _load("worked_example", ROOT / "services/workplan/tests/worked_example.py")
+validate = _load("fhir_validate", ROOT / "tests/fhir/validate.py")
+
+JOB = "http://hl7.org/fhir/us/odh/StructureDefinition/odh-PastOrPresentJob"
+PAIN_NRS = "72514-3"
+PICKER_DEMANDS = example.JOB_DEMANDS
+CLINICAL_MARKERS = ("S39.012A", "lumbar_spine", "lifting a box from the floor", "1984-03-02", PAIN_NRS, "pain")
+
+
+@pytest.fixture(scope="module")
+def journey(system, tokens):
+    return Journey(system, tokens, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def picker(journey):
+    """The warehouse picker: assessed, plan version 1 published and 3 sessions logged, a review, then version 2
+    published; the employer's request for version 2 open."""
+    today = datetime.now(UTC).date()
+    start = today - timedelta(days=7)
+    body = {
+        **CASE,
+        "claim": new_case()["claim"],
+        "employment": {
+            **CASE["employment"],
+            "job_title": "Warehouse picker",
+            "essential_functions": [{"name": "Pick orders", "demands": PICKER_DEMANDS}],
+        },
+    }
+    case = journey.ok("POST", "intake", "/v1/cases", "tara", expected=201, json=body)
+    assessment = {
+        "date": (today - timedelta(days=8)).isoformat(),
+        "pain_nrs": 3,
+        "grip_trials_kg": {"left": [30, 31, 32], "right": [40, 40, 40]},
+    }
+    journey.ok("POST", "intake", f"/v1/cases/{case['id']}/assessments", "tara", expected=201, json=assessment)
+    plan = journey.draft_plan(case["id"])
+    path = f"/v1/plans/{plan['id']}"
+    journey.ok("PUT", "workplan", path, "tara", json=example.plan_body(start, today + timedelta(days=14)))
+    publish(journey, plan["id"])
+    for i in range(3):
+        journey.ok("POST", "workplan", f"{path}/sessions", "tara", expected=201, json=example.session_body(i, start))
+    goals = journey.ok("GET", "workplan", path, "tara")["goals"]
+    review = {
+        "date": today.isoformat(),
+        "gas": [{"goal_id": goals[0]["id"], "attainment": 0}, {"goal_id": goals[1]["id"], "attainment": -1}],
+        "copm": [{"problem": "Lifting totes", "importance": 9, "performance": 5, "satisfaction": 4}],
+    }
+    journey.ok("POST", "workplan", f"{path}/reviews", "tara", expected=201, json=review)
+    draft = journey.ok(
+        "POST", "workplan", f"{path}/revisions", "tara", expected=201, headers=journey.etag("workplan", path, "tara")
+    )
+    journey.ok(
+        "PUT", "workplan", f"/v1/plans/{draft['id']}", "tara", json=example.plan_body(start, today + timedelta(days=21))
+    )
+    publish(journey, draft["id"])
+
+    def request_for_version_2():
+        items = journey.ok("GET", "employer", "/v1/accommodations", "erin")["items"]
+        return next((i for i in items if i["case_id"] == case["id"] and i["plan_version"] == 2), None)
+
+    request = journey.eventually(request_for_version_2, "the employer's request for version 2")
+    return case, (plan["id"], draft["id"]), request
+
+
+def publish(journey, plan_id: str) -> None:
+    path = f"/v1/plans/{plan_id}"
+    answer = journey.call("POST", "workplan", f"{path}/publish", "tara", headers=journey.etag("workplan", path, "tara"))
+    if answer.status_code == 422:  # clinical warnings: acknowledged
+        codes = [w["code"] for w in answer.json()["warnings"]]
+        answer = journey.call("POST", "workplan", f"{path}/publish", "tara", json={"acknowledge": codes})
+    assert answer.status_code == 200, answer.text
+
+
+def everything(journey, case_id: str, user: str) -> dict[str, list[dict]]:
+    """The case's Bundle as `user`, validated; its resources by type."""
+    answer = journey.call("GET", "intake", f"/fhir/R4/Patient/{case_id}/$everything", user)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("application/fhir+json")
+    bundle = answer.json()
+    validate.r4(bundle)
+    assert bundle["type"] == "searchset"
+    assert [e for e in bundle["entry"] if e["search"]["mode"] == "outcome"] == []  # every service answered
+    by_type: dict[str, list[dict]] = {}
+    for item in bundle["entry"]:
+        resource = item["resource"]
+        assert item["fullUrl"].endswith(f"/fhir/R4/{resource['resourceType']}/{resource['id']}")
+        assert validate.odh(resource) == [], resource["id"]
+        by_type.setdefault(resource["resourceType"], []).append(resource)
+    ids = [(r["resourceType"], r["id"]) for rs in by_type.values() for r in rs]
+    assert len(ids) == len(set(ids))  # each resource once
+    return by_type
+
+
+def components(observation: dict) -> dict[str, dict]:
+    return {c["code"]["coding"][0]["code"]: c for c in observation.get("component", [])}
+
+
+def test_the_therapist_gets_the_whole_case_from_every_service(journey, picker):
+    case, (v1, v2), request = picker
+    found = everything(journey, case["id"], "tara")
+    assert sorted(found) == [
+        "CarePlan",
+        "Condition",
+        "Consent",
+        "Coverage",
+        "Goal",
+        "Observation",
+        "Organization",
+        "Patient",
+        "Task",
+    ]
+    [job] = [o for o in found["Observation"] if JOB in o.get("meta", {}).get("profile", [])]
+    parts = components(job)
+    assert parts["87512-0"]["valueQuantity"]["value"] == 8 and parts["74160-3"]["valueQuantity"]["value"] == 5
+    lifts = [c for c in job["component"] if c["code"]["coding"][0]["code"] == "lift_floor_waist"]
+    assert sorted((c["extension"][0]["valueCoding"]["code"], c["valueQuantity"]["value"]) for c in lifts) == [
+        ("frequent", 11),
+        ("occasional", 23),
+    ]
+    assert parts["stand"]["valueQuantity"] == {
+        "value": 480,
+        "unit": "min",
+        "system": "http://unitsofmeasure.org",
+        "code": "min",
+    }
+    plans = {p["id"]: p for p in found["CarePlan"]}
+    assert (plans[v1]["status"], plans[v2]["status"]) == ("revoked", "active")
+    assert plans[v2]["replaces"] == [{"reference": f"CarePlan/{v1}"}] and "replaces" not in plans[v1]
+    weeks = [
+        a["detail"] for a in plans[v2]["activity"] if a["detail"]["code"]["coding"][0]["system"].endswith("/duties")
+    ]
+    assert [
+        (w["scheduledTiming"]["repeat"]["duration"], w["scheduledTiming"]["repeat"]["frequency"]) for w in weeks
+    ] == [
+        (4, 5),
+        (6, 5),
+        (8, 5),
+    ]
+    assert len(found["Goal"]) == 4  # two goals, each of two versions
+    gas = [g for g in found["Goal"] if g["id"].endswith("-v2")][0]["extension"][1]
+    assert gas["extension"][0] == {"url": "weight", "valueDecimal": 2}
+    codes = [o["code"]["coding"][0]["code"] for o in found["Observation"]]
+    assert codes.count("session-summary") == 3 and {"gas-t-score", "copm", PAIN_NRS} <= set(codes)
+    tasks = {t["basedOn"][0]["reference"]: t for t in found["Task"]}  # version 2 replaced version 1's request
+    assert (tasks[f"CarePlan/{v1}"]["status"], tasks[f"CarePlan/{v1}"]["businessStatus"]["text"]) == (
+        "cancelled",
+        "withdrawn",
+    )
+    assert (tasks[f"CarePlan/{v2}"]["id"], tasks[f"CarePlan/{v2}"]["status"]) == (request["id"], "requested")
+    assert {c["id"].rsplit("-", 1)[1] for c in found["Consent"]} == {"employer", "insurer"}
+
+
+def test_the_insurer_gets_what_its_json_views_show_and_nothing_more(journey, picker):
+    case, (v1, v2), request = picker
+    found = everything(journey, case["id"], "ivy")
+    shown = journey.ok("GET", "intake", f"/v1/cases/{case['id']}", "ivy")
+    [patient] = found["Patient"]
+    assert patient["name"][0]["family"] == shown["worker"]["family_name"]
+    assert patient["birthDate"] == shown["worker"]["date_of_birth"]
+    assert not {"telecom", "communication", "managingOrganization"} & set(patient)
+    assert [c["code"]["coding"][0]["code"] for c in found["Condition"]] == shown["claim"]["diagnosis_codes"]
+    assert found["Coverage"][0]["identifier"][0]["value"] == shown["claim"]["claim_number"]
+    # No job (the insurer's case view has no job title), no Consent, no Goal: the insurer's views have none.
+    assert "Goal" not in found and "Consent" not in found
+    observations = {o["code"]["coding"][0]["code"]: o for o in found["Observation"]}
+    assert "session-summary" not in observations and all(JOB not in str(o) for o in observations.values())
+    assert observations[PAIN_NRS]["valueInteger"] == shown["assessments"]["latest_pain_nrs"]
+    progress = journey.ok("GET", "workplan", f"/v1/plans/{v2}/progress", "ivy")
+    assert observations["gas-t-score"]["valueQuantity"]["value"] == progress["gas"]["latest_t_score"]
+    assert [c["valueQuantity"]["value"] for c in observations["copm"]["component"]] == [5, 4]  # the means only
+    insurer_plan = journey.ok("GET", "workplan", f"/v1/plans/{v2}", "ivy")
+    plans = {p["id"]: p for p in found["CarePlan"]}
+    assert "goal" not in plans[v2] and "author" not in plans[v2]
+    assert len(plans[v2]["activity"]) == len(insurer_plan["schedule"])  # the schedule only: no phases
+    assert "Warehouse picker" not in str(found) and "floor-level" not in str(found)
+    task = next(t for t in found["Task"] if t["id"] == request["id"])
+    status_view = journey.ok("GET", "employer", f"/v1/accommodations/{request['id']}", "ivy")
+    assert set(status_view) == {"id", "case_id", "status", "due_date", "updated_at"}
+    assert task["businessStatus"]["text"] == status_view["status"]
+    assert task["restriction"]["period"]["end"] == status_view["due_date"]
+    assert not {"input", "output", "owner", "description", "basedOn"} & set(task)
+
+
+def test_the_employer_gets_the_worker_the_job_and_the_request_and_nothing_clinical(journey, picker):
+    case, _, request = picker
+    found = everything(journey, case["id"], "erin")
+    shown = journey.ok("GET", "intake", f"/v1/cases/{case['id']}", "erin")
+    assert sorted(found) == ["Observation", "Organization", "Patient", "Task"]  # employers read no plans
+    [patient] = found["Patient"]
+    assert patient["name"][0]["given"] == [shown["worker"]["given_name"]] and "birthDate" not in patient
+    text = str(found).lower()
+    assert not [marker for marker in CLINICAL_MARKERS if marker.lower() in text]
+    [job] = [o for o in found["Observation"] if JOB in o["meta"]["profile"]]
+    assert job["valueCodeableConcept"] == {"text": shown["employment"]["job_title"]}
+    assert sorted(components(job)) == ["74160-3", "87512-0"]  # the job view's hours and days; no demands
+    task = next(t for t in found["Task"] if t["id"] == request["id"])
+    view = journey.ok("GET", "employer", f"/v1/accommodations/{request['id']}", "erin")
+    inputs = [i["valueString"] for i in task["input"]]
+    assert [a["description"] for a in view["accommodations"]] == inputs[: len(view["accommodations"])]
+    assert len(inputs) == len(view["accommodations"]) + len(view["restrictions"]) + len(view["schedule"])
+
+
+def test_a_worker_who_withdraws_consent_is_not_found_by_the_insurer(journey):
+    case = journey.create_case()
+    assert journey.call("GET", "intake", f"/fhir/R4/Patient/{case['id']}/$everything", "ivy").status_code == 200
+    etag = journey.call("GET", "intake", f"/v1/cases/{case['id']}", "tara").headers["ETag"]
+    withdrawn = {"share_status_with_insurer": {"granted": False, "evidence": "signed form WD-12"}}
+    journey.ok("PUT", "intake", f"/v1/cases/{case['id']}/consents", "tara", json=withdrawn, headers={"If-Match": etag})
+    answer = journey.call("GET", "intake", f"/fhir/R4/Patient/{case['id']}/$everything", "ivy")
+    assert answer.status_code == 404 and answer.json()["resourceType"] == "OperationOutcome"
+    assert journey.call("GET", "intake", f"/v1/cases/{case['id']}", "ivy").status_code == 404
