@@ -164,7 +164,7 @@ def test_the_therapist_gets_the_whole_case_from_every_service(journey, picker):
         (8, 5),
     ]
     assert len(found["Goal"]) == 4  # two goals, each of two versions
-    gas = [g for g in found["Goal"] if g["id"].endswith("-v2")][0]["extension"][1]
+    gas = next(g for g in found["Goal"] if g["id"].endswith("-v2"))["extension"][1]
     assert gas["extension"][0] == {"url": "weight", "valueDecimal": 2}
     codes = [o["code"]["coding"][0]["code"] for o in found["Observation"]]
     assert codes.count("session-summary") == 3 and {"gas-t-score", "copm", PAIN_NRS} <= set(codes)
@@ -178,7 +178,7 @@ def test_the_therapist_gets_the_whole_case_from_every_service(journey, picker):
 
 
 def test_the_insurer_gets_what_its_json_views_show_and_nothing_more(journey, picker):
-    case, (v1, v2), request = picker
+    case, (_, v2), request = picker
     found = everything(journey, case["id"], "ivy")
     shown = journey.ok("GET", "intake", f"/v1/cases/{case['id']}", "ivy")
     [patient] = found["Patient"]
