@@ -21,6 +21,7 @@ from rtw_shared.fhir.client import FhirPeers
 from rtw_shared.fhir.resources import Resource
 from rtw_shared.fhir.web import (
     UUID_PATTERN,
+    FhirResponse,
     FhirStreamingResponse,
     base_url,
     fhir_responses,
@@ -91,7 +92,7 @@ def _gathered(request: Request, cases: list[tuple[list[dict[str, Any]], uuid.UUI
     "/Patient/$everything",
     name="fhir_everything_since",
     summary="Every case changed since a time (export)",
-    response_class=FhirStreamingResponse,
+    response_class=FhirResponse,  # documented as one resource; answered as it is gathered
     responses=fhir_responses("A searchset Bundle: each case's resources, a page of cases at a time"),
 )
 def everything_since(
@@ -123,7 +124,7 @@ def everything_since(
     "/Patient/{case_id}/$everything",
     name="fhir_everything",
     summary="Everything the caller may see of one case",
-    response_class=FhirStreamingResponse,
+    response_class=FhirResponse,  # documented as one resource; answered as it is gathered
     responses=fhir_responses("A searchset Bundle of the case's resources from every service"),
 )
 def everything(
