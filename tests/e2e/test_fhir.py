@@ -7,12 +7,17 @@ more. A CarePlan per plan version, linked by `replaces`; consent withdrawn: 404,
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from rtw_devstack.journey import CASE, Journey, new_case
+from rtw_shared.services import SERVICE_DEFS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,6 +35,18 @@ validate = _load("fhir_validate", ROOT / "tests/fhir/validate.py")
 JOB = "http://hl7.org/fhir/us/odh/StructureDefinition/odh-PastOrPresentJob"
 PAIN_NRS = "72514-3"
 PICKER_DEMANDS = example.JOB_DEMANDS
+DOC = ROOT / "docs/fhir.md"
+EXAMPLE = re.compile(r"(## Example: `\$everything` as the therapist\n.*?```json\n)(.*?)(\n```)", re.DOTALL)
+# Set to rewrite docs/fhir.md's example Bundle from what the API emits (then review the diff).
+WRITE_EXAMPLE = os.environ.get("RTW_WRITE_FHIR_EXAMPLE") == "1"
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# What differs from one run to the next: dates and instants (relative to today), the case reference, the claim number.
+VARYING = (
+    (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})"), "<instant>"),
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), "<date>"),
+    (re.compile(r"RTW-\d{4}-\d{6}"), "<case reference>"),
+    (re.compile(r"WC-2026-[0-9A-F]{8}"), "<claim number>"),
+)
 CLINICAL_MARKERS = ("S39.012A", "lumbar_spine", "lifting a box from the floor", "1984-03-02", PAIN_NRS, "pain")
 
 
@@ -236,3 +253,96 @@ def test_a_worker_who_withdraws_consent_is_not_found_by_the_insurer(journey):
     answer = journey.call("GET", "intake", f"/fhir/R4/Patient/{case['id']}/$everything", "ivy")
     assert answer.status_code == 404 and answer.json()["resourceType"] == "OperationOutcome"
     assert journey.call("GET", "intake", f"/v1/cases/{case['id']}", "ivy").status_code == 404
+
+
+def strings(value: Any) -> list[str]:
+    """Every string in a JSON document."""
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in strings(item)]
+    return [value] if isinstance(value, str) else []
+
+
+def hidden_from(views: list[dict], full_views: list[dict]) -> set[str]:
+    """What the therapist's JSON views show and a role's views do not: its text, not ids (a FHIR id says which
+    thing a resource is about, as the views' ids do) nor short codes."""
+    shown = set(strings(views))
+    return {s for s in strings(full_views) if s not in shown and len(s) > 3 and not UUID.fullmatch(s)}
+
+
+def leaked(bundle: dict[str, list[dict]], hidden: set[str]) -> set[str]:
+    """The hidden values a Bundle carries: as an element, or inside a text (free text only: dates and codes also
+    appear inside instants and ids)."""
+    found = set(strings(bundle))
+    texts = [s for s in found if " " in s]
+    return {h for h in hidden if h in found or (" " in h and any(h in t for t in texts))}
+
+
+def json_views(journey, user: str, case_id: str, plan_ids: tuple[str, ...]) -> list[dict]:
+    """Everything `user`'s JSON API shows of the case: the case, its assessments, each plan version with its
+    progress and sessions, each accommodation request (what the role may not read answers 403, adding nothing)."""
+    paths = [("intake", f"/v1/cases/{case_id}"), ("intake", f"/v1/cases/{case_id}/assessments")]
+    for plan_id in plan_ids:
+        paths += [("workplan", f"/v1/plans/{plan_id}"), ("workplan", f"/v1/plans/{plan_id}/progress")]
+        paths += [("workplan", f"/v1/plans/{plan_id}/sessions")]
+    requests = journey.ok("GET", "employer", "/v1/accommodations?limit=100", "erin")["items"]
+    paths += [("employer", f"/v1/accommodations/{r['id']}") for r in requests if r["case_id"] == case_id]
+    found = []
+    for service, path in paths:
+        answer = journey.call("GET", service, path, user)
+        assert answer.status_code in (200, 403), (path, answer.text)
+        if answer.status_code == 200:
+            found.append(answer.json())
+    return found
+
+
+@pytest.mark.parametrize("user", ["ivy", "erin"])
+def test_no_role_gets_a_value_in_fhir_that_its_json_views_do_not_show(journey, picker, user):
+    case, plan_ids, _ = picker
+    full = json_views(journey, "tara", case["id"], plan_ids)
+    hidden = hidden_from(json_views(journey, user, case["id"], plan_ids), full)
+    assert {"Pick orders", "53-7065.00"} <= hidden  # the job's duties and O*NET code: the therapist's alone
+    assert leaked(everything(journey, case["id"], user), hidden) == set()
+
+
+def normalised(bundle: Any, ids: dict[str, str] | None = None) -> Any:
+    """`bundle` with what differs between runs replaced: each id by its order of appearance (so references
+    still say what they point at), dates, instants, the case reference and the claim number by a name."""
+    ids = {} if ids is None else ids
+    if isinstance(bundle, dict):
+        return {key: normalised(value, ids) for key, value in bundle.items()}
+    if isinstance(bundle, list):
+        return [normalised(value, ids) for value in bundle]
+    if not isinstance(bundle, str):
+        return bundle
+    text = UUID.sub(lambda m: ids.setdefault(m.group(), f"<id {len(ids) + 1}>"), bundle)
+    for pattern, name in VARYING:
+        text = pattern.sub(name, text)
+    return text
+
+
+def on_the_usual_ports(journey, bundle: dict) -> dict:
+    """`bundle` as if the services ran on their usual ports (8101…), as the docs show them."""
+    text = json.dumps(bundle, indent=2, ensure_ascii=False)
+    for defn in SERVICE_DEFS:
+        text = text.replace(journey.system.url(defn.name), f"http://127.0.0.1:{defn.port}")
+    return json.loads(text)
+
+
+def test_the_example_bundle_in_the_docs_is_what_the_api_emits(journey):
+    """docs/fhir.md's example: a case opened like CASE, its plan published with PLAN, the employer's request open,
+    as tara reads it — the same resources, elements and values as the API emits now, but for ids and dates."""
+    case = journey.create_case()
+    journey.publish_plan(journey.draft_plan(case["id"])["id"])
+    journey.pending_request(case["id"])
+    answer = journey.call("GET", "intake", f"/fhir/R4/Patient/{case['id']}/$everything", "tara")
+    assert answer.status_code == 200, answer.text
+    emitted = on_the_usual_ports(journey, answer.json())
+    validate.r4(emitted)
+    doc = DOC.read_text()
+    if WRITE_EXAMPLE:
+        doc = EXAMPLE.sub(lambda m: m.group(1) + json.dumps(emitted, indent=2, ensure_ascii=False) + m.group(3), doc)
+        DOC.write_text(doc)
+    documented = json.loads(EXAMPLE.search(doc).group(2))
+    assert normalised(documented) == normalised(emitted), "docs/fhir.md's example is stale: RTW_WRITE_FHIR_EXAMPLE=1"

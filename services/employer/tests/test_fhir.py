@@ -8,6 +8,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 _VALIDATE = Path(__file__).resolve().parents[3] / "tests/fhir/validate.py"
 _spec = importlib.util.spec_from_file_location("fhir_validate", _VALIDATE)
@@ -90,3 +91,36 @@ def test_the_insurer_reads_where_it_stands_and_the_employer_without_consent_no_r
     assert [i["type"]["coding"][0]["system"].rsplit("/", 1)[1] for i in task["input"]] == ["accommodation-category"] * 2
     assert client.get(f"{FHIR}/Task/{request_id}", headers=tokens.headers("ada")).status_code == 403
     assert client.get(f"{FHIR}/Task/{request_id}", headers=tokens.headers("evan")).status_code == 404
+
+
+def test_the_capability_statement_is_public_and_serves_the_task(client):
+    answer = client.get(f"{FHIR}/metadata")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/fhir+json")
+    statement = answer.json()
+    validate.r4(statement)
+    assert statement["fhirVersion"] == "4.0.1"
+    [task] = statement["rest"][0]["resource"]
+    assert task["type"] == "Task" and {p["name"] for p in task["searchParam"]} >= {"patient", "subject"}
+
+
+def test_every_task_read_is_audited_with_its_case(client, tokens, request_and_story, engine):
+    request_id, story = request_and_story
+    with engine.connect() as conn:
+        before = conn.execute(text("SELECT coalesce(max(id), 0) FROM audit_log")).scalar()
+    tasks(client, tokens, "ivy", story.case_id)
+    assert client.get(f"{FHIR}/Task/{request_id}", headers=tokens.headers("erin")).status_code == 200
+    assert client.get(f"{FHIR}/Task/{request_id}", headers=tokens.headers("evan")).status_code == 404
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT username, resource_type, resource_id, status_code, case_ids FROM audit_log WHERE id > :id "
+                "ORDER BY id"
+            ),
+            {"id": before},
+        ).all()
+    case_id = str(story.case_id)
+    assert [(*r[:4], [str(c) for c in r[4] or []]) for r in rows] == [
+        ("ivy", "Task", None, 200, [case_id]),
+        ("erin", "Task", request_id, 200, [case_id]),
+        ("evan", "Task", request_id, 404, []),
+    ]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from rtw_shared.events import Envelope, Job
 from rtw_workplan.app import create_app
@@ -142,3 +143,36 @@ def test_consent_withdrawn_hides_the_plan_from_the_insurer(client, tokens, revis
     assert search(client, tokens, "ivy", "CarePlan", case_id) == []
     assert client.get(f"{FHIR}/CarePlan/{v2}", headers=tokens.headers("ivy")).status_code == 404
     assert client.get(f"{FHIR}/CarePlan/{v2}", headers=tokens.headers("tara")).status_code == 200
+
+
+def test_the_capability_statement_is_public_and_names_every_resource(client):
+    answer = client.get(f"{FHIR}/metadata")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/fhir+json")
+    statement = answer.json()
+    validate.r4(statement)
+    assert statement["fhirVersion"] == "4.0.1"
+    served = {r["type"]: r for r in statement["rest"][0]["resource"]}
+    assert sorted(served) == ["CarePlan", "Goal", "Observation"]
+    assert all({p["name"] for p in r["searchParam"]} >= {"patient", "subject"} for r in served.values())
+
+
+def test_every_plan_read_is_audited_with_its_case(client, tokens, revised, session_factory):
+    case_id, _, v2 = revised
+    with session_factory() as session:
+        before = session.execute(text("SELECT coalesce(max(id), 0) FROM audit_log")).scalar()
+    search(client, tokens, "ivy", "Goal", case_id)
+    assert client.get(f"{FHIR}/CarePlan/{v2}", headers=tokens.headers("tara")).status_code == 200
+    assert client.get(f"{FHIR}/CarePlan/{v2}", headers=tokens.headers("erin")).status_code == 403
+    with session_factory() as session:
+        rows = session.execute(
+            text(
+                "SELECT username, resource_type, resource_id, status_code, case_ids FROM audit_log WHERE id > :id "
+                "ORDER BY id"
+            ),
+            {"id": before},
+        ).all()
+    assert [(*r[:4], [str(c) for c in r[4] or []]) for r in rows] == [
+        ("ivy", "Goal", None, 200, [case_id]),
+        ("tara", "CarePlan", v2, 200, [case_id]),
+        ("erin", "CarePlan", v2, 403, []),
+    ]
