@@ -39,6 +39,7 @@ DOC = ROOT / "docs/fhir.md"
 EXAMPLE = re.compile(r"(## Example: `\$everything` as the therapist\n.*?```json\n)(.*?)(\n```)", re.DOTALL)
 # Set to rewrite docs/fhir.md's example Bundle from what the API emits (then review the diff).
 WRITE_EXAMPLE = os.environ.get("RTW_WRITE_FHIR_EXAMPLE") == "1"
+RTW_FHIR = "https://rtw.example/fhir/"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # What differs from one run to the next: dates and instants (relative to today), the case reference, the claim number.
 VARYING = (
@@ -192,6 +193,42 @@ def test_the_therapist_gets_the_whole_case_from_every_service(journey, picker):
     )
     assert (tasks[f"CarePlan/{v2}"]["id"], tasks[f"CarePlan/{v2}"]["status"]) == (request["id"], "requested")
     assert {c["id"].rsplit("-", 1)[1] for c in found["Consent"]} == {"employer", "insurer"}
+    assert undocumented_codes(found, DOC.read_text()) == set()
+
+
+def codings(value: Any) -> list[dict]:
+    """Every element of a JSON document that names a system: codings, quantities, identifiers."""
+    if isinstance(value, list):
+        return [c for item in value for c in codings(item)]
+    if not isinstance(value, dict):
+        return []
+    own = [value] if isinstance(value.get("system"), str) else []
+    return own + [c for item in value.values() for c in codings(item)]
+
+
+def undocumented_codes(found: Any, doc: str) -> set[str]:
+    """The systems `found` uses that docs/fhir.md does not name, and the codes of RTW's own code systems and of
+    UCUM that it does not list."""
+    missing = set()
+    for coding in codings(found):
+        system, code = coding["system"], coding.get("code")
+        if not is_named(system, doc):
+            missing.add(system)
+        listed = system.startswith(RTW_FHIR) or system == "http://unitsofmeasure.org"
+        if code and listed and f"`{code}`" not in doc:
+            missing.add(f"{system}#{code}")
+    return missing
+
+
+def is_named(system: str, doc: str) -> bool:
+    """Whether docs/fhir.md names `system`: in full, as `…/<last part>` beside its siblings, or (RTW's own) by
+    its name under the documented base (`demand`, `claim-number/<insurer>`)."""
+    if system in doc or f"…/{system.rsplit('/', 1)[-1]}`" in doc:
+        return True
+    if not system.startswith(RTW_FHIR):
+        return False
+    name = system.removeprefix(RTW_FHIR).split("/")[1]  # CodeSystem/<name>, NamingSystem/<name>[/<insurer>]
+    return f"`{name}`" in doc or f"…/{name}" in doc
 
 
 def test_the_insurer_gets_what_its_json_views_show_and_nothing_more(journey, picker):
