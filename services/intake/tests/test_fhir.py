@@ -187,6 +187,35 @@ def test_a_search_it_cannot_process_is_400_as_an_operation_outcome(client, token
     assert expression in [e for issue in outcome["issue"] for e in issue.get("expression", [])]
 
 
+# Each: a read or export, and the parameter its OperationOutcome names (one test: one app to start).
+UNPROCESSABLE = [
+    ("Patient/$everything?_since=yesterday", "_since"),
+    ("Patient/$everything?_page=not-a-page", "_page"),
+    ("Patient/$everything?_count=51", "_count"),
+    ("Patient/not-a-case/$everything", "case_id"),
+    ("Observation?patient=4b0e8c4e-1c3b-4f4e-8d40-4c9a1f2b3c4d&_page=not-a-page", "_page"),
+    (f"Consent/{'a' * 65}", "resource_id"),
+]
+
+
+def test_a_read_or_export_it_cannot_process_is_400_naming_the_parameter(client, tokens):
+    for path, expression in UNPROCESSABLE:
+        answer = client.get(f"{FHIR}/{path}", headers=tokens.headers("ivy"))
+        assert answer.status_code == 400 and answer.headers["content-type"].startswith("application/fhir+json"), path
+        outcome = answer.json()
+        validate.r4(outcome)
+        assert [e for issue in outcome["issue"] for e in issue.get("expression", [])] == [expression], path
+
+
+def test_it_takes_no_resource_from_clients_405_as_an_operation_outcome(client, tokens):
+    some_case = "4b0e8c4e-1c3b-4f4e-8d40-4c9a1f2b3c4d"
+    for method, path in (("POST", "Patient"), ("PUT", f"Patient/{some_case}"), ("DELETE", f"Patient/{some_case}")):
+        answer = client.request(
+            method, f"{FHIR}/{path}", json={"resourceType": "Patient"}, headers=tokens.headers("tara")
+        )
+        assert answer.status_code == 405 and answer.json()["issue"][0]["code"] == "not-supported", (method, path)
+
+
 def test_without_a_token_it_is_401_as_an_operation_outcome_and_admins_are_refused(client, tokens, case):
     anonymous = client.get(f"{FHIR}/Patient/{case['id']}")
     assert anonymous.status_code == 401 and anonymous.json()["issue"][0]["code"] == "login"

@@ -16,6 +16,7 @@ from ..pagination import decode_id_cursor, encode_id_cursor
 from .resources import Resource, instant
 
 PAGE_KIND = "fhir-page"
+PAGE_NOT_LINKED = "not a page this server linked to; follow the Bundle's next link"
 DEFAULT_COUNT = 50
 MAX_COUNT = 200
 
@@ -65,7 +66,7 @@ def page_offset(token: str | None) -> int:
     try:
         return decode_id_cursor(token, PAGE_KIND) or 0
     except UnprocessableError as error:
-        raise ProblemError("_page: not a page this server linked to; follow the Bundle's next link") from error
+        raise ProblemError(PAGE_NOT_LINKED, field="_page") from error
 
 
 def page_token(offset: int) -> str:

@@ -10,6 +10,8 @@ from datetime import datetime
 from rtw_shared import access
 from rtw_shared.access import Part
 from rtw_shared.auth import Principal
+from rtw_shared.errors import ProblemError, UnprocessableError
+from rtw_shared.fhir.bundle import PAGE_NOT_LINKED
 from rtw_shared.fhir.resources import Resource
 from rtw_shared.role_view import role_view
 from rtw_shared.uow import UnitOfWork
@@ -89,7 +91,11 @@ def _case_of(uow: UnitOfWork, resource_id: str) -> uuid.UUID | None:
 def changed_cases(
     uow: UnitOfWork, principal: Principal, *, since: datetime | None, count: int, page: str | None
 ) -> tuple[list[Case], str | None]:
-    """One page of the cases the caller may see that changed since `since`, and the next page's cursor."""
-    return case_service.list_visible_cases(
-        uow=uow, principal=principal, status=None, updated_since=since, cursor=page, limit=count
-    )
+    """One page of the cases the caller may see that changed since `since`, and the next page's cursor (400
+    naming `_page`, the FHIR API's parameter, for a page it did not link to)."""
+    try:
+        return case_service.list_visible_cases(
+            uow=uow, principal=principal, status=None, updated_since=since, cursor=page, limit=count
+        )
+    except UnprocessableError as error:
+        raise ProblemError(PAGE_NOT_LINKED, field="_page") from error
