@@ -226,10 +226,14 @@ def test_every_fhir_read_is_audited_with_its_case(client, tokens, case, audit_ro
     before = len(audit_rows())
     client.get(f"{FHIR}/Observation", params={"patient": f"Patient/{case['id']}"}, headers=tokens.headers("ivy"))
     client.get(f"{FHIR}/Patient/{case['id']}", headers=tokens.headers("erin"))
+    client.get(f"{FHIR}/Patient/{case['id']}/$everything", headers=tokens.headers("tara"))
+    client.get(f"{FHIR}/Patient/$everything", params={"_since": case["created_at"]}, headers=tokens.headers("ivy"))
     rows = audit_rows()[before:]
     assert [(r["username"], r["resource_type"], r["resource_id"], r["status_code"]) for r in rows] == [
         ("ivy", "Observation", None, 200),
         ("erin", "Patient", case["id"], 200),
+        ("tara", "Patient", case["id"], 200),
+        ("ivy", "Patient", None, 200),
     ]
     assert all(r["case_ids"] == [case["id"]] for r in rows)
 
