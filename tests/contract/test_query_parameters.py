@@ -14,7 +14,8 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
-from rtw_shared.query_params import CHECKED_PREFIX, declared_in_the_document, declared_query_parameters
+from rtw_shared.api_paths import is_api
+from rtw_shared.query_params import declared_in_the_document, declared_query_parameters
 from rtw_shared.services import SERVICE_DEFS
 from rtw_shared.settings import ServiceSettings
 from rtw_shared.testing import DEMO_USERS
@@ -72,8 +73,8 @@ def test_what_the_check_takes_is_what_the_document_declares(defn):
     checked = {
         (route.path_format, method.lower()): declared_query_parameters(route)
         for route in routes
-        if isinstance(route, APIRoute) and route.include_in_schema and route.path_format.startswith(CHECKED_PREFIX)
+        if isinstance(route, APIRoute) and route.include_in_schema and is_api(route.path_format)
         for method in route.methods
     }
-    assert checked == {key: value for key, value in documented.items() if key[0].startswith(CHECKED_PREFIX)}
+    assert checked == {key: value for key, value in documented.items() if is_api(key[0])}
     assert any(checked.values())  # the operations take parameters: the comparison compared something

@@ -97,6 +97,10 @@ class System:
             env[OFFSET_FILE_ENV] = str(self.clock_file)
             env.update({defn.env_prefix + name: value for name, value in (settings or {}).items()})
             self.services[defn.name] = RunningService(defn, free_port(), env)
+        # Intake's `Patient/$everything` gathers from the other services' FHIR APIs: this system's own.
+        intake = self.services["intake"].env
+        for peer in ("workplan", "employer"):
+            intake[f"RTW_INTAKE_{peer.upper()}_URL"] = self.services[peer].url
 
     def url(self, service: str) -> str:
         return self.services[service].url

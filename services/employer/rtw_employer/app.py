@@ -11,6 +11,7 @@ from rtw_shared.web import create_service_app
 
 from . import models  # noqa: F401 — every table on the metadata, so relationships and foreign keys resolve
 from .accommodations.router import router as accommodations_router
+from .fhir.router import routers as fhir_routers
 from .portal.middleware import PortalMiddleware
 from .portal.oidc import KeycloakPortalClient
 from .portal.router import router as portal_router
@@ -29,9 +30,9 @@ def create_app(settings: EmployerSettings | None = None, *, clock: Clock | None 
         settings,
         clock=clock,
         title="RTW employer",
-        routers=[accommodations_router, portal_router],
+        routers=[accommodations_router, portal_router, *fhir_routers],
         description="Accommodation requests: the employer's view, and its decision on each. "
-        "People use the portal at /portal (docs/portal.md).",
+        "People use the portal at /portal (docs/portal.md); the requests as HL7 FHIR R4 Tasks (docs/fhir.md).",
         on_startup=start_portal,
     )
     app.mount("/portal/static", StaticFiles(directory=STATIC), name="portal_static")

@@ -7,6 +7,7 @@ from rtw_shared.web import create_service_app
 
 from . import models  # noqa: F401 — every table on the metadata, so relationships and foreign keys resolve
 from .clinics.router import router as clinics_router
+from .fhir.router import routers as fhir_routers
 from .plans.router import router as plans_router
 from .progress.router import router as progress_router
 from .publication.router import router as publication_router
@@ -20,10 +21,11 @@ def create_app(settings: WorkplanSettings | None = None, *, clock: Clock | None 
         settings or WorkplanSettings(),
         clock=clock,
         title="RTW workplan",
-        routers=[plans_router, publication_router, sessions_router, progress_router, clinics_router],
+        routers=[plans_router, publication_router, sessions_router, progress_router, clinics_router, *fhir_routers],
         description=(
             "Graded return-to-work plans: drafts, publication and revisions, the session log, progression, "
-            "progress (adherence, capacity, job match, readiness, GAS, COPM, cost) and each clinic's rules."
+            "progress (adherence, capacity, job match, readiness, GAS, COPM, cost) and each clinic's rules; the plan "
+            "as HL7 FHIR R4 (docs/fhir.md)."
         ),
     )
     return app

@@ -207,6 +207,13 @@ pre-install
 - name: {{ $prefix }}MAIL_FROM
   value: {{ required "smtp.from is required" $root.Values.smtp.from | quote }}
 {{- end }}
+{{- if and (eq $svc "intake") (eq .kind "api") }}
+{{- /* Patient/$everything gathers the case from the other services' FHIR APIs, through their Services. */}}
+- name: {{ $prefix }}WORKPLAN_URL
+  value: {{ printf "http://%s-workplan" (include "rtw.fullname" $root) | quote }}
+- name: {{ $prefix }}EMPLOYER_URL
+  value: {{ printf "http://%s-employer" (include "rtw.fullname" $root) | quote }}
+{{- end }}
 {{- if eq $svc "intake" }}
 {{- if eq .kind "migrate" }}
 {{- /* The migrations read no directory: no client, and so no secret to hold. */}}
