@@ -24,6 +24,7 @@ def imported(rtw_infra):
     """The production realm imported under a throw-away name, as Keycloak would at start-up."""
     name = f"rtw-prod-{uuid.uuid4().hex[:8]}"
     text = realm.PRODUCTION_REALM.read_text().replace(realm.PORTAL_URL, "https://rtw.example.org")
+    text = text.replace(realm.WORKSPACE_URL, "https://rtw.example.org")
     payload = {**json.loads(text), "realm": name}
     admin = KeycloakAdmin(
         server_url=rtw_infra.keycloak_url, username=ADMIN_USER, password=ADMIN_PASSWORD, realm_name="master"
@@ -42,12 +43,16 @@ def test_production_realm_has_no_users_no_password_grant_and_rotating_refresh_to
     assert settings["revokeRefreshToken"] is True and settings["refreshTokenMaxReuse"] == 0
     assert admin.get_users() == []
     ours = [c for c in admin.get_clients() if c["clientId"].startswith(("rtw-", "northwind"))]
-    assert [c["clientId"] for c in ours] == ["rtw-portal"]
+    assert sorted(c["clientId"] for c in ours) == ["rtw-clinic", "rtw-portal"]
     assert not any(c.get("directAccessGrantsEnabled") for c in ours)
-    portal = ours[0]
-    assert portal["redirectUris"] == ["https://rtw.example.org/portal/callback"]
-    optional = {s["name"] for s in admin.get_client_optional_client_scopes(portal["id"])}
-    assert "offline_access" not in optional
+    redirects = {c["clientId"]: c["redirectUris"] for c in ours}
+    assert redirects == {
+        "rtw-portal": ["https://rtw.example.org/portal/callback"],
+        "rtw-clinic": ["https://rtw.example.org/clinic/callback"],
+    }
+    for client in ours:
+        optional = {s["name"] for s in admin.get_client_optional_client_scopes(client["id"])}
+        assert "offline_access" not in optional, client["clientId"]
 
 
 def test_the_demo_password_login_does_not_exist_in_production(rtw_infra, imported):

@@ -3,6 +3,7 @@ production realm, brings a realm that drifted back to the file, and keeps what t
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -14,6 +15,7 @@ from rtw_devstack import realm, realm_sync
 from rtw_devstack.keycloak import ADMIN_PASSWORD, ADMIN_USER
 
 PORTAL = "https://rtw.example.org"
+WORKSPACE = "https://clinic.rtw.example.org"  # may differ from the portal's (the chart serves both on one host)
 
 
 @pytest.fixture
@@ -29,8 +31,8 @@ def scratch_realm(rtw_infra: Any) -> Iterator[tuple[KeycloakAdmin, str]]:
         admin.delete_realm(name)
 
 
-def portal_of(admin: KeycloakAdmin) -> dict[str, Any]:
-    client_id = admin.get_client_id("rtw-portal")
+def portal_of(admin: KeycloakAdmin, name: str = "rtw-portal") -> dict[str, Any]:
+    client_id = admin.get_client_id(name)
     assert client_id is not None
     client = admin.get_client(client_id)
     del client["protocolMappers"]  # listed in no particular order: `mappers` holds them by name
@@ -42,10 +44,13 @@ def portal_of(admin: KeycloakAdmin) -> dict[str, Any]:
 
 def test_a_missing_realm_is_created_from_the_file(scratch_realm: tuple[KeycloakAdmin, str]) -> None:
     admin, name = scratch_realm
-    wanted = realm_sync.load(realm.PRODUCTION_REALM, realm=name, portal_url=PORTAL)
+    wanted = realm_sync.load(realm.PRODUCTION_REALM, realm=name, portal_url=PORTAL, workspace_url=WORKSPACE)
     assert realm_sync.sync(admin, wanted) == [f"created realm {name}"]
     admin.change_current_realm(name)
     assert portal_of(admin)["redirectUris"] == [f"{PORTAL}/portal/callback"]
+    clinic = portal_of(admin, "rtw-clinic")
+    assert clinic["redirectUris"] == [f"{WORKSPACE}/clinic/callback"]
+    assert clinic["attributes"]["post.logout.redirect.uris"] == f"{WORKSPACE}/clinic/signed-out"
     assert admin.get_realm(name)["sslRequired"] == "external"
 
 
@@ -90,3 +95,11 @@ def test_updating_an_up_to_date_realm_changes_nothing(scratch_realm: tuple[Keycl
     first, settings = portal_of(admin), admin.get_realm(name)
     realm_sync.sync(admin, wanted)
     assert (portal_of(admin), admin.get_realm(name)) == (first, settings)
+
+
+def test_the_file_gets_both_addresses_and_the_workspace_defaults_to_the_portals() -> None:
+    wanted = realm_sync.load(realm.PRODUCTION_REALM, realm="rtw", portal_url=PORTAL + "/")
+    assert "${RTW_" not in json.dumps(wanted)  # nothing left for Keycloak to resolve (it would not, over the admin API)
+    clients = {c["clientId"]: c for c in wanted["clients"]}
+    assert clients["rtw-clinic"]["redirectUris"] == [f"{PORTAL}/clinic/callback"]
+    assert clients["rtw-portal"]["redirectUris"] == [f"{PORTAL}/portal/callback"]

@@ -9,7 +9,8 @@ the admin API (the Helm chart's realm-import Job runs it after every install and
 Nothing the file lacks is deleted: users, and the clients an operator added (one per insurer) stay.
 
 `python -m rtw_devstack.realm_sync --keycloak-url URL --portal-url https://rtw.example.org
---file realm-rtw-production.json`; the administrator from KEYCLOAK_ADMIN_USERNAME / _PASSWORD."""
+[--workspace-url https://rtw.example.org] --file realm-rtw-production.json`; the administrator from
+KEYCLOAK_ADMIN_USERNAME / _PASSWORD."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from typing import Any
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakGetError
 
-from rtw_devstack.realm import PORTAL_URL
+from rtw_devstack.realm import PORTAL_URL, WORKSPACE_URL
 
 RealmJson = dict[str, Any]
 # Parts of a realm export that are not plain settings: each is brought up to date on its own (or,
@@ -31,10 +32,14 @@ COLLECTIONS = frozenset({"roles", "clients", "users", "components", "groups", "c
 PROFILE_PROVIDER = "org.keycloak.userprofile.UserProfileProvider"
 
 
-def load(path: Path, *, realm: str, portal_url: str) -> RealmJson:
-    """The realm file with its portal address filled in (Keycloak resolves `${RTW_PORTAL_URL}` only at
-    start-up imports) and named `realm`."""
-    text = path.read_text().replace(PORTAL_URL, portal_url.rstrip("/"))
+def load(path: Path, *, realm: str, portal_url: str, workspace_url: str | None = None) -> RealmJson:
+    """The realm file with the portal's and the workspace's addresses filled in (Keycloak resolves
+    `${RTW_PORTAL_URL}` and `${RTW_WORKSPACE_URL}` only at start-up imports; the workspace's defaults to
+    the portal's: one host serves both) and named `realm`."""
+    workspace_url = workspace_url or portal_url
+    text = (
+        path.read_text().replace(PORTAL_URL, portal_url.rstrip("/")).replace(WORKSPACE_URL, workspace_url.rstrip("/"))
+    )
     wanted: RealmJson = json.loads(text)
     wanted["realm"] = realm
     return wanted
@@ -132,6 +137,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--portal-url", required=True, help="where people reach the portal, e.g. https://rtw.example.org"
     )
+    parser.add_argument(
+        "--workspace-url", help="where therapists reach their workspace (/clinic), if not at --portal-url"
+    )
     parser.add_argument("--file", type=Path, required=True)
     args = parser.parse_args(argv)
     admin = KeycloakAdmin(
@@ -141,7 +149,8 @@ def main(argv: list[str] | None = None) -> None:
         realm_name=args.admin_realm,
         user_realm_name=args.admin_realm,
     )
-    for line in sync(admin, load(args.file, realm=args.realm, portal_url=args.portal_url)):
+    wanted = load(args.file, realm=args.realm, portal_url=args.portal_url, workspace_url=args.workspace_url)
+    for line in sync(admin, wanted):
         print(f"keycloak: {line}")
 
 

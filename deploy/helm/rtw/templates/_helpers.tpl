@@ -124,6 +124,11 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace 
 {{- printf "https://%s" .Values.ingress.host -}}
 {{- end -}}
 
+{{/* The therapist's workspace answers on the same host as the portal, under /clinic (ingress.yaml). */}}
+{{- define "rtw.workspaceUrl" -}}
+{{- include "rtw.portalUrl" . -}}
+{{- end -}}
+
 {{/* The migrations' install hook: before anything when the database and its Secrets exist already,
      right after they are created when this release creates them. */}}
 {{- define "rtw.migrationInstallHook" -}}
@@ -199,7 +204,7 @@ pre-install
 - name: {{ $prefix }}PORTAL_URL
   value: {{ printf "%s/portal" (include "rtw.portalUrl" $root) | quote }}
 - name: {{ $prefix }}WORKSPACE_URL
-  value: {{ include "rtw.portalUrl" $root | quote }}
+  value: {{ include "rtw.workspaceUrl" $root | quote }}
 - name: {{ $prefix }}SMTP_HOST
   value: {{ required "smtp.host is required" $root.Values.smtp.host | quote }}
 - name: {{ $prefix }}SMTP_PORT
