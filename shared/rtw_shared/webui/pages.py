@@ -71,6 +71,8 @@ ERROR_TITLES = {
     412: "Someone changed this in the meantime",
     413: "Too much to send",
     422: "Please check what you entered",
+    502: "A service did not answer",
+    503: "Not available right now",
 }
 
 
@@ -205,9 +207,8 @@ def _route_class(ui: WebUI) -> type[APIRoute]:
                         request, Refusal(403, "Form not accepted", f"{detail} Reload the page and try again.")
                     )
                 except ProblemError as error:
-                    return ui.error_page(
-                        request, Refusal(error.status, ERROR_TITLES.get(error.status, "Error"), error.detail)
-                    )
+                    title = ERROR_TITLES.get(error.status) or error.title
+                    return ui.error_page(request, Refusal(error.status, title, error.detail))
                 except RequestValidationError:
                     detail = "The address or the form is not one these pages made: go back and try again."
                     return ui.error_page(request, Refusal(422, ERROR_TITLES[422], detail))

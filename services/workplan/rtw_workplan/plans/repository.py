@@ -75,6 +75,21 @@ def list_visible(
     return list(session.scalars(query))
 
 
+def open_visible_for_cases(
+    session: Session, *, principal: Principal, part: access.Part, case_ids: list[uuid.UUID]
+) -> list[Plan]:
+    """The draft and published versions of `case_ids` whose case's `part` the caller may see, in version order."""
+    if not case_ids:
+        return []
+    query = (
+        _with_case()
+        .where(access.sql_condition(principal, CaseCopy, part))
+        .where(Plan.case_id.in_(case_ids), Plan.status.in_(OPEN_STATUSES))
+        .order_by(Plan.case_id, Plan.version)
+    )
+    return list(session.scalars(query))
+
+
 def open_draft_for_case(session: Session, case_id: uuid.UUID, *, for_update: bool = False) -> Plan | None:
     """The case's draft version, if it has one (a case has at most one draft at a time)."""
     query = _with_case().where(Plan.case_id == case_id, Plan.status == "draft").limit(1)
