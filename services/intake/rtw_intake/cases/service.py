@@ -47,7 +47,7 @@ def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate, dire
         employment=employment,
         referral=data.referral.model_dump(mode="json") if data.referral else None,
         restrictions=dated_restrictions(data.restrictions, recorded_on=uow.now().date()),
-        **data.consents.model_dump(),
+        **data.consents.model_dump(exclude={"evidence"}),
         dot_strength_level_computed=strength_level(force_demands_of(employment)),
     )
     uow.session.add(case)
@@ -60,7 +60,7 @@ def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate, dire
             case_id=case.id,
             consent=consent,
             granted=getattr(case, consent),
-            evidence=None,
+            evidence=data.consents.evidence,
             principal=principal,
         )
     timeline.record(
