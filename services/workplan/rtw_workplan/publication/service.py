@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy.orm.attributes import set_committed_value
-
 from rtw_shared.auth import Principal
 from rtw_shared.errors import UnprocessableError
 from rtw_shared.uow import UnitOfWork
@@ -169,7 +167,7 @@ def preview_draft(
             outcome = checks.check(content, steps.check_context(plan, content, report))
             earlier = {(w["code"], w["message"]) for w in _acknowledged_before(uow, plan, previous)}
         finally:
-            set_committed_value(plan, "content", saved)  # as loaded: the typed content never reaches the row
+            repository.restore_content(plan, saved)  # as loaded: the typed content never reaches the row
     return Preview(
         errors=outcome.errors,
         warnings=tuple((w, (w.code, w.message) in earlier) for w in outcome.warnings),
