@@ -19,6 +19,7 @@ the therapist, with the request's version as If-Match); workplan then publishes 
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, timedelta
 from typing import Any
@@ -201,9 +202,14 @@ def _checked(
         uow=uow, principal=signed.principal, plan_id=plan_id, content=content, fees=fees
     )
     for error in preview.errors:
-        problems.setdefault(error.field, []).append(error.message)
+        problems.setdefault(error.field, []).append(_in_words(error.message))
     warnings = [
-        {"code": w.code, "field": w.field, "text": f"{_named(state, w.field)}{w.message}", "carried": carried}
+        {
+            "code": w.code,
+            "field": w.field,
+            "text": f"{_named(state, w.field)}{_in_words(w.message)}",
+            "carried": carried,
+        }
         for w, carried in preview.warnings
     ]
     return _labelled({"problems": problems, "warnings": warnings, "preview": preview.projections}, state)
@@ -212,6 +218,23 @@ def _checked(
 def _labelled(checked: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
     """`checked` with each problem's field in words (the panel's list links to the field)."""
     return {**checked, "labels": {path: _label(state, path) for path in checked["problems"]}}
+
+
+WHOLE_NUMBER = re.compile(r"\b(\d+)\.0\b")
+DEMAND_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def _in_words(message: str) -> str:
+    """A check's message as a therapist says it: `lifting from floor to waist`, not `lift_floor_waist`;
+    `15 kg`, not `15.0 kg`; `Mon 4 Jan 2027`, not `2027-01-04`."""
+    message = WHOLE_NUMBER.sub(r"\1", message)
+    message = ISO_DAY.sub(lambda m: long_date(date.fromisoformat(m.group(0))), message)
+    return DEMAND_CODE.sub(lambda m: _demand_words(m.group(0)), message)
+
+
+def _demand_words(code: str) -> str:
+    return words.demand_name(code).lower() if code in words.DEMAND_CHOICES else code.replace("_", " ")
 
 
 def _named(state: dict[str, Any], path: str) -> str:
