@@ -281,3 +281,24 @@ def test_a_post_without_the_csrf_token_is_refused(tara, clinic, journey):
     publish = tara.request.post(f"{clinic}/plans/{plan['id']}/builder", form={"action": "publish", "csrf_token": "x"})
     assert publish.status == 403
     assert journey.ok("GET", "workplan", f"/v1/plans/{plan['id']}", "tara") == before
+
+
+def test_a_hard_error_beside_its_row_and_a_stale_draft_is_not_overwritten(tara, clinic, journey):
+    """The publication's own checks answer live (a target below its baseline, beside its goal); a save after
+    someone else changed the draft is refused (If-Match: the revision the page showed) and shows it as it is."""
+    case = journey.create_case()
+    plan = journey.draft_plan(case["id"])
+    tara.goto(f"{clinic}/plans/{plan['id']}/builder")
+    tara.fill("#f-goals-0-baseline", "30")  # above its 20 kg target: publication would refuse it
+    tara.wait_for_function("() => document.getElementById('f-goals-0-err').innerText.includes('below baseline')")
+    assert "1 thing stops publication" in tara.inner_text("#checks")
+    tara.fill("#f-goals-0-baseline", "5")
+    path = f"/v1/plans/{plan['id']}"
+    current = journey.ok("GET", "workplan", path, "tara")
+    changed = {**current, "accommodations": [{"category": "rest_breaks", "description": "Changed elsewhere"}]}
+    journey.ok("PUT", "workplan", path, "tara", json=changed, headers=journey.etag("workplan", path, "tara"))
+    with tara.expect_navigation() as answered:
+        tara.get_by_role("button", name="Save draft").first.click()
+    assert answered.value.status == 412 and "Someone changed this draft" in tara.inner_text("[role=alert]")
+    assert tara.input_value("#f-accommodations-0-description") == "Changed elsewhere"
+    assert journey.ok("GET", "workplan", path, "tara")["goals"][0]["baseline"] != 5
