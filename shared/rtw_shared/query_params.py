@@ -64,9 +64,7 @@ def declared_query_parameters(route: APIRoute) -> frozenset[str]:
 
 def _query_parameters_of(dependant: Dependant) -> set[str]:
     """The aliases of the query parameters of a function and, recursively, of its dependencies."""
-    names = {
-        field.alias for field in dependant.query_params if getattr(field.field_info, "include_in_schema", True)
-    }
+    names = {field.alias for field in dependant.query_params if getattr(field.field_info, "include_in_schema", True)}
     for dependency in dependant.dependencies:
         names |= _query_parameters_of(dependency)
     return names

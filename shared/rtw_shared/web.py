@@ -51,6 +51,7 @@ def create_service_app(
     version: str = "1.0.0",
     description: str = "",
     on_startup: Callable[[FastAPI], None] | None = None,
+    on_shutdown: Callable[[FastAPI], None] | None = None,
     clock: Clock | None = None,
 ) -> FastAPI:
     """The service's app; `clock`: the time its requests read (the process clock unless a test gives one)."""
@@ -74,6 +75,8 @@ def create_service_app(
         if on_startup:
             on_startup(app)
         yield
+        if on_shutdown:
+            on_shutdown(app)
         app.state.audit_writer.close()
         audit_engine.dispose()
         read_engine.dispose()

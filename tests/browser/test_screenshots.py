@@ -1,7 +1,9 @@
-"""`make screenshots`: the portal's pending list and one request, at desktop and phone width, written
+"""`make screenshots`: the portal's pending list and one request, at desktop and phone width, and the
+therapist's workspace — the caseload and the plan builder — at desktop and tablet (768 px) width, written
 to docs/screenshots/ for the README. Runs only when RTW_SCREENSHOTS names the folder (skipped in
 `make test`): three cases go through the journey on a private system, the clock moved between them
-so the badges differ ("due in 2 days", "due in 7 days")."""
+so the badges differ ("due in 2 days", "due in 7 days"); a fourth, the warehouse picker's, has a draft
+filled in (through the API) for the builder to show with its checks."""
 
 from __future__ import annotations
 
@@ -11,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from rtw_devstack.journey import new_case
+from rtw_devstack.journey import PLAN, new_case
 
 PRIVATE_SYSTEM = "it moves the system's clock so requests fall due"
 
 REPO = Path(__file__).resolve().parents[2]
+TABLET = {"width": 768, "height": 1024}
 WORKERS = [("Maria", "Lopez", "Warehouse associate"), ("Sam", "Okafor", "Forklift driver"), ("Ana", "Silva", "Picker")]
 
 
@@ -50,9 +53,51 @@ def test_screenshots_of_the_portal(target, system, journey, new_page, ui, portal
         page.screenshot(path=str(target / f"pending-{name}.png"), full_page=True)
         page.goto(f"{portal}/requests/{first['id']}")
         page.screenshot(path=str(target / f"request-{name}.png"), full_page=True)
-    assert sorted(p.name for p in target.glob("*.png")) == [
-        "pending-desktop.png",
-        "pending-phone.png",
-        "request-desktop.png",
-        "request-phone.png",
+    assert {"pending-desktop.png", "pending-phone.png", "request-desktop.png", "request-phone.png"} <= {
+        p.name for p in target.glob("*.png")
+    }
+
+
+def filled_draft(journey) -> tuple[dict, dict]:
+    """The warehouse picker's case and its draft, filled in as a therapist would in the builder: goals with
+    their GAS rows, a phase with named activities, three weeks, accommodations (a goal short of the job's
+    20 kg, so the checks show a warning to acknowledge)."""
+    body = new_case()
+    body["worker"].update(given_name="Dana", family_name="Reyes")
+    body["employment"]["job_title"] = "Warehouse picker"
+    case = journey.ok("POST", "intake", "/v1/cases", "tara", expected=201, json=body)
+    draft = journey.draft_plan(case["id"])
+    gas = ["Lifts 5 kg", "Lifts 10 kg", "Lifts 15 kg, occasionally", "Lifts 18 kg", "Lifts 20 kg, frequently"]
+    goal = {**PLAN["goals"][0], "target": 15, "weight": 2, "description": "Lift a 15 kg tote from floor to waist"}
+    goal["gas"] = dict(zip(("minus_2", "minus_1", "zero", "plus_1", "plus_2"), gas, strict=True))
+    activities = [
+        {
+            "kind": "work_simulation",
+            "name": "Tote lift from the floor",
+            "demand": "lift_floor_waist",
+            "load_kg": 7.5,
+            "reps": 10,
+            "sets": 3,
+        },
+        {"kind": "conditioning", "name": "Treadmill walk", "duration_min": 20},
     ]
+    content = {**PLAN, "goals": [goal], "phases": [{**PLAN["phases"][0], "activities": activities}]}
+    path = f"/v1/plans/{draft['id']}"
+    journey.ok("PUT", "workplan", path, "tara", json=content, headers=journey.etag("workplan", path, "tara"))
+    return case, draft
+
+
+def test_screenshots_of_the_workspace(target, system, journey, new_page, ui, private_clinic_client):
+    clinic = system.url("workplan") + "/clinic"
+    for worker in (("Lee", "Chen", "Forklift driver"), ("Priya", "Nair", "Order picker")):
+        open_case(journey, *worker)  # published plans, waiting for the employer
+    _, draft = filled_draft(journey)
+    for name, viewport in (("desktop", ui.DESKTOP), ("tablet", TABLET)):
+        page = new_page(viewport)
+        type(ui)(clinic).sign_in(page, "tara")
+        page.goto(f"{clinic}/cases?who=clinic")
+        page.screenshot(path=str(target / f"caseload-{name}.png"), full_page=True)
+        page.goto(f"{clinic}/plans/{draft['id']}/builder")
+        page.screenshot(path=str(target / f"plan-builder-{name}.png"), full_page=True)
+    names = {p.name for p in target.glob("*.png")}
+    assert {f"{page}-{size}.png" for page in ("caseload", "plan-builder") for size in ("desktop", "tablet")} <= names

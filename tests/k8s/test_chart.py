@@ -407,13 +407,14 @@ EXPECTED_EGRESS = {
     "migrate": {"dns", "postgresql"},
     "realm-import": {"dns", "keycloak"},
 }
-# Beyond their component's: notify's worker delivers webhooks and mail; intake's API gathers Patient/$everything
-# from the other services' FHIR APIs (docs/fhir.md).
+# The other services' APIs an API calls with its caller's token: intake's Patient/$everything gathers their FHIR
+# resources (docs/fhir.md); workplan's workspace reads and writes them for the signed-in therapist.
+API_PEERS = {"intake": ("workplan", "employer"), "workplan": ("intake", "employer", "notify")}
+# Beyond their component's: notify's worker delivers webhooks and mail; APIs reach the APIs they call.
 EXTRA_EGRESS = {
     ("worker", "notify"): {"internet", "smtp"},
-    ("api", "intake"): {"api:workplan", "api:employer"},
+    **{("api", caller): {f"api:{peer}" for peer in peers} for caller, peers in API_PEERS.items()},
 }
-FHIR_PEERS = ("workplan", "employer")
 
 
 def egress_category(rule: dict[str, Any], smtp_port: int) -> str:
@@ -466,22 +467,21 @@ def source(peer: dict[str, Any]) -> dict[str, str] | str:
     return f"{labels['rtw/service']}'s API" if labels["app.kubernetes.io/component"] == "api" else f"unexpected {peer}"
 
 
-def test_intakes_api_finds_the_other_services_fhir_apis_at_their_services(manifests: list[Manifest]) -> None:
+def test_each_api_finds_the_apis_it_calls_at_their_services(manifests: list[Manifest]) -> None:
     services = {s["metadata"]["name"]: s for s in of_kind(manifests, "Service")}
     for workload in workloads(manifests):
         labels = pod_labels(workload)
         env = environment_of(pod_spec(workload)["containers"][0])
-        peers = {
-            key: value for key, value in env.items() if key in ("RTW_INTAKE_WORKPLAN_URL", "RTW_INTAKE_EMPLOYER_URL")
-        }
-        if (labels["app.kubernetes.io/component"], labels.get("rtw/service")) != ("api", "intake"):
-            assert peers == {}, workload["metadata"]["name"]  # only intake's API gathers
-            continue
-        for peer in FHIR_PEERS:
-            service = services[f"rtw-{peer}"]
-            assert peers[f"RTW_INTAKE_{peer.upper()}_URL"] == f"http://rtw-{peer}"
-            assert service["spec"]["ports"][0]["port"] == 80
-            assert selects(service["spec"]["selector"], {**labels, "rtw/service": peer})
+        peers = {key: value for key, value in env.items() if key.endswith("_API_URL")}
+        component, service = labels["app.kubernetes.io/component"], labels.get("rtw/service")
+        expected = API_PEERS.get(service, ()) if component == "api" else ()
+        assert sorted(peers) == sorted(f"RTW_{service.upper()}_{peer.upper()}_API_URL" for peer in expected), workload[
+            "metadata"
+        ]["name"]
+        for peer in expected:
+            assert peers[f"RTW_{service.upper()}_{peer.upper()}_API_URL"] == f"http://rtw-{peer}"
+            assert services[f"rtw-{peer}"]["spec"]["ports"][0]["port"] == 80
+            assert selects(services[f"rtw-{peer}"]["spec"]["selector"], {**labels, "rtw/service": peer})
 
 
 @pytest.mark.parametrize("name", VALUES)
@@ -498,8 +498,8 @@ def test_apis_take_traffic_from_the_ingress_controller_only_and_workers_and_jobs
         ports = sorted({p["port"] for rule in ingress for p in rule["ports"]})
         if component == "api":
             expected = [controller, prometheus] if name == "production" else [controller]
-            if pod_labels(workload)["rtw/service"] in FHIR_PEERS:
-                expected += ["intake's API"]  # Patient/$everything reads its FHIR API
+            service = pod_labels(workload)["rtw/service"]
+            expected += [f"{caller}'s API" for caller, peers in sorted(API_PEERS.items()) if service in peers]
             assert sources == expected, workload["metadata"]["name"]
             assert ports == [8000]
         elif component == "worker" and name == "production":

@@ -50,7 +50,7 @@ def create_app(settings: IntakeSettings | None = None, *, clock: Clock | None = 
 
 def _start(app: FastAPI, *, settings: IntakeSettings) -> None:
     """The other services' FHIR APIs for `$everything`, and the directory."""
-    app.state.fhir_peers = FhirPeers({"workplan": settings.workplan_url, "employer": settings.employer_url})
+    app.state.fhir_peers = FhirPeers({"workplan": settings.workplan_api_url, "employer": settings.employer_api_url})
     _start_directory(app, settings=settings)
 
 

@@ -32,7 +32,7 @@ def intake_settings(service_settings):
 
     settings = service_settings(IntakeSettings, MIGRATIONS)
     nowhere = f"http://127.0.0.1:{free_port()}"
-    return settings.model_copy(update={"workplan_url": nowhere, "employer_url": nowhere})
+    return settings.model_copy(update={"workplan_api_url": nowhere, "employer_api_url": nowhere})
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, exists, func, select, tuple_, update
+from sqlalchemy import ColumnElement, Table, exists, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from rtw_shared import access
@@ -77,11 +77,18 @@ def list_visible(
     limit: int,
     claim_number: str | None = None,
     reference: str | None = None,
+    search: str | None = None,
+    assigned_to: str | None = None,
 ) -> list[Case]:
     """Cases the caller may see (the shared decision as SQL: organisation and consent), most recently
     changed first, keyset-paginated on (changed_at, id) — the order of the ix_cases_*_changed indexes;
-    `claim_number` and `reference` match exactly."""
+    `claim_number` and `reference` match exactly; `search` matches part of the worker's name in any case,
+    or the claim number or reference exactly; `assigned_to`: the assigned therapist's subject."""
     query = select(Case).where(access.sql_condition(principal, Case, Part.CASE))
+    if search:
+        query = query.where(_matches(search.strip()))
+    if assigned_to:
+        query = query.where(Case.therapist_id == assigned_to)
     if status:
         query = query.where(Case.status == status)
     if claim_number:
@@ -94,6 +101,18 @@ def list_visible(
         query = query.where(tuple_(Case.changed_at, Case.id) < tuple_(*after))
     query = query.order_by(Case.changed_at.desc(), Case.id.desc()).limit(limit)
     return list(session.scalars(query))
+
+
+def _matches(search: str) -> ColumnElement[bool]:
+    """Part of the worker's name ("lopez", "maria lo"), or the claim number or reference exactly."""
+    pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    given, family = Case.worker["given_name"].astext, Case.worker["family_name"].astext
+    return or_(
+        (given + " " + family).ilike(pattern, escape="\\"),
+        (family + " " + given).ilike(pattern, escape="\\"),
+        Case.claim["claim_number"].astext == search,
+        Case.reference == search.upper(),
+    )
 
 
 def add_consent_change(

@@ -47,7 +47,7 @@ def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate, dire
         employment=employment,
         referral=data.referral.model_dump(mode="json") if data.referral else None,
         restrictions=dated_restrictions(data.restrictions, recorded_on=uow.now().date()),
-        **data.consents.model_dump(),
+        **data.consents.model_dump(exclude={"evidence"}),
         dot_strength_level_computed=strength_level(force_demands_of(employment)),
     )
     uow.session.add(case)
@@ -60,7 +60,7 @@ def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate, dire
             case_id=case.id,
             consent=consent,
             granted=getattr(case, consent),
-            evidence=None,
+            evidence=data.consents.evidence,
             principal=principal,
         )
     timeline.record(
@@ -269,10 +269,12 @@ def list_visible_cases(
     limit: int,
     claim_number: str | None = None,
     reference: str | None = None,
+    search: str | None = None,
+    assigned_to: str | None = None,
 ) -> tuple[list[Case], str | None]:
-    """One page of the cases the caller may see (those with this claim number or reference, if given),
-    most recently changed first, and the next page's cursor."""
-    if claim_number:
+    """One page of the cases the caller may see (those with this claim number or reference, matching the
+    search, assigned to this therapist, if given), most recently changed first, and the next page's cursor."""
+    if claim_number or search:  # a search matches claim numbers (and names) too: the same oracle
         policy.require_claim_reader(principal)
     cases = repository.list_visible(
         uow.session,
@@ -283,6 +285,8 @@ def list_visible_cases(
         limit=limit + 1,
         claim_number=claim_number,
         reference=reference,
+        search=search,
+        assigned_to=assigned_to,
     )
     shown, next_cursor = page(cases, limit, key=lambda case: (case.changed_at, case.id))
     return policy.shown_in_list(principal, shown), next_cursor
