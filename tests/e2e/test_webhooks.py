@@ -158,7 +158,10 @@ def test_the_insurer_receives_every_subscribed_event_once_signed_and_filtered(jo
     }
     # Every payload names the case in the insurer's own terms: the case's reference and its claim number.
     for event in events:
-        assert (event["data"]["reference"], event["data"]["claim_number"]) == (case["reference"], "WC-2026-0042")
+        assert (event["data"]["reference"], event["data"]["claim_number"]) == (
+            case["reference"],
+            case["claim"]["claim_number"],
+        )
     for request in of_case():
         for hidden in ("Maria", "Lopez", "S39", "lumbar", "therapist", "tara@", "diagnos", "decided_by"):
             assert hidden not in request["body"]

@@ -13,7 +13,8 @@ import pytest
 from keycloak import KeycloakAdmin, KeycloakAuthenticationError, KeycloakOpenID, KeycloakPostError
 
 from rtw_devstack import realm
-from rtw_devstack.keycloak import ADMIN_PASSWORD, ADMIN_USER
+from rtw_devstack.accounts import realm_copy
+from rtw_intake.settings import DEVELOPMENT_DIRECTORY_SECRET
 from rtw_shared.testing import DEMO_USERS
 
 
@@ -173,16 +174,8 @@ def test_users_may_not_edit_their_own_email_address(which):
 @pytest.fixture(scope="module")
 def development_copy(rtw_infra):
     """The development realm file as it stands in this checkout, imported under a throw-away name."""
-    name = f"rtw-dev-{uuid.uuid4().hex[:8]}"
-    admin = KeycloakAdmin(
-        server_url=rtw_infra.keycloak_url, username=ADMIN_USER, password=ADMIN_PASSWORD, realm_name="master"
-    )
-    # Users hold the realm's default roles (account access among them) by the realm's name.
-    text = realm.DEVELOPMENT_REALM.read_text().replace('"default-roles-rtw"', f'"default-roles-{name}"')
-    admin.create_realm({**json.loads(text), "realm": name})
-    yield name
-    admin.change_current_realm("master")
-    admin.delete_realm(name)
+    with realm_copy(rtw_infra.keycloak_url, realm.DEVELOPMENT_REALM, prefix="rtw-dev") as name:
+        yield name
 
 
 def test_a_user_cannot_change_their_email_through_the_account_api(rtw_infra, development_copy):
@@ -243,3 +236,70 @@ def test_the_workspace_client_cannot_use_the_password_grant(rtw_infra, developme
         clinic.token("tara", "demo")
     assert refused.value.response_code == 400
     assert b"unauthorized_client" in refused.value.response_body
+
+
+# --- intake's directory client: a service account that reads users and roles, and nothing else
+
+DIRECTORY = "rtw-intake-directory"
+DIRECTORY_ROLES = {"view-users", "view-realm"}
+
+
+def directory_client(which: str) -> dict:
+    return next(c for c in realm_files()[which]["clients"] if c["clientId"] == DIRECTORY)
+
+
+@pytest.mark.parametrize("which", ["development", "production"])
+def test_the_directory_client_is_confidential_and_signs_in_by_client_credentials_only(which):
+    client = directory_client(which)
+    assert client["publicClient"] is False and client["clientAuthenticatorType"] == "client-secret"
+    assert client["serviceAccountsEnabled"] is True
+    assert not any(
+        client.get(flow) for flow in ("standardFlowEnabled", "implicitFlowEnabled", "directAccessGrantsEnabled")
+    )
+    grants = ("oauth2.device.authorization.grant.enabled", "oidc.ciba.grant.enabled", "standard.token.exchange.enabled")
+    assert [client["attributes"][grant] for grant in grants] == ["false"] * 3
+    assert "protocolMappers" not in client  # no `rtw-api` audience: its tokens open no RTW API
+    [account] = [u for u in realm_files()[which]["users"] if u.get("serviceAccountClientId") == DIRECTORY]
+    assert {owner: set(roles) for owner, roles in account["clientRoles"].items()} == {
+        "realm-management": DIRECTORY_ROLES
+    }
+    assert "realmRoles" not in account and "attributes" not in account  # no RTW role, no organisation
+
+
+def test_the_development_directory_secret_is_published_and_production_has_a_placeholder_instead():
+    development, production = directory_client("development")["secret"], directory_client("production")["secret"]
+    assert development == DEVELOPMENT_DIRECTORY_SECRET  # IntakeSettings' default: make up's intake uses it
+    assert production == realm.DIRECTORY_SECRET == "${RTW_INTAKE_DIRECTORY_SECRET}"
+    assert development not in realm.PRODUCTION_REALM.read_text()
+
+
+def test_the_development_directory_client_reads_role_members_and_may_change_nothing(rtw_infra, development_copy):
+    as_client = KeycloakAdmin(
+        server_url=rtw_infra.keycloak_url,
+        realm_name=development_copy,
+        client_id=DIRECTORY,
+        client_secret_key=directory_client("development")["secret"],
+    )
+    token = KeycloakOpenID(
+        server_url=rtw_infra.keycloak_url,
+        realm_name=development_copy,
+        client_id=DIRECTORY,
+        client_secret_key=directory_client("development")["secret"],
+    ).token(grant_type="client_credentials")["access_token"]
+    claims = jwt.decode(token, options={"verify_signature": False})
+    composites = {"query-users", "query-groups"}  # what view-users includes
+    assert set(claims["resource_access"]["realm-management"]["roles"]) == DIRECTORY_ROLES | composites
+    assert "rtw-api" not in claims.get("aud", [])
+    insurers = as_client.get_realm_role_members("insurer", {"briefRepresentation": False})
+    assert {u["username"]: u["attributes"]["org_id"] for u in insurers} == {
+        "ivy": ["northwind"],
+        "ian": ["contoso"],
+        "service-account-northwind-api": ["northwind"],
+    }
+    with pytest.raises(KeycloakPostError) as refused:
+        as_client.create_user({"username": f"intruder-{uuid.uuid4().hex[:6]}", "enabled": True})
+    assert refused.value.response_code == 403
+    with pytest.raises(KeycloakAuthenticationError):
+        KeycloakOpenID(
+            server_url=rtw_infra.keycloak_url, realm_name=development_copy, client_id=DIRECTORY, client_secret_key="x"
+        ).token(grant_type="client_credentials")

@@ -232,9 +232,16 @@ def test_production_takes_its_secrets_from_the_external_secrets_operator_and_str
     rendered: dict[str, list[Manifest]],
 ) -> None:
     production = rendered["production"]
-    made = {e["spec"]["target"]["name"] for e in of_kind(production, "ExternalSecret")}
+    made = {e["spec"]["target"]["name"]: e for e in of_kind(production, "ExternalSecret")}
     database = {f"rtw-{s}-db-{role}" for s in SERVICE_NAMES for role in ("owner", "app")}
-    assert made == database  # the Kafka passwords are the User Operator's, the Keycloak admin the operator's
+    # The Kafka passwords are the User Operator's, the Keycloak admin the operator's.
+    assert set(made) == database | {"rtw-intake-directory"}
+    directory = made["rtw-intake-directory"]["spec"]
+    assert directory["target"]["template"]["type"] == "kubernetes.io/basic-auth"
+    assert [(d["secretKey"], d["remoteRef"]) for d in directory["data"]] == [
+        ("username", {"key": "rtw/production/rtw-intake-directory", "property": "username"}),
+        ("password", {"key": "rtw/production/rtw-intake-directory", "property": "password"}),
+    ]
     referenced = {
         env["valueFrom"]["secretKeyRef"]["name"]
         for workload in workloads(production)
@@ -242,7 +249,34 @@ def test_production_takes_its_secrets_from_the_external_secrets_operator_and_str
         for env in container["env"]
         if "valueFrom" in env
     }
-    assert referenced == database | set(SERVICE_NAMES) | {"rtw-keycloak-initial-admin"}
+    assert referenced == database | set(SERVICE_NAMES) | {"rtw-keycloak-initial-admin", "rtw-intake-directory"}
+
+
+def test_intakes_directory_client_and_the_realm_import_read_one_secret_and_the_migrations_none(
+    manifests: list[Manifest],
+) -> None:
+    """Intake's API and worker sign in as the client whose secret the realm import gives Keycloak: the
+    same Secret; the migration Job reads no directory, so it is given no client (and holds no secret)."""
+
+    def refs(workload: Manifest) -> dict[str, dict[str, str]]:
+        env = pod_spec(workload)["containers"][0]["env"]
+        return {e["name"]: e["valueFrom"]["secretKeyRef"] for e in env if "DIRECTORY" in e["name"] and "valueFrom" in e}
+
+    directory = "rtw-intake-directory"
+    for kind in ("api", "worker"):
+        assert refs(named(manifests, "Deployment", f"rtw-intake-{kind}")) == {
+            "RTW_INTAKE_DIRECTORY_CLIENT_ID": {"name": directory, "key": "username"},
+            "RTW_INTAKE_DIRECTORY_CLIENT_SECRET": {"name": directory, "key": "password"},
+        }
+    assert refs(named(manifests, "Job", "rtw-realm-import")) == {
+        "RTW_INTAKE_DIRECTORY_CLIENT_ID": {"name": directory, "key": "username"},
+        "RTW_INTAKE_DIRECTORY_SECRET": {"name": directory, "key": "password"},
+    }
+    migrate = environment_of(pod_spec(named(manifests, "Job", "rtw-intake-migrate"))["containers"][0])
+    assert migrate["RTW_INTAKE_DIRECTORY_CLIENT_ID"] == "" and "RTW_INTAKE_DIRECTORY_CLIENT_SECRET" not in migrate
+    for workload in workloads(manifests):
+        if pod_labels(workload).get("rtw/service") not in (None, "intake"):
+            assert not refs(workload), workload["metadata"]["name"]  # no other service reads the realm
 
 
 # -- Settings: from the services' pydantic settings, fit for production ----------------------------------

@@ -61,6 +61,8 @@ def test_checkov_finds_nothing_but_the_documented_exceptions(rendered_paths: dic
         "services.intake.config.no_such_setting=1",  # not a field of IntakeSettings
         "services.intake.config.database_url=postgresql://u:p@h/db",  # a secret: by reference only
         "services.notify.config.kafka_password=x",
+        "services.intake.config.directory_client_secret=x",  # from secrets.intakeDirectory only
+        "services.intake.config.directory_password=admin",  # development's administrator: never in the chart
         "config.fee_session=1",  # workplan's own, not every service's
         "environment=staging",
     ],

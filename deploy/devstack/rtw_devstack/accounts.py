@@ -1,14 +1,17 @@
 """Throw-away accounts in the running realm, for tests that need someone the demo realm does not
 have (a user whose email address Keycloak never verified, a user without any RTW role, a machine
-client with admin-API roles). Each is deleted when its `with` block ends, so the running realm is
-left as it was."""
+client with admin-API roles), and throw-away copies of a realm file, for tests that need what this
+checkout's file holds and the running realm (imported from an older file) may lack. Each is deleted
+when its `with` block ends, so the running realm is left as it was."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from keycloak import KeycloakAdmin, KeycloakOpenID
 
@@ -106,3 +109,17 @@ def temporary_client(keycloak_url: str, realm: str, *, realm_management_roles: t
         yield Client(client_id=client_id, secret=secret)
     finally:
         admin.delete_client(internal_id)
+
+
+@contextmanager
+def realm_copy(keycloak_url: str, realm_file: Path, *, prefix: str = "rtw-copy") -> Iterator[str]:
+    """`realm_file` imported under a throw-away name, which is yielded; the realm is deleted after. Its
+    users keep the realm's default roles (account access among them), which go by the realm's name."""
+    name = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    admin = KeycloakAdmin(server_url=keycloak_url, username=ADMIN_USER, password=ADMIN_PASSWORD, realm_name="master")
+    text = realm_file.read_text().replace('"default-roles-rtw"', f'"default-roles-{name}"')
+    admin.create_realm({**json.loads(text), "realm": name})
+    try:
+        yield name
+    finally:
+        admin.delete_realm(name)

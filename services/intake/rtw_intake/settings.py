@@ -3,6 +3,9 @@ from pydantic_settings import SettingsConfigDict
 
 from rtw_shared.settings import ServiceSettings
 
+# The secret the development realm (deploy/keycloak/realm-rtw.json) gives `rtw-intake-directory`.
+DEVELOPMENT_DIRECTORY_SECRET = "intake-directory-dev-secret"  # noqa: S105 — published, refused in production
+
 
 class IntakeSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="RTW_INTAKE_", extra="ignore", frozen=True)
@@ -12,13 +15,17 @@ class IntakeSettings(ServiceSettings):
     migration_database_url: str | None = "postgresql+psycopg://rtw:rtw@127.0.0.1:55432/intake"
 
     # The directory of organisations (organisations/, docs/operations.md) is read from the realm
-    # through Keycloak's admin API: in production as a confidential client whose service account
-    # holds realm-management's `view-users` and `view-realm` (client id and secret); in development
-    # as the dev stack's bootstrap administrator (a user of the `master` realm).
-    directory_client_id: str = "admin-cli"
-    directory_client_secret: str | None = None
+    # through Keycloak's admin API as the confidential client `rtw-intake-directory`, whose service
+    # account holds realm-management's `view-users` and `view-realm`: in development with the secret
+    # the development realm publishes, in production with its own (refused otherwise). An empty
+    # client id says the process reads no directory (the chart's migration Job).
+    directory_client_id: str = "rtw-intake-directory"
+    directory_client_secret: str | None = DEVELOPMENT_DIRECTORY_SECRET
+    # Development only, never tried in production: when the realm refuses the client (a development
+    # Keycloak whose realm was imported before the client existed), the directory is read as the dev
+    # stack's bootstrap administrator, a user of the `master` realm.
     directory_username: str | None = "admin"
-    directory_password: str | None = "admin"  # noqa: S105 — the dev stack's, refused in production
+    directory_password: str | None = "admin"  # noqa: S105 — the dev stack's
     directory_user_realm: str = "master"
     # The worker re-reads the whole realm this often; a case naming an organisation the directory does
     # not know makes the API re-read it at once, but not more often than `directory_recheck_seconds`.
@@ -26,11 +33,11 @@ class IntakeSettings(ServiceSettings):
     directory_recheck_seconds: float = Field(default=10.0, ge=0)
 
     def production_problems(self) -> list[str]:
-        """The shared checks, and a directory read with a person's password rather than a client's secret."""
+        """The shared checks, and a directory read without a client secret of production's own."""
         problems = super().production_problems()
-        if not self.directory_client_secret:
+        if self.directory_client_id and self.directory_client_secret in (None, "", DEVELOPMENT_DIRECTORY_SECRET):
             problems.append(
                 "directory_client_id/directory_client_secret must name the confidential client intake reads "
-                "the realm's organisations as (not a user's password)"
+                "the realm's organisations as, with its own secret (not the development one)"
             )
         return problems

@@ -10,15 +10,17 @@ import uuid
 
 import pytest
 from fastapi.testclient import TestClient
+from keycloak import KeycloakAuthenticationError
 from sqlalchemy import text
 
-from rtw_devstack.accounts import temporary_account, temporary_client
+from rtw_devstack.accounts import realm_copy, temporary_account, temporary_client
 from rtw_devstack.journey import new_case
+from rtw_devstack.realm import DEVELOPMENT_REALM
 from rtw_intake.app import create_app
 from rtw_intake.organisations import service
 from rtw_intake.organisations.realm import Entry, RealmDirectory, organisations_of, readable
 from rtw_intake.organisations.sync import sync_once
-from rtw_intake.settings import IntakeSettings
+from rtw_intake.settings import DEVELOPMENT_DIRECTORY_SECRET, IntakeSettings
 from rtw_intake.worker import spec
 from rtw_shared.db import make_engine, make_session_factory
 from rtw_shared.testing import wait_for
@@ -189,7 +191,40 @@ def test_a_confidential_client_with_view_users_and_view_realm_reads_the_director
     assert found >= DEMO
 
 
-def test_production_reads_the_realm_as_a_confidential_client_not_with_a_password():
+def test_the_development_defaults_read_the_directory_as_the_development_realms_client(intake_settings, rtw_infra):
+    """`make up`'s intake reads as production does: the realm file's `rtw-intake-directory` with its published
+    development secret (no administrator to fall back on here). A throw-away import of this checkout's
+    realm file, since the running realm may come from a file older than the client."""
+    defaults = {
+        name: IntakeSettings.model_fields[f"directory_{name}"].default for name in ("client_id", "client_secret")
+    }
+    assert defaults == {"client_id": "rtw-intake-directory", "client_secret": DEVELOPMENT_DIRECTORY_SECRET}
+    with realm_copy(rtw_infra.keycloak_url, DEVELOPMENT_REALM, prefix="rtw-intake") as copy:
+        settings = intake_settings.model_copy(
+            update={"keycloak_realm": copy, "directory_username": None, "directory_password": None}
+        )
+        found = {(entry.kind, entry.id) for entry in RealmDirectory(settings).read()}
+    assert found == DEMO
+
+
+def test_a_development_realm_that_refuses_the_client_is_read_as_the_administrator_and_production_never_is(
+    intake_settings,
+):
+    """A development Keycloak whose realm was imported before the client existed answers 401 to it: in
+    development the bootstrap administrator reads instead; in production the error is the answer."""
+    unknown = intake_settings.model_copy(
+        update={"directory_client_id": f"tmp-missing-{uuid.uuid4().hex[:8]}", "directory_recheck_seconds": 0}
+    )
+    assert {(entry.kind, entry.id) for entry in RealmDirectory(unknown).read()} >= DEMO
+    production = unknown.model_copy(update={"environment": "production"})
+    with pytest.raises(KeycloakAuthenticationError):
+        RealmDirectory(production).read()
+    without_client = production.model_copy(update={"directory_client_id": ""})
+    with pytest.raises(ValueError, match="no directory client"):
+        RealmDirectory(without_client).read()
+
+
+def test_production_reads_the_realm_as_a_confidential_client_with_a_secret_of_its_own():
     production = {
         "environment": "production",
         "database_url": "postgresql+psycopg://rtw_app:s3cr3t@db:5432/intake",
@@ -198,9 +233,12 @@ def test_production_reads_the_realm_as_a_confidential_client_not_with_a_password
         "kafka_username": "intake",
         "kafka_password": "s3cr3t",
     }
-    with pytest.raises(ValueError, match="directory_client_id/directory_client_secret"):
-        IntakeSettings(**production)
+    for secret in ({}, {"directory_client_secret": DEVELOPMENT_DIRECTORY_SECRET}, {"directory_client_secret": ""}):
+        with pytest.raises(ValueError, match="directory_client_id/directory_client_secret"):
+            IntakeSettings(**production, **secret)
     fit = IntakeSettings(
         **production, directory_client_id="rtw-intake-directory", directory_client_secret=uuid.uuid4().hex
     )
     assert fit.production_problems() == []
+    # A process that reads no directory (the chart's migration Job) names no client and needs no secret.
+    assert IntakeSettings(**production, directory_client_id="").production_problems() == []

@@ -13,6 +13,7 @@ from .. import topics
 from .base import EventPayload
 
 __all__ = [
+    "INTAKE_EVENTS",
     "AccommodationDecidedV1",
     "AccommodationExpiredV1",
     "AccommodationRequestedV1",
@@ -249,6 +250,19 @@ class CaseRtwDateChangedV1(CaseEvent):
     from_date: date | None = None
     to_date: date | None = None
     reason: str
+
+
+# Every intake event, each carrying the case's snapshot: a service that keeps a copy of the case applies
+# them all (a new one is copied without code changes there).
+INTAKE_EVENTS: tuple[type[CaseEvent], ...] = (
+    CaseCreatedV1,
+    CaseSharedWithEmployerV1,
+    CaseStatusChangedV1,
+    CaseConsentChangedV1,
+    CaseAssessedV1,
+    CaseRestrictionsChangedV1,
+    CaseRtwDateChangedV1,
+)
 
 
 # --- workplan.plan.v1 ----------------------------------------------------------------------

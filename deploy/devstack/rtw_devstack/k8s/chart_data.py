@@ -32,7 +32,8 @@ KAFKA_ACCESS = CHART / "files" / "kafka-access.json"
 REALM = CHART / "files" / "realm-rtw-production.json"
 VALUES_SCHEMA = CHART / "values.schema.json"
 
-# Settings the chart sets from its own values (or from Secrets): a service's `config` cannot.
+# Settings the chart sets from its own values (or from Secrets), and those only development uses
+# (intake's directory read as the bootstrap administrator): a service's `config` cannot.
 CHART_MANAGED = frozenset(
     {
         "service_name",
@@ -53,6 +54,11 @@ CHART_MANAGED = frozenset(
         "smtp_host",
         "smtp_port",
         "mail_from",
+        "directory_client_id",
+        "directory_client_secret",
+        "directory_username",
+        "directory_password",
+        "directory_user_realm",
     }
 )
 Json = dict[str, Any]

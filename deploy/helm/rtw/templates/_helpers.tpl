@@ -212,11 +212,18 @@ pre-install
 - name: {{ $prefix }}MAIL_FROM
   value: {{ required "smtp.from is required" $root.Values.smtp.from | quote }}
 {{- end }}
-{{- if and (eq $svc "intake") (ne .kind "migrate") }}
+{{- if eq $svc "intake" }}
+{{- if eq .kind "migrate" }}
+{{- /* The migrations read no directory: no client, and so no secret to hold. */}}
 - name: {{ $prefix }}DIRECTORY_CLIENT_ID
-  valueFrom: {secretKeyRef: {name: {{ $root.Values.secrets.intakeDirectory }}, key: username}}
+  value: ""
+{{- else }}
+{{- $directory := include "rtw.secretName" (dict "root" $root "pattern" $root.Values.secrets.intakeDirectory) }}
+- name: {{ $prefix }}DIRECTORY_CLIENT_ID
+  valueFrom: {secretKeyRef: {name: {{ $directory }}, key: username}}
 - name: {{ $prefix }}DIRECTORY_CLIENT_SECRET
-  valueFrom: {secretKeyRef: {name: {{ $root.Values.secrets.intakeDirectory }}, key: password}}
+  valueFrom: {secretKeyRef: {name: {{ $directory }}, key: password}}
+{{- end }}
 {{- end }}
 {{- $own := default dict (index (default dict $root.Values.services) $svc) }}
 {{- $config := mergeOverwrite (deepCopy $root.Values.config) (deepCopy (default dict $own.config)) }}

@@ -15,17 +15,12 @@ from rtw_shared import access
 from rtw_shared.access import Part
 from rtw_shared.case_copy import apply_case_events, parties_of, snapshot_of
 from rtw_shared.events import (
+    INTAKE_EVENTS,
     AccommodationRequestedV1,
     AccommodationWithdrawnV1,
-    CaseAssessedV1,
-    CaseConsentChangedV1,
-    CaseCreatedV1,
     CaseEvent,
-    CaseRestrictionsChangedV1,
-    CaseRtwDateChangedV1,
     CaseSharedWithEmployerV1,
     CaseSnapshot,
-    CaseStatusChangedV1,
     Envelope,
     PlanPublishedV1,
 )
@@ -180,16 +175,7 @@ def _withdraw(
 IDENTITY_WITHHELD: dict[str, object] = {"worker_name": None, "job_title": None}
 
 
-@handles(
-    CaseCreatedV1,
-    CaseStatusChangedV1,
-    CaseConsentChangedV1,
-    CaseSharedWithEmployerV1,
-    CaseRestrictionsChangedV1,
-    CaseRtwDateChangedV1,
-    CaseAssessedV1,
-    batch=True,
-)
+@handles(*INTAKE_EVENTS, batch=True)
 def on_case_events(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
     """Apply a run of intake's events in a few statements, leaving what one by one would:
     - each copy takes its newest snapshot (one without the employer's consent clears name and job

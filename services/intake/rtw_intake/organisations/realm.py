@@ -11,8 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import structlog
 from fastapi import Depends, Request
-from keycloak import KeycloakAdmin
+from keycloak import KeycloakAdmin, KeycloakAuthenticationError
 
 from ..settings import IntakeSettings
 
@@ -20,6 +21,8 @@ from ..settings import IntakeSettings
 KIND_OF_ROLE = {"therapist": "clinic", "employer": "employer", "insurer": "insurer"}
 ID_ATTRIBUTE, NAME_ATTRIBUTE = "org_id", "org_name"
 NAME_MAX_CHARS = 200
+
+log = structlog.get_logger("rtw.intake.organisations")
 
 
 @dataclass(frozen=True, order=True)
@@ -60,11 +63,12 @@ def _first(values: object) -> str | None:
 
 
 class RealmDirectory:
-    """Reads the realm's organisations through Keycloak's admin API: as a confidential client with a
-    service account (production: `directory_client_id`/`directory_client_secret`, the account
-    holding realm-management's view-users and view-realm), or as a user of `directory_user_realm`
-    (development: the dev stack's bootstrap administrator). Also remembers when it last read, so a
-    miss re-reads at most every `directory_recheck_seconds`."""
+    """Reads the realm's organisations through Keycloak's admin API as the confidential client
+    `directory_client_id` (`rtw-intake-directory`: its service account holds realm-management's
+    view-users and view-realm). In development only, a realm that refuses the client (imported before
+    the client existed) is read as the dev stack's bootstrap administrator instead (`directory_username`
+    of `directory_user_realm`). Also remembers when it last read, so a miss re-reads at most every
+    `directory_recheck_seconds`."""
 
     def __init__(self, settings: IntakeSettings):
         self.settings = settings
@@ -73,8 +77,7 @@ class RealmDirectory:
 
     def read(self) -> list[Entry]:
         """Every organisation of the realm now (raises the client's error when Keycloak cannot answer)."""
-        admin = self._admin()
-        members = {role: admin.get_realm_role_members(role, {"briefRepresentation": False}) for role in KIND_OF_ROLE}
+        members = self._members()
         with self._lock:
             self._last_read = time.monotonic()
         return organisations_of(members)
@@ -85,17 +88,50 @@ class RealmDirectory:
             last = self._last_read
         return last is None or time.monotonic() - last >= self.settings.directory_recheck_seconds
 
-    def _admin(self) -> KeycloakAdmin:
+    def _members(self) -> dict[str, list[dict[str, Any]]]:
+        client, administrator = self._client(), self._administrator()
+        if client is not None:
+            try:
+                return _role_members(client)
+            except KeycloakAuthenticationError:
+                if administrator is None:
+                    raise
+                log.warning(
+                    "the realm refused the directory client: read as the development administrator "
+                    "(a Keycloak that imported the realm before the client existed: restart it to re-import)",
+                    client_id=self.settings.directory_client_id,
+                )
+        if administrator is None:
+            raise ValueError("no directory client (directory_client_id, directory_client_secret) to read the realm as")
+        return _role_members(administrator)
+
+    def _common(self) -> dict[str, Any]:
         s = self.settings
-        common: dict[str, Any] = {"server_url": s.keycloak_url, "realm_name": s.keycloak_realm, "timeout": 10}
-        if s.directory_client_secret:
-            return KeycloakAdmin(**common, client_id=s.directory_client_id, client_secret_key=s.directory_client_secret)
+        return {"server_url": s.keycloak_url, "realm_name": s.keycloak_realm, "timeout": 10}
+
+    def _client(self) -> KeycloakAdmin | None:
+        s = self.settings
+        if not (s.directory_client_id and s.directory_client_secret):
+            return None
+        secret = s.directory_client_secret
+        return KeycloakAdmin(**self._common(), client_id=s.directory_client_id, client_secret_key=secret)
+
+    def _administrator(self) -> KeycloakAdmin | None:
+        """The bootstrap administrator: development only."""
+        s = self.settings
+        if s.environment != "development" or not (s.directory_username and s.directory_password):
+            return None
         return KeycloakAdmin(
-            **common,
+            **self._common(),
             username=s.directory_username,
             password=s.directory_password,
             user_realm_name=s.directory_user_realm,
         )
+
+
+def _role_members(admin: KeycloakAdmin) -> dict[str, list[dict[str, Any]]]:
+    """Each kind-giving realm role's members, with their attributes."""
+    return {role: admin.get_realm_role_members(role, {"briefRepresentation": False}) for role in KIND_OF_ROLE}
 
 
 def realm_directory(request: Request) -> RealmDirectory:

@@ -17,15 +17,12 @@ from typing import cast
 
 from rtw_shared.case_copy import apply_case_events
 from rtw_shared.events import (
+    INTAKE_EVENTS,
     AccommodationRequestedV1,
     CaseAssessedV1,
-    CaseConsentChangedV1,
     CaseCreatedV1,
     CaseEvent,
     CaseRestrictionsChangedV1,
-    CaseRtwDateChangedV1,
-    CaseSharedWithEmployerV1,
-    CaseStatusChangedV1,
     Envelope,
 )
 from rtw_shared.messaging.parking import CaseNotKnownYet
@@ -38,16 +35,7 @@ from ..cases.models import CaseCopy
 from . import repository, service, versions
 
 
-@handles(
-    CaseCreatedV1,
-    CaseSharedWithEmployerV1,
-    CaseStatusChangedV1,
-    CaseConsentChangedV1,
-    CaseRestrictionsChangedV1,
-    CaseRtwDateChangedV1,
-    CaseAssessedV1,
-    batch=True,
-)
+@handles(*INTAKE_EVENTS, batch=True)
 def on_case_events(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
     """Apply the events' case snapshots, then bring each case's plans in line with its copy. A whole
     run of events takes a few statements, not a few per event. The consumer commits (with the inbox rows)."""
