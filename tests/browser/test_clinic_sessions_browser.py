@@ -8,73 +8,17 @@ alternatives) and the report (no notes unless ticked). Every page: axe clean, no
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
-from rtw_devstack.journey import CASE, new_case
-
-TABLET = {"width": 768, "height": 1024}
-PICKER_JOB = {
-    **CASE["employment"],
-    "job_title": "Warehouse picker",
-    "essential_functions": [
-        {
-            "name": "Pick orders",
-            "demands": [
-                {"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 23},
-                {"demand": "stand", "frequency": "constant", "duration_min": 480},
-            ],
-        }
-    ],
-}
-NOTE = "Knee sore on the stairs; reminded to pace"
-
-
-def plan_body(start) -> dict:
-    """Four weeks of three sessions (two named activities), then a three-week graduated return."""
-    return {
-        "start_date": start.isoformat(),
-        "schedule_start_date": (start + timedelta(days=28)).isoformat(),
-        "goals": [
-            {
-                "demand": "lift_floor_waist",
-                "baseline": 10,
-                "target": 23,
-                "unit": "kg",
-                "weight": 2,
-                "description": "Lift a 23 kg tote from floor to waist",
-            },
-            {"demand": "stand", "baseline": 60, "target": 480, "unit": "min", "description": "Stand a full shift"},
-        ],
-        "phases": [
-            {
-                "name": "Work hardening",
-                "start_week": 1,
-                "end_week": 4,
-                "sessions_per_week": 3,
-                "minutes_per_session": 90,
-                "activities": [
-                    {
-                        "name": "Tote lift from pallet",
-                        "kind": "work_simulation",
-                        "demand": "lift_floor_waist",
-                        "load_kg": 10,
-                        "reps": 10,
-                        "sets": 3,
-                    },
-                    {"name": "Standing at the bench", "kind": "conditioning", "demand": "stand", "duration_min": 30},
-                ],
-            }
-        ],
-        "schedule": [
-            {"week": 1, "hours_per_day": 4, "days_per_week": 5, "duties": "modified"},
-            {"week": 2, "hours_per_day": 6, "days_per_week": 5, "duties": "modified"},
-            {"week": 3, "hours_per_day": 8, "days_per_week": 5, "duties": "full"},
-        ],
-        "restrictions": [{"demand": "lift_floor_waist", "frequency": "occasional", "load_kg": 15}],
-        "accommodations": [{"category": "modified_duties", "description": "No floor-level lifting over 15 kg"}],
-    }
+_HELPERS = Path(__file__).with_name("clinic_treatment.py")
+_spec = importlib.util.spec_from_file_location("clinic_treatment", _HELPERS)
+treatment = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(treatment)
+TABLET, NOTE, sign_in = treatment.TABLET, treatment.NOTE, treatment.sign_in
 
 
 @pytest.fixture(scope="module")
@@ -86,31 +30,7 @@ def clinic(system, private_clinic_client) -> str:
 def published(journey, clock) -> dict:
     """A picker's case and its plan published with treatment from 21 days ago, through the APIs."""
     today = clock().date()
-    start = today - timedelta(days=21)
-    case = journey.ok(
-        "POST", "intake", "/v1/cases", "tara", expected=201, json={**new_case(), "employment": PICKER_JOB}
-    )
-    plan = journey.draft_plan(case["id"])
-    path = f"/v1/plans/{plan['id']}"
-    journey.ok("PUT", "workplan", path, "tara", json=plan_body(start), headers=journey.etag("workplan", path, "tara"))
-    published = journey.call(
-        "POST", "workplan", f"{path}/publish", "tara", headers=journey.etag("workplan", path, "tara")
-    )
-    if published.status_code == 422:  # clinical warnings: acknowledged
-        codes = [w["code"] for w in published.json()["warnings"]]
-        published = journey.call("POST", "workplan", f"{path}/publish", "tara", json={"acknowledge": codes})
-    assert published.status_code == 200, published.text
-    return {"case": case, "plan_id": plan["id"], "start": start, "today": today}
-
-
-def sign_in(page, clinic: str, user: str = "tara") -> None:
-    page.goto(clinic)
-    page.get_by_role("link", name="Sign in").click()
-    page.wait_for_selector("#kc-form-login")
-    page.fill("#username", user)
-    page.fill("#password", "demo")
-    page.click("#kc-login")
-    page.wait_for_url(f"{clinic}/**")
+    return {**treatment.published_picker(journey, today - timedelta(days=21)), "today": today}
 
 
 def log_session(

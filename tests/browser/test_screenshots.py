@@ -5,13 +5,19 @@ so the badges differ ("due in 2 days", "due in 7 days")."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from rtw_devstack.journey import new_case
+
+_HELPERS = Path(__file__).with_name("clinic_treatment.py")
+_spec = importlib.util.spec_from_file_location("clinic_treatment", _HELPERS)
+treatment = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(treatment)
 
 PRIVATE_SYSTEM = "it moves the system's clock so requests fall due"
 
@@ -50,9 +56,26 @@ def test_screenshots_of_the_portal(target, system, journey, new_page, ui, portal
         page.screenshot(path=str(target / f"pending-{name}.png"), full_page=True)
         page.goto(f"{portal}/requests/{first['id']}")
         page.screenshot(path=str(target / f"request-{name}.png"), full_page=True)
-    assert sorted(p.name for p in target.glob("*.png")) == [
-        "pending-desktop.png",
-        "pending-phone.png",
-        "request-desktop.png",
-        "request-phone.png",
-    ]
+    made = {"pending-desktop.png", "pending-phone.png", "request-desktop.png", "request-phone.png"}
+    assert made <= {p.name for p in target.glob("*.png")}
+
+
+def test_screenshots_of_the_session_log_and_progress(target, system, journey, new_page, ui, private_clinic_client):
+    """The workspace's session log (today's form, a saved session's recommendations) and progress, on a
+    desktop and a tablet: a picker's plan with three weeks of sessions and a review, through the APIs."""
+    clinic = system.url("workplan") + "/clinic"
+    made = treatment.picker_with_sessions(journey, datetime.now(UTC).date())
+    plan = f"{clinic}/plans/{made['plan_id']}"
+    pages = {
+        "session-log": f"{plan}/sessions/new",
+        "session": f"{plan}/sessions/{made['last_session_id']}",
+        "progress": f"{plan}/progress",
+    }
+    for name, viewport in (("desktop", ui.DESKTOP), ("tablet", treatment.TABLET)):
+        page = new_page(viewport)
+        treatment.sign_in(page, clinic)
+        for picture, address in pages.items():
+            page.goto(address)
+            page.screenshot(path=str(target / f"{picture}-{name}.png"), full_page=True)
+    wanted = {f"{picture}-{name}.png" for picture in pages for name in ("desktop", "tablet")}
+    assert wanted <= {p.name for p in target.glob("*.png")}

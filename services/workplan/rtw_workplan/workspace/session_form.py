@@ -47,7 +47,9 @@ def activity_rows(activities: Iterable[Mapping[str, Any]], done: Iterable[Mappin
 def _row(activity: Mapping[str, Any], result: Mapping[str, Any] | None, *, checked: bool) -> Body:
     prescribed = (result or {}).get("prescribed") or activity.get("prescription") or {}
     achieved = (result or {}).get("achieved") or prescribed
+    given = [k for k in DOSE if prescribed.get(k) is not None or achieved.get(k) is not None]
     return {
+        "shown": given or list(DOSE),
         "activity_id": str(activity.get("activity_id") or ""),
         "name": activity.get("name") or str(activity.get("kind", "")).replace("_", " "),
         "kind": activity.get("kind", ""),
@@ -61,9 +63,12 @@ def _row(activity: Mapping[str, Any], result: Mapping[str, Any] | None, *, check
     }
 
 
-def session_fields(content: Mapping[str, Any] | None, today: str) -> dict[str, str]:
-    """The session's own fields as the form shows them: a logged session's, else today's defaults."""
-    content = content or {}
+def session_fields(
+    content: Mapping[str, Any] | None, today: str, *, minutes: int | None = None, work_simulation: bool = False
+) -> dict[str, str]:
+    """The session's own fields as the form shows them: a logged session's, else today's defaults (the
+    phase's minutes; work simulation when the phase has a work-simulation activity)."""
+    content = content or {"minutes": minutes, "work_simulation": work_simulation}
     fields = {
         "date": str(content.get("date") or today),
         "attendance": str(content.get("attendance") or "attended"),
@@ -94,6 +99,7 @@ def rows_from_form(form: Posted) -> list[Body]:
                 "prescribed": {k: first(form, f"{name}p_{k}") for k in DOSE},
                 "achieved": {k: first(form, f"{name}a_{k}") for k in DOSE},
                 "tolerated": first(form, name + "outcome") != "stopped",
+                "shown": [k for k in DOSE if f"{name}p_{k}" in form] or list(DOSE),
                 "stopped_reason": first(form, name + "stopped_reason"),
             }
         )

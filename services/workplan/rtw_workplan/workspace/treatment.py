@@ -15,7 +15,7 @@ from rtw_shared.uow import UnitOfWork
 from .. import policy
 from ..plans import service as plans
 from ..plans.models import Plan
-from ..plans.schemas import ActivityIn, PlanContent
+from ..plans.schemas import ActivityIn, PhaseIn, PlanContent
 from ..progress import repository as progress_repository
 from ..progress import service as progress
 from ..progress import views
@@ -40,18 +40,28 @@ def visible_plan(uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID) -> P
     return plans.get_visible_plan(uow=uow, principal=principal, plan_id=plan_id)
 
 
-def phase_activities(plan: Plan, today: date) -> list[ActivityIn]:
-    """The activities of the phase the plan is in today (the first phase before it starts, the last after)."""
+def current_phase(plan: Plan, today: date) -> PhaseIn | None:
+    """The phase the plan is in today (the next one between phases, the last one after them all)."""
     content = PlanContent.model_validate(plan.content)
     if not content.phases:
-        return []
+        return None
     start = plan.therapy_start_date or content.start_date or today
     week = max(1, (today - start).days // DAYS_PER_WEEK + 1)
     current = [p for p in content.phases if p.start_week <= week <= p.end_week]
-    if current:
-        return [a for p in current for a in p.activities]
     later = [p for p in content.phases if p.start_week > week]
-    return (later[0] if later else content.phases[-1]).activities
+    return current[0] if current else later[0] if later else content.phases[-1]
+
+
+def phase_activities(plan: Plan, today: date) -> list[ActivityIn]:
+    """The activities of the phase the plan is in today."""
+    phase = current_phase(plan, today)
+    return phase.activities if phase else []
+
+
+def activity_names(plan: Plan) -> dict[str, str]:
+    """Each activity's id and what the therapist calls it."""
+    content = PlanContent.model_validate(plan.content)
+    return {str(a.id): a.name or a.kind.replace("_", " ") for a in content.activities()}
 
 
 def todays_prescription(plan: Plan, shown: ProgressTherapistView, today: date) -> list[dict[str, Any]]:

@@ -31,7 +31,7 @@ from ..treatment import progress_of, review_rows, reviews_of, visible_plan
 from ..wording import demand_name
 
 router = page_router()
-COPM_ROWS = 5
+COPM_ROWS = 3
 ATTAINMENT = (
     (-2, "\N{MINUS SIGN}2 much less than expected"),
     (-1, "\N{MINUS SIGN}1 less than expected"),
@@ -95,11 +95,13 @@ def _review_in(form: Posted) -> ReviewIn:
         raise FormError([str(e["msg"]).removeprefix("Value error, ") for e in invalid.errors()]) from invalid
 
 
-def _copm_rows(plan: Plan, form: Posted | None) -> list[dict[str, str]]:
+def _copm_rows(plan: Plan, form: Posted | None, reviews: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The COPM rows: as sent; else the problems last rated (the latest review's, else the assessment's),
+    each with its importance, ready to be re-rated."""
     if form is not None:
         keys = ("problem", "importance", "performance", "satisfaction")
         return [{k: first(form, f"copm{i}_{k}") for k in keys} for i in range(COPM_ROWS)]
-    rated = (plan.baseline or {}).get("copm") or []
+    rated = next((r["copm"] for r in reversed(reviews) if r["copm"]), None) or (plan.baseline or {}).get("copm") or []
     rows = [{"problem": str(i.get("problem", "")), "importance": str(i.get("importance", ""))} for i in rated]
     return (rows + [{} for _ in range(COPM_ROWS)])[:COPM_ROWS]
 
@@ -119,6 +121,7 @@ def _page(
     shown = progress_of(uow, signed.principal, plan, fees)
     names = {d: demand_name(d) for d in {line.demand for line in shown.capacity}}
     content = PlanContent.model_validate(plan.content)
+    reviews = reviews_of(uow, plan)
     return WORKSPACE.render(
         request,
         "progress.html",
@@ -130,9 +133,9 @@ def _page(
         gas=gas_chart(shown),
         share=share,
         goals=[(str(g.id), g.description or demand_name(g.demand)) for g in content.goals],
-        reviews=review_rows(plan, reviews_of(uow, plan)),
+        reviews=review_rows(plan, reviews),
         attainment=ATTAINMENT,
-        copm_rows=_copm_rows(plan, form),
+        copm_rows=_copm_rows(plan, form, reviews),
         sent=form or {},
         in_force=plan.status == "published",
         problems=problems or [],

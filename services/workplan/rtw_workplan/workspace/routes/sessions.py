@@ -28,7 +28,7 @@ from ...sessions.schemas import DecisionIn, SessionCorrectionIn, SessionIn
 from ..forms import FormError, first
 from ..pages import WORKSPACE, FormDep, Posted, SignedIn, TherapistSession, check_form_token, page_router
 from ..session_form import activity_rows, rows_from_form, session_body, session_fields
-from ..treatment import progress_of, todays_prescription, visible_plan
+from ..treatment import activity_names, current_phase, progress_of, todays_prescription, visible_plan
 from ..wording import field_words
 
 router = page_router()
@@ -243,7 +243,14 @@ def _form_page(
     if form is not None:
         rows, fields = rows_from_form(form), {name: first(form, name) for name in session_fields(None, "")}
     else:
-        rows, fields = activity_rows(planned, (logged or {}).get("activities", [])), session_fields(logged, str(today))
+        phase = current_phase(plan, today)
+        fields = session_fields(
+            logged,
+            str(today),
+            minutes=phase.minutes_per_session if phase else None,
+            work_simulation=any(a["kind"] == "work_simulation" for a in planned),
+        )
+        rows = activity_rows(planned, (logged or {}).get("activities", []))
     return WORKSPACE.render(
         request,
         "session_form.html",
@@ -291,6 +298,8 @@ def _session_page(
         recommended=recommended,
         decided=decided,
         in_force=plan.status == "published",
+        names=activity_names(plan),
+        me=signed.principal.subject,
         revisions=list(reversed(revisions)),
         actions=ACTIONS,
         done=done,
