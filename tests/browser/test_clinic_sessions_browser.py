@@ -118,8 +118,17 @@ def test_tara_logs_decides_corrects_reviews_and_reports(new_page, ui, clinic, jo
     assert "Revision 2" in history.nth(0).inner_text() and "logged as 90 by mistake" in history.nth(0).inner_text()
     assert "Revision 1" in history.nth(1).inner_text() and "as logged" in history.nth(1).inner_text()
 
-    # The same form sent twice (a double tap; the second send carries the same Idempotency-Key): one session.
+    # A refused form says why, records nothing, and comes back as it was sent.
     before = len(sessions_of(journey, plan_id))
+    page.goto(f"{clinic}/plans/{plan_id}/sessions/new")
+    page.check("#act0_stopped")
+    page.fill("#pain_before", "6")
+    page.get_by_role("button", name="Save the session").click()
+    assert page.get_by_role("alert").inner_text().endswith("Tote lift from pallet: say why it was stopped")
+    assert page.is_checked("#act0_stopped") and page.input_value("#pain_before") == "6"
+    assert len(sessions_of(journey, plan_id)) == before
+
+    # The same form sent twice (a double tap; the second send carries the same Idempotency-Key): one session.
     page.goto(f"{clinic}/plans/{plan_id}/sessions/new")
     page.fill("#date", (start + timedelta(days=17)).isoformat())
     page.fill("#pain_before", "2")

@@ -70,6 +70,7 @@ def test_screenshots_of_the_session_log_and_progress(target, system, journey, ne
         "session-log": f"{plan}/sessions/new",
         "session": f"{plan}/sessions/{made['last_session_id']}",
         "progress": f"{plan}/progress",
+        "report": f"{plan}/report",
     }
     for name, viewport in (("desktop", ui.DESKTOP), ("tablet", treatment.TABLET)):
         page = new_page(viewport)

@@ -62,7 +62,6 @@ def record_review(
         in_force = plans.plan_in_force(uow=uow, principal=signed.principal, plan_id=plan_id, action="reviewed")
         progress.record_review(uow=uow, principal=signed.principal, plan=in_force, data=data, defaults=fees)
     except (FormError, UnprocessableError, ConflictError) as refused:
-        uow.session.rollback()
         problems = refused.problems if isinstance(refused, FormError) else [refused.detail]
         return _page(request, uow, signed, plan, fees, form=form, problems=problems, status=422)
     return RedirectResponse(f"{WORKSPACE.config.mount}/plans/{plan_id}/progress?saved=1#reviews", status_code=303)
@@ -70,10 +69,14 @@ def record_review(
 
 def _review_in(form: Posted) -> ReviewIn:
     body: dict[str, Any] = {"date": first(form, "date"), "gas": [], "copm": []}
+    problems = []
     for name, values in form.items():
         if name.startswith("gas_") and values and values[0].strip():
-            body["gas"].append({"goal_id": name.removeprefix("gas_"), "attainment": int(values[0])})
-    problems = []
+            level = values[0].strip()
+            if level.lstrip("-+") not in ("0", "1", "2"):
+                problems.append(f"GAS: “{level}” is not an attainment level (from -2 to +2)")
+                continue
+            body["gas"].append({"goal_id": name.removeprefix("gas_"), "attainment": int(level)})
     for index in range(COPM_ROWS):
         problem = first(form, f"copm{index}_problem")
         ratings = {k: first(form, f"copm{index}_{k}") for k in ("importance", "performance", "satisfaction")}

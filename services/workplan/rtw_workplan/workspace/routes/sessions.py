@@ -8,6 +8,7 @@ double tap, a retry) records one session."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -34,6 +35,7 @@ from ..wording import field_words
 router = page_router()
 REFUSED = (UnprocessableError, ConflictError, PreconditionFailedError)
 ACTIONS = ("advance", "hold", "regress")
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 
 
 def _sessions_url(plan_id: uuid.UUID) -> str:
@@ -69,11 +71,10 @@ def log_session(
             principal=signed.principal,
             plan_id=plan_id,
             data=data,
-            idempotency_key=first(form, "idempotency_key") or None,
+            idempotency_key=_idempotency_key(form),
             fees=fees,
         )
     except (FormError, *REFUSED) as refused:
-        uow.session.rollback()
         plan = visible_plan(uow, signed.principal, plan_id)
         return _form_page(request, uow, signed, plan, fees, form=form, problems=_problems(refused), status=422)
     return RedirectResponse(f"{_sessions_url(plan_id)}/{row.id}?saved=1#recommendations", status_code=303)
@@ -114,7 +115,6 @@ def decide(
             uow=uow, principal=signed.principal, plan_id=plan_id, session_id=session_id, data=data, fees=fees
         )
     except (FormError, *REFUSED) as refused:
-        uow.session.rollback()
         return _session_page(
             request, uow, signed, fees, plan_id, session_id, problems=_problems(refused), form=form, status=422
         )
@@ -153,13 +153,12 @@ def save_correction(
             plan_id=plan_id,
             session_id=session_id,
             correction=correction,
-            if_match=f'"{first(form, "revision")}"' if first(form, "revision") else None,
+            if_match=f'"{_revision(form)}"',
             fees=fees,
         )
     except (FormError, *REFUSED) as refused:
-        uow.session.rollback()
         plan = visible_plan(uow, signed.principal, plan_id)
-        revision = int(first(form, "revision") or 0) or None
+        revision = int(first(form, "revision")) if first(form, "revision").isdigit() else None
         return _form_page(
             request,
             uow,
@@ -173,6 +172,28 @@ def save_correction(
             status=422,
         )
     return RedirectResponse(f"{_sessions_url(plan_id)}/{session_id}?corrected=1#history", status_code=303)
+
+
+def _idempotency_key(form: Posted) -> str:
+    """The key the form was made with (the API's rule: 1 to 200 printable characters, no spaces)."""
+    key = first(form, "idempotency_key")
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        raise FormError(["This form has expired: open “Log a session” again"])
+    return key
+
+
+def _kept_key(form: Posted | None) -> str | None:
+    """A refused form's own key, to send again with the corrected form (nothing was recorded with it)."""
+    key = first(form, "idempotency_key") if form else ""
+    return key if IDEMPOTENCY_KEY.fullmatch(key) else None
+
+
+def _revision(form: Posted) -> int:
+    """The revision the correction was made from (sent back as If-Match)."""
+    revision = first(form, "revision")
+    if not revision.isdigit():
+        raise FormError(["This form has expired: open the session and correct it again"])
+    return int(revision)
 
 
 def _session_in(form: Posted) -> SessionIn:
@@ -264,7 +285,7 @@ def _form_page(
         revision=revision,
         reason=first(form, "reason") if form else "",
         # Made once per form shown, kept when the form comes back refused: the same tap twice is one session.
-        idempotency_key=(first(form, "idempotency_key") if form else "") or uuid.uuid4().hex,
+        idempotency_key=_kept_key(form) or uuid.uuid4().hex,
         problems=problems or [],
     )
 
