@@ -66,6 +66,7 @@ def test_tara_logs_decides_corrects_reviews_and_reports(new_page, ui, clinic, jo
     # From the case page to today's session, its prescription filled in from the plan.
     page.goto(f"{clinic}/cases/{published['case']['id']}")
     page.get_by_role("link", name="Log a session").first.click()
+    page.wait_for_url("**/sessions/new")
     assert page.input_value("#act0_p_load_kg") == "10" and page.input_value("#act0_p_reps") == "10"
     assert page.input_value("#act1_p_duration_min") == "30"
     assert page.input_value("#date") == published["today"].isoformat()
@@ -108,6 +109,7 @@ def test_tara_logs_decides_corrects_reviews_and_reports(new_page, ui, clinic, jo
     # A correction is a new revision; the history keeps the first.
     page.goto(third)
     page.get_by_role("link", name="Correct this session").click()
+    page.wait_for_url("**/correct")
     assert page.input_value("#act0_a_load_kg") == "15"
     page.fill("#minutes", "75")
     page.fill("#reason", "Left 15 minutes early; logged as 90 by mistake")
@@ -159,7 +161,7 @@ def test_tara_logs_decides_corrects_reviews_and_reports(new_page, ui, clinic, jo
     assert "COPM “Picking orders”: performance 5, satisfaction 4" in review
 
     # Progress: the charts are images with a title and a description, the numbers also as a table.
-    charts = page.locator("svg.chart[role='img']")
+    charts = page.locator("svg.progress-chart[role='img']")
     assert charts.count() == 2  # capacity, GAS
     capacity = page.get_by_role("img", name="Capacity against the job's demands")
     assert capacity.is_visible() and page.get_by_role("img", name="GAS T-score over the reviews").is_visible()
@@ -176,10 +178,15 @@ def test_tara_logs_decides_corrects_reviews_and_reports(new_page, ui, clinic, jo
     # The report: no session notes unless ticked.
     page.goto(f"{clinic}/cases/{published['case']['id']}")
     page.get_by_role("link", name="Progress report").first.click()
+    page.wait_for_url("**/report")
     assert page.get_by_role("heading", name="Progress report").is_visible()
     assert NOTE not in page.content() and page.get_by_role("heading", name="Session notes").count() == 0
     assert "accepted" in page.locator("section", has_text="Recommendations").inner_text()
     ui.assert_accessible(page)
+    page.emulate_media(media="print")  # printed or saved as PDF: the report alone
+    assert not page.locator("header.top").is_visible() and not page.locator("form.report-options").is_visible()
+    assert page.get_by_role("heading", name="Progress report").is_visible()
+    page.emulate_media(media="screen")
     page.check("#notes")
     page.get_by_role("button", name="Update the report").click()
     page.wait_for_url("**notes=true*")

@@ -142,7 +142,7 @@ def _line(frame: _Frame, series: Series) -> list[str]:
 def _svg(ident: str, title: str, description: str, body: list[str]) -> Markup:
     # Every text put in the drawing went through escape() above; numbers and colours are ours.
     return Markup(  # noqa: S704
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{ident}-t {ident}-d" '
+        f'<svg class="progress-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{ident}-t {ident}-d" '
         f'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif">'
         f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">{escape(description)}</desc>'
         + "".join(body)
