@@ -1,4 +1,5 @@
-"""`make screenshots`: the portal's pending list and one request, at desktop and phone width, written
+"""`make screenshots`: the portal's pending list and one request, at desktop and phone width, and the
+therapist's session log, a saved session, progress and the report at desktop and tablet width, written
 to docs/screenshots/ for the README. Runs only when RTW_SCREENSHOTS names the folder (skipped in
 `make test`): three cases go through the journey on a private system, the clock moved between them
 so the badges differ ("due in 2 days", "due in 7 days")."""
@@ -7,12 +8,13 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from rtw_devstack.journey import new_case
+from rtw_shared.clock import offset_clock
 
 _HELPERS = Path(__file__).with_name("clinic_treatment.py")
 _spec = importlib.util.spec_from_file_location("clinic_treatment", _HELPERS)
@@ -64,7 +66,7 @@ def test_screenshots_of_the_session_log_and_progress(target, system, journey, ne
     """The workspace's session log (today's form, a saved session's recommendations) and progress, on a
     desktop and a tablet: a picker's plan with three weeks of sessions and a review, through the APIs."""
     clinic = system.url("workplan") + "/clinic"
-    made = treatment.picker_with_sessions(journey, datetime.now(UTC).date())
+    made = treatment.picker_with_sessions(journey, offset_clock(system.clock_file)().date())  # the moved clock's
     plan = f"{clinic}/plans/{made['plan_id']}"
     pages = {
         "session-log": f"{plan}/sessions/new",
