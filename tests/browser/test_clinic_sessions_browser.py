@@ -170,6 +170,8 @@ def test_tara_logs_decides_corrects_reviews_and_reports(new_page, ui, clinic, jo
     assert capacity.locator("text", has_text="today").count() == 1
     assert page.locator(".legend li").first.inner_text().startswith("Lift")
     assert page.locator("details.numbers table tbody tr").count() == 2
+    activities = page.locator("table.activities tbody tr")
+    assert activities.count() == 2 and "overridden: hold (Knee flared" in activities.nth(1).inner_text()
     ui.assert_accessible(page)
     for viewport in (ui.PHONE, TABLET):
         page.set_viewport_size(viewport)
@@ -203,4 +205,7 @@ def test_tara_logs_decides_corrects_reviews_and_reports(new_page, ui, clinic, jo
     ui.assert_accessible(page)
     page.goto(first)
     ui.assert_accessible(page)
-    assert ui.overflow(page) == 0
+    page.set_viewport_size(ui.PHONE)  # the session's pages on a phone too
+    for address in (first, f"{clinic}/plans/{plan_id}/sessions/new", f"{clinic}/plans/{plan_id}/sessions"):
+        page.goto(address)
+        assert ui.overflow(page) == 0, address
