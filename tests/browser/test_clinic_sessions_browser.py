@@ -209,3 +209,15 @@ def test_tara_logs_decides_corrects_reviews_and_reports(new_page, ui, clinic, jo
     for address in (first, f"{clinic}/plans/{plan_id}/sessions/new", f"{clinic}/plans/{plan_id}/sessions"):
         page.goto(address)
         assert ui.overflow(page) == 0, address
+
+
+def test_another_clinics_therapist_finds_none_of_these_pages(new_page, clinic, journey, published):
+    """theo works for another clinic: tara's plan's session log, progress and report are not found (404, as
+    the API answers), and nothing of the case is shown."""
+    plan = f"{clinic}/plans/{published['plan_id']}"
+    page = new_page()
+    sign_in(page, clinic, "theo")
+    for address in (f"{plan}/sessions", f"{plan}/sessions/new", f"{plan}/progress", f"{plan}/report"):
+        answer = page.goto(address)
+        assert answer.status == 404, address
+        assert published["case"]["reference"] not in page.content()
