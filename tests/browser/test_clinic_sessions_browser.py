@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-_HELPERS = Path(__file__).with_name("clinic_treatment.py")
-_spec = importlib.util.spec_from_file_location("clinic_treatment", _HELPERS)
+_HELPERS = Path(__file__).with_name("clinic_pages.py")
+_spec = importlib.util.spec_from_file_location("clinic_pages", _HELPERS)
 treatment = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(treatment)
 TABLET, NOTE, sign_in = treatment.TABLET, treatment.NOTE, treatment.sign_in
+log_session, sessions_of = treatment.log_session, treatment.sessions_of
 
 
 @pytest.fixture(scope="module")
@@ -31,31 +32,6 @@ def published(journey, clock) -> dict:
     """A picker's case and its plan published with treatment from 21 days ago, through the APIs."""
     today = clock().date()
     return {**treatment.published_picker(journey, today - timedelta(days=21)), "today": today}
-
-
-def log_session(
-    page, clinic: str, plan_id: str, day, *, lift_kg: str, stand_min: str, pain=(3, 4), note: str = ""
-) -> str:
-    """Fill the session form as a therapist would (the prescription is already there) and save it; the
-    session page's address."""
-    page.goto(f"{clinic}/plans/{plan_id}/sessions/new")
-    page.fill("#date", day.isoformat())
-    page.fill("#minutes", "90")
-    page.check("#work_simulation")
-    page.fill("#pain_before", str(pain[0]))
-    page.fill("#pain_after", str(pain[1]))
-    page.fill("#effort", "5")
-    page.fill("#act0_a_load_kg", lift_kg)
-    page.fill("#act1_a_duration_min", stand_min)
-    if note:
-        page.fill("#note", note)
-    page.get_by_role("button", name="Save the session").click()
-    page.wait_for_url("**/sessions/*?saved=1*")
-    return page.url.split("?")[0]
-
-
-def sessions_of(journey, plan_id: str) -> list[dict]:
-    return journey.ok("GET", "workplan", f"/v1/plans/{plan_id}/sessions?limit=200", "tara")["items"]
 
 
 def test_tara_logs_decides_corrects_reviews_and_reports(new_page, ui, clinic, journey, published):

@@ -18,8 +18,8 @@ import pytest
 from rtw_devstack.journey import PLAN, new_case
 from rtw_shared.clock import offset_clock
 
-_HELPERS = Path(__file__).with_name("clinic_treatment.py")
-_spec = importlib.util.spec_from_file_location("clinic_treatment", _HELPERS)
+_HELPERS = Path(__file__).with_name("clinic_pages.py")
+_spec = importlib.util.spec_from_file_location("clinic_pages", _HELPERS)
 treatment = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(treatment)
 

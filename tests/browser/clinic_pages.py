@@ -1,14 +1,22 @@
-"""What the workspace's treatment tests and screenshots share: a warehouse picker's job and plan (two named
-activities, two goals), signing in to the workspace on Keycloak's page, and a plan with three weeks of
-sessions, decisions and a review set up through the public APIs (for pictures: fast, no pages)."""
+"""What the workspace's browser tests and screenshots share: what tara does on the pages, as a person would
+(the new-case form, the assessment, the plan builder, the session form; waiting for what arrives by event),
+the page checks (axe-core, no horizontal scroll at 375 and 768 px), and — for the tests of later pages and
+for pictures, fast, without pages — a warehouse picker's case and plan (two named activities, two goals),
+published and with three weeks of sessions, decisions and reviews, through the public APIs.
+
+Loaded by file (tests/browser is no package): `importlib.util.spec_from_file_location`."""
 
 from __future__ import annotations
 
+import re
+import time
+import uuid
 from datetime import date, timedelta
 
 from rtw_devstack.journey import CASE, Journey, new_case
 
-TABLET = {"width": 768, "height": 1024}
+PHONE, TABLET, DESKTOP = {"width": 375, "height": 812}, {"width": 768, "height": 1024}, {"width": 1280, "height": 900}
+UUID = r"[0-9a-f-]{36}"
 PICKER_JOB = {
     **CASE["employment"],
     "job_title": "Warehouse picker",
@@ -80,6 +88,121 @@ def sign_in(page, clinic: str, user: str = "tara") -> None:
     page.fill("#password", "demo")
     page.click("#kc-login")
     page.wait_for_url(f"{clinic}/**")
+
+
+def reload_until(page, url: str, selector: str, what: str, timeout: float = 30.0):
+    """Open `url` again until `selector` is on it (what another service does arrives by event)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        page.goto(url)
+        found = page.locator(selector)
+        if found.count():
+            return found
+        assert time.monotonic() < deadline, f"{what}: not on {url} after {timeout} s"
+        page.wait_for_timeout(250)
+
+
+def fits(page, ui, where: str) -> None:
+    """No horizontal scroll at a phone's and a tablet's width (then back to the desktop's)."""
+    for viewport in (PHONE, TABLET):
+        page.set_viewport_size(viewport)
+        assert ui.overflow(page) == 0, f"{where} at {viewport['width']} px"
+    page.set_viewport_size(DESKTOP)
+
+
+def checked(page, ui, where: str) -> None:
+    """axe-clean, and no horizontal scroll at 375 and 768 px."""
+    ui.assert_accessible(page)
+    fits(page, ui, where)
+
+
+def open_case_through_the_form(page, clinic: str, injured_on: str) -> str:
+    """The warehouse picker's case through the new-case form; its id."""
+    page.goto(f"{clinic}/cases/new")
+    page.fill("#worker_given_name", "Maria")
+    page.fill("#worker_family_name", "Lopez")
+    page.fill("#worker_date_of_birth", "1984-03-02")
+    page.fill("#claim_number", f"WC-2026-{uuid.uuid4().hex[:8].upper()}")
+    page.select_option("#insurer", "northwind")
+    page.fill("#injury_date", injured_on)
+    page.fill("#mechanism", "lifting a box from the floor")
+    page.select_option("#employer", "acme")
+    page.fill("#job_title", "Warehouse picker")
+    page.fill("#hours_per_day", "8")
+    page.fill("#days_per_week", "5")
+    page.fill("#fn0_name", "Pick orders")
+    page.select_option("#fn0-demand-0", "lift_floor_waist")
+    page.select_option("#fn0-frequency-0", "occasional")
+    page.fill("#fn0-amount-0", "20")
+    page.select_option("#fn0-demand-1", "stand")
+    page.select_option("#fn0-frequency-1", "constant")
+    page.fill("#fn0-amount-1", "120")
+    page.select_option("#fn0-amount-1-unit", "min")
+    page.fill("#referral_source", "Northwind claims adjuster")
+    page.check("#share_restrictions_with_employer")
+    page.check("#share_status_with_insurer")
+    page.fill("#consent_evidence", "signed form WD-12")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Open the case").click()
+    assert "done=created" in page.url, page.inner_text("main")[:2000]
+    return re.search(rf"/clinic/cases/({UUID})", page.url).group(1)
+
+
+def record_assessment(page, clinic: str, case_id: str) -> None:
+    """Lifting 8 of the job's 20 kg, standing 60 of its 120 min, pain 4, grip three trials a hand."""
+    page.goto(f"{clinic}/cases/{case_id}/assessment")
+    page.fill("#cap-amount-0", "8")
+    page.fill("#cap-amount-1", "60")
+    page.select_option("#pain_nrs", "4")
+    for side, trials in (("left", ("30", "32", "31")), ("right", ("35", "36", "37"))):
+        for t, value in enumerate(trials):
+            page.fill(f"#grip-{side}-{t}", value)
+    page.get_by_role("button", name="Record the assessment").click()
+    page.wait_for_url(re.compile(r"/assessment\?done=1"))
+
+
+def wait_for_checks(page, text: str) -> None:
+    """The plan builder's live checks panel says `text`."""
+    page.wait_for_function(
+        "(text) => document.getElementById('checks').innerText.includes(text)", arg=text, timeout=15_000
+    )
+
+
+def acknowledge_and_publish(page) -> int:
+    """Tick each clinical warning's box (one click each) and publish; how many there were."""
+    boxes = page.locator("#checks input[name=acknowledge]")
+    warnings = boxes.count()
+    for i in range(warnings):
+        boxes.nth(i).check()
+    page.locator(".builder-publish").get_by_role("button", name="Publish").click()
+    page.wait_for_url(re.compile(r"\?done=published"))
+    return warnings
+
+
+def log_session(
+    page, clinic: str, plan_id: str, day, *, lift_kg: str, stand_min: str, pain=(3, 4), note: str = ""
+) -> str:
+    """Fill the session form as a therapist would (the prescription is already there) and save it; the
+    session page's address."""
+    page.goto(f"{clinic}/plans/{plan_id}/sessions/new")
+    page.fill("#date", day.isoformat())
+    page.fill("#minutes", "90")
+    page.check("#work_simulation")
+    page.fill("#pain_before", str(pain[0]))
+    page.fill("#pain_after", str(pain[1]))
+    page.fill("#effort", "5")
+    page.fill("#act0_a_load_kg", lift_kg)
+    page.fill("#act1_a_duration_min", stand_min)
+    if note:
+        page.fill("#note", note)
+    page.get_by_role("button", name="Save the session").click()
+    page.wait_for_url("**/sessions/*?saved=1*")
+    return page.url.split("?")[0]
+
+
+def sessions_of(journey: Journey, plan_id: str) -> list[dict]:
+    """The plan's sessions, through workplan's API."""
+    return journey.ok("GET", "workplan", f"/v1/plans/{plan_id}/sessions?limit=200", "tara")["items"]
 
 
 def published_picker(journey: Journey, start: date) -> dict:
