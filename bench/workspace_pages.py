@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import psycopg
 from harness import Context, Row, percentile
-from http_figures import SEEDED, Seeder, _create_case
+from http_figures import SEEDED, Seeder, _create_case, settle_tables
 from keycloak import KeycloakOpenID
 
 from rtw_devstack.journey import Journey
@@ -32,7 +32,22 @@ WARMUP = 5  # requests per page before the measured ones (connections, caches, t
 
 class ClinicSeeder(Seeder):
     """The growth figure's seeder, but every copy stays in the template's clinic with its therapist (the
-    growth figure spreads its copies over two clinics and two insurers for the insurer's list)."""
+    growth figure spreads its copies over two clinics and two insurers for the insurer's list). It counts the
+    clinic's cases only: those the create figure opened as tara count, the other clinic's do not."""
+
+    def grow_to(self, total: int) -> int:
+        """Add copies until the template's clinic has `total` cases; how many it has."""
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            have = self._clinic_cases(conn)
+            if total > have:
+                conn.execute(self._insert(conn), (self.seeded + 1, self.seeded + total - have, self.template_id))
+                self.seeded += total - have
+                settle_tables(conn)
+            return self._clinic_cases(conn)
+
+    def _clinic_cases(self, conn) -> int:
+        query = "SELECT count(*) FROM cases WHERE clinic_org_id = (SELECT clinic_org_id FROM cases WHERE id = %s)"
+        return int(conn.execute(query, (self.template_id,)).fetchone()[0])
 
     def _insert(self, conn) -> str:
         columns = [
@@ -106,9 +121,11 @@ def _page_ms(ctx: Context, base: str, owner_url: str, path: str, n: int) -> tupl
 
 
 def _check_caseload(ctx: Context, base: str, owner_url: str) -> None:
-    """The session is tara's and her caseload lists the seeded cases: the figure measures the real page."""
-    page = httpx.get(base + "/clinic/cases", cookies=signed_in_cookie(ctx, owner_url), timeout=30)
-    if page.status_code != 200 or SEEDED not in page.text:
+    """The session is tara's and her caseload finds the seeded cases: the figure measures the real page."""
+    page = httpx.get(
+        base + "/clinic/cases", params={"q": SEEDED + "1"}, cookies=signed_in_cookie(ctx, owner_url), timeout=30
+    )
+    if page.status_code != 200 or "Your cases" not in page.text or f"{SEEDED}1<" not in page.text:
         raise RuntimeError(f"tara's caseload answered {page.status_code} without the seeded cases")
 
 
