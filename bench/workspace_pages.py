@@ -120,13 +120,13 @@ def _page_ms(ctx: Context, base: str, owner_url: str, path: str, n: int) -> tupl
     return samples, errors
 
 
-def _check_caseload(ctx: Context, base: str, owner_url: str) -> None:
-    """The session is tara's and her caseload finds the seeded cases: the figure measures the real page."""
+def _check_caseload(ctx: Context, base: str, owner_url: str, reference: str) -> None:
+    """The session is tara's and her caseload finds her case: the figure measures the real page."""
     page = httpx.get(
-        base + "/clinic/cases", params={"q": SEEDED + "1"}, cookies=signed_in_cookie(ctx, owner_url), timeout=30
+        base + "/clinic/cases", params={"q": reference}, cookies=signed_in_cookie(ctx, owner_url), timeout=30
     )
-    if page.status_code != 200 or "Your cases" not in page.text or f"{SEEDED}1<" not in page.text:
-        raise RuntimeError(f"tara's caseload answered {page.status_code} without the seeded cases")
+    if page.status_code != 200 or "Your cases" not in page.text or f"{reference}<" not in page.text:
+        raise RuntimeError(f"tara's caseload answered {page.status_code} without her case {reference}")
 
 
 def figure(ctx: Context) -> list[Row]:
@@ -149,7 +149,8 @@ def figure(ctx: Context) -> list[Row]:
         ctx.progress.say(f"seeding tara's clinic to {cases:,} cases")
         count = seeder.grow_to(cases)
         ctx.settle()
-        _check_caseload(ctx, system.url("workplan"), ctx.owner_urls["workplan"])
+        reference = journey.ok("GET", "intake", f"/v1/cases/{case_id}", "tara")["reference"]
+        _check_caseload(ctx, system.url("workplan"), ctx.owner_urls["workplan"], reference)
         for name, (shown, path) in pages.items():
             ctx.progress.say(f"GET {shown} at {count:,} cases")
             samples, errors = _page_ms(ctx, system.url("workplan"), ctx.owner_urls["workplan"], path, n)
