@@ -1,5 +1,6 @@
 """`make screenshots`: the portal's pending list and one request, at desktop and phone width, and the
-therapist's workspace — the caseload and the plan builder — at desktop and tablet (768 px) width, written
+therapist's workspace — the caseload, the plan builder, the session log, a saved session, progress and the
+report — at desktop and tablet (768 px) width, written
 to docs/screenshots/ for the README. Runs only when RTW_SCREENSHOTS names the folder (skipped in
 `make test`): three cases go through the journey on a private system, the clock moved between them
 so the badges differ ("due in 2 days", "due in 7 days"); a fourth, the warehouse picker's, has a draft
@@ -7,6 +8,7 @@ filled in (through the API) for the builder to show with its checks."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +16,12 @@ from pathlib import Path
 import pytest
 
 from rtw_devstack.journey import PLAN, new_case
+from rtw_shared.clock import offset_clock
+
+_HELPERS = Path(__file__).with_name("clinic_pages.py")
+_spec = importlib.util.spec_from_file_location("clinic_pages", _HELPERS)
+treatment = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(treatment)
 
 PRIVATE_SYSTEM = "it moves the system's clock so requests fall due"
 
@@ -53,9 +61,8 @@ def test_screenshots_of_the_portal(target, system, journey, new_page, ui, portal
         page.screenshot(path=str(target / f"pending-{name}.png"), full_page=True)
         page.goto(f"{portal}/requests/{first['id']}")
         page.screenshot(path=str(target / f"request-{name}.png"), full_page=True)
-    assert {"pending-desktop.png", "pending-phone.png", "request-desktop.png", "request-phone.png"} <= {
-        p.name for p in target.glob("*.png")
-    }
+    made = {"pending-desktop.png", "pending-phone.png", "request-desktop.png", "request-phone.png"}
+    assert made <= {p.name for p in target.glob("*.png")}
 
 
 def filled_draft(journey) -> tuple[dict, dict]:
@@ -101,3 +108,25 @@ def test_screenshots_of_the_workspace(target, system, journey, new_page, ui, pri
         page.screenshot(path=str(target / f"plan-builder-{name}.png"), full_page=True)
     names = {p.name for p in target.glob("*.png")}
     assert {f"{page}-{size}.png" for page in ("caseload", "plan-builder") for size in ("desktop", "tablet")} <= names
+
+
+def test_screenshots_of_the_session_log_and_progress(target, system, journey, new_page, ui, private_clinic_client):
+    """The workspace's session log (today's form, a saved session's recommendations) and progress, on a
+    desktop and a tablet: a picker's plan with three weeks of sessions and a review, through the APIs."""
+    clinic = system.url("workplan") + "/clinic"
+    made = treatment.picker_with_sessions(journey, offset_clock(system.clock_file)().date())  # the moved clock's
+    plan = f"{clinic}/plans/{made['plan_id']}"
+    pages = {
+        "session-log": f"{plan}/sessions/new",
+        "session": f"{plan}/sessions/{made['last_session_id']}",
+        "progress": f"{plan}/progress",
+        "report": f"{plan}/report",
+    }
+    for name, viewport in (("desktop", ui.DESKTOP), ("tablet", treatment.TABLET)):
+        page = new_page(viewport)
+        treatment.sign_in(page, clinic)
+        for picture, address in pages.items():
+            page.goto(address)
+            page.screenshot(path=str(target / f"{picture}-{name}.png"), full_page=True)
+    wanted = {f"{picture}-{name}.png" for picture in pages for name in ("desktop", "tablet")}
+    assert wanted <= {p.name for p in target.glob("*.png")}

@@ -1,27 +1,42 @@
-"""The therapist's workspace in a real browser (headless Chromium), signing in on Keycloak's real page
-(docs/workspace.md): tara opens the warehouse picker's case through the new-case form, records the
-assessment, builds the plan in the plan builder — a number that is not one marked beside its field as she
-types, a clinical warning in words acknowledged with one click, the projected dates on the draft — publishes
-it, and, once erin counters (through the employer's API, to save time), accepts the counter from the plan and
-sees the agreed version with what changed side by side; then revises it. theo, of another clinic, sees none
-of tara's cases (404); erin and ivy get the plain 403 page; a POST without the CSRF token is refused. Every
-page tara works on passes axe-core and has no horizontal scroll at 375 px and 768 px.
+"""The acceptance journey of the therapist's workspace in a real browser (headless Chromium), signing in on
+Keycloak's real page (docs/workspace.md). tara does the warehouse picker's example entirely through the
+pages, typing no JSON: opens the case through the new-case form, records the assessment, builds the plan in
+the plan builder — a number that is not one marked beside its field as she types, each clinical warning in
+words acknowledged with one click, the projected dates on the draft — and publishes it; logs twelve sessions
+over four weeks (the session's date field, not the calendar); accepts one recommendation and overrides
+another with a reason; records a review; revises the plan and publishes the revision; and, once erin
+counters it (through the employer's API, to save time), accepts the counter from the plan and sees the agreed
+version with what changed side by side. The results are read back through the APIs: twelve sessions, the
+decisions, the review, the plan's versions, the request confirmed.
+
+Also: theo, of another clinic, sees none of tara's cases (404); erin and ivy get the plain 403 page; a POST
+without the CSRF token is refused; a stale draft is not overwritten. Every page tara works on passes
+axe-core and has no horizontal scroll at 375 px and 768 px.
 
 One signed-in browser context for tara (the module's `tara`), so the suite signs her in once."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
-import time
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
+_HELPERS = Path(__file__).with_name("clinic_pages.py")
+_spec = importlib.util.spec_from_file_location("clinic_pages", _HELPERS)
+pages = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(pages)
+DESKTOP, UUID, sign_in, checked = pages.DESKTOP, pages.UUID, pages.sign_in, pages.checked
+reload_until, wait_for_checks = pages.reload_until, pages.wait_for_checks
+
 pytestmark = pytest.mark.slow
-PHONE, TABLET, DESKTOP = {"width": 375, "height": 812}, {"width": 768, "height": 1024}, {"width": 1280, "height": 900}
-UUID = r"[0-9a-f-]{36}"
+# (day of treatment, lift kg, standing minutes, pain before, pain after): twelve sessions over four weeks.
+SESSIONS = [(0, 7.5, 30, 4, 4), (2, 7.5, 35, 4, 4), (4, 10, 40, 4, 4), (7, 10, 45, 3, 4), (9, 10, 50, 3, 3)]
+SESSIONS += [(11, 12.5, 55, 3, 3), (14, 12.5, 60, 3, 3), (16, 12.5, 65, 3, 3), (18, 15, 70, 2, 3)]
+SESSIONS += [(21, 15, 75, 2, 2), (23, 15, 80, 2, 2), (25, 17.5, 90, 2, 2)]
 
 
 @pytest.fixture(scope="module")
@@ -37,17 +52,6 @@ def clinic_ui(clinic, ui):
     return type(ui)(clinic)
 
 
-def sign_in(page, clinic: str, user: str) -> None:
-    """Sign in on Keycloak's own login page: the workspace's button, then Keycloak's form."""
-    page.goto(clinic)
-    page.get_by_role("link", name="Sign in").click()
-    page.wait_for_selector("#kc-form-login")
-    page.fill("#username", user)
-    page.fill("#password", "demo")
-    page.click("#kc-login")
-    page.wait_for_url(f"{clinic}/**")
-
-
 @pytest.fixture(scope="module")
 def tara(browser, clinic) -> Iterator:
     """tara, signed in once for the module: one browser context shared by the tests that act as her."""
@@ -58,152 +62,70 @@ def tara(browser, clinic) -> Iterator:
     context.close()
 
 
-def reload_until(page, url: str, selector: str, what: str, timeout: float = 30.0):
-    """Open `url` again until `selector` is on it (what another service does arrives by event)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        page.goto(url)
-        found = page.locator(selector)
-        if found.count():
-            return found
-        assert time.monotonic() < deadline, f"{what}: not on {url} after {timeout} s"
-        page.wait_for_timeout(250)
-
-
-def fits(page, clinic_ui, where: str) -> None:
-    """No horizontal scroll at a phone's and a tablet's width (then back to the desktop's)."""
-    for viewport in (PHONE, TABLET):
-        page.set_viewport_size(viewport)
-        assert clinic_ui.overflow(page) == 0, f"{where} at {viewport['width']} px"
-    page.set_viewport_size(DESKTOP)
-
-
-def checked(page, clinic_ui, where: str) -> None:
-    clinic_ui.assert_accessible(page)
-    fits(page, clinic_ui, where)
-
-
-def open_case_through_the_form(page, clinic: str, injured_on: str) -> str:
-    """The warehouse picker's case through the new-case form; its id."""
-    page.goto(f"{clinic}/cases/new")
-    page.fill("#worker_given_name", "Maria")
-    page.fill("#worker_family_name", "Lopez")
-    page.fill("#worker_date_of_birth", "1984-03-02")
-    page.fill("#claim_number", f"WC-2026-{uuid.uuid4().hex[:8].upper()}")
-    page.select_option("#insurer", "northwind")
-    page.fill("#injury_date", injured_on)
-    page.fill("#mechanism", "lifting a box from the floor")
-    page.select_option("#employer", "acme")
-    page.fill("#job_title", "Warehouse picker")
-    page.fill("#hours_per_day", "8")
-    page.fill("#days_per_week", "5")
-    page.fill("#fn0_name", "Pick orders")
-    page.select_option("#fn0-demand-0", "lift_floor_waist")
-    page.select_option("#fn0-frequency-0", "occasional")
-    page.fill("#fn0-amount-0", "20")
-    page.select_option("#fn0-demand-1", "stand")
-    page.select_option("#fn0-frequency-1", "constant")
-    page.fill("#fn0-amount-1", "120")
-    page.select_option("#fn0-amount-1-unit", "min")
-    page.fill("#referral_source", "Northwind claims adjuster")
-    page.check("#share_restrictions_with_employer")
-    page.check("#share_status_with_insurer")
-    page.fill("#consent_evidence", "signed form WD-12")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Open the case").click()
-    assert "done=created" in page.url, page.inner_text("main")[:2000]
-    return re.search(rf"/clinic/cases/({UUID})", page.url).group(1)
-
-
-def record_assessment(page, clinic: str, case_id: str) -> None:
-    page.goto(f"{clinic}/cases/{case_id}/assessment")
-    page.fill("#cap-amount-0", "8")  # lifting floor to waist, occasionally: 8 of the job's 20 kg
-    page.fill("#cap-amount-1", "60")  # standing: 60 of 120 min at a time
-    page.select_option("#pain_nrs", "4")
-    for side, trials in (("left", ("30", "32", "31")), ("right", ("35", "36", "37"))):
-        for t, value in enumerate(trials):
-            page.fill(f"#grip-{side}-{t}", value)
-    page.get_by_role("button", name="Record the assessment").click()
-    page.wait_for_url(re.compile(r"/assessment\?done=1"))
-
-
-def wait_for_checks(page, text: str) -> None:
-    page.wait_for_function(
-        "(text) => document.getElementById('checks').innerText.includes(text)", arg=text, timeout=15_000
-    )
-
-
-def build_the_plan(page) -> None:
-    """Goals' GAS rows, a phase with a named activity, three weeks, an accommodation: through the builder."""
+def build_the_plan(page, starts) -> None:
+    """Goals' GAS rows, four weeks of treatment from `starts` with two named activities, three weeks back at
+    work, an accommodation: through the builder."""
     levels = ("minus_2", "minus_1", "zero", "plus_1", "plus_2")
     for level, words in zip(levels, ("5 kg", "10 kg", "15 kg", "18 kg", "20 kg"), strict=True):
         page.fill(f"#f-goals-0-gas-{level}", f"Lifts a {words} tote from floor to waist, occasionally")
     page.fill("#f-goals-0-weight", "2")
     page.get_by_role("button", name="Add a phase").click()
     page.fill("#f-phases-0-name", "Conditioning")
+    page.fill("#f-phases-0-start_week", "1")
+    page.fill("#f-phases-0-end_week", "4")
+    page.fill("#f-phases-0-sessions_per_week", "3")
     page.get_by_role("button", name="Add an activity").click()
     page.fill("#f-phases-0-activities-0-name", "Tote lift from the floor")
     page.select_option("#f-phases-0-activities-0-demand", "lift_floor_waist")
     page.fill("#f-phases-0-activities-0-load_kg", "7.5")
+    page.fill("#f-phases-0-activities-0-reps", "10")
     page.fill("#f-phases-0-activities-0-sets", "3")
+    page.get_by_role("button", name="Add an activity").click()
+    page.fill("#f-phases-0-activities-1-name", "Standing at the bench")
+    page.select_option("#f-phases-0-activities-1-kind", "conditioning")
+    page.select_option("#f-phases-0-activities-1-demand", "stand")
+    page.fill("#f-phases-0-activities-1-duration_min", "30")
     for hours in ("4", "6", "8"):
         page.get_by_role("button", name="Add a week").click()
         last = page.locator("fieldset.week").count() - 1
         page.fill(f"#f-schedule-{last}-hours_per_day", hours)
     page.select_option("#f-schedule-2-duties", "full")
+    page.fill("#f-start_date", starts.isoformat())
     page.get_by_role("button", name="Add an accommodation").click()
     page.select_option("#f-accommodations-0-category", "modified_duties")
     page.fill("#f-accommodations-0-description", "No floor-level picking over 10 kg")
 
 
-def test_tara_builds_and_publishes_the_plan_then_accepts_erins_counter(tara, clinic, clinic_ui, journey, clock):
-    page = tara
-    page.goto(f"{clinic}/cases")
-    checked(page, clinic_ui, "caseload")
-    case_id = open_case_through_the_form(page, clinic, (clock().date() - timedelta(days=21)).isoformat())
-    checked(page, clinic_ui, "case page")
-    record_assessment(page, clinic, case_id)
-    checked(page, clinic_ui, "assessment")
+def decide(page) -> None:
+    """On the last session: accept the lift's recommendation; override the standing one's with a reason."""
+    cards = page.locator(".recommendation")
+    assert cards.count() == 2
+    assert "Tote lift from the floor" in cards.nth(0).inner_text() and "Standing" in cards.nth(1).inner_text()
+    cards.nth(0).get_by_role("button").click()
+    page.wait_for_url("**decided=1*")
+    stand = page.locator(".recommendation").nth(1)
+    stand.get_by_label("Override", exact=True).check()
+    stand.get_by_label("instead").select_option("hold")
+    stand.get_by_label("Reason for an override").fill("Knee flared at the weekend; hold standing time")
+    stand.get_by_role("button").click()
+    page.wait_for_url("**decided=1*")
 
-    # The draft follows the case: its goals' baselines are the assessment's (by event) before tara edits it.
-    def assessed_draft() -> dict | None:
-        draft = journey.draft_plan(case_id)
-        return draft if draft["goals"] and draft["goals"][0]["baseline"] == 8 else None
 
-    draft = journey.eventually(assessed_draft, "the draft with the assessment's baselines")
-    builder = f"{clinic}/plans/{draft['id']}/builder"
-    link = reload_until(page, f"{clinic}/cases/{case_id}", f"a[href$='/plans/{draft['id']}/builder']", "the draft")
-    link.click()
-    page.wait_for_url(builder)
-    assert page.input_value("#f-goals-0-target") == "20" and page.input_value("#f-goals-0-baseline") == "8"
-    assert page.input_value("#f-goals-1-unit") == "min"  # standing, from the job's demands
+def review(page, clinic: str, plan_id: str, on) -> None:
+    """A review on the progress page: each goal's attainment by its name, the COPM rated."""
+    page.goto(f"{clinic}/plans/{plan_id}/progress")
+    page.fill("#review-date", on.isoformat())
+    page.select_option("#gas-0", "1")  # the lifting goal, a little better than expected
+    page.fill("#copm0_problem", "Picking orders")
+    page.fill("#copm0_importance", "9")
+    page.fill("#copm0_performance", "6")
+    page.fill("#copm0_satisfaction", "5")
+    page.get_by_role("button", name="Save the review").click()
+    page.wait_for_url("**saved=1*")
 
-    page.fill("#f-goals-0-target", "fifteen")  # live: beside the field, in words, before anything is sent
-    page.wait_for_function("() => document.getElementById('f-goals-0-target-err').innerText.includes('not a number')")
-    assert page.get_attribute("#f-goals-0-target", "aria-invalid") == "true"
-    page.fill("#f-goals-0-target", "15")  # below the job's 20 kg: a clinical warning, named by the goal
-    wait_for_checks(page, "No hard error")
-    assert page.inner_text("#f-goals-0-target-err") == ""
-    build_the_plan(page)
-    wait_for_checks(page, "Goal “Pick orders")
-    panel = page.inner_text("#checks")
-    assert "goals.0" not in panel and "Ready for the job" in panel and "USD" in panel
-    assert re.search(r"Week 3 · Mon \d+ \w+ 20\d\d \N{EN DASH} Sun \d+ \w+ 20\d\d", page.inner_text("main"))
-    checked(page, clinic_ui, "plan builder with its warnings")
-    boxes = page.locator("#checks input[name=acknowledge]")
-    warnings = boxes.count()
-    assert warnings >= 1
-    for i in range(warnings):
-        boxes.nth(i).check()  # one click each
-    page.locator(".builder-publish").get_by_role("button", name="Publish").click()
-    page.wait_for_url(f"{clinic}/plans/{draft['id']}?done=published")
-    assert "The plan is published" in page.inner_text("[role=status]")
-    published = journey.ok("GET", "workplan", f"/v1/plans/{draft['id']}", "tara")
-    assert published["status"] == "published" and published["goals"][0]["gas"]["zero"].startswith("Lifts a 15 kg")
-    assert [a["name"] for a in published["phases"][0]["activities"]] == ["Tote lift from the floor"]
-    assert [w["acknowledged_by_username"] for w in published["acknowledged_warnings"]] == ["tara"] * warnings
-    clinic_ui.assert_accessible(page)
 
+def erin_counters(journey, case_id: str) -> str:
+    """erin answers the pending request with a counter-proposal (the employer's API); the request's id."""
     request = journey.pending_request(case_id)
     path = f"/v1/accommodations/{request['id']}"
     counter = {
@@ -219,22 +141,113 @@ def test_tara_builds_and_publishes_the_plan_then_accepts_erins_counter(tara, cli
     journey.ok(
         "POST", "employer", f"{path}/decision", "erin", headers=journey.etag("employer", path, "erin"), json=decision
     )
-    page.goto(f"{clinic}/plans/{draft['id']}")
-    assert counter["description"] in page.inner_text(".counters")
+    return request["id"]
+
+
+def test_tara_does_the_warehouse_picker_through_the_pages(tara, clinic, clinic_ui, journey, clock):
+    page, today = tara, clock().date()
+    starts = today - timedelta(days=27)  # four weeks of treatment, the last session today at the latest
+    page.goto(f"{clinic}/cases")
+    checked(page, clinic_ui, "caseload")
+    case_id = pages.open_case_through_the_form(page, clinic, (starts - timedelta(days=10)).isoformat())
+    checked(page, clinic_ui, "case page")
+    pages.record_assessment(page, clinic, case_id)
+    checked(page, clinic_ui, "assessment")
+
+    # The draft follows the case: its goals' baselines are the assessment's (by event) before tara edits it.
+    def assessed_draft() -> dict | None:
+        draft = journey.draft_plan(case_id)
+        return draft if draft["goals"] and draft["goals"][0]["baseline"] == 8 else None
+
+    v1 = journey.eventually(assessed_draft, "the draft with the assessment's baselines")["id"]
+    link = reload_until(page, f"{clinic}/cases/{case_id}", f"a[href$='/plans/{v1}/builder']", "the draft")
+    link.click()
+    page.wait_for_url(f"{clinic}/plans/{v1}/builder")
+    assert page.input_value("#f-goals-0-target") == "20" and page.input_value("#f-goals-0-baseline") == "8"
+    assert page.input_value("#f-goals-1-unit") == "min"  # standing, from the job's demands
+
+    page.fill("#f-goals-0-target", "fifteen")  # live: beside the field, in words, before anything is sent
+    page.wait_for_function("() => document.getElementById('f-goals-0-target-err').innerText.includes('not a number')")
+    assert page.get_attribute("#f-goals-0-target", "aria-invalid") == "true"
+    page.fill("#f-goals-0-target", "15")  # below the job's 20 kg: a clinical warning, named by the goal
+    wait_for_checks(page, "No hard error")
+    assert page.inner_text("#f-goals-0-target-err") == ""
+    build_the_plan(page, starts)
+    wait_for_checks(page, "Goal “Pick orders")
+    panel = page.inner_text("#checks")
+    assert "goals.0" not in panel and "Ready for the job" in panel and "USD" in panel
+    assert re.search(r"Week 3 · Mon \d+ \w+ 20\d\d \N{EN DASH} Sun \d+ \w+ 20\d\d", page.inner_text("main"))
+    checked(page, clinic_ui, "plan builder with its warnings")
+    warnings = pages.acknowledge_and_publish(page)
+    assert warnings >= 1 and "The plan is published" in page.inner_text("[role=status]")
+    published = journey.ok("GET", "workplan", f"/v1/plans/{v1}", "tara")
+    assert published["status"] == "published" and published["goals"][0]["gas"]["zero"].startswith("Lifts a 15 kg")
+    assert [a["name"] for a in published["phases"][0]["activities"]] == [
+        "Tote lift from the floor",
+        "Standing at the bench",
+    ]
+    assert [w["acknowledged_by_username"] for w in published["acknowledged_warnings"]] == ["tara"] * warnings
+
+    # Twelve sessions over four weeks, each through the session form on its own date.
+    for day, lift, stand, before, after in SESSIONS:
+        pages.log_session(
+            page,
+            clinic,
+            v1,
+            starts + timedelta(days=day),
+            lift_kg=str(lift),
+            stand_min=str(stand),
+            pain=(before, after),
+        )
+    checked(page, clinic_ui, "a saved session with its recommendations")
+    decide(page)
+    review(page, clinic, v1, today)
+    checked(page, clinic_ui, "progress with the review")
+
+    sessions = pages.sessions_of(journey, v1)
+    assert len(sessions) == 12
+    assert sorted(s["date"] for s in sessions) == [(starts + timedelta(days=d)).isoformat() for d, *_ in SESSIONS]
+    progress = journey.ok("GET", "workplan", f"/v1/plans/{v1}/progress", "tara")
+    decided = {a["name"]: a["decision"] for a in progress["activities"]}
+    assert decided["Tote lift from the floor"]["overridden"] is False
+    assert (
+        decided["Standing at the bench"]["overridden"] is True and decided["Standing at the bench"]["chosen"] == "hold"
+    )
+    assert len(progress["gas"]["reviews"]) == 1 and progress["gas"]["latest_t_score"] > 50
+    assert progress["copm"]["latest"] is not None
+
+    # The revision: version 2 opened from the plan, an accommodation added, published; erin is asked again.
+    page.goto(f"{clinic}/plans/{v1}")
+    page.get_by_role("button", name=re.compile("Revise")).click()
+    page.wait_for_url(re.compile(rf"/clinic/plans/{UUID}/builder\?done=revised"))
+    assert "version 2, draft" in page.inner_text("main").lower()
+    v2 = re.search(rf"/clinic/plans/({UUID})/builder", page.url).group(1)
+    page.get_by_role("button", name="Add an accommodation").click()
+    page.select_option("#f-accommodations-1-category", "rest_breaks")
+    page.fill("#f-accommodations-1-description", "A ten-minute break every two hours")
+    wait_for_checks(page, "No hard error")
+    pages.acknowledge_and_publish(page)
+
+    # erin counters the revision's request; tara accepts the counter from the plan: the agreed version 3.
+    request_id = erin_counters(journey, case_id)
+    page.goto(f"{clinic}/plans/{v2}")
+    assert "Four hours a day for two weeks" in page.inner_text(".counters")
     clinic_ui.assert_accessible(page)
     page.get_by_role("button", name="Accept the counter-proposal").click()
     page.wait_for_url(re.compile(r"\?done=accepted"))
-    agreed = reload_until(page, f"{clinic}/plans/{draft['id']}", "#versions a:has-text('Version 2 (published)')", "v2")
+    agreed = reload_until(page, f"{clinic}/plans/{v2}", "#versions a:has-text('Version 3 (published)')", "v3")
     agreed.click()
     page.wait_for_url(re.compile(rf"/clinic/plans/{UUID}$"))
-    assert page.inner_text("h1") == "Plan version 2"
+    assert page.inner_text("h1") == "Plan version 3"
     changes = page.inner_text("section:has(#changes-title)")
-    assert "What changed from version 1" in changes and "Week 4: 8 h a day, 5 days, full duties" in changes
+    assert "What changed from version 2" in changes and "Week 4: 8 h a day, 5 days, full duties" in changes
     checked(page, clinic_ui, "the agreed version")
 
-    page.get_by_role("button", name=re.compile("Revise")).click()
-    page.wait_for_url(re.compile(rf"/clinic/plans/{UUID}/builder\?done=revised"))
-    assert "version 3, draft" in page.inner_text("main").lower()
+    versions = journey.ok("GET", "workplan", f"/v1/plans?case_id={case_id}", "tara")["items"]
+    assert sorted((p["version"], p["status"]) for p in versions)[-1] == (3, "published")
+    assert {p["version"] for p in versions} >= {1, 2, 3}
+    confirmed = journey.ok("GET", "employer", f"/v1/accommodations/{request_id}", "erin")
+    assert confirmed["status"] == "confirmed"
 
 
 def test_theo_sees_none_of_taras_cases(browser, clinic, clinic_ui, journey):

@@ -3,7 +3,7 @@
 
 from fastapi import APIRouter
 
-from . import assessment, caseload, cases, inbox, new_case, plans
+from . import assessment, caseload, cases, inbox, new_case, plans, progress, report, sessions
 
 # The order matters where paths overlap: `/cases/new` before `/cases/{case_id}`.
 ROUTERS: list[APIRouter] = [
@@ -12,5 +12,8 @@ ROUTERS: list[APIRouter] = [
     cases.router,
     assessment.router,
     plans.router,
+    sessions.router,
+    progress.router,
+    report.router,
     inbox.router,
 ]
