@@ -52,7 +52,7 @@ load: $(STAMP)  ## Locust, headless: the three roles' mix at 200 req/s for 10 mi
 	@$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 .PHONY: screenshots
-screenshots: $(STAMP)  ## regenerate docs/screenshots/*.png: the portal in Chromium, desktop and 375 px (needs chromium)
+screenshots: $(STAMP)  ## regenerate docs/screenshots/*.png: the portal (desktop, 375 px) and the workspace (desktop, 768 px) in Chromium (needs chromium)
 	@RTW_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q -p no:cacheprovider tests/browser/test_screenshots.py
 
 chaos: $(STAMP)  ## journeys under >= 20 random faults on a private stack; prints faults, recovery, effects (CHAOS_ARGS=--seed N …; REPLICAS=2)

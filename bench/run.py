@@ -28,6 +28,7 @@ import http_figures
 import latency
 import loadgen
 import same_work_figures
+import workspace_pages
 from harness import Context, Progress, Row, Sizes, git_revision
 
 # In the order they run: the event figures need no services, so they come before the system starts;
@@ -42,6 +43,7 @@ FIGURES: dict[str, Callable[[Context], list[Row]]] = {
     "latency": latency.figure,
     "memory": http_figures.memory,
     "audit": audit_cost.figure,
+    "workspace": workspace_pages.figure,
 }
 TOKEN_LIFETIME = 300  # seconds, the demo realm's access tokens (a wrk run cannot refresh them)
 

@@ -8,12 +8,12 @@ from typing import Annotated
 import anyio
 from fastapi import Depends, Request
 
+from .api_paths import is_api
 from .clock import Clock
 from .settings import ServiceSettings
 from .uow import UnitOfWork
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
-READ_ONLY_PREFIX = "/v1/"  # the public API; the portal's pages may write on a GET (its sign-in callback)
 
 
 async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
@@ -29,7 +29,7 @@ async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
     fails: the Unit of Work refuses to commit or emit, and PostgreSQL refuses the statement."""
     settings: ServiceSettings = request.app.state.settings
     state = request.app.state
-    read_only = request.method in SAFE_METHODS and request.url.path.startswith(READ_ONLY_PREFIX)
+    read_only = request.method in SAFE_METHODS and is_api(request.url.path)  # the portal may write on a GET (sign-in)
     uow = UnitOfWork(
         state.read_session_factory if read_only else state.session_factory,
         source=settings.service_name,

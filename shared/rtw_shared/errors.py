@@ -1,5 +1,10 @@
 """RFC 9457 problem details: every error a client sees is `application/problem+json` with a
-clear `detail`. Malformed input is 422 naming the offending field, never a 500."""
+clear `detail`. Malformed input is 422 naming the offending field, never a 500.
+
+The FHIR API (`/fhir/…`) answers the same errors as FHIR clients read them: an `OperationOutcome`
+(`application/fhir+json`, rtw_shared.outcome) with the same status, except that invalid input there is
+400 — FHIR's answer to a read or search it cannot process (422 is for a resource a client sends, which
+the FHIR API does not take)."""
 
 from __future__ import annotations
 
@@ -12,6 +17,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .api_paths import is_fhir
+from .outcome import FHIR_MEDIA_TYPE, operation_outcome
 
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger("rtw.errors")
@@ -28,7 +36,7 @@ class Problem(BaseModel):
     instance: str | None = None
 
 
-_PROBLEM_STATUSES = {
+PROBLEM_STATUSES = {
     400: "The request could not be read (e.g. a body that is not JSON text)",
     401: "No token, or a token that is not valid",
     403: "Your role may not do this",
@@ -47,7 +55,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": text,
         "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
-    for status, text in _PROBLEM_STATUSES.items()
+    for status, text in PROBLEM_STATUSES.items()
 }
 
 
@@ -105,6 +113,14 @@ def problem(
     headers: dict[str, str] | None = None,
     **extra: object,
 ) -> JSONResponse:
+    """The error as problem+json; on a FHIR path (`instance`), as an OperationOutcome."""
+    if instance and is_fhir(instance):
+        status = 400 if status == 422 else status
+        errors = extra.get("errors")
+        if not isinstance(errors, list):
+            errors = [{"field": extra["field"], "message": detail}] if extra.get("field") else []
+        outcome = operation_outcome(status, detail, errors=errors)
+        return JSONResponse(outcome, status_code=status, media_type=FHIR_MEDIA_TYPE, headers=headers)
     body: dict[str, object] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if instance:
         body["instance"] = instance

@@ -2,7 +2,8 @@
 
 1. a correlation id that is safe to log and to carry into events (a client's own only when it
    matches a short, plain pattern; otherwise a new one);
-2. for `/v1/…`: a valid bearer token — checked before the body is read, so a stranger cannot make
+2. for the public API (`/v1/…`, `/fhir/…` but its public CapabilityStatement: rtw_shared.api_paths): a
+   valid bearer token — checked before the body is read, so a stranger cannot make
    the service parse anything; refused requests are counted (metric) and logged at most once per
    interval, never written to the audit log; then the rate limits (rtw_shared.ratelimit): per
    token subject, or per client address when the token is missing or invalid (429, Retry-After);
@@ -28,13 +29,13 @@ from prometheus_client import Counter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import context
+from .api_paths import is_protected
 from .errors import PayloadTooLargeError, ProblemError, UnprocessableError, problem
 from .ratelimit import RateLimits
 
 log = structlog.get_logger("rtw.gate")
 CORRELATION_HEADER = b"x-correlation-id"
 SAFE_CORRELATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
-PROTECTED_PREFIX = "/v1/"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 UNAUTHENTICATED = Counter(
     "rtw_unauthenticated_requests_total", "API requests refused before authentication", ["reason"]
@@ -116,7 +117,7 @@ class Gate:
         scope.setdefault("state", {})["correlation_id"] = correlation_id
         send = _with_response_headers(send, correlation_id)
         try:
-            if scope["path"].startswith(PROTECTED_PREFIX):
+            if is_protected(scope["path"]):
                 self._authenticate(scope, headers)
                 receive = await self._checked_body(scope, headers, receive)
         except ProblemError as error:

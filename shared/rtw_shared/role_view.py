@@ -28,16 +28,21 @@ class Field(StrEnum):
     """A fact about a case that some readers get and others do not."""
 
     REFERENCE = "case.reference"  # that the case exists: reference, status, dates
+    CARE_TEAM = "case.care_team"  # the case's clinic and assigned therapist
+    CONSENTS = "case.consents"  # the worker's consents and their history
     WORKER_NAME = "worker.name"
     DATE_OF_BIRTH = "worker.date_of_birth"
+    WORKER_CONTACT = "worker.contact"  # contact and preferred language
     CLAIM_NUMBER = "claim.claim_number"
-    JOB_TITLE = "employment.job_title"
+    JOB_TITLE = "employment.job_title"  # with the employer and the usual hours and days
+    JOB_DEMANDS = "employment.demands"  # essential functions and their demands, O*NET-SOC code, DOT level
     DIAGNOSIS = "claim.diagnosis"  # diagnosis codes, body parts, mechanism
     ASSESSMENTS = "assessments.detail"  # each assessment, pain scores, session notes
     ASSESSMENT_SUMMARY = "assessments.summary"  # counts and latest numbers
     CAPACITY_SERIES = "progress.capacity_series"  # each dated capacity measurement
     RECOMMENDATIONS = "progress.recommendations"  # advance, hold or regress per activity, and why
     PROGRESS = "progress.summary"  # adherence, dosage, capacity now, readiness, GAS, COPM
+    PLAN_DETAIL = "plan.detail"  # goals (GAS rows, weights), phases and activities, the baseline
     RESTRICTIONS = "restrictions"
     SCHEDULE = "schedule"  # the graduated return-to-work schedule
     JOB_MATCH = "job_match"
@@ -61,10 +66,14 @@ NOT_INSURER = frozenset({"therapist", "employer"})
 # The product spec's "Who may see what", field by field (docs/domain/access.md).
 FIELDS: dict[Field, Reveal] = {
     Field.REFERENCE: Reveal(Part.CASE),
+    Field.CARE_TEAM: Reveal(Part.CASE, THERAPIST),
+    Field.CONSENTS: Reveal(Part.CASE, THERAPIST),
     Field.WORKER_NAME: Reveal(Part.IDENTITY),
     Field.DATE_OF_BIRTH: Reveal(Part.IDENTITY, NOT_EMPLOYER),
+    Field.WORKER_CONTACT: Reveal(Part.IDENTITY, THERAPIST),
     Field.CLAIM_NUMBER: Reveal(Part.IDENTITY, NOT_EMPLOYER),
     Field.JOB_TITLE: Reveal(Part.IDENTITY, NOT_INSURER),
+    Field.JOB_DEMANDS: Reveal(Part.IDENTITY, THERAPIST),
     Field.DIAGNOSIS: Reveal(Part.CLINICAL, NOT_EMPLOYER),
     Field.ASSESSMENTS: Reveal(Part.CLINICAL, THERAPIST),
     Field.ASSESSMENT_SUMMARY: Reveal(Part.CLINICAL, NOT_EMPLOYER),
@@ -73,6 +82,8 @@ FIELDS: dict[Field, Reveal] = {
     Field.CAPACITY_SERIES: Reveal(Part.CLINICAL, THERAPIST),
     Field.RECOMMENDATIONS: Reveal(Part.CLINICAL, THERAPIST),
     Field.PROGRESS: Reveal(Part.PROGRESS),
+    # The insurer's plan is its schedule, restrictions, dates and projections (docs/domain/plans.md).
+    Field.PLAN_DETAIL: Reveal(Part.PROGRESS, THERAPIST),
     Field.RESTRICTIONS: Reveal(Part.RESTRICTIONS),
     Field.SCHEDULE: Reveal(Part.RESTRICTIONS),
     Field.JOB_MATCH: Reveal(Part.RESTRICTIONS),

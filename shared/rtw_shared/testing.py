@@ -70,13 +70,27 @@ class Tokens:
         return token
 
 
+# The day the test session began, for tests that compute their dates when their module is imported. A
+# session that runs past midnight keeps that day: the apps under test read `session_clock` (or a
+# ManualClock, which starts from it), so a module's "today" and the app's never part (a suite started at
+# 23:50 once failed at 00:05, its modules still on the old day and the app on the new one).
+SESSION_DAY = datetime.now(UTC).date()
+
+
+def session_clock() -> datetime:
+    """The real time, running, moved back by whole days so that its date is never past SESSION_DAY."""
+    now = datetime.now(UTC)
+    return now - timedelta(days=(now.date() - SESSION_DAY).days)
+
+
 class ManualClock:
-    """A clock a test moves by hand (a `rtw_shared.clock.Clock`). It starts at the real time, never at
-    a calendar date, so a test reads the same on any day: times the test needs are built from it
-    (`clock() + timedelta(days=3)`), and `move(...)` makes time pass for everything given this clock."""
+    """A clock a test moves by hand (a `rtw_shared.clock.Clock`). It starts at the real time (of the
+    session's day: `session_clock`), never at a calendar date, so a test reads the same on any day: times
+    the test needs are built from it (`clock() + timedelta(days=3)`), and `move(...)` makes time pass for
+    everything given this clock."""
 
     def __init__(self, start: datetime | None = None):
-        self.now = (start or datetime.now(UTC)).replace(microsecond=0)
+        self.now = (start or session_clock()).replace(microsecond=0)
 
     def __call__(self) -> datetime:
         return self.now

@@ -32,7 +32,7 @@ from .errors import PROBLEM_RESPONSES, install_error_handlers
 from .gate import Gate
 from .logging import configure_logging
 from .metrics import CONTENT_TYPE_LATEST, exposition
-from .query_params import declared_query_parameters, refuse_unknown_query_parameters
+from .query_params import refuse_unknown_query_parameters
 from .ratelimit import RateLimits
 from .settings import ServiceSettings
 
@@ -56,6 +56,7 @@ def create_service_app(
     version: str = "1.0.0",
     description: str = "",
     on_startup: Callable[[FastAPI], None] | None = None,
+    on_shutdown: Callable[[FastAPI], None] | None = None,
     clock: Clock | None = None,
 ) -> FastAPI:
     """The service's app; `clock`: the time its requests read (the process clock unless a test gives one)."""
@@ -83,8 +84,9 @@ def create_service_app(
         app.state.rate_limits = rate_limits
         if on_startup:
             on_startup(app)
-        declared_query_parameters(app)  # built now, not by the first request on the event loop
         yield
+        if on_shutdown:
+            on_shutdown(app)
         app.state.audit_writer.close()
         rate_limits.close()
         rate_limit_engine.dispose()

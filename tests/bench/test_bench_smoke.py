@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-FIGURES = ["consumer", "relay", "growth", "create", "status", "same-work", "latency", "memory", "audit"]
+FIGURES = ["consumer", "relay", "growth", "create", "status", "same-work", "latency", "memory", "audit", "workspace"]
 HEADER = "| what "
 COLUMNS = ["what", "RTW", "baseline", "ratio", "goal", "met?"]
 

@@ -1,9 +1,9 @@
-"""Browser tests of the employer portal: Playwright driving Debian's Chromium (found on PATH, never
-downloaded), headless, against a private copy of the system (the `system` fixture) and the real
-Keycloak login page. The realm's `rtw-portal` client returns to exact addresses only (make up's
-portal, deploy/keycloak/realm-rtw.json), so the private employer service, on a free port beside
-make up's, signs in through a client of its own: a copy of `rtw-portal` that returns to exactly
-that port, made in the running realm for the module and deleted after it."""
+"""Browser tests of the employer portal and the therapist's workspace: Playwright driving Debian's
+Chromium (found on PATH, never downloaded), headless, against a private copy of the system (the `system`
+fixture) and the real Keycloak login page. The realm's browser clients (`rtw-portal`, `rtw-clinic`) return
+to exact addresses only (make up's, deploy/keycloak/realm-rtw.json), so the private services, on free
+ports beside make up's, sign in through clients of their own: copies that return to exactly those ports,
+made in the running realm for the module and deleted after it."""
 
 from __future__ import annotations
 
@@ -47,15 +47,12 @@ def browser() -> Iterator:
         launched.close()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def private_portal_client(system, rtw_infra) -> Iterator[str]:
-    """A copy of `rtw-portal` returning exactly to the private system's portal, which the private
-    employer API is restarted to sign in with; deleted with the module."""
-    portal = system.url("employer") + "/portal"
-    [template] = [
-        c for c in json.loads(realm.DEVELOPMENT_REALM.read_text())["clients"] if c["clientId"] == "rtw-portal"
-    ]
-    client_id = f"rtw-portal-test-{uuid.uuid4().hex[:8]}"
+def browser_client_copy(system, rtw_infra, *, template_id: str, service: str, mount: str) -> Iterator[str]:
+    """A copy of the realm file's browser client `template_id` that returns exactly to the private system's
+    `service` under `mount`; the private API restarts to sign in with it; the copy is deleted afterwards."""
+    base = system.url(service)
+    [template] = [c for c in json.loads(realm.DEVELOPMENT_REALM.read_text())["clients"] if c["clientId"] == template_id]
+    client_id = f"{template_id}-test-{uuid.uuid4().hex[:8]}"
     admin = KeycloakAdmin(
         server_url=rtw_infra.keycloak_url,
         username=ADMIN_USER,
@@ -67,17 +64,33 @@ def private_portal_client(system, rtw_infra) -> Iterator[str]:
         {
             **template,
             "clientId": client_id,
-            "rootUrl": system.url("employer"),
-            "redirectUris": [f"{portal}/callback"],
-            "attributes": {**template.get("attributes", {}), "post.logout.redirect.uris": f"{portal}/signed-out"},
+            "rootUrl": base,
+            "redirectUris": [f"{base}{mount}/callback"],
+            "attributes": {**template.get("attributes", {}), "post.logout.redirect.uris": f"{base}{mount}/signed-out"},
         }
     )
-    employer = system.services["employer"]
-    employer.env[employer.defn.env_prefix + "PORTAL_CLIENT_ID"] = client_id
-    system.restart("employer", "api")
-    assert wait_until(lambda: api_ready("127.0.0.1", employer.port), 60, interval=0.2), "employer API not ready"
-    yield client_id
-    admin.delete_client(made)
+    running = system.services[service]
+    running.env[running.defn.env_prefix + f"{mount.strip('/').upper()}_CLIENT_ID"] = client_id
+    system.restart(service, "api")
+    assert wait_until(lambda: api_ready("127.0.0.1", running.port), 60, interval=0.2), f"{service} API not ready"
+    try:
+        yield client_id
+    finally:
+        admin.delete_client(made)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def private_portal_client(system, rtw_infra) -> Iterator[str]:
+    """A copy of `rtw-portal` returning exactly to the private system's portal, which the private
+    employer API is restarted to sign in with; deleted with the module."""
+    yield from browser_client_copy(system, rtw_infra, template_id="rtw-portal", service="employer", mount="/portal")
+
+
+@pytest.fixture(scope="module")
+def private_clinic_client(system, rtw_infra) -> Iterator[str]:
+    """The same for the therapist's workspace: a copy of `rtw-clinic` returning exactly to the private
+    system's workplan under /clinic (the running realm may predate `rtw-clinic`: CI imports it fresh)."""
+    yield from browser_client_copy(system, rtw_infra, template_id="rtw-clinic", service="workplan", mount="/clinic")
 
 
 @pytest.fixture(scope="module")

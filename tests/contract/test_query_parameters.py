@@ -11,8 +11,11 @@ import uuid
 from pathlib import Path
 
 import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 
+from rtw_shared.api_paths import is_api
+from rtw_shared.query_params import declared_in_the_document, declared_query_parameters
 from rtw_shared.services import SERVICE_DEFS
 from rtw_shared.settings import ServiceSettings
 from rtw_shared.testing import DEMO_USERS
@@ -58,3 +61,20 @@ def test_every_read_of_every_service_refuses_an_unknown_query_parameter(defn, se
             errors = response.json().get("errors", []) if response.status_code == 422 else []
             answers[path] = (response.status_code, [e["field"] for e in errors])
     assert answers == dict.fromkeys(paths, (422, [f"query.{UNKNOWN}"]))
+
+
+@pytest.mark.parametrize("defn", SERVICE_DEFS, ids=lambda defn: defn.name)
+def test_what_the_check_takes_is_what_the_document_declares(defn):
+    """The check reads each operation's parameters from its route (generating the whole document on a
+    service's first request cost hundreds of milliseconds): it must agree with the document exactly."""
+    app = importlib.import_module(f"{defn.package}.app").create_app(settings_class(defn.package)())
+    documented = declared_in_the_document(app)
+    routes = [context.original_route for context in iter_route_contexts(app.routes)]
+    checked = {
+        (route.path_format, method.lower()): declared_query_parameters(route)
+        for route in routes
+        if isinstance(route, APIRoute) and route.include_in_schema and is_api(route.path_format)
+        for method in route.methods
+    }
+    assert checked == {key: value for key, value in documented.items() if is_api(key[0])}
+    assert any(checked.values())  # the operations take parameters: the comparison compared something

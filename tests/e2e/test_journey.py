@@ -86,9 +86,9 @@ def test_case_travels_from_therapist_to_employer_insurer_and_notifications(journ
 
 
 def readme_journey() -> str:
-    """The bash block of the README's "Try the journey by hand", as a reader would paste it."""
+    """The bash block of the README's "For API users: the journey with curl", as a reader would paste it."""
     readme = (REPO / "README.md").read_text()
-    section = readme[readme.index("## Try the journey by hand") :]
+    section = readme[readme.index("## For API users: the journey with curl") :]
     return section[section.index("```bash\n") + len("```bash\n") : section.index("\n```\n")]
 
 

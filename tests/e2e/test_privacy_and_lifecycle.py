@@ -22,7 +22,14 @@ def published(journey):
     case = journey.create_case()
     plan = journey.draft_plan(case["id"])
     journey.publish_plan(plan["id"])
-    return case, plan, journey.pending_request(case["id"])
+    request = journey.pending_request(case["id"])
+    # Intake moves the case to plan_active when it hears of the plan, in its own time: wait for it, or a
+    # test's If-Match read before that move is stale by the time it writes.
+    journey.eventually(
+        lambda: journey.ok("GET", "intake", f"/v1/cases/{case['id']}", "tara")["status"] == "plan_active",
+        "intake moving the case to plan_active",
+    )
+    return case, plan, request
 
 
 def set_consents(journey, case_id: str, *, employer: bool, insurer: bool) -> None:

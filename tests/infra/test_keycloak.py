@@ -118,19 +118,48 @@ def return_addresses(client: dict) -> list[str]:
     return [*client.get("redirectUris", []), *[uri for uri in after_logout.split("##") if uri]]
 
 
+# Each browser client, and the only paths it may send people back to.
+BROWSER_CLIENTS = {
+    "rtw-portal": ("/portal/callback", "/portal/signed-out"),
+    "rtw-clinic": ("/clinic/callback", "/clinic/signed-out"),
+}
+
+
 @pytest.mark.parametrize("which", ["development", "production"])
 def test_browser_clients_return_only_to_exact_addresses(which):
     """No wildcard, and no loopback address without its port (RFC 8252 lets that match any port)."""
     browser_clients = [c for c in realm_files()[which]["clients"] if c.get("standardFlowEnabled")]
-    assert [c["clientId"] for c in browser_clients] == ["rtw-portal"]
+    assert sorted(c["clientId"] for c in browser_clients) == sorted(BROWSER_CLIENTS)
     for client in browser_clients:
         addresses = return_addresses(client)
         assert addresses, client["clientId"]
+        assert client["publicClient"] is True and client["attributes"]["pkce.code.challenge.method"] == "S256"
+        assert not client.get("directAccessGrantsEnabled") and not client.get("implicitFlowEnabled")
         for address in addresses:
             assert "*" not in address, address
-            parts = urlsplit(address.replace(realm.PORTAL_URL, "https://rtw.example.org"))
-            assert parts.path in ("/portal/callback", "/portal/signed-out"), address
+            filled = address.replace(realm.PORTAL_URL, "https://rtw.example.org")
+            parts = urlsplit(filled.replace(realm.WORKSPACE_URL, "https://rtw.example.org"))
+            assert parts.path in BROWSER_CLIENTS[client["clientId"]], address
             assert parts.hostname not in LOOPBACK_HOSTS or parts.port is not None, address
+
+
+def test_the_workspace_client_returns_to_make_ups_workplan_and_the_production_workspace_address():
+    development, production = (
+        next(c for c in realm_files()[which]["clients"] if c["clientId"] == "rtw-clinic")
+        for which in ("development", "production")
+    )
+    assert return_addresses(development) == [
+        "http://127.0.0.1:8102/clinic/callback",
+        "http://localhost:8102/clinic/callback",
+        "http://127.0.0.1:8102/clinic/signed-out",
+        "http://localhost:8102/clinic/signed-out",
+    ]
+    assert return_addresses(production) == [
+        "${RTW_WORKSPACE_URL}/clinic/callback",
+        "${RTW_WORKSPACE_URL}/clinic/signed-out",
+    ]
+    mappers = {m["name"] for m in development["protocolMappers"]}
+    assert mappers == {"org_id", "audience rtw-api"}  # its tokens call every service's API, as the caller
 
 
 @pytest.mark.parametrize("which", ["development", "production"])
@@ -163,22 +192,31 @@ def test_a_user_cannot_change_their_email_through_the_account_api(rtw_infra, dev
 
 
 @pytest.mark.parametrize(
-    ("redirect_uri", "accepted"),
+    ("client_id", "redirect_uri", "accepted"),
     [
-        ("http://127.0.0.1:8103/portal/callback", True),
-        ("http://localhost:8103/portal/callback", True),
-        ("http://127.0.0.1:9999/portal/callback", False),  # another port of the same loopback host
-        ("http://127.0.0.1/portal/callback", False),
-        ("http://127.0.0.1:8103/portal/elsewhere", False),
+        ("rtw-portal", "http://127.0.0.1:8103/portal/callback", True),
+        ("rtw-portal", "http://localhost:8103/portal/callback", True),
+        ("rtw-portal", "http://127.0.0.1:9999/portal/callback", False),  # another port of the same loopback host
+        ("rtw-portal", "http://127.0.0.1/portal/callback", False),
+        ("rtw-portal", "http://127.0.0.1:8103/portal/elsewhere", False),
+        ("rtw-portal", "http://127.0.0.1:8102/clinic/callback", False),  # the workspace's, not the portal's
+        ("rtw-clinic", "http://127.0.0.1:8102/clinic/callback", True),
+        ("rtw-clinic", "http://localhost:8102/clinic/callback", True),
+        ("rtw-clinic", "http://127.0.0.1:9999/clinic/callback", False),
+        ("rtw-clinic", "http://127.0.0.1/clinic/callback", False),
+        ("rtw-clinic", "http://127.0.0.1:8102/clinic/elsewhere", False),
+        ("rtw-clinic", "http://127.0.0.1:8103/portal/callback", False),
     ],
 )
-def test_the_portal_client_returns_only_to_its_own_address(rtw_infra, development_copy, redirect_uri, accepted):
+def test_each_browser_client_returns_only_to_its_own_address(
+    rtw_infra, development_copy, client_id, redirect_uri, accepted
+):
     import httpx
 
     answer = httpx.get(
         f"{rtw_infra.keycloak_url}/realms/{development_copy}/protocol/openid-connect/auth",
         params={
-            "client_id": "rtw-portal",
+            "client_id": client_id,
             "response_type": "code",
             "scope": "openid",
             "redirect_uri": redirect_uri,
@@ -189,6 +227,15 @@ def test_the_portal_client_returns_only_to_its_own_address(rtw_infra, developmen
     assert (answer.status_code == 200 and "kc-form-login" in answer.text) is accepted, answer.status_code
     if not accepted:
         assert answer.status_code == 400 and "redirect_uri" in answer.text
+
+
+def test_the_workspace_client_cannot_use_the_password_grant(rtw_infra, development_copy):
+    """Like the portal's: a browser client signs people in on Keycloak's page only."""
+    clinic = KeycloakOpenID(server_url=rtw_infra.keycloak_url, realm_name=development_copy, client_id="rtw-clinic")
+    with pytest.raises(KeycloakPostError) as refused:
+        clinic.token("tara", "demo")
+    assert refused.value.response_code == 400
+    assert b"unauthorized_client" in refused.value.response_body
 
 
 # --- intake's directory client: a service account that reads users and roles, and nothing else

@@ -30,6 +30,7 @@ def imported(rtw_infra):
     RTW_PORTAL_URL and RTW_INTAKE_DIRECTORY_SECRET in its environment."""
     name = f"rtw-prod-{uuid.uuid4().hex[:8]}"
     text = realm.PRODUCTION_REALM.read_text().replace(realm.PORTAL_URL, "https://rtw.example.org")
+    text = text.replace(realm.WORKSPACE_URL, "https://rtw.example.org")
     text = text.replace(realm.DIRECTORY_SECRET, DIRECTORY_SECRET)
     payload = {**json.loads(text), "realm": name}
     admin = KeycloakAdmin(
@@ -48,15 +49,18 @@ def test_production_realm_has_no_people_no_password_grant_and_rotating_refresh_t
     assert settings["sslRequired"] == "external"
     assert settings["revokeRefreshToken"] is True and settings["refreshTokenMaxReuse"] == 0
     assert admin.get_users() == []  # people: the directory client's service account is not listed among them
-    ours = sorted(
-        (c for c in admin.get_clients() if c["clientId"].startswith(("rtw-", "northwind"))), key=lambda c: c["clientId"]
-    )
-    assert [c["clientId"] for c in ours] == ["rtw-intake-directory", "rtw-portal"]
+    ours = [c for c in admin.get_clients() if c["clientId"].startswith(("rtw-", "northwind"))]
+    assert sorted(c["clientId"] for c in ours) == ["rtw-clinic", "rtw-intake-directory", "rtw-portal"]
     assert not any(c.get("directAccessGrantsEnabled") for c in ours)
-    portal = ours[1]
-    assert portal["redirectUris"] == ["https://rtw.example.org/portal/callback"]
-    optional = {s["name"] for s in admin.get_client_optional_client_scopes(portal["id"])}
-    assert "offline_access" not in optional
+    browsers = [c for c in ours if c["clientId"] != "rtw-intake-directory"]
+    redirects = {c["clientId"]: c["redirectUris"] for c in browsers}
+    assert redirects == {
+        "rtw-portal": ["https://rtw.example.org/portal/callback"],
+        "rtw-clinic": ["https://rtw.example.org/clinic/callback"],
+    }
+    for client in browsers:
+        optional = {s["name"] for s in admin.get_client_optional_client_scopes(client["id"])}
+        assert "offline_access" not in optional, client["clientId"]
 
 
 def test_the_demo_password_login_does_not_exist_in_production(rtw_infra, imported):

@@ -4,6 +4,7 @@ and its service account's roles among it), and keeps what the file lacks."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from rtw_devstack import realm, realm_sync
 from rtw_devstack.keycloak import ADMIN_PASSWORD, ADMIN_USER
 
 PORTAL = "https://rtw.example.org"
+WORKSPACE = "https://clinic.rtw.example.org"  # may differ from the portal's (the chart serves both on one host)
 SECRET = uuid.uuid4().hex  # the operator's, from the Secret intake reads it from too
 DIRECTORY = "rtw-intake-directory"
 
@@ -33,8 +35,8 @@ def scratch_realm(rtw_infra: Any) -> Iterator[tuple[KeycloakAdmin, str]]:
         admin.delete_realm(name)
 
 
-def portal_of(admin: KeycloakAdmin) -> dict[str, Any]:
-    client_id = admin.get_client_id("rtw-portal")
+def portal_of(admin: KeycloakAdmin, name: str = "rtw-portal") -> dict[str, Any]:
+    client_id = admin.get_client_id(name)
     assert client_id is not None
     client = admin.get_client(client_id)
     del client["protocolMappers"]  # listed in no particular order: `mappers` holds them by name
@@ -68,10 +70,15 @@ def directory_reads(keycloak_url: str, realm_name: str, secret: str) -> bool:
 
 def test_a_missing_realm_is_created_from_the_file(scratch_realm: tuple[KeycloakAdmin, str]) -> None:
     admin, name = scratch_realm
-    wanted = realm_sync.load(realm.PRODUCTION_REALM, realm=name, portal_url=PORTAL, directory_secret=SECRET)
+    wanted = realm_sync.load(
+        realm.PRODUCTION_REALM, realm=name, portal_url=PORTAL, directory_secret=SECRET, workspace_url=WORKSPACE
+    )
     assert realm_sync.sync(admin, wanted) == [f"created realm {name}"]
     admin.change_current_realm(name)
     assert portal_of(admin)["redirectUris"] == [f"{PORTAL}/portal/callback"]
+    clinic = portal_of(admin, "rtw-clinic")
+    assert clinic["redirectUris"] == [f"{WORKSPACE}/clinic/callback"]
+    assert clinic["attributes"]["post.logout.redirect.uris"] == f"{WORKSPACE}/clinic/signed-out"
     assert admin.get_realm(name)["sslRequired"] == "external"
     assert directory_roles(admin) == {"view-users", "view-realm"}
     assert directory_reads(admin.connection.server_url, name, SECRET)
@@ -119,6 +126,14 @@ def test_updating_an_up_to_date_realm_changes_nothing(scratch_realm: tuple[Keycl
     first, settings = portal_of(admin), admin.get_realm(name)
     realm_sync.sync(admin, wanted)
     assert (portal_of(admin), admin.get_realm(name)) == (first, settings)
+
+
+def test_the_file_gets_both_addresses_and_the_workspace_defaults_to_the_portals() -> None:
+    wanted = realm_sync.load(realm.PRODUCTION_REALM, realm="rtw", portal_url=PORTAL + "/", directory_secret=SECRET)
+    assert "${RTW_" not in json.dumps(wanted)  # nothing left for Keycloak to resolve (it would not, over the admin API)
+    clients = {c["clientId"]: c for c in wanted["clients"]}
+    assert clients["rtw-clinic"]["redirectUris"] == [f"{PORTAL}/clinic/callback"]
+    assert clients["rtw-portal"]["redirectUris"] == [f"{PORTAL}/portal/callback"]
 
 
 def test_a_realm_from_before_the_directory_client_gets_it_with_its_secret_and_roles(

@@ -407,6 +407,14 @@ EXPECTED_EGRESS = {
     "migrate": {"dns", "postgresql"},
     "realm-import": {"dns", "keycloak"},
 }
+# The other services' APIs an API calls with its caller's token: intake's Patient/$everything gathers their FHIR
+# resources (docs/fhir.md); workplan's workspace reads and writes them for the signed-in therapist.
+API_PEERS = {"intake": ("workplan", "employer"), "workplan": ("intake", "employer", "notify")}
+# Beyond their component's: notify's worker delivers webhooks and mail; APIs reach the APIs they call.
+EXTRA_EGRESS = {
+    ("worker", "notify"): {"internet", "smtp"},
+    **{("api", caller): {f"api:{peer}" for peer in peers} for caller, peers in API_PEERS.items()},
+}
 
 
 def egress_category(rule: dict[str, Any], smtp_port: int) -> str:
@@ -420,6 +428,12 @@ def egress_category(rule: dict[str, Any], smtp_port: int) -> str:
     if ports == {(443, "TCP")}:
         assert len(blocks) == len(rule["to"]) and all(set(b["except"]) >= PRIVATE_RANGES for b in blocks), rule
         return "internet"
+    apis = [
+        peer["podSelector"]["matchLabels"] for peer in rule["to"] if "podSelector" in peer and "ipBlock" not in peer
+    ]
+    if apis and all(labels.get("app.kubernetes.io/component") == "api" for labels in apis):
+        assert len(apis) == 1 and ports == {(8000, "TCP")}, rule
+        return f"api:{apis[0]['rtw/service']}"
     names = {(5432, "TCP"): "postgresql", (9092, "TCP"): "kafka", (8080, "TCP"): "keycloak", (smtp_port, "TCP"): "smtp"}
     return names.get(next(iter(ports)), f"unexpected {rule}") if len(ports) == 1 else f"unexpected {rule}"
 
@@ -441,10 +455,33 @@ def test_each_pod_may_reach_only_what_its_component_needs(rendered: dict[str, li
         labels = pod_labels(workload)
         component, service = labels["app.kubernetes.io/component"], labels.get("rtw/service")
         opened = {egress_category(rule, smtp_port) for rule in policy_for(manifests, workload)["spec"]["egress"]}
-        expected = EXPECTED_EGRESS[component] | (
-            {"internet", "smtp"} if (component, service) == ("worker", "notify") else set()
-        )
+        expected = EXPECTED_EGRESS[component] | EXTRA_EGRESS.get((component, service), set())
         assert opened == expected, workload["metadata"]["name"]
+
+
+def source(peer: dict[str, Any]) -> dict[str, str] | str:
+    """Where an ingress rule lets traffic in from: a namespace, or (no namespace: this one's) a pod of the release."""
+    if "namespaceSelector" in peer:
+        return peer["namespaceSelector"]["matchLabels"]
+    labels = peer["podSelector"]["matchLabels"]
+    return f"{labels['rtw/service']}'s API" if labels["app.kubernetes.io/component"] == "api" else f"unexpected {peer}"
+
+
+def test_each_api_finds_the_apis_it_calls_at_their_services(manifests: list[Manifest]) -> None:
+    services = {s["metadata"]["name"]: s for s in of_kind(manifests, "Service")}
+    for workload in workloads(manifests):
+        labels = pod_labels(workload)
+        env = environment_of(pod_spec(workload)["containers"][0])
+        peers = {key: value for key, value in env.items() if key.endswith("_API_URL")}
+        component, service = labels["app.kubernetes.io/component"], labels.get("rtw/service")
+        expected = API_PEERS.get(service, ()) if component == "api" else ()
+        assert sorted(peers) == sorted(f"RTW_{service.upper()}_{peer.upper()}_API_URL" for peer in expected), workload[
+            "metadata"
+        ]["name"]
+        for peer in expected:
+            assert peers[f"RTW_{service.upper()}_{peer.upper()}_API_URL"] == f"http://rtw-{peer}"
+            assert services[f"rtw-{peer}"]["spec"]["ports"][0]["port"] == 80
+            assert selects(services[f"rtw-{peer}"]["spec"]["selector"], {**labels, "rtw/service": peer})
 
 
 @pytest.mark.parametrize("name", VALUES)
@@ -457,10 +494,13 @@ def test_apis_take_traffic_from_the_ingress_controller_only_and_workers_and_jobs
     for workload in workloads(manifests):
         component = pod_labels(workload)["app.kubernetes.io/component"]
         ingress = policy_for(manifests, workload)["spec"]["ingress"]
-        sources = [peer["namespaceSelector"]["matchLabels"] for rule in ingress for peer in rule["from"]]
-        ports = [p["port"] for rule in ingress for p in rule["ports"]]
+        sources = [source(peer) for rule in ingress for peer in rule["from"]]
+        ports = sorted({p["port"] for rule in ingress for p in rule["ports"]})
         if component == "api":
-            assert sources == ([controller, prometheus] if name == "production" else [controller])
+            expected = [controller, prometheus] if name == "production" else [controller]
+            service = pod_labels(workload)["rtw/service"]
+            expected += [f"{caller}'s API" for caller, peers in sorted(API_PEERS.items()) if service in peers]
+            assert sources == expected, workload["metadata"]["name"]
             assert ports == [8000]
         elif component == "worker" and name == "production":
             assert (sources, ports) == ([prometheus], [8001])

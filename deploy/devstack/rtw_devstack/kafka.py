@@ -21,6 +21,7 @@ from kafka.errors import KafkaError
 
 from rtw_shared.messaging.clients import ensure_topics, make_admin
 from rtw_shared.services import SERVICE_NAMES
+from rtw_shared.settings import KafkaPrincipal
 from rtw_shared.topics import topic_partitions
 
 from . import kafka_access, procs, tools, ui
@@ -103,15 +104,7 @@ class Kafka:
                     [
                         str(java),
                         *self._jvm_args(),
-                        "kafka.tools.StorageTool",
-                        "format",
-                        # One argument: an id may start with "-" (URL-safe base64), which argparse would
-                        # take for an option after a separate "-t" (the format then failed, 1 start in 64).
-                        f"--cluster-id={_cluster_id()}",
-                        "-c",
-                        str(self.properties_file),
-                        "--add-scram",
-                        f"SCRAM-SHA-512=[name={admin.username},password={admin.password}]",
+                        *_format_arguments(_cluster_id(), self.properties_file, admin),
                     ],
                     what="kafka StorageTool format",
                 )
@@ -208,6 +201,21 @@ class Kafka:
         )
 
 
+def _format_arguments(cluster_id: str, properties: Path, admin: KafkaPrincipal) -> list[str]:
+    """The storage tool's command line: the cluster id attached to its flag (see `_cluster_id`)."""
+    return [
+        "kafka.tools.StorageTool",
+        "format",
+        f"--cluster-id={cluster_id}",
+        "-c",
+        str(properties),
+        "--add-scram",
+        f"SCRAM-SHA-512=[name={admin.username},password={admin.password}]",
+    ]
+
+
 def _cluster_id() -> str:
-    """A Kafka cluster id: 16 random bytes, URL-safe base64 without padding."""
+    """A Kafka cluster id: 16 random bytes, URL-safe base64 without padding. One in 64 starts with "-",
+    which the storage tool would read as an option: pass it as `--cluster-id=<id>`, never as a separate
+    argument (Kafka's own `Uuid.randomUuid()` redraws such ids for the same reason)."""
     return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")

@@ -9,11 +9,13 @@ checks the committed file is current). What production changes, and why:
 - no `northwind-api` client: its secret is public in this repository;
 - `sslRequired: external`: Keycloak refuses plain HTTP from anything but private addresses;
 - refresh tokens rotate and are single use (`revokeRefreshToken`, `refreshTokenMaxReuse: 0`);
-- no `offline_access` scope for the portal: a browser session must not yield a token that
-  outlives it;
-- the portal's addresses come from `${RTW_PORTAL_URL}` (e.g. https://rtw.example.org), which
-  Keycloak resolves from its environment when it imports the file at start-up; like development's,
-  they are exact (the callback and the signed-out page), never a wildcard;
+- no `offline_access` scope for the browser clients (the employer portal's `rtw-portal`, the therapist's
+  workspace's `rtw-clinic`): a browser session must not yield a token that outlives it;
+- the portal's addresses come from `${RTW_PORTAL_URL}` and the workspace's from `${RTW_WORKSPACE_URL}`
+  (e.g. both https://rtw.example.org: the portal answers under /portal, the workspace under /clinic),
+  which Keycloak resolves from its environment when it imports the file at start-up (and
+  `realm_sync.load` fills in for the Helm chart's realm import); like development's, they are exact
+  (the callback and the signed-out page), never a wildcard;
 - `rtw-intake-directory`'s secret is `${RTW_INTAKE_DIRECTORY_SECRET}`, resolved the same way (or by
   the chart's realm import, `rtw_devstack.realm_sync`), never the development secret. Unresolved,
   Keycloak would keep the placeholder's text as the secret: set the variable wherever the file is
@@ -36,12 +38,15 @@ PRODUCTION_REALM = DEVELOPMENT_REALM.with_name("realm-rtw-production.json")
 
 DEVELOPMENT_ONLY_CLIENTS = {"rtw-cli", "northwind-api"}
 PORTAL_URL = "${RTW_PORTAL_URL}"
+WORKSPACE_URL = "${RTW_WORKSPACE_URL}"
+# Each browser client: the address it is reached at, and the path its pages live under.
+BROWSER_CLIENTS = {"rtw-portal": (PORTAL_URL, "/portal"), "rtw-clinic": (WORKSPACE_URL, "/clinic")}
 # Intake's confidential client for the directory of organisations: its secret in production.
 DIRECTORY_CLIENT = "rtw-intake-directory"
 DIRECTORY_SECRET = "${RTW_INTAKE_DIRECTORY_SECRET}"
 # Keycloak's realm export: JSON.
 RealmJson = dict[str, Any]
-PORTAL_SCOPES = ["web-origins", "acr", "profile", "roles", "email", "basic"]
+BROWSER_SCOPES = ["web-origins", "acr", "profile", "roles", "email", "basic"]
 
 
 def production_realm(development: RealmJson) -> RealmJson:
@@ -62,13 +67,14 @@ def production_realm(development: RealmJson) -> RealmJson:
 def _production_client(client: RealmJson) -> RealmJson:
     if client["clientId"] == DIRECTORY_CLIENT:
         return {**client, "secret": DIRECTORY_SECRET}
-    if client["clientId"] != "rtw-portal":
+    if client["clientId"] not in BROWSER_CLIENTS:
         return client
-    client = {**client, "rootUrl": PORTAL_URL, "redirectUris": [f"{PORTAL_URL}/portal/callback"]}
-    client["webOrigins"] = [PORTAL_URL]
-    after_logout = {"post.logout.redirect.uris": f"{PORTAL_URL}/portal/signed-out"}
+    url, path = BROWSER_CLIENTS[client["clientId"]]
+    client = {**client, "rootUrl": url, "redirectUris": [f"{url}{path}/callback"]}
+    client["webOrigins"] = [url]
+    after_logout = {"post.logout.redirect.uris": f"{url}{path}/signed-out"}
     client["attributes"] = {**client.get("attributes", {}), **after_logout}
-    client["defaultClientScopes"] = PORTAL_SCOPES
+    client["defaultClientScopes"] = BROWSER_SCOPES
     client["optionalClientScopes"] = []  # in particular no offline_access
     return client
 

@@ -11,9 +11,9 @@ Nothing the file lacks is deleted: users, the clients an operator added (one per
 given to a service account by hand stay.
 
 `python -m rtw_devstack.realm_sync --keycloak-url URL --portal-url https://rtw.example.org
---file realm-rtw-production.json`; the administrator from KEYCLOAK_ADMIN_USERNAME / _PASSWORD, intake's
-directory client's secret from RTW_INTAKE_DIRECTORY_SECRET (and, to check that it names the file's
-client, its id from RTW_INTAKE_DIRECTORY_CLIENT_ID)."""
+[--workspace-url https://rtw.example.org] --file realm-rtw-production.json`; the administrator from
+KEYCLOAK_ADMIN_USERNAME / _PASSWORD, intake's directory client's secret from RTW_INTAKE_DIRECTORY_SECRET
+(and, to check that it names the file's client, its id from RTW_INTAKE_DIRECTORY_CLIENT_ID)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from typing import Any
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakGetError
 
-from rtw_devstack.realm import DIRECTORY_CLIENT, DIRECTORY_SECRET, PORTAL_URL
+from rtw_devstack.realm import DIRECTORY_CLIENT, DIRECTORY_SECRET, PORTAL_URL, WORKSPACE_URL
 
 RealmJson = dict[str, Any]
 # Parts of a realm export that are not plain settings: each is brought up to date on its own (or,
@@ -38,14 +38,23 @@ PROFILE_PROVIDER = "org.keycloak.userprofile.UserProfileProvider"
 PLACEHOLDER = re.compile(r"\$\{RTW_[A-Z0-9_]+\}")
 
 
-def load(path: Path, *, realm: str, portal_url: str, directory_secret: str) -> RealmJson:
+def load(
+    path: Path, *, realm: str, portal_url: str, directory_secret: str, workspace_url: str | None = None
+) -> RealmJson:
     """The realm file with its placeholders filled in (Keycloak resolves them only at start-up imports):
-    the portal's address and the secret of intake's directory client; named `realm`. A placeholder
-    left unfilled would become a value anyone can read in this repository, so it is refused."""
+    the portal's and the workspace's addresses (the workspace's defaults to the portal's: one host
+    serves both) and the secret of intake's directory client; named `realm`. A placeholder left
+    unfilled would become a value anyone can read in this repository, so it is refused."""
     if not directory_secret.strip():
         raise ValueError(f"{DIRECTORY_SECRET} would be empty: give {DIRECTORY_CLIENT} its secret")
+    workspace_url = workspace_url or portal_url
     text = path.read_text()
-    for placeholder, value in {PORTAL_URL: portal_url.rstrip("/"), DIRECTORY_SECRET: directory_secret}.items():
+    filled = {
+        PORTAL_URL: portal_url.rstrip("/"),
+        WORKSPACE_URL: workspace_url.rstrip("/"),
+        DIRECTORY_SECRET: directory_secret,
+    }
+    for placeholder, value in filled.items():
         text = text.replace(placeholder, json.dumps(value)[1:-1])  # inside a JSON string
     if unfilled := sorted(set(PLACEHOLDER.findall(text))):
         raise ValueError(f"{path} has placeholders nothing fills: {', '.join(unfilled)}")
@@ -176,6 +185,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--portal-url", required=True, help="where people reach the portal, e.g. https://rtw.example.org"
     )
+    parser.add_argument(
+        "--workspace-url", help="where therapists reach their workspace (/clinic), if not at --portal-url"
+    )
     parser.add_argument("--file", type=Path, required=True)
     args = parser.parse_args(argv)
     secret = os.environ.get("RTW_INTAKE_DIRECTORY_SECRET", "")
@@ -184,7 +196,13 @@ def main(argv: list[str] | None = None) -> None:
     named = os.environ.get("RTW_INTAKE_DIRECTORY_CLIENT_ID")
     if named and named != DIRECTORY_CLIENT:
         parser.error(f"RTW_INTAKE_DIRECTORY_CLIENT_ID is {named!r}: intake would sign in as a client the file lacks")
-    wanted = load(args.file, realm=args.realm, portal_url=args.portal_url, directory_secret=secret)
+    wanted = load(
+        args.file,
+        realm=args.realm,
+        portal_url=args.portal_url,
+        directory_secret=secret,
+        workspace_url=args.workspace_url,
+    )
     admin = KeycloakAdmin(
         server_url=args.keycloak_url,
         username=os.environ["KEYCLOAK_ADMIN_USERNAME"],

@@ -101,6 +101,13 @@ class System:
             env[OFFSET_FILE_ENV] = str(self.clock_file)
             env.update({defn.env_prefix + name: value for name, value in (settings or {}).items()})
             self.services[defn.name] = RunningService(defn, free_port(), env)
+        # Where each service finds the others' public APIs on this system (`RTW_WORKPLAN_INTAKE_API_URL`…):
+        # workplan's workspace calls them with the signed-in therapist's token, intake's Patient/$everything
+        # gathers from the others' FHIR APIs with the caller's.
+        for service in self.services.values():
+            for other in self.services.values():
+                if other is not service:
+                    service.env[f"{service.defn.env_prefix}{other.defn.name.upper()}_API_URL"] = other.url
 
     def url(self, service: str) -> str:
         return self.services[service].url

@@ -7,7 +7,8 @@ import base64
 import pytest
 
 from rtw_devstack import tools
-from rtw_devstack.kafka import _cluster_id
+from rtw_devstack.kafka import _cluster_id, _format_arguments
+from rtw_shared.settings import KafkaPrincipal
 
 
 @pytest.mark.parametrize(
@@ -37,3 +38,11 @@ def test_kafka_cluster_id_is_sixteen_bytes_of_url_safe_base64():
     assert len(cluster_id) == 22
     assert len(base64.urlsafe_b64decode(cluster_id + "==")) == 16
     assert _cluster_id() != cluster_id
+
+
+def test_a_cluster_id_starting_with_a_dash_stays_attached_to_its_flag(tmp_path):
+    # One id in 64 starts with "-": as a separate argument the storage tool read it as an option and the
+    # format failed ("--cluster-id/-t: expected one argument").
+    arguments = _format_arguments("-AbCdEfGhIjKlMnOpQrStUv", tmp_path / "server.properties", KafkaPrincipal("a", "b"))
+    assert "--cluster-id=-AbCdEfGhIjKlMnOpQrStUv" in arguments
+    assert "-t" not in arguments and "-AbCdEfGhIjKlMnOpQrStUv" not in arguments

@@ -252,3 +252,17 @@ def test_the_list_filters_by_status_and_paginates(client, tokens, open_request):
     assert {i["id"] for i in requested} == set(ids[1:])
     assert client.get("/v1/accommodations?status=nonsense", headers=headers).status_code == 422
     assert client.get("/v1/accommodations?cursor=bogus", headers=headers).status_code == 422
+
+
+def test_the_list_keeps_one_cases_requests(client, tokens, open_request):
+    """The therapist's case page lists its case's requests (`?case_id=`), within what the caller may see."""
+    (first, first_story), (second, _) = open_request(), open_request()
+    for user in ("tara", "erin"):
+        listed = client.get(f"/v1/accommodations?case_id={first_story.case_id}", headers=tokens.headers(user))
+        assert [i["id"] for i in listed.json()["items"]] == [first], user
+    assert client.get(f"/v1/accommodations?case_id={first_story.case_id}", headers=tokens.headers("theo")).json() == {
+        "items": [],
+        "next_cursor": None,
+    }
+    assert client.get("/v1/accommodations?case_id=nonsense", headers=tokens.headers("tara")).status_code == 422
+    assert second != first

@@ -8,6 +8,7 @@ from functools import partial
 from fastapi import FastAPI
 
 from rtw_shared.clock import Clock
+from rtw_shared.fhir.client import FhirPeers
 from rtw_shared.uow import UnitOfWork
 from rtw_shared.web import create_service_app
 
@@ -16,6 +17,7 @@ from .assessments.router import router as assessments_router
 from .cases.router import router as cases_router
 from .cases.router import timeline_router
 from .consents.router import router as consents_router
+from .fhir.router import routers as fhir_routers
 from .organisations.realm import RealmDirectory
 from .organisations.router import router as organisations_router
 from .organisations.sync import sync_once
@@ -37,12 +39,19 @@ def create_app(settings: IntakeSettings | None = None, *, clock: Clock | None = 
             assessments_router,
             timeline_router,
             organisations_router,
+            *fhir_routers,
         ],
         description="Cases, the worker's consents, assessments and restrictions; the insurer's status view; "
-        "the directory of organisations.",
-        on_startup=partial(_start_directory, settings=settings),
+        "the directory of organisations; the case as HL7 FHIR R4 (docs/fhir.md).",
+        on_startup=partial(_start, settings=settings),
     )
     return app
+
+
+def _start(app: FastAPI, *, settings: IntakeSettings) -> None:
+    """The other services' FHIR APIs for `$everything`, and the directory."""
+    app.state.fhir_peers = FhirPeers({"workplan": settings.workplan_api_url, "employer": settings.employer_api_url})
+    _start_directory(app, settings=settings)
 
 
 def _start_directory(app: FastAPI, *, settings: IntakeSettings) -> None:

@@ -32,6 +32,10 @@ class IntakeSettings(ServiceSettings):
     directory_sync_seconds: float = Field(default=300.0, gt=0)
     directory_recheck_seconds: float = Field(default=10.0, ge=0)
 
+    # The other services' APIs, whose FHIR resources `Patient/$everything` gathers with the caller's token.
+    workplan_api_url: str = "http://127.0.0.1:8102"
+    employer_api_url: str = "http://127.0.0.1:8103"
+
     def production_problems(self) -> list[str]:
         """The shared checks, and a directory read without a client secret of production's own."""
         problems = super().production_problems()

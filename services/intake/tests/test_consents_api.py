@@ -59,6 +59,21 @@ def test_a_new_case_starts_the_history_with_the_consents_given_at_intake(client,
     assert case["consents"] == {EMPLOYER: False, INSURER: True}
 
 
+def test_the_consents_given_at_intake_keep_what_they_rest_on(client, tokens):
+    """The workspace's new-case form records the consents with their evidence (a signed form's reference)."""
+    case = create(client, tokens, consents={EMPLOYER: True, INSURER: False, "evidence": "signed form WD-12"})
+    body = client.get(f"/v1/cases/{case['id']}/consents", headers=tokens.headers("tara")).json()
+    assert [(h["consent"], h["granted"], h["evidence"]) for h in body["history"]] == [
+        (EMPLOYER, True, "signed form WD-12"),
+        (INSURER, False, "signed form WD-12"),
+    ]
+    assert case["consents"] == {EMPLOYER: True, INSURER: False}  # the flags, never the evidence
+    refused = client.post(
+        "/v1/cases", json={**copy.deepcopy(CASE), "consents": {"evidence": ""}}, headers=tokens.headers("tara")
+    )
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "consents.evidence"
+
+
 def test_withdrawing_is_recorded_with_who_when_and_evidence_and_announced_with_ids_and_flags_only(
     client, tokens, intake_settings
 ):

@@ -18,6 +18,7 @@ from rtw_shared.events import (
     Envelope,
 )
 from rtw_shared.messaging.consumer import apply_in_order
+from rtw_shared.testing import session_clock
 from rtw_shared.uow import UnitOfWork
 from rtw_workplan import worker
 from rtw_workplan.app import create_app
@@ -34,7 +35,7 @@ def workplan_settings(service_settings) -> WorkplanSettings:
 
 @pytest.fixture
 def client(workplan_settings):
-    with TestClient(create_app(workplan_settings)) as test_client:
+    with TestClient(create_app(workplan_settings, clock=session_clock)) as test_client:
         yield test_client
 
 
@@ -165,7 +166,9 @@ def deliver(session_factory, workplan_settings):
     handlers = worker.spec(workplan_settings).handlers
 
     def apply(envelope: Envelope) -> None:
-        with UnitOfWork(session_factory, source="workplan", topic_prefix=workplan_settings.topic_prefix) as uow:
+        with UnitOfWork(
+            session_factory, source="workplan", topic_prefix=workplan_settings.topic_prefix, clock=session_clock
+        ) as uow:
             apply_in_order(uow, handlers, [envelope], consumer="workplan")
             uow.commit()
 

@@ -6,15 +6,16 @@ demand that bind at its frequency."""
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
+from rtw_shared.testing import SESSION_DAY
 from rtw_workplan.plans.schemas import PlanContent
 from rtw_workplan.rules import checks
 from rtw_workplan.rules.facts import Requirement
 
-TODAY = datetime.now(UTC).date()
+TODAY = SESSION_DAY  # the apps under test read session_clock: never a day apart
 START = TODAY - timedelta(days=7)
 
 OCCASIONAL = {

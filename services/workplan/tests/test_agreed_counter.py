@@ -22,12 +22,13 @@ from rtw_shared.events import (
     ScheduleWeek,
 )
 from rtw_shared.messaging.parking import CaseNotKnownYet
+from rtw_shared.testing import SESSION_DAY
 from rtw_shared.uow import UnitOfWork
 from rtw_workplan import worker
 
 from .worked_example import JOB, plan_body
 
-TODAY = datetime.now(UTC).date()
+TODAY = SESSION_DAY  # the apps under test read session_clock: never a day apart
 START = TODAY - timedelta(days=7)
 AGREED_WEEKS = [
     ScheduleWeek(week=1, hours_per_day=4, days_per_week=5, duties="modified"),

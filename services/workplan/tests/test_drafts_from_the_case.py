@@ -6,18 +6,19 @@ answers its projections before it is published."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from rtw_shared.events import Capacity, CopmItem, Envelope, Job, Restriction
 from rtw_shared.messaging.parking import CaseNotKnownYet
+from rtw_shared.testing import SESSION_DAY
 from rtw_shared.uow import UnitOfWork
 from rtw_workplan import worker
 
 from .worked_example import JOB
 
-TODAY = datetime.now(UTC).date()
+TODAY = SESSION_DAY  # the apps under test read session_clock: never a day apart
 ASSESSED = TODAY - timedelta(days=10)
 START = TODAY - timedelta(days=7)
 RESTRICTIONS = [

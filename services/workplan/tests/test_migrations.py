@@ -33,6 +33,8 @@ WORKPLAN_TABLES = {
     "clinic_settings",
     "timers",
     "accommodation_requests",
+    "clinic_logins",  # the workspace's sign-ins in progress and sessions (rtw_shared.webui)
+    "clinic_sessions",
 }
 
 

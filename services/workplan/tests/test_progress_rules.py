@@ -3,18 +3,19 @@ as pure functions: worked cases with exact answers, and properties over generate
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rtw_shared.testing import SESSION_DAY
 from rtw_workplan.rules import capacity, dosage, progression, readiness
 from rtw_workplan.rules.facts import ActivityResult, Dose, PhaseFacts, Requirement, SessionFacts
 from rtw_workplan.rules.report import session_facts
 
 from .worked_example import JOB_DEMANDS, LIFT_RECOMMENDATIONS, session_body
 
-TODAY = datetime.now(UTC).date()
+TODAY = SESSION_DAY  # the apps under test read session_clock: never a day apart
 START = TODAY - timedelta(days=TODAY.weekday() + 28)  # a Monday four weeks back: the worked example's week 1
 RULE = progression.Thresholds()
 REQUIREMENTS = [Requirement(d["demand"], d["frequency"], d.get("load_kg"), d.get("duration_min")) for d in JOB_DEMANDS]

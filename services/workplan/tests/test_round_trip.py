@@ -6,15 +6,16 @@ each schedule week has its dates."""
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from rtw_shared.events import Envelope, Job
+from rtw_shared.testing import SESSION_DAY
 
 from .worked_example import JOB, plan_body
 
-TODAY = datetime.now(UTC).date()
+TODAY = SESSION_DAY  # the apps under test read session_clock: never a day apart
 START = TODAY - timedelta(days=28)
 
 

@@ -13,13 +13,14 @@ from sqlalchemy import create_engine, text
 
 from rtw_shared.db import make_session_factory
 from rtw_shared.events import Envelope, Job
+from rtw_shared.testing import SESSION_DAY
 from rtw_shared.timers import fire_due
 from rtw_shared.uow import UnitOfWork
 from rtw_workplan.plans.handlers import TIMER_HANDLERS
 
 from .worked_example import JOB, LIFT_RECOMMENDATIONS, plan_body, session_body
 
-TODAY = datetime.now(UTC).date()
+TODAY = SESSION_DAY  # the apps under test read session_clock: never a day apart
 START = TODAY - timedelta(days=28)  # four weeks of treatment behind us
 
 

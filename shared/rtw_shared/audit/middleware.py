@@ -1,6 +1,6 @@
-"""Every authenticated request to the API is written to the audit log before its answer leaves
-(architecture: "every read and write of a case … who, role, org, what, when, outcome") — the
-refused ones too (403, 404, 409, 412, 422). Unauthenticated requests never reach this middleware:
+"""Every authenticated request to the API (`/v1/` and `/fhir/`: rtw_shared.api_paths) is written to the
+audit log before its answer leaves (architecture: "every read and write of a case … who, role, org, what,
+when, outcome") — the refused ones too (403, 404, 409, 412, 422). Unauthenticated requests never reach this middleware:
 the gate answers them (rtw_shared.gate) and counts them instead, so a stranger cannot grow the log.
 
 A plain ASGI middleware: it opens the request's audit note (the cases the access decision let
@@ -22,12 +22,12 @@ import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import audit_context
+from ..api_paths import is_api, is_fhir
 from ..auth import Principal
 from ..db import Statement
 from . import repository
 
 log = structlog.get_logger("rtw.audit")
-AUDITED_PREFIX = "/v1/"
 
 
 def outcome_for(status: int) -> str:
@@ -49,7 +49,7 @@ class AuditMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         principal = scope.get("state", {}).get("principal") if scope["type"] == "http" else None
-        if principal is None or not scope["path"].startswith(AUDITED_PREFIX):
+        if principal is None or not is_api(scope["path"]):
             await self.app(scope, receive, send)
             return
         note = audit_context.open_note()
@@ -115,12 +115,16 @@ def entry_content(scope: Scope, principal: Principal, note: audit_context.AuditN
 
 
 def _resource(scope: Scope) -> tuple[str, str | None]:
-    """The kind and id of what the path names (`/v1/plans/{plan_id}` → plan, its id)."""
+    """The kind and id of what the path names (`/v1/plans/{plan_id}` → plan, its id; `/fhir/R4/Goal/{id}` →
+    Goal, its id)."""
+    parts = [p for p in scope["path"].split("/") if p]
+    if is_fhir(scope["path"]):
+        named = parts[3] if len(parts) > 3 and not parts[3].startswith("$") else None
+        return _fit(parts[2] if len(parts) > 2 else "fhir", 32), _fit(named, 64) if named else None
     params = scope.get("path_params") or {}
     for name, value in params.items():
         if name.endswith("_id"):
             return _fit(name.removesuffix("_id"), 32), _fit(str(value), 64)
-    parts = [p for p in scope["path"].split("/") if p]
     return _fit(parts[1] if len(parts) > 1 else "api", 32), None
 
 

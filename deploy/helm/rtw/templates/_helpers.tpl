@@ -25,6 +25,14 @@
 {{- dict "services" (keys $access.services | sortAlpha) | toJson -}}
 {{- end -}}
 
+{{/* Which APIs call which other services' public APIs, with their caller's token: intake's
+     Patient/$everything gathers workplan's and employer's FHIR resources (docs/fhir.md); workplan's
+     workspace (/clinic) reads and writes intake, employer and notify for the signed-in therapist.
+     The API's env (RTW_<SVC>_<PEER>_API_URL) and the NetworkPolicies both come from this one map. */}}
+{{- define "rtw.apiPeers" -}}
+{{- dict "intake" (list "workplan" "employer") "workplan" (list "intake" "employer" "notify") | toJson -}}
+{{- end -}}
+
 {{/* Labels: call with (dict "root" $ "component" "api" "service" "intake"); service is optional. */}}
 {{- define "rtw.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "rtw.name" .root }}
@@ -124,6 +132,11 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace 
 {{- printf "https://%s" .Values.ingress.host -}}
 {{- end -}}
 
+{{/* The therapist's workspace answers on the same host as the portal, under /clinic (ingress.yaml). */}}
+{{- define "rtw.workspaceUrl" -}}
+{{- include "rtw.portalUrl" . -}}
+{{- end -}}
+
 {{/* The migrations' install hook: before anything when the database and its Secrets exist already,
      right after they are created when this release creates them. */}}
 {{- define "rtw.migrationInstallHook" -}}
@@ -199,13 +212,20 @@ pre-install
 - name: {{ $prefix }}PORTAL_URL
   value: {{ printf "%s/portal" (include "rtw.portalUrl" $root) | quote }}
 - name: {{ $prefix }}WORKSPACE_URL
-  value: {{ include "rtw.portalUrl" $root | quote }}
+  value: {{ include "rtw.workspaceUrl" $root | quote }}
 - name: {{ $prefix }}SMTP_HOST
   value: {{ required "smtp.host is required" $root.Values.smtp.host | quote }}
 - name: {{ $prefix }}SMTP_PORT
   value: {{ $root.Values.smtp.port | quote }}
 - name: {{ $prefix }}MAIL_FROM
   value: {{ required "smtp.from is required" $root.Values.smtp.from | quote }}
+{{- end }}
+{{- if eq .kind "api" }}
+{{- /* The other services' APIs this one calls (rtw.apiPeers), through their Services. */}}
+{{- range $peer := (index (include "rtw.apiPeers" $root | fromJson) $svc | default list) }}
+- name: {{ $prefix }}{{ upper $peer }}_API_URL
+  value: {{ printf "http://%s-%s" (include "rtw.fullname" $root) $peer | quote }}
+{{- end }}
 {{- end }}
 {{- if eq $svc "intake" }}
 {{- if eq .kind "migrate" }}

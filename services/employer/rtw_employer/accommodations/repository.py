@@ -109,9 +109,10 @@ def list_visible(
     status: str | Collection[str] | None,
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
+    case_id: uuid.UUID | None = None,
 ) -> list[tuple[AccommodationRequest, CaseCopy | None]]:
     """Requests (with their case copy) a role's organisation may see, newest change first, keyset-paginated;
-    `status` one status or several."""
+    `status` one status or several; `case_id`: one case's."""
     query = (
         select(AccommodationRequest, CaseCopy)
         .outerjoin(CaseCopy, CaseCopy.case_id == AccommodationRequest.case_id)
@@ -119,6 +120,8 @@ def list_visible(
     )
     if status:
         query = query.where(AccommodationRequest.status.in_([status] if isinstance(status, str) else list(status)))
+    if case_id:
+        query = query.where(AccommodationRequest.case_id == case_id)
     if after:
         query = query.where(tuple_(AccommodationRequest.updated_at, AccommodationRequest.id) < tuple_(*after))
     query = query.order_by(AccommodationRequest.updated_at.desc(), AccommodationRequest.id.desc()).limit(limit)

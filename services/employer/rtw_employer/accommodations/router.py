@@ -23,13 +23,14 @@ def list_requests(
     principal: CurrentPrincipal,
     uow: UowDep,
     status_filter: Annotated[Status | None, Query(alias="status")] = None,
+    case_id: Annotated[uuid.UUID | None, Query(description="one case's requests")] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> AccommodationList:
-    """The requests the caller may see, in the caller's role's view."""
+    """The requests the caller may see (`?case_id=` for one case's), in the caller's role's view."""
     views.require_view_model(principal)
     rows, next_cursor = service.list_visible_requests(
-        uow=uow, principal=principal, status=status_filter, cursor=cursor, limit=limit
+        uow=uow, principal=principal, status=status_filter, cursor=cursor, limit=limit, case_id=case_id
     )
     return AccommodationList(
         items=[views.present(principal, request, case) for request, case in rows], next_cursor=next_cursor

@@ -39,13 +39,19 @@ def get_visible_request(
 
 
 def list_visible_requests(
-    *, uow: UnitOfWork, principal: Principal, status: str | Collection[str] | None, cursor: str | None, limit: int
+    *,
+    uow: UnitOfWork,
+    principal: Principal,
+    status: str | Collection[str] | None,
+    cursor: str | None,
+    limit: int,
+    case_id: uuid.UUID | None = None,
 ) -> tuple[list[Visible], str | None]:
-    """One page of the requests the caller may see, and the cursor of the next page."""
+    """One page of the requests the caller may see (one case's, if given), and the cursor of the next page."""
     if policy.reading_role(principal) is None:
         return [], None
     rows = repository.list_visible(
-        uow.session, principal=principal, status=status, after=decode_cursor(cursor), limit=limit + 1
+        uow.session, principal=principal, status=status, after=decode_cursor(cursor), limit=limit + 1, case_id=case_id
     )
     rows, next_cursor = page(rows, limit, key=lambda row: (row[0].updated_at, row[0].id))
     # The SQL filter made the page; the shared decision admits (and audits) each row of it.

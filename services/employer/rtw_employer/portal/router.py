@@ -1,6 +1,6 @@
 """The employer portal's pages (docs/portal.md): thin, like the API's endpoints. Reads and decisions go
 through the same use cases as `/v1/accommodations` (accommodations.service), so the same access
-decision, the same If-Match check and the same audit apply; sign-in through portal.service."""
+decision, the same If-Match check and the same audit apply. Signing in and out: rtw_shared.webui.signin."""
 
 from __future__ import annotations
 
@@ -17,26 +17,10 @@ from rtw_shared.web import UowDep
 from ..accommodations import service as accommodations
 from ..accommodations import views as accommodation_views
 from ..accommodations.schemas import AccommodationView, DecisionIn
-from . import forms, service, wording
-from .oidc import SignInError
-from .pages import (
-    LOGIN_COOKIE,
-    SESSION_COOKIE,
-    EmployerSession,
-    MaybeSignedIn,
-    NotAnEmployerError,
-    PortalRoute,
-    Refusal,
-    check_form_token,
-    forget_cookie,
-    oidc_client,
-    render,
-    safe_return_path,
-    set_cookie,
-)
-from .service import SignedIn
+from . import forms, wording
+from .pages import PORTAL, EmployerSession, Refusal, SignedIn
 
-router = APIRouter(prefix="/portal", route_class=PortalRoute, include_in_schema=False)
+router = APIRouter(prefix="/portal", route_class=PORTAL.route_class, include_in_schema=False)
 PENDING, HISTORY = ("requested",), ("confirmed", "declined", "countered", "expired", "withdrawn")
 ANSWERED = frozenset({"confirmed", "declined", "countered"})
 Token = Annotated[str, Form(max_length=100)]
@@ -47,82 +31,6 @@ STALE = (
     "This request changed since you opened it (someone answered it, or it was withdrawn). "
     "Here it is as it stands now: check it, and answer again if it still asks for an answer."
 )
-
-
-@router.get("", name="portal_home")
-def home(request: Request, signed: MaybeSignedIn) -> Response:
-    """The front door: signed-in employers go to their requests, everyone else is asked to sign in."""
-    if signed is None:
-        return render(request, "welcome.html")
-    if not signed.principal.has_role("employer"):
-        raise NotAnEmployerError()
-    return RedirectResponse("/portal/requests", status_code=303)
-
-
-@router.get("/login", name="portal_login")
-def login(request: Request, uow: UowDep, next: Annotated[str | None, Query(max_length=500)] = None) -> Response:
-    """Send the browser to Keycloak's sign-in page (authorization code + PKCE)."""
-    login_id, url = service.start_login(
-        uow=uow,
-        oidc=oidc_client(request),
-        redirect_uri=str(request.url_for("portal_callback")),
-        return_to=safe_return_path(next),
-    )
-    response = RedirectResponse(url, status_code=303)
-    set_cookie(request, response, LOGIN_COOKIE, login_id, max_age=600)
-    return response
-
-
-@router.get("/callback", name="portal_callback")
-def callback(
-    request: Request,
-    uow: UowDep,
-    code: Annotated[str, Query(max_length=4000)] = "",
-    state: Annotated[str, Query(max_length=200)] = "",
-    error: Annotated[str, Query(max_length=200)] = "",
-) -> Response:
-    """Keycloak sends the browser back here: check state and nonce, trade the code, start the session."""
-    if error or not code:
-        return _sign_in_failed(request, f"Keycloak answered: {error or 'no code'}.")
-    try:
-        session_id, return_to, principal = service.finish_login(
-            uow=uow,
-            oidc=oidc_client(request),
-            validator=request.app.state.token_validator,
-            settings=request.app.state.settings,
-            login_id=request.cookies.get(LOGIN_COOKIE, ""),
-            state=state,
-            code=code,
-            redirect_uri=str(request.url_for("portal_callback")),
-        )
-    except SignInError as failure:
-        return _sign_in_failed(request, f"{failure}.")
-    request.state.principal = principal  # the sign-in itself is audited
-    response = RedirectResponse(return_to, status_code=303)
-    set_cookie(request, response, SESSION_COOKIE, session_id)
-    forget_cookie(request, response, LOGIN_COOKIE)
-    return response
-
-
-@router.post("/logout", name="portal_logout")
-def logout(request: Request, uow: UowDep, signed: MaybeSignedIn, csrf_token: Token = "") -> Response:
-    """End the portal session and Keycloak's, then come back to the signed-out page."""
-    signed_out = str(request.url_for("portal_signed_out"))
-    target = signed_out
-    if signed is not None:
-        check_form_token(signed, csrf_token)
-        id_token = service.logout(uow=uow, session_id=request.cookies.get(SESSION_COOKIE, ""))
-        if id_token:
-            target = oidc_client(request).end_session_url(id_token=id_token, post_logout_redirect_uri=signed_out)
-    response = RedirectResponse(target, status_code=303)
-    forget_cookie(request, response, SESSION_COOKIE)
-    return response
-
-
-@router.get("/signed-out", name="portal_signed_out")
-def signed_out(request: Request) -> Response:
-    """Confirms the sign-out."""
-    return render(request, "signed_out.html")
 
 
 @router.get("/requests", name="portal_pending")
@@ -160,7 +68,7 @@ def confirm(
     note: Text = "",
 ) -> Response:
     """Confirm the request as shown (If-Match: the version the page showed)."""
-    check_form_token(signed, csrf_token)
+    PORTAL.check_form_token(signed, csrf_token)
     return _decide(request, uow, signed, request_id, version, lambda: forms.confirmation(note), form="confirm")
 
 
@@ -175,7 +83,7 @@ def decline(
     reason: Text = "",
 ) -> Response:
     """Decline the request, saying why."""
-    check_form_token(signed, csrf_token)
+    PORTAL.check_form_token(signed, csrf_token)
     return _decide(request, uow, signed, request_id, version, lambda: forms.decline(reason), form="decline")
 
 
@@ -200,7 +108,7 @@ def counter(
 ) -> Response:
     """Counter-propose: what the employer can offer instead (accommodations; schedule weeks changed, added or
     left out, and another start for week 1)."""
-    check_form_token(signed, csrf_token)
+    PORTAL.check_form_token(signed, csrf_token)
     form = forms.CounterForm(
         description=description,
         note=note,
@@ -227,7 +135,7 @@ def _listing(
         limit=request.app.state.settings.portal_page_size,
     )
     views = [accommodation_views.present_as(AccommodationView, signed.principal, item, case) for item, case in rows]
-    return render(request, template, items=views, next_cursor=next_cursor, first_page=cursor is None)
+    return PORTAL.render(request, template, items=views, next_cursor=next_cursor, first_page=cursor is None)
 
 
 def _request_page(
@@ -247,7 +155,7 @@ def _request_page(
     if conflict is not None:  # why it cannot be answered, as it stands now
         title = "Already answered" if view.status in ANSWERED else "No longer open"
         context["refusal"] = Refusal(409, title, f"{conflict.detail[0].upper()}{conflict.detail[1:]}.")
-    return render(
+    return PORTAL.render(
         request, "request.html", status, item=view, bars=bars, categories=list(wording.JAN_CATEGORIES), **context
     )
 
@@ -277,8 +185,3 @@ def _decide(
             return _request_page(request, uow, signed, request_id, status=412, refusal=stale)
         return _request_page(request, uow, signed, request_id, status=409, conflict=refused)
     return RedirectResponse(f"/portal/requests/{request_id}?done={decision.decision}", status_code=303)
-
-
-def _sign_in_failed(request: Request, reason: str) -> Response:
-    detail = f"Signing in did not work: {reason} Please sign in again."
-    return render(request, "error.html", 400, refusal=Refusal(400, "Signing in did not work", detail), sign_in=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from psycopg.types.json import Jsonb
-from sqlalchemy import Table, exists, func, select, tuple_, update
+from sqlalchemy import ColumnElement, Table, exists, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from rtw_shared import access
@@ -123,18 +123,21 @@ def _jsonb(value: object) -> Jsonb | None:
 
 # The changes as one JSON object, consent → granted, in order (json keeps the order, jsonb would not).
 ADD_CONSENT_CHANGES = """
-INSERT INTO case_consents (case_id, consent, granted, changed_by_subject, changed_by_username)
-SELECT %(case_id)s, c.consent, c.granted::boolean, %(subject)s, %(username)s
+INSERT INTO case_consents (case_id, consent, granted, evidence, changed_by_subject, changed_by_username)
+SELECT %(case_id)s, c.consent, c.granted::boolean, %(evidence)s, %(subject)s, %(username)s
 FROM json_each_text(%(granted)s::json) WITH ORDINALITY AS c (consent, granted, position)
 ORDER BY c.position
 """
 
 
-def consent_changes(case_id: uuid.UUID, granted: dict[str, bool], *, principal: Principal) -> Statement:
+def consent_changes(
+    case_id: uuid.UUID, granted: dict[str, bool], *, evidence: str | None, principal: Principal
+) -> Statement:
     """The statement appending a grant or withdrawal of each consent in `granted` by `principal`, in that
-    order, without evidence (for the Unit of Work to run at commit)."""
+    order, each on `evidence` (for the Unit of Work to run at commit)."""
     return ADD_CONSENT_CHANGES, {
         "case_id": case_id,
+        "evidence": evidence,
         "granted": json.dumps(granted),
         "subject": principal.subject,
         "username": principal.username,
@@ -166,11 +169,18 @@ def list_visible(
     limit: int,
     claim_number: str | None = None,
     reference: str | None = None,
+    search: str | None = None,
+    assigned_to: str | None = None,
 ) -> list[Case]:
     """Cases the caller may see (the shared decision as SQL: organisation and consent), most recently
     changed first, keyset-paginated on (changed_at, id) — the order of the ix_cases_*_changed indexes;
-    `claim_number` and `reference` match exactly."""
+    `claim_number` and `reference` match exactly; `search` matches part of the worker's name in any case,
+    or the claim number or reference exactly; `assigned_to`: the assigned therapist's subject."""
     query = select(Case).where(access.sql_condition(principal, Case, Part.CASE))
+    if search:
+        query = query.where(_matches(search.strip()))
+    if assigned_to:
+        query = query.where(Case.therapist_id == assigned_to)
     if status:
         query = query.where(Case.status == status)
     if claim_number:
@@ -183,6 +193,18 @@ def list_visible(
         query = query.where(tuple_(Case.changed_at, Case.id) < tuple_(*after))
     query = query.order_by(Case.changed_at.desc(), Case.id.desc()).limit(limit)
     return list(session.scalars(query))
+
+
+def _matches(search: str) -> ColumnElement[bool]:
+    """Part of the worker's name ("lopez", "maria lo"), or the claim number or reference exactly."""
+    pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    given, family = Case.worker["given_name"].astext, Case.worker["family_name"].astext
+    return or_(
+        (given + " " + family).ilike(pattern, escape="\\"),
+        (family + " " + given).ilike(pattern, escape="\\"),
+        Case.claim["claim_number"].astext == search,
+        Case.reference == search.upper(),
+    )
 
 
 def add_consent_change(

@@ -56,11 +56,21 @@ def list_cases(
     reference: Annotated[
         str | None, Query(max_length=32, pattern=r"^RTW-\d{4}-\d{6,}$", description="the case's reference, exactly")
     ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=100,
+            description="search: part of the worker's name (any case), or the claim number or reference exactly "
+            "(therapists, insurers)",
+        ),
+    ] = None,
+    mine: Annotated[bool, Query(description="true: only the cases assigned to you (a therapist's own)")] = False,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> CaseList:
     """The cases the caller may see, in the caller's role's view, most recently changed first; a claim
-    number or a reference finds that case among them."""
+    number or a reference finds that case among them, `q` searches names, claim numbers and references."""
     policy.require_case_reader(principal)
     cases, next_cursor = service.list_visible_cases(
         uow=uow,
@@ -71,6 +81,8 @@ def list_cases(
         limit=limit,
         claim_number=claim_number,
         reference=reference,
+        search=q,
+        assigned_to=principal.subject if mine else None,
     )
     return CaseList(items=views.render_many(uow, principal, cases), next_cursor=next_cursor)
 

@@ -13,6 +13,7 @@ from rtw_shared.restrictions import RestrictionIn
 from rtw_shared.schemas import InputModel
 from rtw_shared.types import IsoDate
 
+from .models import EVIDENCE_MAX_CHARS
 from .vocabulary import BodyPart, CaseStatus, Demand, Frequency, Icd10Code, OnetSocCode, OrgId, StrengthLevel
 
 OLDEST_WORKER_YEARS, YOUNGEST_WORKER_YEARS = 100, 14
@@ -99,6 +100,13 @@ class ReferralIn(_Input):
 class ConsentsIn(_Input):
     share_restrictions_with_employer: bool = True
     share_status_with_insurer: bool = True
+    evidence: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=EVIDENCE_MAX_CHARS,
+        description='what the consents given (or refused) at intake rest on, e.g. "signed form WD-12" '
+        "(kept in their history)",
+    )
 
 
 class CaseCreate(_Input):

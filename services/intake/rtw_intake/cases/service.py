@@ -45,7 +45,9 @@ def create_case(*, uow: UnitOfWork, principal: Principal, data: CaseCreate, dire
         setattr(case, name, value)
     audit_context.note_case(case.id)
     # The consents given at intake open their history: who recorded them, and when.
-    uow.on_commit(repository.consent_changes(case.id, case.consents, principal=principal))
+    uow.on_commit(
+        repository.consent_changes(case.id, case.consents, evidence=data.consents.evidence, principal=principal)
+    )
     timeline.record(
         uow,
         case_id=case.id,
@@ -80,7 +82,7 @@ def _new_case(uow: UnitOfWork, principal: Principal, data: CaseCreate) -> Case:
         employment=employment,
         referral=data.referral.model_dump(mode="json") if data.referral else None,
         restrictions=dated_restrictions(data.restrictions, recorded_on=uow.now().date()),
-        **data.consents.model_dump(),
+        **data.consents.model_dump(exclude={"evidence"}),
         dot_strength_level_computed=strength_level(force_demands_of(employment)),
     )
 
@@ -274,10 +276,12 @@ def list_visible_cases(
     limit: int,
     claim_number: str | None = None,
     reference: str | None = None,
+    search: str | None = None,
+    assigned_to: str | None = None,
 ) -> tuple[list[Case], str | None]:
-    """One page of the cases the caller may see (those with this claim number or reference, if given),
-    most recently changed first, and the next page's cursor."""
-    if claim_number:
+    """One page of the cases the caller may see (those with this claim number or reference, matching the
+    search, assigned to this therapist, if given), most recently changed first, and the next page's cursor."""
+    if claim_number or search:  # a search matches claim numbers (and names) too: the same oracle
         policy.require_claim_reader(principal)
     cases = repository.list_visible(
         uow.session,
@@ -288,6 +292,8 @@ def list_visible_cases(
         limit=limit + 1,
         claim_number=claim_number,
         reference=reference,
+        search=search,
+        assigned_to=assigned_to,
     )
     shown, next_cursor = page(cases, limit, key=lambda case: (case.changed_at, case.id))
     return policy.shown_in_list(principal, shown), next_cursor

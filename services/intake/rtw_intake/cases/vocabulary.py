@@ -1,13 +1,14 @@
-"""The controlled vocabularies of a case (docs/domain/cases.md). The demand scale and its
-frequencies are shared with the other services (rtw_shared.vocabulary)."""
+"""The controlled vocabularies of a case (docs/domain/cases.md). The demand scale and its frequencies,
+the statuses, strength levels and body parts are shared with the other services (rtw_shared.vocabulary:
+the therapist's workspace offers them in its forms)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field
 
-from rtw_shared.vocabulary import Demand, Frequency
+from rtw_shared.vocabulary import BodyPart, CaseStatus, Demand, Frequency, StrengthLevel
 
 __all__ = [
     "FORCE_DEMANDS",
@@ -19,49 +20,6 @@ __all__ = [
     "OnetSocCode",
     "OrgId",
     "StrengthLevel",
-]
-
-StrengthLevel = Literal["sedentary", "light", "medium", "heavy", "very_heavy"]
-CaseStatus = Literal[
-    "referred", "assessing", "plan_active", "modified_duty", "full_duty", "closed", "on_hold", "withdrawn"
-]
-BodyPart = Literal[
-    "head",
-    "neck",
-    "cervical_spine",
-    "thoracic_spine",
-    "lumbar_spine",
-    "sacrum_coccyx",
-    "chest",
-    "abdomen",
-    "pelvis",
-    "shoulder_left",
-    "shoulder_right",
-    "upper_arm_left",
-    "upper_arm_right",
-    "elbow_left",
-    "elbow_right",
-    "forearm_left",
-    "forearm_right",
-    "wrist_left",
-    "wrist_right",
-    "hand_left",
-    "hand_right",
-    "fingers_left",
-    "fingers_right",
-    "hip_left",
-    "hip_right",
-    "thigh_left",
-    "thigh_right",
-    "knee_left",
-    "knee_right",
-    "lower_leg_left",
-    "lower_leg_right",
-    "ankle_left",
-    "ankle_right",
-    "foot_left",
-    "foot_right",
-    "multiple",
 ]
 
 # ICD-10-CM: a letter (U is reserved), a digit, a digit or A/B, then optionally a dot and one to

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from rtw_shared import access, timers
 from rtw_shared.auth import Principal
@@ -72,6 +74,21 @@ def list_visible(
     if after:
         query = query.where(tuple_(Plan.created_at, Plan.id) < tuple_(*after))
     query = query.order_by(Plan.created_at.desc(), Plan.id.desc()).limit(limit)
+    return list(session.scalars(query))
+
+
+def open_visible_for_cases(
+    session: Session, *, principal: Principal, part: access.Part, case_ids: list[uuid.UUID]
+) -> list[Plan]:
+    """The draft and published versions of `case_ids` whose case's `part` the caller may see, in version order."""
+    if not case_ids:
+        return []
+    query = (
+        _with_case()
+        .where(access.sql_condition(principal, CaseCopy, part))
+        .where(Plan.case_id.in_(case_ids), Plan.status.in_(OPEN_STATUSES))
+        .order_by(Plan.case_id, Plan.version)
+    )
     return list(session.scalars(query))
 
 
@@ -165,3 +182,9 @@ def announced_weeks(session: Session, plan_id: uuid.UUID) -> set[int]:
         table.c.subject_id == plan_id, table.c.kind == WEEK_TIMER, table.c.fired_at.is_not(None)
     )
     return {int(payload["week"]) for payload in session.scalars(query)}
+
+
+def restore_content(plan: Plan, content: dict[str, Any]) -> None:
+    """Put back the content the plan was loaded with, as loaded (not a change to write): a preview that
+    tried other content on it in memory leaves nothing to flush."""
+    set_committed_value(plan, "content", content)

@@ -56,6 +56,20 @@ def list_visible_plans(
     return [plan for plan in plans if policy.visible(principal, plan.case)], next_cursor
 
 
+def open_plans_of_cases(
+    *, uow: UnitOfWork, principal: Principal, case_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[Plan]]:
+    """Each of these cases' draft and published versions the caller may see, in version order (a caseload)."""
+    found: dict[uuid.UUID, list[Plan]] = {}
+    plans = repository.open_visible_for_cases(
+        uow.session, principal=principal, part=policy.PLAN_PART, case_ids=case_ids
+    )
+    for plan in plans:
+        if policy.visible(principal, plan.case):  # the shared decision per row; it notes the case for the audit
+            found.setdefault(plan.case_id, []).append(plan)
+    return found
+
+
 def replace_draft(
     *, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, content: PlanContent, if_match: str | None
 ) -> Plan:

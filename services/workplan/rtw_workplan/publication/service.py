@@ -5,12 +5,14 @@ schedule's weeks are armed as timers, and it is announced with the progress it p
 
 Two ways in: a therapist publishes a draft (`publish_plan`), or the therapist's acceptance of an
 employer's counter-proposal publishes exactly what was agreed (agreement.py) — through the same steps
-(`publish`). A draft's projections — what publishing it today would fix — are `draft_projections`."""
+(`publish`). A draft's projections — what publishing it today would fix — are `draft_projections`; what
+publishing content not yet saved would meet (the plan builder's live checks), `preview_draft`."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -134,4 +136,45 @@ def draft_projections(uow: UnitOfWork, plan: Plan, fees: FeeSchedule) -> Project
         projected_cost=report.cost_projected,
         projected_readiness_date=report.readiness.ready_on,
         schedule_start_date=report.schedule_start,
+    )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What publishing a draft's content would meet (the plan builder's live checks): its hard errors, its
+    warnings — each with whether it is acknowledged already on the version revised (it carries over) — and
+    the dates and cost it would fix."""
+
+    errors: tuple[checks.Problem, ...]
+    warnings: tuple[tuple[checks.Problem, bool], ...]
+    projections: Projections
+
+
+def preview_draft(
+    *, uow: UnitOfWork, principal: Principal, plan_id: uuid.UUID, content: PlanContent, fees: FeeSchedule
+) -> Preview:
+    """The checks and projections publishing the draft with `content` today would meet; nothing is written
+    (the content is put on the draft only in this session, never flushed, and put back as it was loaded)."""
+    plan = plans.editable_draft(uow=uow, principal=principal, plan_id=plan_id, if_match=None, action="checked")
+    previous = repository.get(uow.session, plan.previous_plan_id) if plan.previous_plan_id else None
+    today = uow.now().date()
+    saved = plan.content
+    with uow.session.no_autoflush:
+        plan.content = content.stored()
+        try:
+            therapy_start = _therapy_start(content, previous, today)
+            report = progress.report_for(uow, plan, fees, today, therapy_start=therapy_start)
+            outcome = checks.check(content, steps.check_context(plan, content, report))
+            earlier = {(w["code"], w["message"]) for w in _acknowledged_before(uow, plan, previous)}
+        finally:
+            repository.restore_content(plan, saved)  # as loaded: the typed content never reaches the row
+    return Preview(
+        errors=outcome.errors,
+        warnings=tuple((w, (w.code, w.message) in earlier) for w in outcome.warnings),
+        projections=Projections(
+            projected_rtw_date=report.projected_rtw_date,
+            projected_cost=report.cost_projected,
+            projected_readiness_date=report.readiness.ready_on,
+            schedule_start_date=report.schedule_start,
+        ),
     )

@@ -1,8 +1,8 @@
 """The table every replica of the service counts rate-limited requests in (rtw_shared.ratelimit), so
 N replicas grant a caller its limit once, not N times.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-05
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from rtw_shared.ratelimit import create_rate_limit_table, drop_rate_limit_table
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

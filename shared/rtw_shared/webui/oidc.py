@@ -1,5 +1,5 @@
-"""The portal's conversation with Keycloak (OpenID Connect, authorization code flow with PKCE S256)
-through Authlib, as the public client `rtw-portal`.
+"""A web UI's conversation with Keycloak (OpenID Connect, authorization code flow with PKCE S256)
+through Authlib, as its public client (`rtw-portal`, `rtw-clinic`).
 
 The browser is sent to the issuer's public address (settings.keycloak_issuer); code exchange,
 refresh and signing keys go over the back channel (settings.keycloak_url). The ID token is checked
@@ -21,7 +21,7 @@ from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
-from ..settings import EmployerSettings
+from ..settings import ServiceSettings
 
 TIMEOUT_SECONDS = 10
 LEEWAY_SECONDS = 30
@@ -41,9 +41,11 @@ class Authorization:
     code_verifier: str
 
 
-class KeycloakPortalClient:
-    def __init__(self, settings: EmployerSettings):
-        self.client_id = settings.portal_client_id
+class KeycloakWebClient:
+    """One public client of the realm: the authorization URL, the code exchange, refresh and sign-out."""
+
+    def __init__(self, settings: ServiceSettings, client_id: str):
+        self.client_id = client_id
         self.issuer = settings.keycloak_issuer
         backchannel = f"{settings.keycloak_url.rstrip('/')}/realms/{settings.keycloak_realm}"
         self.authorization_endpoint = f"{self.issuer}/protocol/openid-connect/auth"

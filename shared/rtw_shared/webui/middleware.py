@@ -1,11 +1,11 @@
-"""What every portal response gets on its way out: the security headers of a page with worker data
-on it, and — when the request was made by a signed-in person — its audit row.
+"""What every response of a web UI gets on its way out: the security headers of a page with worker data on
+it, and — when the request was made by a signed-in person — its audit row.
 
-The shared audit middleware writes a row for every authenticated `/v1/` request, its caller known
-before the endpoint runs (the gate validated the bearer token). A portal page learns its caller
-from the session cookie in its dependency, so this middleware opens the request's audit note (the
-access decision notes the cases into it) and writes the row as the response starts, if by then
-the request has a principal: the same row, through the same writer, as the API's."""
+The shared audit middleware writes a row for every authenticated `/v1/` request, its caller known before
+the endpoint runs (the gate validated the bearer token). A page learns its caller from the session cookie
+in its dependency, so this middleware opens the request's audit note (the access decision notes the cases
+into it) and writes the row as the response starts, if by then the request has a principal: the same row,
+through the same writer, as the API's."""
 
 from __future__ import annotations
 
@@ -14,16 +14,15 @@ import asyncio
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rtw_shared import audit_context
-from rtw_shared.audit.middleware import entry_content
+from .. import audit_context
+from ..audit.middleware import entry_content
 
 log = structlog.get_logger("rtw.audit")
-PORTAL_PREFIX = "/portal"
 
 
 def security_headers(form_targets: str) -> list[tuple[bytes, bytes]]:
-    """The headers of every portal response; `form_targets`: where forms may post or redirect to
-    (the portal itself, and Keycloak for sign-out)."""
+    """The headers of every page; `form_targets`: where forms may post or redirect to besides the page's own
+    origin (Keycloak, for sign-out). No inline script or style is allowed anywhere."""
     policy = (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
         f"form-action 'self' {form_targets}; frame-ancestors 'none'; base-uri 'none'"
@@ -38,15 +37,19 @@ def security_headers(form_targets: str) -> list[tuple[bytes, bytes]]:
     ]
 
 
-class PortalMiddleware:
-    """Security headers and the audit row for `/portal` requests (plain ASGI)."""
+class WebUIMiddleware:
+    """Security headers and the audit row for the requests under one UI's mount (plain ASGI)."""
 
-    def __init__(self, app: ASGIApp, *, form_targets: str):
+    def __init__(self, app: ASGIApp, *, mount: str, form_targets: str):
         self.app = app
+        self.mount = mount
         self.headers = security_headers(form_targets)
 
+    def _mine(self, path: str) -> bool:
+        return path == self.mount or path.startswith(self.mount + "/")
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(PORTAL_PREFIX):
+        if scope["type"] != "http" or not self._mine(scope["path"]):
             await self.app(scope, receive, send)
             return
         note = audit_context.open_note()
@@ -77,4 +80,4 @@ class PortalMiddleware:
                 scope["app"].state.audit_writer.write(entry_content(scope, principal, note, status))
             )
         except Exception:
-            log.exception("audit write failed: this portal request is NOT in the audit log", path=scope["path"])
+            log.exception("audit write failed: this page request is NOT in the audit log", path=scope["path"])
