@@ -315,3 +315,38 @@ def test_a_hard_error_beside_its_row_and_a_stale_draft_is_not_overwritten(tara, 
     assert answered.value.status == 412 and "Someone changed this draft" in tara.inner_text("[role=alert]")
     assert tara.input_value("#f-accommodations-0-description") == "Changed elsewhere"
     assert journey.ok("GET", "workplan", path, "tara")["goals"][0]["baseline"] != 5
+
+
+def tab_to(page, matches, what: str, limit: int = 80):
+    """Press Tab until the focused element satisfies `matches` (a JS predicate on `el`); fail naming `what`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return !!el && ({matches}); }})()"):
+            return
+    raise AssertionError(f"{what} is not reachable with the Tab key in {limit} presses")
+
+
+def focus_is_visible(page) -> bool:
+    """Whether the focused element shows where the keyboard is (an outline, as :focus-visible draws it)."""
+    return page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0; })()"
+    )
+
+
+def test_the_caseload_search_and_a_case_work_from_the_keyboard_alone(tara, clinic, journey):
+    """Keyboard only: from the caseload, Tab to the search field, type a name and Enter; Tab to the case
+    found and Enter opens it. Every stop shows its focus."""
+    case = journey.create_case()
+    family_name = case["worker"]["family_name"]
+    tara.goto(f"{clinic}/cases")
+    tab_to(tara, "el.id === 'q'", "the caseload's search field")
+    assert focus_is_visible(tara)
+    tara.keyboard.type(family_name)
+    tara.keyboard.press("Enter")
+    tara.wait_for_url(re.compile(r".*[?&]q="))
+    tab_to(tara, f"el.tagName === 'A' && el.href.includes('{case['id']}')", "the case found")
+    assert focus_is_visible(tara)
+    tara.keyboard.press("Enter")
+    tara.wait_for_url(f"**/cases/{case['id']}")
+    assert family_name in tara.locator("h1").inner_text()

@@ -80,6 +80,9 @@ def picker(journey):
     journey.ok("POST", "intake", f"/v1/cases/{case['id']}/assessments", "tara", expected=201, json=assessment)
     plan = journey.draft_plan(case["id"])
     path = f"/v1/plans/{plan['id']}"
+    # The assessment reaches the draft as its baseline in workplan's own time, moving its version: wait for it,
+    # or the publication's If-Match is stale by the time it is sent.
+    journey.eventually(lambda: journey.ok("GET", "workplan", path, "tara")["baseline"], "the assessment as baseline")
     journey.ok("PUT", "workplan", path, "tara", json=example.plan_body(start, today + timedelta(days=14)))
     publish(journey, plan["id"])
     for i in range(3):
