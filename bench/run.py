@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -99,8 +100,14 @@ def table(rows: list[Row]) -> str:
     return "\n".join([line(header), line(["-" * w for w in widths]), *(line(c) for c in cells)])
 
 
+def stop_on_sigterm() -> None:
+    """SIGTERM (a timeout, `kill`) ends the run through `finally`, so the private system is stopped too."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    stop_on_sigterm()
     names = [n for n in FIGURES if not args.only or n in args.only.split(",")]
     sizes = Sizes.of(quick=args.quick, events=args.events, soak_seconds=args.soak_seconds, seconds=args.seconds)
     started, began = datetime.now(UTC), time.monotonic()

@@ -79,6 +79,9 @@ class SharedCounts:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        # One flush at a time: when flush() returns, every hit counted before it is in the shared rows
+        # (a flush that found nothing pending would otherwise pass one still writing).
+        self._flushing = threading.Lock()
         self._unflushed: Tally[Window] = Tally()
         self._shared: dict[Window, int] = {}
         self._pruned = 0.0
@@ -91,6 +94,10 @@ class SharedCounts:
 
     def flush(self, engine: Engine) -> None:
         """Add this process's hits to the shared rows and read every live window's total back (one round trip)."""
+        with self._flushing:
+            self._flush(engine)
+
+    def _flush(self, engine: Engine) -> None:
         now = int(time.time())
         with self._lock:
             pending, self._unflushed = self._unflushed, Tally()

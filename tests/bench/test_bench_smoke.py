@@ -5,6 +5,7 @@ benchmarks assert nothing (CONTRIBUTING.md), but a figure that could not be meas
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -20,13 +21,7 @@ COLUMNS = ["what", "RTW", "baseline", "ratio", "goal", "met?"]
 @pytest.mark.slow
 def test_quick_bench_prints_the_table_and_writes_every_figure(rtw_infra, tmp_path):
     written = tmp_path / "bench.json"
-    result = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "run.py"), "--quick", "--json", str(written)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=420,
-    )
+    result = run_bench(["--quick", "--json", str(written)], timeout=300)
     shown = f"exit {result.returncode}\n--- stdout\n{result.stdout[-4000:]}\n--- stderr\n{result.stderr[-4000:]}"
     assert result.returncode == 0, shown
 
@@ -43,3 +38,26 @@ def test_quick_bench_prints_the_table_and_writes_every_figure(rtw_infra, tmp_pat
         assert row["what"] in result.stdout  # every JSON row is a line of the printed table
     saved = Path(result.stdout.split("JSON: ", 1)[1].split(" and ", 1)[0].strip())
     assert json.loads(saved.read_text()) == report
+
+
+def run_bench(args: list[str], timeout: float) -> subprocess.CompletedProcess:
+    """bench/run.py with `args`; past `timeout` it is stopped with SIGTERM (it then stops what it started)
+    and the test fails with its progress lines, which say where it was."""
+    bench = subprocess.Popen(
+        [sys.executable, str(REPO / "bench" / "run.py"), *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        stdout, stderr = bench.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        bench.send_signal(signal.SIGTERM)
+        try:
+            stdout, stderr = bench.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            bench.kill()
+            stdout, stderr = bench.communicate()
+        pytest.fail(f"the quick bench ran over {timeout:.0f} s; where it was:\n{stderr[-4000:]}\n{stdout[-2000:]}")
+    return subprocess.CompletedProcess(bench.args, bench.returncode, stdout, stderr)
