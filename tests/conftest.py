@@ -20,7 +20,7 @@ def cli_client(rtw_infra) -> KeycloakOpenID:
     return KeycloakOpenID(server_url=rtw_infra.keycloak_url, realm_name=rtw_infra.keycloak_realm, client_id="rtw-cli")
 
 
-def _running_system(rtw_infra, log_dir, settings: dict[str, str] | None):
+def _running_system(rtw_infra, log_dir, settings: dict[str, str] | None, tablespace: str | None = None):
     """Start a private copy of the whole system (4 APIs, 4 workers, own databases and topics); yield it;
     stop it and drop what it made."""
     prefix = f"e{uuid.uuid4().hex[:8]}."
@@ -29,7 +29,9 @@ def _running_system(rtw_infra, log_dir, settings: dict[str, str] | None):
     made: list[str] = []
 
     def make_database(migrations_dir, name: str) -> str:
-        db_name, url = create_migrated_database(rtw_infra.pg_dsn(), migrations_dir, prefix=f"e2e_{name}")
+        db_name, url = create_migrated_database(
+            rtw_infra.pg_dsn(), migrations_dir, prefix=f"e2e_{name}", tablespace=tablespace
+        )
         made.append(db_name)
         return url
 
@@ -45,14 +47,15 @@ def _running_system(rtw_infra, log_dir, settings: dict[str, str] | None):
 
 
 @pytest.fixture(scope="session")
-def shared_system(rtw_infra, tmp_path_factory):
+def shared_system(rtw_infra, tmp_path_factory, scratch_tablespace):
     """One system for the modules that only use it as people would (no clock moved, no process killed,
     no row tampered with, default settings): each test works on cases of its own."""
-    yield from _running_system(rtw_infra, tmp_path_factory.mktemp("shared-system-logs"), None)
+    logs = tmp_path_factory.mktemp("shared-system-logs")
+    yield from _running_system(rtw_infra, logs, None, scratch_tablespace)
 
 
 @pytest.fixture(scope="module")
-def system(rtw_infra, tmp_path_factory, request):
+def system(rtw_infra, tmp_path_factory, request, scratch_tablespace):
     """The system a test module runs against: the session's shared one, or a private one for a module
     that declares `PRIVATE_SYSTEM = "why"` (it moves the clock, kills processes, tampers with rows) or
     gives its services settings (`SYSTEM_SETTINGS`, e.g. {"RATE_LIMIT_PER_CALLER": ""})."""
@@ -60,4 +63,4 @@ def system(rtw_infra, tmp_path_factory, request):
     if settings is None and not getattr(request.module, "PRIVATE_SYSTEM", None):
         yield request.getfixturevalue("shared_system")
         return
-    yield from _running_system(rtw_infra, tmp_path_factory.mktemp("system-logs"), settings)
+    yield from _running_system(rtw_infra, tmp_path_factory.mktemp("system-logs"), settings, scratch_tablespace)

@@ -132,11 +132,15 @@ def app_url(owner_url: str) -> str:
     return f"{scheme}://{APP_USER}:{APP_PASSWORD}@{rest.split('@', 1)[1]}"
 
 
-def create_migrated_database(admin_dsn: str, migrations_dir: Path, *, prefix: str) -> tuple[str, str]:
-    """A new database migrated to head: (name, the owner's SQLAlchemy URL)."""
+def create_migrated_database(
+    admin_dsn: str, migrations_dir: Path, *, prefix: str, tablespace: str | None = None
+) -> tuple[str, str]:
+    """A new database migrated to head: (name, the owner's SQLAlchemy URL); in `tablespace` when given
+    (its copies are made there too)."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    where = f' TABLESPACE "{tablespace}"' if tablespace else ""
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"{where}')
     url = _owner_url(admin_dsn, name)
     upgrade(migrations_dir, url)
     return name, url

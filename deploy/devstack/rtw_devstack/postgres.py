@@ -13,6 +13,10 @@ import os
 import pwd
 import shutil
 import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -214,6 +218,84 @@ def ensure_app_role(admin_dsn: str, user: str, password: str) -> None:
                     sql.Identifier(user), sql.Literal(password)
                 )
             )
+
+
+# Where databases that live no longer than a test session go: a RAM-backed folder. The suite creates
+# and drops ~1,000 databases (a few hundred files each); on ext4 each creation then spent ~0.2 s of
+# kernel time in the inode allocator skipping recently deleted inodes, in tmpfs ~10 ms.
+SCRATCH_ROOT_ENV = "RTW_PG_SCRATCH_DIR"  # a folder the server can write, or "" for the default tablespace
+SCRATCH_ROOT_DEFAULT = Path("/dev/shm")
+SCRATCH_MIN_FREE_BYTES = 1 << 30
+SCRATCH_PREFIX = "rtw_scratch_"
+
+
+def scratch_root() -> Path | None:
+    """The folder for scratch tablespaces: RTW_PG_SCRATCH_DIR when set ("" turns them off), else
+    /dev/shm when it exists with room to spare; None: use the default tablespace."""
+    chosen = os.environ.get(SCRATCH_ROOT_ENV)
+    if chosen is not None:
+        return Path(chosen) if chosen else None
+    root = SCRATCH_ROOT_DEFAULT
+    if not root.is_dir() or shutil.disk_usage(root).free < SCRATCH_MIN_FREE_BYTES:
+        return None
+    return root
+
+
+@contextmanager
+def scratch_tablespace(settings: StackSettings) -> Iterator[str | None]:
+    """A tablespace of its own in `scratch_root()` on the stack's server, for databases dropped before
+    it ends (dropped at the end with its folder); None when there is no such folder or the server
+    cannot use it (a server in a container), and the caller uses the default tablespace."""
+    root = scratch_root()
+    if root is None:
+        yield None
+        return
+    _forget_vanished_scratch_tablespaces(settings)
+    folder = Path(tempfile.mkdtemp(prefix="rtw-pg-scratch-", dir=root))
+    name = SCRATCH_PREFIX + uuid.uuid4().hex[:10]
+    try:
+        user = Postgres(settings).os_user
+        if user is not None:
+            shutil.chown(folder, user=user)
+        with psycopg.connect(settings.pg_dsn(), autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE TABLESPACE {} LOCATION {}").format(sql.Identifier(name), str(folder)))
+    except (psycopg.Error, OSError, MissingPrerequisiteError) as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        ui.say(NAME, f"scratch databases in the default tablespace ({root} not usable: {error})")
+        yield None
+        return
+    try:
+        yield name
+    finally:
+        _drop_tablespace(settings, name, folder)
+
+
+def _drop_tablespace(settings: StackSettings, name: str, folder: Path) -> None:
+    try:
+        with psycopg.connect(settings.pg_dsn(), autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP TABLESPACE {}").format(sql.Identifier(name)))
+    except psycopg.Error as error:  # a database still in it: left for the next session's sweep
+        ui.say(NAME, f"scratch tablespace {name} left in {folder}: {error}")
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _forget_vanished_scratch_tablespaces(settings: StackSettings) -> None:
+    """Scratch tablespaces whose folder is gone (a reboot emptied /dev/shm after a session that could not
+    clean up): their databases and the tablespaces themselves. Live ones (another session's) keep their folder."""
+    with psycopg.connect(settings.pg_dsn(), autocommit=True) as conn:
+        spaces = conn.execute(
+            "SELECT oid, spcname, pg_tablespace_location(oid) FROM pg_tablespace WHERE spcname LIKE %s",
+            (SCRATCH_PREFIX + "%",),
+        ).fetchall()
+        for oid, space, location in spaces:
+            if Path(location).exists():
+                continue
+            for (database,) in conn.execute(
+                "SELECT datname FROM pg_database WHERE dattablespace = %s", (oid,)
+            ).fetchall():
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database)))
+            conn.execute(sql.SQL("DROP TABLESPACE IF EXISTS {}").format(sql.Identifier(space)))
 
 
 def database_exists(settings: StackSettings, name: str) -> bool:
