@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from rtw_shared.testing import ManualClock, Tokens
 
 SettingsT = TypeVar("SettingsT", bound="ServiceSettings")
+Seed = Callable[[str], None]  # given a template's owner URL once: what every copy of it starts with
 
 
 @dataclass(frozen=True)
@@ -219,19 +220,25 @@ def scratch_tablespace(rtw_infra: Infra) -> Iterator[str | None]:
 
 
 @pytest.fixture(scope="session")
-def migrated_templates(rtw_infra: Infra, scratch_tablespace: str | None) -> Iterator[Callable[[Path, str], str]]:
-    """`template_for(migrations_dir, prefix)` → a database migrated to head ONCE per test session (per
-    migrations folder), for tests to copy (their copies share its tablespace); all dropped at the end."""
+def migrated_templates(
+    rtw_infra: Infra, scratch_tablespace: str | None
+) -> Iterator[Callable[[Path, str, Seed | None], str]]:
+    """`template_for(migrations_dir, prefix, seed)` → a database migrated to head ONCE per test session
+    (per migrations folder and seed), then given `seed(owner_url)` (what every copy should start
+    with), for tests to copy (their copies share its tablespace); all dropped at the end."""
     from rtw_shared.testing import create_migrated_database, drop_database
 
-    templates: dict[Path, str] = {}
+    templates: dict[tuple[Path, str | None], str] = {}
 
-    def template_for(migrations_dir: Path, prefix: str) -> str:
-        key = Path(migrations_dir).resolve()
+    def template_for(migrations_dir: Path, prefix: str, seed: Seed | None = None) -> str:
+        key = (Path(migrations_dir).resolve(), seed.__qualname__ if seed else None)
         if key not in templates:
-            templates[key], _ = create_migrated_database(
-                rtw_infra.pg_dsn(), key, prefix=f"template_{prefix}", tablespace=scratch_tablespace
+            name, url = create_migrated_database(
+                rtw_infra.pg_dsn(), key[0], prefix=f"template_{prefix}", tablespace=scratch_tablespace
             )
+            if seed is not None:
+                seed(url)
+            templates[key] = name
         return templates[key]
 
     yield template_for
@@ -240,16 +247,19 @@ def migrated_templates(rtw_infra: Infra, scratch_tablespace: str | None) -> Iter
 
 
 @pytest.fixture
-def migrated_database(rtw_infra: Infra, migrated_templates: Callable[[Path, str], str]) -> Iterator[Callable[..., str]]:
-    """Factory: `migrated_database(migrations_dir, prefix)` → SQLAlchemy URL of a new database at
-    head (a copy of the session's migrated template); every database made is dropped after the test."""
+def migrated_database(
+    rtw_infra: Infra, migrated_templates: Callable[[Path, str, Seed | None], str]
+) -> Iterator[Callable[..., str]]:
+    """Factory: `migrated_database(migrations_dir, prefix, seed=None)` → SQLAlchemy URL of a new
+    database at head (a copy of the session's migrated, seeded template); each is dropped after the test."""
     from rtw_shared.testing import clone_database, drop_database
 
     made: list[str] = []
 
-    def make(migrations_dir: Path, prefix: str = "test") -> str:
+    def make(migrations_dir: Path, prefix: str = "test", seed: Seed | None = None) -> str:
         url: str
-        name, url = clone_database(rtw_infra.pg_dsn(), migrated_templates(migrations_dir, prefix), prefix=prefix)
+        template = migrated_templates(migrations_dir, prefix, seed)
+        name, url = clone_database(rtw_infra.pg_dsn(), template, prefix=prefix)
         made.append(name)
         return url
 
@@ -267,10 +277,13 @@ def service_settings(
 
     from rtw_shared.testing import app_url
 
-    def make(settings_class: type[SettingsT], migrations_dir: Path, **overrides: Any) -> SettingsT:
-        """`overrides`: field values by name, validated by the settings class."""
+    def make(
+        settings_class: type[SettingsT], migrations_dir: Path, *, seed: Seed | None = None, **overrides: Any
+    ) -> SettingsT:
+        """`seed`: what the session's template gets once (migrated_templates); `overrides`: field values
+        by name, validated by the settings class."""
         name = settings_class.model_fields["service_name"].default
-        owner_url = migrated_database(migrations_dir, name)
+        owner_url = migrated_database(migrations_dir, name, seed)
         wiring: dict[str, Any] = dict(
             database_url=app_url(owner_url),
             migration_database_url=owner_url,

@@ -58,6 +58,8 @@ def _start_directory(app: FastAPI, *, settings: IntakeSettings) -> None:
     """The realm's reader for the API, and the directory synced once before the first request (the
     worker keeps it in step after; a failure here is logged and the directory keeps what it held)."""
     app.state.directory = RealmDirectory(settings)
+    if not settings.directory_sync_at_start:
+        return
     state = app.state
     sync_once(
         lambda: UnitOfWork(

@@ -31,6 +31,9 @@ class IntakeSettings(ServiceSettings):
     # not know makes the API re-read it at once, but not more often than `directory_recheck_seconds`.
     directory_sync_seconds: float = Field(default=300.0, gt=0)
     directory_recheck_seconds: float = Field(default=10.0, ge=0)
+    # The API reads the realm into the directory before its first request; off where the database's
+    # directory is known to be current already (the tests' databases: copies of one synced per session).
+    directory_sync_at_start: bool = True
 
     # The other services' APIs, whose FHIR resources `Patient/$everything` gathers with the caller's token.
     workplan_api_url: str = "http://127.0.0.1:8102"

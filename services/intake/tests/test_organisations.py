@@ -140,8 +140,19 @@ def test_an_organisation_added_to_the_realm_is_found_by_the_case_that_names_it_a
     assert ("insurer", org_id) not in directory_rows(db) and directory_rows(db) >= DEMO
 
 
+def test_the_api_reads_the_realm_into_the_directory_before_its_first_request(intake_settings, db):
+    with db.begin() as conn:
+        conn.execute(text("DELETE FROM organisations"))
+    with TestClient(create_app(intake_settings.model_copy(update={"directory_sync_at_start": True}))):
+        assert directory_rows(db) >= DEMO
+    with db.begin() as conn:
+        conn.execute(text("DELETE FROM organisations"))
+    with TestClient(create_app(intake_settings)):  # told the directory is current: no read
+        assert directory_rows(db) == set()
+
+
 def test_a_sync_removes_what_left_the_realm_and_a_realm_that_lists_nothing_changes_nothing(db, unit_of_work, client):
-    assert directory_rows(db) >= DEMO  # the API's start synced it
+    assert directory_rows(db) >= DEMO  # synced from the realm (the session's template was)
     with unit_of_work() as uow:
         service.replace_directory(uow=uow, entries=[Entry("insurer", "northwind", "Northwind")])
     assert directory_rows(db) == {("insurer", "northwind")}
