@@ -75,7 +75,8 @@ def measure(ctx: Context, label: str, target: Target) -> loadgen.Result:
     """Settle, warm up, then measure one closed-loop load."""
     ctx.settle()
     ctx.progress.say(f"{label}: warming up")
-    loadgen.run_one(target, ctx.sizes.warmup, ctx.generator)
+    if ctx.sizes.warmup:  # none in the smoke mode
+        loadgen.run_one(target, ctx.sizes.warmup, ctx.generator)
     ctx.progress.say(f"{label}: {ctx.sizes.seconds:.0f} s, {target.connections} connections")
     return loadgen.run_one(target, ctx.sizes.seconds, ctx.generator)
 

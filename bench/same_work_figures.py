@@ -87,7 +87,8 @@ def _measure(ctx: Context, label: str, url: str, request: Request, pid: int) -> 
     ctx.settle()
     ctx.progress.say(f"{label}: warming up")
     target = Target(url, [request], CONCURRENCY)
-    loadgen.run_one(target, ctx.sizes.warmup, ctx.generator)
+    if ctx.sizes.warmup:  # none in the smoke mode
+        loadgen.run_one(target, ctx.sizes.warmup, ctx.generator)
     meter = CpuMeter([pid], ctx.infra.pg_dsn(), [_intake_database(ctx)])
     meter.start()
     ctx.progress.say(f"{label}: {ctx.sizes.seconds:.0f} s, {CONCURRENCY} connections")

@@ -24,6 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 _HELPERS = Path(__file__).with_name("clinic_pages.py")
 _spec = importlib.util.spec_from_file_location("clinic_pages", _HELPERS)
@@ -85,10 +86,12 @@ def build_the_plan(page, starts) -> None:
     page.select_option("#f-phases-0-activities-1-kind", "conditioning")
     page.select_option("#f-phases-0-activities-1-demand", "stand")
     page.fill("#f-phases-0-activities-1-duration_min", "30")
+    weeks = page.locator("fieldset.week")
     for hours in ("4", "6", "8"):
+        before = weeks.count()
         page.get_by_role("button", name="Add a week").click()
-        last = page.locator("fieldset.week").count() - 1
-        page.fill(f"#f-schedule-{last}-hours_per_day", hours)
+        expect(weeks).to_have_count(before + 1)  # the new week is on the page before it is filled in
+        page.fill(f"#f-schedule-{before}-hours_per_day", hours)
     page.select_option("#f-schedule-2-duties", "full")
     page.fill("#f-start_date", starts.isoformat())
     page.get_by_role("button", name="Add an accommodation").click()
