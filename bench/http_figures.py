@@ -175,15 +175,27 @@ class Seeder:
         self.template_id = template_id
         self.seeded = 0
 
+    # Half the cases are northwind's (the insurer who lists), in either clinic: SQL per column, over `g`.
+    SPREAD = {
+        "clinic_org_id": "CASE WHEN mod(g, 2) = 0 THEN 'clinic-north' ELSE 'clinic-south' END",
+        "employer_org_id": "CASE WHEN mod(g, 3) = 0 THEN 'acme' ELSE 'globex' END",
+        "insurer_org_id": "CASE WHEN mod(g, 2) = 0 THEN 'northwind' ELSE 'contoso' END",
+    }
+    STATUS = ("published", "requested")  # each copy's case_status: plan, accommodation
+
     def grow_to(self, total: int) -> int:
-        """Add seeded cases (each with its status row) until intake holds `total` cases; the count."""
+        """Add seeded cases (each with its status row) until `_count` is `total`; the count."""
         with psycopg.connect(self.dsn, autocommit=True) as conn:
-            have = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+            have = self._count(conn)
             if total > have:
                 conn.execute(self._insert(conn), (self.seeded + 1, self.seeded + total - have, self.template_id))
                 self.seeded += total - have
                 settle_tables(conn)
-            return conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+            return self._count(conn)
+
+    def _count(self, conn) -> int:
+        """The cases the figure counts: all of intake's."""
+        return int(conn.execute("SELECT count(*) FROM cases").fetchone()[0])
 
     def _insert(self, conn) -> str:
         columns = [
@@ -193,24 +205,23 @@ class Seeder:
                 "WHERE table_schema = 'public' AND table_name = 'cases' ORDER BY ordinal_position"
             )
         ]
-        # Half the cases are northwind's (the insurer who lists), spread over the past for the list's order.
+        # Spread over the past for the list's order.
         overrides = {
             "id": "gen_random_uuid()",
             "reference": f"'{SEEDED}' || g",
-            "clinic_org_id": "CASE WHEN mod(g, 2) = 0 THEN 'clinic-north' ELSE 'clinic-south' END",
-            "employer_org_id": "CASE WHEN mod(g, 3) = 0 THEN 'acme' ELSE 'globex' END",
-            "insurer_org_id": "CASE WHEN mod(g, 2) = 0 THEN 'northwind' ELSE 'contoso' END",
+            **self.SPREAD,
             "created_at": "now() - make_interval(secs => g)",
             "updated_at": "now() - make_interval(secs => g)",
             "changed_at": "now() - make_interval(secs => g)",
         }
         names = ", ".join(f'"{c}"' for c in columns)
         select = ", ".join(overrides.get(c, f't."{c}"') for c in columns)
+        plan_status, accommodation_status = self.STATUS
         return (
             f"WITH seeded AS (INSERT INTO cases ({names}) SELECT {select} "
             "FROM cases t, generate_series(%s::int, %s::int) g WHERE t.id = %s RETURNING id) "
             "INSERT INTO case_status (case_id, plan_status, accommodation_status) "
-            "SELECT id, 'published', 'requested' FROM seeded"
+            f"SELECT id, '{plan_status}', '{accommodation_status}' FROM seeded"
         )
 
     def some_northwind_cases(self, n: int) -> list[str]:

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import psycopg
 from harness import Context, Row, percentile
-from http_figures import SEEDED, Seeder, _create_case, settle_tables
+from http_figures import Seeder, _create_case
 from keycloak import KeycloakOpenID
 
 from rtw_devstack.journey import Journey
@@ -41,43 +41,13 @@ class ClinicSeeder(Seeder):
     growth figure spreads its copies over two clinics and two insurers for the insurer's list). It counts the
     clinic's cases only: those the create figure opened as tara count, the other clinic's do not."""
 
-    def grow_to(self, total: int) -> int:
-        """Add copies until the template's clinic has `total` cases; how many it has."""
-        with psycopg.connect(self.dsn, autocommit=True) as conn:
-            have = self._clinic_cases(conn)
-            if total > have:
-                conn.execute(self._insert(conn), (self.seeded + 1, self.seeded + total - have, self.template_id))
-                self.seeded += total - have
-                settle_tables(conn)
-            return self._clinic_cases(conn)
+    SPREAD: dict[str, str] = {}  # every copy keeps the template's clinic, therapist, employer and insurer
+    STATUS = ("draft", "none")
 
-    def _clinic_cases(self, conn) -> int:
+    def _count(self, conn) -> int:
+        """The template's clinic's cases."""
         query = "SELECT count(*) FROM cases WHERE clinic_org_id = (SELECT clinic_org_id FROM cases WHERE id = %s)"
         return int(conn.execute(query, (self.template_id,)).fetchone()[0])
-
-    def _insert(self, conn) -> str:
-        columns = [
-            c
-            for (c,) in conn.execute(
-                "SELECT column_name FROM information_schema.columns "
-                "WHERE table_schema = 'public' AND table_name = 'cases' ORDER BY ordinal_position"
-            )
-        ]
-        overrides = {
-            "id": "gen_random_uuid()",
-            "reference": f"'{SEEDED}' || g",
-            "created_at": "now() - make_interval(secs => g)",
-            "updated_at": "now() - make_interval(secs => g)",
-            "changed_at": "now() - make_interval(secs => g)",
-        }
-        names = ", ".join(f'"{c}"' for c in columns)
-        select = ", ".join(overrides.get(c, f't."{c}"') for c in columns)
-        return (
-            f"WITH seeded AS (INSERT INTO cases ({names}) SELECT {select} "
-            "FROM cases t, generate_series(%s::int, %s::int) g WHERE t.id = %s RETURNING id) "
-            "INSERT INTO case_status (case_id, plan_status, accommodation_status) "
-            "SELECT id, 'draft', 'none' FROM seeded"
-        )
 
 
 def signed_in_cookie(ctx: Context, workplan_owner_url: str) -> dict[str, str]:

@@ -79,15 +79,16 @@ def plan_body(start) -> dict:
     }
 
 
-def sign_in(page, clinic: str, user: str = "tara") -> None:
-    """Sign in to the workspace on Keycloak's own login page."""
-    page.goto(clinic)
+def sign_in(page, site: str, user: str = "tara") -> None:
+    """Sign in to `site` (the workspace, the portal) on Keycloak's own login page: the site's button, then
+    Keycloak's form."""
+    page.goto(site)
     page.get_by_role("link", name="Sign in").click()
     page.wait_for_selector("#kc-form-login")
     page.fill("#username", user)
     page.fill("#password", "demo")
     page.click("#kc-login")
-    page.wait_for_url(f"{clinic}/**")
+    page.wait_for_url(f"{site}/**")
 
 
 def reload_until(page, url: str, selector: str, what: str, timeout: float = 30.0):

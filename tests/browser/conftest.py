@@ -7,6 +7,7 @@ made in the running realm for the module and deleted after it."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import uuid
@@ -21,6 +22,11 @@ from rtw_devstack.journey import Journey
 from rtw_devstack.keycloak import ADMIN_PASSWORD, ADMIN_USER
 from rtw_devstack.procs import wait_until
 from rtw_devstack.services import api_ready
+
+# The sign-in the workspace's pages share (tests/ has no packages: loaded from its file).
+_spec = importlib.util.spec_from_file_location("clinic_pages", Path(__file__).with_name("clinic_pages.py"))
+clinic_pages = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(clinic_pages)
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core from the npm registry (vendor/README.md)
 PHONE = {"width": 375, "height": 812}
@@ -142,13 +148,7 @@ class PortalUI:
 
     def sign_in(self, page, user: str) -> None:
         """Sign in on Keycloak's own login page: the portal's button, then Keycloak's form."""
-        page.goto(self.portal)
-        page.get_by_role("link", name="Sign in").click()
-        page.wait_for_selector("#kc-form-login")
-        page.fill("#username", user)
-        page.fill("#password", "demo")
-        page.click("#kc-login")
-        page.wait_for_url(f"{self.portal}/**")
+        clinic_pages.sign_in(page, self.portal, user)
 
     def serious_violations(self, page) -> list[dict]:
         """axe-core's serious and critical WCAG 2.1 A/AA violations on the page as it stands."""
