@@ -21,6 +21,7 @@ from rtw_shared.messaging.clients import make_consumer, make_producer
 
 RAW_POLL_MS = 10
 RAW_WARMUP = 3  # round trips not counted: the first sends fetch metadata and open connections
+RAW_WAIT_S = 10  # a record not received by then is lost, not late: say so rather than wait forever
 
 
 def describe(name: str, samples_ms: list[float]) -> str:
@@ -31,13 +32,18 @@ def describe(name: str, samples_ms: list[float]) -> str:
 
 
 def raw_kafka_round_trips(bootstrap: str, topic: str, runs: int) -> list[float]:
-    """produce one record to `topic`, wait until a subscribed consumer receives it; repeat."""
+    """produce one record to `topic` (new and empty), wait until a subscribed consumer receives it; repeat."""
     producer = make_producer(bootstrap)
+    # From the earliest offset, and with the position fetched before the first send: an assigned
+    # consumer resolves its position lazily, and a "latest" resolved just after the first record
+    # was written would skip it (one CI run waited on that record until its timeout).
     consumer = make_consumer(
-        bootstrap, topic, group_id=f"bench-{uuid.uuid4().hex}", auto_offset_reset="latest", fetch_max_wait_ms=10
+        bootstrap, topic, group_id=f"bench-{uuid.uuid4().hex}", auto_offset_reset="earliest", fetch_max_wait_ms=10
     )
     while not consumer.assignment():
         consumer.poll(timeout_ms=100)
+    for partition in consumer.assignment():
+        consumer.position(partition)
     samples = []
     for _ in range(RAW_WARMUP + runs):
         started = time.perf_counter()
@@ -46,7 +52,8 @@ def raw_kafka_round_trips(bootstrap: str, topic: str, runs: int) -> list[float]:
         # waits out the rest of its timeout before fetching again (with 100 ms polls, ~100 ms in about a
         # third of the round trips); the baseline is the broker's round trip, not that wait.
         while not consumer.poll(timeout_ms=RAW_POLL_MS):
-            pass
+            if time.perf_counter() - started > RAW_WAIT_S:
+                raise RuntimeError(f"a record sent to {topic} was not received within {RAW_WAIT_S} s")
         samples.append((time.perf_counter() - started) * 1000)
     consumer.close()
     producer.close()
