@@ -16,6 +16,7 @@ import uuid
 from fastapi import FastAPI, HTTPException
 from sqlalchemy import create_engine, text
 
+from rtw_shared.heap import settle_after_start
 from rtw_shared.web import NO_OPENTELEMETRY
 
 TABLE = """
@@ -54,4 +55,5 @@ def create_app() -> FastAPI:
     def readyz() -> dict:
         return {"status": "ready"}
 
+    settle_after_start()  # the services' collector settings (rtw_shared.heap): the same runtime
     return app

@@ -17,7 +17,8 @@ intake writes:
   status row (one SELECT), the chain's lock and the audit row (written only if the caller may see the
   case); COMMIT.
 
-No Pydantic models, no ORM, no middleware, no events as objects: dictionaries and SQL text. A refused
+No Pydantic models, no ORM, no middleware, no events as objects: dictionaries and SQL text. The
+runtime is the services' (the same server argv, and rtw_shared.heap's garbage collector settings). A refused
 create (unknown organisation, a claim already open) is not part of the measured load and is answered
 422/409 without the careful path intake takes.
 
@@ -43,6 +44,7 @@ from rtw_shared.audit import chain
 from rtw_shared.audit.repository import CHAIN_LOCK_KEY
 from rtw_shared.auth import Principal, TokenValidator, bearer_token
 from rtw_shared.errors import ProblemError
+from rtw_shared.heap import settle_after_start
 from rtw_shared.settings import ServiceSettings
 from rtw_shared.web import NO_OPENTELEMETRY
 
@@ -366,4 +368,5 @@ def create_app() -> FastAPI:
     def readyz() -> dict:
         return {"status": "ready"}
 
+    settle_after_start()  # the services' collector settings (rtw_shared.heap): the same runtime
     return app

@@ -6,7 +6,8 @@ was given, never `datetime.now()` on its own, so a test that moves that clock mo
 
 - A service process builds its clock once with `process_clock()`: the system clock in production;
   with `RTW_CLOCK_OFFSET_FILE` set (development and end-to-end tests), the system time plus the
-  seconds written in that file, read at each call, so a test moves a *running* process's time.
+  seconds written in that file, so a test moves a *running* process's time (each call looks whether
+  the file changed, and reads it only then).
 - In-process tests hand the app and the worker loops a clock they control
   (`rtw_shared.testing.ManualClock`), starting at the real time: no test pins "now" to a date.
 
@@ -33,16 +34,37 @@ def system_clock() -> datetime:
 
 
 def offset_clock(path: Path) -> Clock:
-    """System time plus the seconds written in `path` (0 when the file is missing or empty)."""
+    """System time plus the seconds written in `path` (0 when the file is missing or empty).
+
+    Each call stats the file and reads it again only when it changed: a request asks the time a few
+    times, and a stat is one system call where an open and a read were three and a decoding.
+    `set_offset` replaces the file whole, so each change is a new inode and shows even within the
+    file system's timestamp granularity."""
+    read: tuple[object, float] = (None, 0.0)  # (the file's identity when read, its seconds)
 
     def now() -> datetime:
-        try:
-            seconds = float(path.read_text().strip() or 0)
-        except (FileNotFoundError, ValueError):
-            seconds = 0.0
-        return datetime.now(UTC) + timedelta(seconds=seconds)
+        nonlocal read
+        identity = _identity(path)
+        if identity != read[0]:
+            read = (identity, _offset_seconds(path))
+        return datetime.now(UTC) + timedelta(seconds=read[1])
 
     return now
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+def _offset_seconds(path: Path) -> float:
+    try:
+        return float(path.read_text().strip() or 0)
+    except (FileNotFoundError, ValueError):
+        return 0.0
 
 
 @cache
@@ -54,8 +76,11 @@ def process_clock() -> Clock:
 
 
 def set_offset(path: Path, offset: timedelta) -> None:
-    """Move every process reading `path` to system time + `offset` (tests and the dev stack)."""
-    path.write_text(str(offset.total_seconds()))
+    """Move every process reading `path` to system time + `offset` (tests and the dev stack). Written
+    beside it and renamed over it: a reader never sees half a number, and sees a new inode."""
+    written = path.with_name(f".{path.name}.{os.getpid()}")
+    written.write_text(str(offset.total_seconds()))
+    os.replace(written, path)
 
 
 def today(clock: Clock) -> date:

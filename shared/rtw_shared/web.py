@@ -19,7 +19,7 @@ from prometheus_client import Counter, Histogram
 from sqlalchemy import text
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import context
+from . import context, heap
 from .api_docs import install_docs
 from .audit.api import router as audit_router
 from .audit.middleware import AuditMiddleware
@@ -84,6 +84,7 @@ def create_service_app(
         app.state.rate_limits = rate_limits
         if on_startup:
             on_startup(app)
+        heap.settle_after_start()
         yield
         if on_shutdown:
             on_shutdown(app)

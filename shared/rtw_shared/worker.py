@@ -18,6 +18,7 @@ import structlog
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import heap
 from .clock import Clock, process_clock, system_clock
 from .db import make_engine, make_session_factory
 from .logging import configure_logging
@@ -147,6 +148,7 @@ def run_worker(spec: WorkerSpec[Any], argv: list[str] | None = None) -> None:
     engine = make_engine(spec.settings.database_url, pool_size=4)
     loops = build_loops(spec, engine, parts)
     threads = [threading.Thread(target=_guarded(loop), name=type(loop).__name__, daemon=True) for loop in loops]
+    heap.settle_after_start()
     stopping = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stopping.set())

@@ -141,6 +141,18 @@ def test_the_offset_clock_follows_its_file(tmp_path):
     assert abs((clock() - datetime.now(UTC)).total_seconds() - 3 * 86400) < 5
 
 
+def test_the_offset_clock_sees_every_move_at_once_even_to_a_number_of_the_same_length(tmp_path):
+    # It reads the file only when it changed: moves faster than the file system's timestamps, and
+    # numbers of the same length, must each still show on the very next call.
+    path = tmp_path / "offset"
+    clock = offset_clock(path)
+    for days in (3, 4, 5, 4, 3):
+        set_offset(path, timedelta(days=days))
+        assert round((clock() - datetime.now(UTC)).total_seconds() / 86400) == days
+    path.unlink()
+    assert abs((clock() - datetime.now(UTC)).total_seconds()) < 5
+
+
 def test_business_days_skip_weekends():
     friday = date(2026, 11, 27)
     assert add_business_days(friday, 1) == date(2026, 11, 30)
