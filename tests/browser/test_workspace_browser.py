@@ -320,6 +320,34 @@ def test_a_hard_error_beside_its_row_and_a_stale_draft_is_not_overwritten(tara, 
     assert journey.ok("GET", "workplan", path, "tara")["goals"][0]["baseline"] != 5
 
 
+def test_a_check_that_could_not_run_is_asked_again_then_said_to_be_out_of_date(tara, clinic, journey):
+    """A busy service or a lost network: the live checks ask again, and when they still cannot, the panel
+    says its checks are not current instead of showing an older answer as the answer."""
+    plan = journey.draft_plan(journey.create_case()["id"])
+    tara.goto(f"{clinic}/plans/{plan['id']}/builder")
+    refused = []
+
+    def busy(route, times: int):
+        if len(refused) < times:
+            refused.append(route.request.url)
+            route.fulfill(status=503, body="busy")
+        else:
+            route.continue_()
+
+    tara.route("**/check", lambda route: busy(route, 2))
+    tara.fill("#f-goals-0-baseline", "30")  # above its target: the answer, once it comes, says so
+    tara.wait_for_function("() => document.getElementById('f-goals-0-err').innerText.includes('below baseline')")
+    assert len(refused) == 2 and "could not be brought up to date" not in tara.inner_text("#checks")
+    tara.unroute("**/check")
+
+    tara.route("**/check", lambda route: route.abort())
+    tara.fill("#f-goals-0-baseline", "5")
+    expect(tara.locator("#checks .checks-stale")).to_contain_text("could not be brought up to date", timeout=15_000)
+    tara.unroute("**/check")
+    tara.fill("#f-goals-0-baseline", "6")  # typing again asks again, and the note goes with the new answer
+    expect(tara.locator("#checks .checks-stale")).to_have_count(0, timeout=15_000)
+
+
 def tab_to(page, matches, what: str, limit: int = 80):
     """Press Tab until the focused element satisfies `matches` (a JS predicate on `el`); fail naming `what`."""
     for _ in range(limit):

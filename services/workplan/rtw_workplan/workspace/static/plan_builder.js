@@ -19,28 +19,45 @@ function planBuilder(form) {
       }
     }
   };
-  const check = async () => {
-    const mine = ++asked;
+  // A check that could not run (the service busy, the network gone) is asked again twice, then the
+  // panel says its checks are not current rather than show an older answer as if it were.
+  const RETRIES = 2;
+  const notCurrent = () => {
+    if (panel.querySelector(".checks-stale")) return;
+    const note = document.createElement("p");
+    note.className = "checks-stale";
+    note.setAttribute("role", "status");
+    note.textContent = "These checks could not be brought up to date just now; they run again as you type, and saving checks everything.";
+    panel.prepend(note);
+  };
+  const check = async (retrying = 0, mine = ++asked) => {
+    if (mine !== asked) return;  // typed since: a newer check is on its way
     const body = new FormData(form);
     body.delete("action");
+    let found = null;
     try {
       const answer = await fetch(form.dataset.checkUrl, { method: "POST", body, credentials: "same-origin" });
-      if (!answer.ok || mine !== asked) return;
-      const found = await answer.json();
-      // A box ticked while the check was on its way stays ticked.
-      const ticked = new Set([...panel.querySelectorAll("input[name=acknowledge]:checked")].map((box) => box.value));
-      panel.innerHTML = found.panel;
-      panel.querySelectorAll("input[name=acknowledge]").forEach((box) => { if (ticked.has(box.value)) box.checked = true; });
-      show(found.fields);
-      form.dataset.checked = String(mine);
+      if (answer.ok) found = await answer.json();
     } catch (error) {
-      // The page still works: saving or publishing shows the same checks.
+      found = null;
     }
+    if (mine !== asked) return;
+    if (found === null) {
+      if (retrying < RETRIES) timer = setTimeout(() => check(retrying + 1, mine), 1000 * (retrying + 1));
+      else notCurrent();
+      return;
+    }
+    // A box ticked while the check was on its way stays ticked.
+    const ticked = new Set([...panel.querySelectorAll("input[name=acknowledge]:checked")].map((box) => box.value));
+    panel.innerHTML = found.panel;
+    panel.querySelectorAll("input[name=acknowledge]").forEach((box) => { if (ticked.has(box.value)) box.checked = true; });
+    show(found.fields);
+    form.dataset.checked = String(mine);
   };
   const soon = (event) => {
     if (panel.contains(event.target)) return;
     clearTimeout(timer);
-    timer = setTimeout(check, 400);
+    timer = setTimeout(() => check(), 400);
   };
   form.addEventListener("input", soon);
   form.addEventListener("change", soon);
