@@ -7,6 +7,7 @@ Nothing here asserts anything: benchmarks print figures (CONTRIBUTING.md)."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -208,7 +209,9 @@ class Context:
         self._processes.append(process)
         return process
 
-    def close(self) -> None:
+    def close(self, *, keep_logs: bool = True) -> None:
+        """Stop what the run started and drop its databases and topics; its servers' logs (`log_dir`)
+        go too unless `keep_logs`."""
         for process in self._processes:
             stop_process(process)
         if self._system is not None:
@@ -217,6 +220,8 @@ class Context:
             drop_database(self.infra.pg_dsn(), name)
         if self._topics:
             delete_topics(self.infra.kafka_bootstrap, self._topics)
+        if not keep_logs:
+            shutil.rmtree(self.log_dir, ignore_errors=True)
 
     # --- fairness -------------------------------------------------------------------------------
     def settle(self, busy_below: float = 0.25) -> None:

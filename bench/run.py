@@ -114,11 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     sha, dirty = git_revision()
     generator = loadgen.describe_generator(args.generator)
     ctx = Context(sizes, Progress(), generator=args.generator)
+    measured_all = False
     try:
         rows = run_figures(ctx, names)
+        measured_all = not any("error" in r.values for r in rows)
     finally:
         ctx.progress.say("cleaning up (system, scratch databases, topics)")
-        ctx.close()
+        ctx.close(keep_logs=not measured_all)  # the servers' logs of a run that went wrong stay to be read
         ctx.progress.clear()
     seconds = time.monotonic() - began
     report = {
