@@ -164,33 +164,33 @@ def _lua_script(target: Target) -> str:
 
 
 def _run_wrk(targets: list[Target], seconds: float) -> list[Result]:
-    scripts_dir = Path(tempfile.mkdtemp(prefix="rtw-wrk-"))
-    processes = []
-    for n, target in enumerate(targets):
-        script = scripts_dir / f"load{n}.lua"
-        script.write_text(_lua_script(target))
-        threads = min(2, target.connections)
-        argv = ["wrk", f"-t{threads}", f"-c{target.connections}", f"-d{max(1, round(seconds))}s", "--timeout", "30s"]
-        argv += ["-s", str(script), target.base_url]
-        processes.append(subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
-    results = []
-    for process in processes:
-        out, _ = process.communicate(timeout=seconds + 120)
-        line = next((ln for ln in out.splitlines() if ln.startswith("WRKJSON ")), None)
-        if process.returncode != 0 or line is None:
-            raise RuntimeError(f"wrk failed (exit {process.returncode}): {out.strip()[-500:]}")
-        data = json.loads(line.removeprefix("WRKJSON "))
-        results.append(
-            Result(
-                generator="wrk",
-                requests=data["requests"],
-                seconds=data["duration_us"] / 1e6,
-                p50_ms=data["p50_us"] / 1000,
-                p99_ms=data["p99_us"] / 1000,
-                errors=data["status"] + data["socket"],
-            )
-        )
-    return results
+    # The scripts carry the callers' tokens: in a folder of the run's own, gone when wrk is done.
+    with tempfile.TemporaryDirectory(prefix="rtw-wrk-") as scripts_dir:
+        processes = []
+        for n, target in enumerate(targets):
+            script = Path(scripts_dir) / f"load{n}.lua"
+            script.write_text(_lua_script(target))
+            threads = min(2, target.connections)
+            argv = ["wrk", f"-t{threads}", f"-c{target.connections}", f"-d{max(1, round(seconds))}s"]
+            argv += ["--timeout", "30s", "-s", str(script), target.base_url]
+            processes.append(subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+        outputs = [process.communicate(timeout=seconds + 120)[0] for process in processes]
+    return [_wrk_result(process, out) for process, out in zip(processes, outputs, strict=True)]
+
+
+def _wrk_result(process: subprocess.Popen, out: str) -> Result:
+    line = next((ln for ln in out.splitlines() if ln.startswith("WRKJSON ")), None)
+    if process.returncode != 0 or line is None:
+        raise RuntimeError(f"wrk failed (exit {process.returncode}): {out.strip()[-500:]}")
+    data = json.loads(line.removeprefix("WRKJSON "))
+    return Result(
+        generator="wrk",
+        requests=data["requests"],
+        seconds=data["duration_us"] / 1e6,
+        p50_ms=data["p50_us"] / 1000,
+        p99_ms=data["p99_us"] / 1000,
+        errors=data["status"] + data["socket"],
+    )
 
 
 # --- httpx (fallback) ------------------------------------------------------------------------------
