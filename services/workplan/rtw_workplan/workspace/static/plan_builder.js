@@ -30,8 +30,8 @@ function planBuilder(form) {
     note.textContent = "These checks could not be brought up to date just now; they run again as you type, and saving checks everything.";
     panel.prepend(note);
   };
+  // A retry keeps its check's number (`mine`); typing clears a pending retry (`soon`) and asks anew.
   const check = async (retrying = 0, mine = ++asked) => {
-    if (mine !== asked) return;  // typed since: a newer check is on its way
     const body = new FormData(form);
     body.delete("action");
     let found = null;
@@ -39,9 +39,9 @@ function planBuilder(form) {
       const answer = await fetch(form.dataset.checkUrl, { method: "POST", body, credentials: "same-origin" });
       if (answer.ok) found = await answer.json();
     } catch (error) {
-      found = null;
+      // the network: asked again below, as a refused answer is
     }
-    if (mine !== asked) return;
+    if (mine !== asked) return;  // typed since: a newer check is on its way
     if (found === null) {
       if (retrying < RETRIES) timer = setTimeout(() => check(retrying + 1, mine), 1000 * (retrying + 1));
       else notCurrent();
