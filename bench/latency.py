@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-import uuid
 from collections.abc import Callable
 
 from harness import Context, Progress, Row, Sizes, percentile, times
+from kafka import TopicPartition
 
 from rtw_devstack.journey import Journey
 from rtw_shared.messaging.clients import make_consumer, make_producer
@@ -32,31 +32,32 @@ def describe(name: str, samples_ms: list[float]) -> str:
 
 
 def raw_kafka_round_trips(bootstrap: str, topic: str, runs: int) -> list[float]:
-    """produce one record to `topic` (new and empty), wait until a subscribed consumer receives it; repeat."""
+    """produce one record to `topic` (new, one partition, empty), wait until a consumer receives it; repeat.
+
+    The consumer is assigned the partition itself, from its earliest offset, its position fetched before
+    the first send: no consumer group, so no join, rebalance or leave to wait on (a CI run once waited
+    minutes somewhere in a group's subscription), and nothing sent can be skipped. Every wait is bounded:
+    a record not received in RAW_WAIT_S is an error naming the topic, not a run that never ends."""
+    partition = TopicPartition(topic, 0)
     producer = make_producer(bootstrap)
-    # From the earliest offset, and with the position fetched before the first send: an assigned
-    # consumer resolves its position lazily, and a "latest" resolved just after the first record
-    # was written would skip it (one CI run waited on that record until its timeout).
-    consumer = make_consumer(
-        bootstrap, topic, group_id=f"bench-{uuid.uuid4().hex}", auto_offset_reset="earliest", fetch_max_wait_ms=10
-    )
-    while not consumer.assignment():
-        consumer.poll(timeout_ms=100)
-    for partition in consumer.assignment():
-        consumer.position(partition)
-    samples = []
-    for _ in range(RAW_WARMUP + runs):
-        started = time.perf_counter()
-        producer.send(topic, b"x").get(timeout=10)
-        # Short polls: in kafka-python, a poll whose fetch came back empty just before the record arrived
-        # waits out the rest of its timeout before fetching again (with 100 ms polls, ~100 ms in about a
-        # third of the round trips); the baseline is the broker's round trip, not that wait.
-        while not consumer.poll(timeout_ms=RAW_POLL_MS):
-            if time.perf_counter() - started > RAW_WAIT_S:
-                raise RuntimeError(f"a record sent to {topic} was not received within {RAW_WAIT_S} s")
-        samples.append((time.perf_counter() - started) * 1000)
-    consumer.close()
-    producer.close()
+    consumer = make_consumer(bootstrap, group_id=None, auto_offset_reset="earliest", fetch_max_wait_ms=10)
+    try:
+        consumer.assign([partition])
+        consumer.position(partition, timeout_ms=RAW_WAIT_S * 1000)
+        samples = []
+        for _ in range(RAW_WARMUP + runs):
+            started = time.perf_counter()
+            producer.send(topic, b"x").get(timeout=RAW_WAIT_S)
+            # Short polls: in kafka-python, a poll whose fetch came back empty just before the record arrived
+            # waits out the rest of its timeout before fetching again (with 100 ms polls, ~100 ms in about a
+            # third of the round trips); the baseline is the broker's round trip, not that wait.
+            while not consumer.poll(timeout_ms=RAW_POLL_MS):
+                if time.perf_counter() - started > RAW_WAIT_S:
+                    raise RuntimeError(f"a record sent to {topic} was not received within {RAW_WAIT_S} s")
+            samples.append((time.perf_counter() - started) * 1000)
+    finally:
+        consumer.close(autocommit=False, timeout_ms=RAW_WAIT_S * 1000)
+        producer.close(timeout=RAW_WAIT_S)
     return samples[RAW_WARMUP:]
 
 
